@@ -1,0 +1,20 @@
+namespace Generated.OpenAI.Generator;
+
+/// <summary>The generator's diagnostic IDs. Spec-file problems found before compilation are OAISPEC00x (the spec tool).</summary>
+internal static class DiagnosticIds
+{
+    /// <summary>The AdditionalFile is not a readable OpenAPI JSON document.</summary>
+    public const string UnreadableSpec = "OAIGEN001";
+
+    /// <summary>No OpenAPI document was given to the generator.</summary>
+    public const string NoSpec = "OAIGEN002";
+
+    /// <summary>A <c>$ref</c> points nowhere; the value degrades to raw JSON.</summary>
+    public const string BrokenReference = "OAIGEN003";
+
+    /// <summary>A construct the generator does not model; it degrades to raw JSON (Info).</summary>
+    public const string Unsupported = "OAIGEN100";
+
+    /// <summary>Summary of what was generated (Info).</summary>
+    public const string Summary = "OAIGEN900";
+}

@@ -1,0 +1,64 @@
+namespace Generated.OpenAI.Generator.Model;
+
+/// <summary>One emitted C# type. <see cref="SchemaName"/> is null for types lifted out of another schema.</summary>
+internal abstract record TypeModel(string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated);
+
+internal sealed record ObjectModel(
+    string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
+    ImmutableEquatableArray<PropertyModel> Properties)
+    : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
+
+/// <summary>
+/// A property. <see cref="ConstValue"/> is set for required single-value enums (the <c>type</c> fields):
+/// filled in automatically, never asked of the user. <see cref="TypeRef.Nullable"/> on <see cref="Type"/>
+/// means the spec allows an explicit <c>null</c>, which is then a state distinct from "absent".
+/// </summary>
+internal sealed record PropertyModel(
+    string JsonName,
+    string Name,
+    TypeRef Type,
+    bool Required,
+    string? ConstValue,
+    string? Description,
+    bool Deprecated);
+
+internal sealed record EnumModel(
+    string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
+    bool IsOpen,
+    ImmutableEquatableArray<EnumMember> Members)
+    : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
+
+internal sealed record EnumMember(string Name, string Value);
+
+/// <summary>
+/// A <c>oneOf</c>/<c>anyOf</c>. Read by JSON token kind first; object cases by the discriminator's value
+/// (<see cref="UnionCase.DiscriminatorValues"/>), then by shape (required and known property names).
+/// </summary>
+internal sealed record UnionModel(
+    string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
+    string DiscriminatorProperty,
+    ImmutableEquatableArray<UnionCase> Cases)
+    : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
+
+internal sealed record UnionCase(
+    string Name,
+    TypeRef Type,
+    string? Description,
+    JsonKinds Accepts,
+    JsonKinds ElementAccepts,
+    ImmutableEquatableArray<string> DiscriminatorValues,
+    ImmutableEquatableArray<string> RequiredProperties,
+    ImmutableEquatableArray<string> KnownProperties);
+
+/// <summary>The JSON token kinds a schema accepts: how a union picks its case before looking inside.</summary>
+[System.Flags]
+internal enum JsonKinds
+{
+    None = 0,
+    String = 1,
+    Number = 2,
+    Boolean = 4,
+    Array = 8,
+    Object = 16,
+    All = String | Number | Boolean | Array | Object,
+}

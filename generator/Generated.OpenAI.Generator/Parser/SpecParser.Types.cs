@@ -1,0 +1,312 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Generated.OpenAI.Generator.Json;
+using Generated.OpenAI.Generator.Model;
+
+namespace Generated.OpenAI.Generator.Parser;
+
+internal sealed partial class SpecParser
+{
+    private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
+    {
+        "ExtensionData", "ReadJson", "WriteJson", "FromJson", "ToJson", "Equals", "GetHashCode", "ToString", "GetType",
+        "Kind", "Value", "UnknownJson", "PeekKind", "MemberwiseClone", "Finalize",
+    };
+
+    // ---- objects ------------------------------------------------------------------------------------------
+
+    private readonly record struct RawProperty(string JsonName, JsonNode Schema, string Pointer, string Context);
+
+    private ObjectModel BuildObject(string name, string? schemaName, JsonNode schema, string pointer)
+    {
+        var properties = new List<RawProperty>();
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        CollectProperties(schema, pointer, name, properties, required, 0);
+
+        var memberNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name };
+        var models = new List<PropertyModel>(properties.Count);
+        foreach (var raw in properties)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            string pascal = Naming.Pascal(raw.JsonName);
+            string memberName = Naming.Unique(pascal == name || s_reservedMemberNames.Contains(pascal) ? pascal + "Value" : pascal, memberNames);
+            bool isRequired = required.Contains(raw.JsonName);
+            string? constValue = isRequired ? SingleValue(raw.Schema) : null;
+            var type = constValue is not null ? TypeRef.String : Resolve(raw.Schema, raw.Context + pascal.TrimStart('@', '_'), raw.Pointer);
+            if (type.Nullable)
+            {
+                memberNames.Add(memberName + "Specified");
+            }
+            models.Add(new PropertyModel(raw.JsonName, memberName, type, isRequired, constValue,
+                Describe(raw.Schema) ?? DescribeReferenced(raw.Schema), raw.Schema.GetBool("deprecated")));
+        }
+
+        return new ObjectModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), models.ToEquatableArray());
+    }
+
+    private string? DescribeReferenced(JsonNode schema) =>
+        schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal)
+            ? _schemas?[reference.Substring(SchemaPrefix.Length)] is { } target ? Describe(target) : null
+            : null;
+
+    /// <summary>Own properties plus those of every <c>allOf</c> member, first definition's position, last definition wins.</summary>
+    private void CollectProperties(JsonNode schema, string pointer, string context, List<RawProperty> properties, HashSet<string> required, int depth)
+    {
+        if (depth > 16)
+        {
+            _diagnostics.Add(new(DiagnosticIds.Unsupported, DiagnosticLevel.Info, "allOf nesting is too deep; deeper members are ignored.", pointer));
+            return;
+        }
+        if (schema.GetString("$ref") is { } reference)
+        {
+            if (Deref(reference, pointer) is { } target)
+            {
+                string targetName = reference.Substring(SchemaPrefix.Length);
+                CollectProperties(target, SchemaPrefix + targetName, _schemaTypeNames.TryGetValue(targetName, out var n) ? n : Naming.Pascal(targetName), properties, required, depth + 1);
+            }
+            return;
+        }
+        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        {
+            for (int i = 0; i < allOf.Items.Count; i++)
+            {
+                CollectProperties(allOf.Items[i], pointer + "/allOf/" + i, context, properties, required, depth + 1);
+            }
+        }
+        if (depth > 0 && (schema["anyOf"] is not null || schema["oneOf"] is not null) && schema["properties"] is null)
+        {
+            _diagnostics.Add(new(DiagnosticIds.Unsupported, DiagnosticLevel.Info,
+                "A union inside allOf is not merged into the object; its properties are kept in ExtensionData.", pointer));
+        }
+        if (schema["properties"] is { IsObject: true } own)
+        {
+            foreach (var p in own.Properties)
+            {
+                var raw = new RawProperty(p.Key, p.Value, pointer + "/properties/" + p.Key, context);
+                int existing = properties.FindIndex(x => x.JsonName == p.Key);
+                if (existing >= 0)
+                {
+                    properties[existing] = raw;
+                }
+                else
+                {
+                    properties.Add(raw);
+                }
+            }
+        }
+        if (schema["required"] is { Kind: JsonKind.Array } req)
+        {
+            foreach (var r in req.Items)
+            {
+                if (r.Kind == JsonKind.String)
+                {
+                    required.Add(r.Text!);
+                }
+            }
+        }
+    }
+
+    /// <summary>The value of a single-value string enum or <c>const</c> (the <c>type</c> fields of events).</summary>
+    private static string? SingleValue(JsonNode schema)
+    {
+        if (schema["const"] is { Kind: JsonKind.String } c)
+        {
+            return c.Text;
+        }
+        if (schema["enum"] is { Kind: JsonKind.Array } values && values.Items.Count == 1 && values.Items[0].Kind == JsonKind.String)
+        {
+            return values.Items[0].Text;
+        }
+        return null;
+    }
+
+    // ---- enums --------------------------------------------------------------------------------------------
+
+    private EnumModel BuildEnum(string name, string? schemaName, JsonNode schema, string pointer, List<Member> members)
+    {
+        var values = new List<string>();
+        foreach (var m in members)
+        {
+            CollectEnumValues(m.Schema, values, 0);
+        }
+        var memberNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name, "IsKnown" };
+        var enumMembers = values.Distinct(StringComparer.Ordinal)
+            .Select(v => new EnumMember(Naming.Unique(Naming.Pascal(v) == name ? Naming.Pascal(v) + "Value" : Naming.Pascal(v), memberNames), v))
+            .ToEquatableArray();
+        return new EnumModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), IsOpenEnum(members), enumMembers);
+    }
+
+    private void CollectEnumValues(JsonNode schema, List<string> values, int depth)
+    {
+        if (depth > 8 || !schema.IsObject) { return; }
+        if (schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal))
+        {
+            if (_schemas?[reference.Substring(SchemaPrefix.Length)] is { } target)
+            {
+                CollectEnumValues(target, values, depth + 1);
+            }
+            return;
+        }
+        if (schema["enum"] is { Kind: JsonKind.Array } e)
+        {
+            values.AddRange(e.Items.Where(i => i.Kind == JsonKind.String).Select(i => i.Text!));
+        }
+        if (schema["const"] is { Kind: JsonKind.String } c)
+        {
+            values.Add(c.Text!);
+        }
+        foreach (var m in NonNullMembers(schema))
+        {
+            CollectEnumValues(m.Schema, values, depth + 1);
+        }
+    }
+
+    // ---- unions -------------------------------------------------------------------------------------------
+
+    private UnionModel BuildUnion(string name, string? schemaName, JsonNode schema, string pointer, List<Member> members)
+    {
+        string discriminator = schema["discriminator"]?.GetString("propertyName") ?? "type";
+        var caseNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name, "Unknown" };
+        var cases = new List<UnionCase>(members.Count);
+        for (int i = 0; i < members.Count; i++)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var member = members[i];
+            var values = new List<string>();
+            CollectDiscriminatorValues(member.Schema, discriminator, values, 0);
+
+            string caseName;
+            TypeRef type;
+            if (member.Schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal))
+            {
+                type = Resolve(member.Schema, name, pointer + member.Pointer);
+                string target = Naming.Pascal(reference.Substring(SchemaPrefix.Length));
+                caseName = target.Length > name.Length && target.StartsWith(name, StringComparison.Ordinal) && char.IsUpper(target[name.Length])
+                    ? target.Substring(name.Length)
+                    : target;
+            }
+            else
+            {
+                string hint = values.Count == 1 ? Naming.Pascal(values[0])
+                    : member.Schema.GetString("title") is { } title ? Naming.Pascal(title)
+                    : (PrimaryType(member.Schema) ?? "Variant") switch
+                    {
+                        "string" => "String",
+                        "integer" => "Integer",
+                        "number" => "Number",
+                        "boolean" => "Boolean",
+                        "array" => "Array",
+                        "object" => "Object",
+                        _ => "Variant",
+                    };
+                type = Resolve(member.Schema, name + hint.TrimStart('@', '_'), pointer + member.Pointer);
+                caseName = hint == "Array" && type.Element is { } element ? CaseNameOf(element) + "Array" : hint;
+            }
+            caseName = Naming.Unique(caseName.TrimStart('@'), caseNames);
+
+            var required = new HashSet<string>(StringComparer.Ordinal);
+            var known = new List<RawProperty>();
+            if (type.Kind == TypeRefKind.Object)
+            {
+                CollectProperties(member.Schema, pointer + member.Pointer, name, known, required, 1);
+            }
+            cases.Add(new UnionCase(
+                caseName,
+                type.WithNullable(false),
+                Describe(member.Schema) ?? DescribeReferenced(member.Schema),
+                AcceptedKinds(member.Schema, 0),
+                type.Kind == TypeRefKind.Array && member.Schema["items"] is { } items ? AcceptedKinds(items, 0)
+                    : type.Kind == TypeRefKind.Array ? AcceptedKinds(ArrayItemsOf(member.Schema), 0) : JsonKinds.None,
+                values.Distinct(StringComparer.Ordinal).ToEquatableArray(),
+                required.Where(r => r != discriminator).OrderBy(r => r, StringComparer.Ordinal).ToEquatableArray(),
+                known.Select(k => k.JsonName).OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray()));
+        }
+        return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator, cases.ToEquatableArray());
+    }
+
+    private JsonNode ArrayItemsOf(JsonNode schema)
+    {
+        for (int depth = 0; depth < 8 && schema.GetString("$ref") is { } reference; depth++)
+        {
+            if (Deref(reference, "") is not { } target) { break; }
+            schema = target;
+        }
+        return schema["items"] ?? schema;
+    }
+
+    private JsonKinds AcceptedKinds(JsonNode schema, int depth)
+    {
+        if (depth > 8 || !schema.IsObject) { return JsonKinds.All; }
+        if (schema.GetString("$ref") is { } reference)
+        {
+            return reference.StartsWith(SchemaPrefix, StringComparison.Ordinal) && _schemas?[reference.Substring(SchemaPrefix.Length)] is { } target
+                ? AcceptedKinds(target, depth + 1) : JsonKinds.All;
+        }
+        if (schema["anyOf"] is not null || schema["oneOf"] is not null)
+        {
+            var kinds = JsonKinds.None;
+            foreach (var m in NonNullMembers(schema)) { kinds |= AcceptedKinds(m.Schema, depth + 1); }
+            return kinds == JsonKinds.None ? JsonKinds.All : kinds;
+        }
+        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        {
+            return allOf.Items.Count == 1 && schema["properties"] is null ? AcceptedKinds(allOf.Items[0], depth + 1) : JsonKinds.Object;
+        }
+        if (schema["enum"] is not null || schema["const"] is not null)
+        {
+            return JsonKinds.String;
+        }
+        switch (PrimaryType(schema))
+        {
+            case "string": return JsonKinds.String;
+            case "integer":
+            case "number": return JsonKinds.Number;
+            case "boolean": return JsonKinds.Boolean;
+            case "array": return JsonKinds.Array;
+            case "object": return JsonKinds.Object;
+        }
+        return schema["properties"] is not null || schema["additionalProperties"] is not null ? JsonKinds.Object : JsonKinds.All;
+    }
+
+    private static string CaseNameOf(TypeRef type) => type.Kind switch
+    {
+        TypeRefKind.String => "String",
+        TypeRefKind.Int64 => "Integer",
+        TypeRefKind.Double => "Number",
+        TypeRefKind.Boolean => "Boolean",
+        TypeRefKind.Array => CaseNameOf(type.Element!) + "Array",
+        TypeRefKind.Map => "Map",
+        TypeRefKind.Any => "Json",
+        _ => type.Name ?? type.Kind.ToString(),
+    };
+
+    /// <summary>The values the discriminator property can take in a member, through refs, allOf and nested unions.</summary>
+    private void CollectDiscriminatorValues(JsonNode schema, string property, List<string> values, int depth)
+    {
+        if (depth > 8 || !schema.IsObject) { return; }
+        if (schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal))
+        {
+            if (_schemas?[reference.Substring(SchemaPrefix.Length)] is { } target)
+            {
+                CollectDiscriminatorValues(target, property, values, depth + 1);
+            }
+            return;
+        }
+        if (schema["properties"]?[property] is { } p)
+        {
+            CollectEnumValues(p, values, 0);
+        }
+        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        {
+            foreach (var m in allOf.Items)
+            {
+                CollectDiscriminatorValues(m, property, values, depth + 1);
+            }
+        }
+        foreach (var m in NonNullMembers(schema))
+        {
+            CollectDiscriminatorValues(m.Schema, property, values, depth + 1);
+        }
+    }
+}

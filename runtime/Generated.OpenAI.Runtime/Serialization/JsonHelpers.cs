@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Text;
+using System.Text.Json;
+
+namespace Generated.OpenAI.Serialization;
+
+/// <summary>
+/// Building blocks of the generated readers and writers. Public because generated code in other assemblies
+/// calls them; not meant to be called by hand.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class JsonHelpers
+{
+    /// <summary>
+    /// The current property name as unescaped UTF-8. Borrowed from the reader's buffer when it can be (the
+    /// common case: no escapes, one segment); copied only otherwise.
+    /// </summary>
+    public static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return reader.ValueSpan;
+        }
+        return Encoding.UTF8.GetBytes(reader.GetString()!);
+    }
+
+    /// <summary>Throws unless the reader is on <see cref="JsonTokenType.StartObject"/>.</summary>
+    public static void ExpectStartObject(ref Utf8JsonReader reader, string typeName)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Unexpected(ref reader, "an object", typeName);
+        }
+    }
+
+    /// <summary>A <see cref="JsonException"/> that says what was expected, what was found, and where.</summary>
+    public static JsonException Unexpected(ref Utf8JsonReader reader, string expected, string typeName) =>
+        new($"Expected {expected} for {typeName} but found {reader.TokenType} at byte {reader.TokenStartIndex}.");
+
+    /// <summary>Thrown when a document ends inside an object.</summary>
+    public static JsonException Truncated(string typeName) => new($"The JSON for {typeName} ended before the object was closed.");
+
+    /// <summary>Reads a string; <c>null</c> for a JSON null.</summary>
+    public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw Unexpected(ref reader, "a string", "string"),
+    };
+
+    /// <summary>Reads an integer. A number with a fraction or out of range is a <see cref="JsonException"/>.</summary>
+    public static long ReadInt64(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value))
+        {
+            return value;
+        }
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < 9.2e18)
+        {
+            return (long)d; // 1.0 or 1e3: integral values written as floating point
+        }
+        throw Unexpected(ref reader, "an integer", "integer");
+    }
+
+    /// <summary>Reads a number.</summary>
+    public static double ReadDouble(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : throw Unexpected(ref reader, "a number", "number");
+
+    /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
+    public static bool ReadBoolean(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw Unexpected(ref reader, "a boolean", "boolean"),
+    };
+
+    /// <summary>Reads any value as an independent <see cref="JsonElement"/> (it owns a copy of its JSON).</summary>
+    public static JsonElement ReadAny(ref Utf8JsonReader reader) => JsonElement.ParseValue(ref reader);
+
+    /// <summary>Skips the current value (and its children).</summary>
+    public static void Skip(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip())
+        {
+            throw new JsonException("The JSON ended inside a value.");
+        }
+    }
+
+    /// <summary>Reads an array.</summary>
+    public static List<T> ReadList<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Unexpected(ref reader, "an array", typeof(T).Name + "[]");
+        }
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return list;
+            }
+            list.Add(read(ref reader));
+        }
+        throw Truncated(typeof(T).Name + "[]");
+    }
+
+    /// <summary>Reads an object of string keys to values.</summary>
+    public static Dictionary<string, T> ReadMap<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read)
+    {
+        ExpectStartObject(ref reader, "map of " + typeof(T).Name);
+        var map = new Dictionary<string, T>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return map;
+            }
+            string key = reader.GetString()!;
+            reader.Read();
+            map[key] = read(ref reader);
+        }
+        throw Truncated("map of " + typeof(T).Name);
+    }
+
+    /// <summary>Writes an array.</summary>
+    public static void WriteList<T>(Utf8JsonWriter writer, IEnumerable<T> values, JsonWriteAction<T> write)
+    {
+        writer.WriteStartArray();
+        foreach (T value in values)
+        {
+            write(writer, value);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes an object of string keys to values.</summary>
+    public static void WriteMap<T>(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, T>> values, JsonWriteAction<T> write)
+    {
+        writer.WriteStartObject();
+        foreach (var pair in values)
+        {
+            writer.WritePropertyName(pair.Key);
+            write(writer, pair.Value);
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Keeps a property the spec does not know, so that it is written back unchanged.</summary>
+    public static void ReadExtension(ref Dictionary<string, JsonElement>? extensionData, scoped ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+    {
+        extensionData ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        extensionData[Encoding.UTF8.GetString(name)] = JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>Writes the properties kept by <see cref="ReadExtension"/>.</summary>
+    public static void WriteExtensions(Utf8JsonWriter writer, Dictionary<string, JsonElement>? extensionData)
+    {
+        if (extensionData is null)
+        {
+            return;
+        }
+        foreach (var pair in extensionData)
+        {
+            writer.WritePropertyName(pair.Key);
+            pair.Value.WriteTo(writer);
+        }
+    }
+
+    /// <summary>
+    /// Finds the value of a top-level string property of the object the reader is on, wherever it stands,
+    /// without moving the caller's reader (the reader is a copy). Borrowed from the buffer when unescaped.
+    /// </summary>
+    /// <returns><c>false</c> when the property is absent or not a string.</returns>
+    public static bool TryGetDiscriminator(Utf8JsonReader reader, ReadOnlySpan<byte> propertyName, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        int depth = reader.CurrentDepth;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
+            {
+                return false;
+            }
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                return false;
+            }
+            bool match = reader.ValueTextEquals(propertyName);
+            if (!reader.Read())
+            {
+                return false;
+            }
+            if (match)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return false;
+                }
+                value = !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan : Encoding.UTF8.GetBytes(reader.GetString()!);
+                return true;
+            }
+            if (!reader.TrySkip())
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Picks the object case whose shape fits best: every required property present, then the most known
+    /// properties present. Returns the index into <paramref name="shapes"/>, or -1 when none fits.
+    /// </summary>
+    public static int MatchShape(Utf8JsonReader reader, UnionShape[] shapes)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return -1;
+        }
+        Span<int> requiredSeen = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
+        Span<int> knownSeen = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
+        int depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                for (int i = 0; i < shapes.Length; i++)
+                {
+                    if (UnionShape.Contains(shapes[i].Required, ref reader))
+                    {
+                        requiredSeen[i]++;
+                        knownSeen[i]++;
+                    }
+                    else if (UnionShape.Contains(shapes[i].Known, ref reader))
+                    {
+                        knownSeen[i]++;
+                    }
+                }
+                if (!reader.Read() || !reader.TrySkip())
+                {
+                    break;
+                }
+            }
+        }
+        int best = -1;
+        int bestScore = -1;
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            if (requiredSeen[i] == shapes[i].Required.Length && knownSeen[i] > bestScore)
+            {
+                best = i;
+                bestScore = knownSeen[i];
+            }
+        }
+        return best;
+    }
+
+    /// <summary>The token kind of an array's first element, or <see cref="JsonTokenType.None"/> for an empty array.</summary>
+    public static JsonTokenType PeekFirstElement(Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+        {
+            return JsonTokenType.None;
+        }
+        return reader.TokenType;
+    }
+}
+
+/// <summary>The property names that identify one object case of a union without a discriminator value.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class UnionShape
+{
+    /// <summary>Creates a shape from property names.</summary>
+    public UnionShape(string[] required, string[] known)
+    {
+        Required = Array.ConvertAll(required, Encoding.UTF8.GetBytes);
+        Known = Array.ConvertAll(known, Encoding.UTF8.GetBytes);
+    }
+
+    internal byte[][] Required { get; }
+
+    internal byte[][] Known { get; }
+
+    internal static bool Contains(byte[][] names, ref Utf8JsonReader reader)
+    {
+        foreach (byte[] name in names)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

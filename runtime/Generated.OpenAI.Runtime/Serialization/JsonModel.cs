@@ -1,0 +1,59 @@
+using System;
+using System.Buffers;
+using System.Text.Json;
+
+namespace Generated.OpenAI.Serialization;
+
+/// <summary>Reads and writes generated models from and to UTF-8 JSON.</summary>
+public static class JsonModel
+{
+    /// <summary>The reader options used throughout the SDK: comments and trailing commas are errors, depth 256.</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <summary>The writer options: compact, and no validation cost beyond what the generated writer needs.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+
+    /// <summary>Reads one <typeparamref name="T"/> from a complete JSON document.</summary>
+    /// <exception cref="JsonException">Malformed JSON, trailing data, or a shape that is not a <typeparamref name="T"/>.</exception>
+    public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json) where T : IJsonModel<T>
+    {
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        return Deserialize<T>(ref reader);
+    }
+
+    /// <summary>Reads one <typeparamref name="T"/> from a complete JSON document held in a sequence.</summary>
+    public static T Deserialize<T>(ReadOnlySequence<byte> utf8Json) where T : IJsonModel<T>
+    {
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        return Deserialize<T>(ref reader);
+    }
+
+    private static T Deserialize<T>(ref Utf8JsonReader reader) where T : IJsonModel<T>
+    {
+        if (!reader.Read())
+        {
+            throw new JsonException($"Expected a JSON value for {typeof(T).Name}, found no data.");
+        }
+        T value = T.ReadJson(ref reader);
+        if (reader.Read())
+        {
+            throw new JsonException($"Unexpected data after the {typeof(T).Name} value at byte {reader.TokenStartIndex}.");
+        }
+        return value;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as compact UTF-8 JSON.</summary>
+    public static byte[] SerializeToUtf8Bytes<T>(T value) where T : IJsonModel<T>
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Serialize(buffer, value);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="value"/> as compact UTF-8 JSON into <paramref name="destination"/>.</summary>
+    public static void Serialize<T>(IBufferWriter<byte> destination, T value) where T : IJsonModel<T>
+    {
+        using var writer = new Utf8JsonWriter(destination, WriterOptions);
+        value.WriteJson(writer);
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Generated.OpenAI.Generator.Tests;
+
+/// <summary>Runs <see cref="OpenApiGenerator"/> in-process the way the compiler does.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<string> s_realSpec = new(() =>
+    {
+        using var stream = typeof(GeneratorHarness).Assembly.GetManifestResourceStream("openapi.json")
+            ?? throw new InvalidOperationException("openapi.json is not embedded: spec/OpenApiSpec.targets did not run.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>The pinned spec as the build prepares it (compact JSON).</summary>
+    public static string RealSpec => s_realSpec.Value;
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "Consumer",
+            sources.Select(s => CSharpSyntaxTree.ParseText(s, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview))),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        paths.Add(typeof(Generated.OpenAI.Serialization.Base64Data).Assembly.Location);
+        return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+
+    public static GeneratorDriver CreateDriver(string? specJson, string? ns = null, string fileName = "openapi.json") =>
+        CreateDriver(specJson is null ? null : new InMemoryText("/spec/" + fileName, specJson), ns);
+
+    public static GeneratorDriver CreateDriver(AdditionalText? spec, string? ns = null)
+    {
+        var texts = spec is null ? ImmutableArray<AdditionalText>.Empty : ImmutableArray.Create(spec);
+        return CSharpGeneratorDriver.Create(
+            new[] { new OpenApiGenerator().AsSourceGenerator() },
+            texts,
+            CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview),
+            new Options(ns),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    /// <summary>Runs the generator and compiles its output with the runtime; returns the run and the compiler's diagnostics.</summary>
+    public static (GeneratorDriverRunResult Run, ImmutableArray<Diagnostic> CompileDiagnostics) RunAndCompile(string specJson, string? ns = null)
+    {
+        var compilation = CreateCompilation("namespace Consumer { public static class Marker { } }");
+        var driver = CreateDriver(specJson, ns).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _, CancellationToken.None);
+        var errors = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+        return (driver.GetRunResult(), errors);
+    }
+
+    internal sealed class InMemoryText : AdditionalText
+    {
+        private readonly SourceText _text;
+
+        public InMemoryText(string path, string text)
+        {
+            Path = path;
+            _text = SourceText.From(text);
+        }
+
+        public override string Path { get; }
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+
+    private sealed class Options : AnalyzerConfigOptionsProvider
+    {
+        private readonly GlobalOptions _global;
+
+        public Options(string? ns) => _global = new GlobalOptions(ns);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _global;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _global;
+
+        private sealed class GlobalOptions : AnalyzerConfigOptions
+        {
+            private readonly string? _ns;
+
+            public GlobalOptions(string? ns) => _ns = ns;
+
+            public override bool TryGetValue(string key, out string value)
+            {
+                if (key == "build_property.OpenApiNamespace" && _ns is not null)
+                {
+                    value = _ns;
+                    return true;
+                }
+                value = "";
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A minimal OpenAPI 3.1 document with the given component schemas (JSON object text).</summary>
+    public static string Spec(string schemasJson) =>
+        "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{},\"components\":{\"schemas\":" + schemasJson + "}}";
+}
