@@ -58,6 +58,6 @@ public class OpenAIException : Exception
     /// <summary>The error body's <c>message</c>, the API's human-readable explanation.</summary>
     public string? ErrorMessage { get; }
 
-    /// <summary>The response body exactly as received, kept even when it is not the expected JSON.</summary>
+    /// <summary>The response body as received (kept even when it is not the expected JSON), with the client's API keys masked.</summary>
     public string? RawBody { get; }
 }

@@ -13,7 +13,8 @@ internal static class OpenAIExceptionFactory
     public static OpenAIException Create(int status, string? requestId, ReadOnlySpan<byte> body, IEnumerable<string?> secrets)
     {
         ApiErrorBody error = ApiErrorBody.Parse(body);
-        string? rawBody = body.IsEmpty ? null : Encoding.UTF8.GetString(body);
+        // A proxy or server may echo the credential back; no exception text keeps it.
+        string? rawBody = Redaction.Scrub(body.IsEmpty ? null : Encoding.UTF8.GetString(body), secrets);
         string message = Redaction.Scrub(BuildMessage(status, requestId, error, rawBody), secrets)!;
         string? errorMessage = Redaction.Scrub(error.Message, secrets);
         return status switch
