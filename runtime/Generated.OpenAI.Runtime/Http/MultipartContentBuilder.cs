@@ -99,7 +99,7 @@ public sealed class MultipartContentBuilder
 
     /// <summary>
     /// Adds a file part from a stream, which is neither copied nor disposed. A seekable stream is rewound for each
-    /// attempt; a non-seekable one can be sent once only (a retry then fails with <see cref="InvalidOperationException"/>).
+    /// attempt; a non-seekable one can be sent once only, so the call is not retried and its first failure is reported.
     /// </summary>
     /// <param name="name">The field name.</param>
     /// <param name="content">The file stream.</param>
@@ -114,6 +114,7 @@ public sealed class MultipartContentBuilder
         var source = new ReplayableStreamSource(content);
         _parts.Add(form =>
         {
+            source.BeginAttempt();
             var part = new ReplayableStreamContent(source);
             part.Headers.ContentType = contentType;
             form.Add(part, name, fileName);
@@ -126,10 +127,18 @@ public sealed class MultipartContentBuilder
     public Func<HttpContent> Build() => () =>
     {
         var form = new MultipartFormDataContent(_boundary);
-        foreach (Func<MultipartFormDataContent, HttpContent> addPart in _parts)
+        try
         {
-            addPart(form);
+            foreach (Func<MultipartFormDataContent, HttpContent> addPart in _parts)
+            {
+                addPart(form);
+            }
+            return form;
         }
-        return form;
+        catch
+        {
+            form.Dispose();
+            throw;
+        }
     };
 }

@@ -121,72 +121,100 @@ public sealed class OpenAIPipeline : IDisposable
         string method = request.Method.Method;
         long started = Stopwatch.GetTimestamp();
 
-        for (int attempt = 1; ; attempt++)
+        HttpRequestMessage message = CreateMessage(request, options, uri);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            HttpClient client = _httpClient ?? _httpClientFactory!.CreateClient(_httpClientName!);
-            using HttpRequestMessage message = CreateMessage(request, options, uri);
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (timeout != Timeout.InfiniteTimeSpan)
+            for (int attempt = 1; ; attempt++)
             {
-                attemptCts.CancelAfter(timeout);
-            }
-
-            PipelineLog.Sending(_logger, method, logUrl, attempt);
-            if (_logger.IsEnabled(LogLevel.Trace))
-            {
-                PipelineLog.RequestHeaders(_logger, method, logUrl, DumpHeaders(message));
-            }
-
-            (HttpResponseMessage? response, Exception? failure, bool timedOut) =
-                await SendOnceAsync(client, message, completion, attemptCts.Token, cancellationToken).ConfigureAwait(false);
-            if (response is not null)
-            {
-                int status = (int)response.StatusCode;
-                string? requestId = GetRequestId(response);
-                long elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                PipelineLog.Received(_logger, method, logUrl, status, elapsedMs, attempt, requestId);
-                if (response.IsSuccessStatusCode)
+                cancellationToken.ThrowIfCancellationRequested();
+                HttpClient client = _httpClient ?? _httpClientFactory!.CreateClient(_httpClientName!);
+                using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                if (timeout != Timeout.InfiniteTimeSpan)
                 {
-                    return new PipelineResponse(response, attempt, Stopwatch.GetElapsedTime(started));
+                    attemptCts.CancelAfter(timeout);
                 }
 
-                if (attempt <= maxRetries && RetryPolicy.ShouldRetry(response))
+                PipelineLog.Sending(_logger, method, logUrl, attempt);
+                if (_logger.IsEnabled(LogLevel.Trace))
                 {
-                    TimeSpan? serverDelay = RetryPolicy.GetServerDelay(response, DateTimeOffset.UtcNow);
-                    TimeSpan delay = RetryPolicy.ComputeDelay(serverDelay, attempt - 1, Options, Random.Shared.NextDouble());
-                    response.Dispose();
-                    PipelineLog.RetryingStatus(_logger, method, logUrl, status, attempt, requestId, (long)delay.TotalMilliseconds);
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    PipelineLog.RequestHeaders(_logger, method, logUrl, DumpHeaders(message));
                 }
 
-                PipelineLog.Failed(_logger, method, logUrl, status, attempt, requestId);
-                byte[] body;
-                using (response)
+                (HttpResponseMessage? response, Exception? failure, bool timedOut) =
+                    await SendOnceAsync(client, message, completion, attemptCts.Token, cancellationToken).ConfigureAwait(false);
+                if (response is not null)
                 {
-                    body = await ReadErrorBodyAsync(response, attemptCts.Token, cancellationToken).ConfigureAwait(false);
-                }
-                throw OpenAIExceptionFactory.Create(status, requestId, body, Secrets());
-            }
+                    int status = (int)response.StatusCode;
+                    string? requestId = GetRequestId(response);
+                    long elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    PipelineLog.Received(_logger, method, logUrl, status, elapsedMs, attempt, requestId);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return new PipelineResponse(response, attempt, Stopwatch.GetElapsedTime(started));
+                    }
 
-            // No response: a connection error or a timeout.
-            string reason = timedOut
-                ? $"timed out after {timeout.TotalMilliseconds:0} ms"
-                : failure!.GetType().Name + ": " + failure.Message;
-            if (attempt > maxRetries)
-            {
-                PipelineLog.FailedWithoutResponse(_logger, method, logUrl, attempt, reason, failure);
-                string text = timedOut
-                    ? $"{method} {logUrl} timed out after {attempt} attempt(s) (per-attempt timeout {timeout.TotalMilliseconds:0} ms)."
-                    : $"{method} {logUrl} failed without a response after {attempt} attempt(s): {failure!.Message}";
-                text = Redaction.Scrub(text, Secrets())!;
-                throw timedOut ? new APITimeoutException(text, failure) : new APIConnectionException(text, failure);
+                    if (attempt <= maxRetries && RetryPolicy.ShouldRetry(response) && TryPrepareRetry(request, options, uri, ref message))
+                    {
+                        TimeSpan? serverDelay = RetryPolicy.GetServerDelay(response, DateTimeOffset.UtcNow);
+                        TimeSpan delay = RetryPolicy.ComputeDelay(serverDelay, attempt - 1, Options, Random.Shared.NextDouble());
+                        response.Dispose();
+                        PipelineLog.RetryingStatus(_logger, method, logUrl, status, attempt, requestId, (long)delay.TotalMilliseconds);
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    PipelineLog.Failed(_logger, method, logUrl, status, attempt, requestId);
+                    byte[] body;
+                    using (response)
+                    {
+                        body = await ReadErrorBodyAsync(response, attemptCts.Token, cancellationToken).ConfigureAwait(false);
+                    }
+                    throw OpenAIExceptionFactory.Create(status, requestId, body, Secrets());
+                }
+
+                // No response: a connection error or a timeout.
+                string reason = Redaction.Scrub(
+                    timedOut ? $"timed out after {timeout.TotalMilliseconds:0} ms" : failure!.GetType().Name + ": " + failure.Message,
+                    Secrets())!;
+                if (attempt > maxRetries || !TryPrepareRetry(request, options, uri, ref message))
+                {
+                    PipelineLog.FailedWithoutResponse(_logger, method, logUrl, attempt, reason, failure);
+                    string text = timedOut
+                        ? $"{method} {logUrl} timed out after {attempt} attempt(s) (per-attempt timeout {timeout.TotalMilliseconds:0} ms)."
+                        : $"{method} {logUrl} failed without a response after {attempt} attempt(s): {failure!.Message}";
+                    text = Redaction.Scrub(text, Secrets())!;
+                    throw timedOut ? new APITimeoutException(text, failure) : new APIConnectionException(text, failure);
+                }
+                TimeSpan backoff = RetryPolicy.ComputeDelay(null, attempt - 1, Options, Random.Shared.NextDouble());
+                PipelineLog.RetryingFailure(_logger, method, logUrl, reason, attempt, (long)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
             }
-            TimeSpan backoff = RetryPolicy.ComputeDelay(null, attempt - 1, Options, Random.Shared.NextDouble());
-            PipelineLog.RetryingFailure(_logger, method, logUrl, Redaction.Scrub(reason, Secrets())!, attempt, (long)backoff.TotalMilliseconds);
-            await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            message.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Builds the next attempt's message, replacing <paramref name="message"/>; false when the content cannot be
+    /// sent again (a non-seekable stream), in which case the current failure is final.
+    /// </summary>
+    private bool TryPrepareRetry(PipelineRequest request, RequestOptions? options, Uri uri, ref HttpRequestMessage message)
+    {
+        HttpRequestMessage next;
+        try
+        {
+            next = CreateMessage(request, options, uri);
+        }
+        catch (ContentNotReplayableException)
+        {
+            PipelineLog.NotReplayable(_logger, request.Method.Method, request.Path);
+            return false;
+        }
+        message.Dispose();
+        message = next;
+        return true;
     }
 
     /// <summary>Disposes the <see cref="HttpClient"/> if the pipeline created it.</summary>

@@ -71,7 +71,7 @@ public static class PipelineContent
 
     /// <summary>
     /// A seekable stream sent from its current position on every attempt; the stream is neither copied nor disposed.
-    /// A non-seekable stream can be sent once only: a retry after it was read fails with <see cref="InvalidOperationException"/>.
+    /// A non-seekable stream can be sent once only: the call is then not retried, and its first failure is reported.
     /// </summary>
     /// <param name="content">The stream.</param>
     /// <param name="mediaType">The <c>Content-Type</c>.</param>
@@ -83,6 +83,7 @@ public static class PipelineContent
         var source = new ReplayableStreamSource(content);
         return () =>
         {
+            source.BeginAttempt();
             var httpContent = new ReplayableStreamContent(source);
             httpContent.Headers.ContentType = contentType;
             return httpContent;

@@ -29,4 +29,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Method} {Url} failed without a response after {Attempt} attempt(s): {Reason}")]
     public static partial void FailedWithoutResponse(ILogger logger, string method, string url, int attempt, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Method} {Path} is not retried: its content stream cannot be sent again")]
+    public static partial void NotReplayable(ILogger logger, string method, string path);
 }

@@ -16,7 +16,7 @@ namespace Generated.OpenAI.Http;
 /// </summary>
 public sealed class PipelineResponse : IDisposable
 {
-    private ReadOnlyMemory<byte>? _buffered;
+    private byte[]? _buffered;
     private Stream? _contentStream;
 
     internal PipelineResponse(HttpResponseMessage message, int attempts, TimeSpan elapsed)
@@ -70,7 +70,7 @@ public sealed class PipelineResponse : IDisposable
         {
             if (_buffered is { } buffered)
             {
-                return new MemoryStream(buffered.ToArray(), writable: false);
+                return new MemoryStream(buffered, writable: false);
             }
             return _contentStream ??= Message.Content.ReadAsStream();
         }

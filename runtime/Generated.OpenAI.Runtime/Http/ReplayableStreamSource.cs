@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Threading;
 
@@ -23,17 +22,24 @@ internal sealed class ReplayableStreamSource
     /// <summary>Bytes left to send, when known.</summary>
     public long? Length => _stream.CanSeek ? _stream.Length - _start : null;
 
-    /// <summary>Positions the stream for a new attempt and returns it (not to be disposed by the caller).</summary>
+    /// <summary>
+    /// Called when content for a new attempt is created: a non-seekable stream allows one attempt only, and the
+    /// second call fails fast, before anything is sent, with <see cref="ContentNotReplayableException"/>.
+    /// </summary>
+    public void BeginAttempt()
+    {
+        if (!_stream.CanSeek && Interlocked.Increment(ref _reads) > 1)
+        {
+            throw new ContentNotReplayableException();
+        }
+    }
+
+    /// <summary>Positions the stream where it started (when seekable) and returns it; not to be disposed by the caller.</summary>
     public Stream Rewind()
     {
         if (_stream.CanSeek)
         {
             _stream.Position = _start;
-            return _stream;
-        }
-        if (Interlocked.Increment(ref _reads) > 1)
-        {
-            throw new InvalidOperationException("The request content stream is not seekable and was already sent; it cannot be sent again on a retry.");
         }
         return _stream;
     }

@@ -190,6 +190,30 @@ public sealed class PipelineRequestTests
     }
 
     [Fact]
+    public async Task ANonSeekableStreamBodyIsSentOnceAndTheFirstFailureIsReported()
+    {
+        var bodies = new List<string>();
+        await using LocalServer server = await LocalServer.StartAsync(async (context, n) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            bodies.Add(await reader.ReadToEndAsync());
+            await PipelineRetryTests.WriteErrorAsync(context, 500, "req_once", "server_error", null, null, "boom");
+        });
+        using OpenAIPipeline pipeline = PipelineRetryTests.CreatePipeline(server, o => o.MaxRetries = 3);
+        var nonSeekable = new Sse.ChunkedStream([Encoding.UTF8.GetBytes("only-once")]);
+
+        InternalServerException ex = await Assert.ThrowsAsync<InternalServerException>(() => pipeline.SendAsync(
+            new PipelineRequest(HttpMethod.Post, "/audio/transcriptions")
+            {
+                Content = PipelineContent.Multipart().AddFile("file", nonSeekable, "a.wav", "audio/wav").AddString("model", "whisper-1").Build(),
+            }).WaitAsync(s_testTimeout));
+
+        Assert.Equal("req_once", ex.RequestId);
+        Assert.Equal(1, server.RequestCount);
+        Assert.Contains("only-once", Assert.Single(bodies), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheResponseExposesStatusHeadersAndBodyHelpers()
     {
         await using LocalServer server = await LocalServer.StartAsync((context, n) =>
