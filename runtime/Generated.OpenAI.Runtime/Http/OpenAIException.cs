@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http.Headers;
 
 namespace Generated.OpenAI.Http;
 
@@ -57,6 +58,9 @@ public class OpenAIException : Exception
 
     /// <summary>The error body's <c>message</c>, the API's human-readable explanation.</summary>
     public string? ErrorMessage { get; }
+
+    /// <summary>The error response's headers (for example <c>x-ratelimit-*</c>), when there was a response.</summary>
+    public HttpResponseHeaders? ResponseHeaders { get; init; }
 
     /// <summary>The response body as received (kept even when it is not the expected JSON), with the client's API keys masked.</summary>
     public string? RawBody { get; }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace Generated.OpenAI.Http;
@@ -10,7 +11,7 @@ internal static class OpenAIExceptionFactory
 {
     private const int MaxBodyInMessage = 2000;
 
-    public static OpenAIException Create(int status, string? requestId, ReadOnlySpan<byte> body, IEnumerable<string?> secrets)
+    public static OpenAIException Create(int status, string? requestId, HttpResponseHeaders? headers, ReadOnlySpan<byte> body, IEnumerable<string?> secrets)
     {
         ApiErrorBody error = ApiErrorBody.Parse(body);
         // A proxy or server may echo the credential back; no exception text keeps it.
@@ -19,15 +20,15 @@ internal static class OpenAIExceptionFactory
         string? errorMessage = Redaction.Scrub(error.Message, secrets);
         return status switch
         {
-            400 => new BadRequestException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            401 => new AuthenticationException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            403 => new PermissionDeniedException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            404 => new NotFoundException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            409 => new ConflictException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            422 => new UnprocessableEntityException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            429 => new RateLimitException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            >= 500 => new InternalServerException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
-            _ => new OpenAIException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody),
+            400 => new BadRequestException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            401 => new AuthenticationException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            403 => new PermissionDeniedException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            404 => new NotFoundException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            409 => new ConflictException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            422 => new UnprocessableEntityException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            429 => new RateLimitException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            >= 500 => new InternalServerException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
+            _ => new OpenAIException(message, status, requestId, error.Type, error.Code, error.Param, errorMessage, rawBody) { ResponseHeaders = headers },
         };
     }
 

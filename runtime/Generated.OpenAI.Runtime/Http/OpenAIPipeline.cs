@@ -169,7 +169,7 @@ public sealed class OpenAIPipeline : IDisposable
                     {
                         body = await ReadErrorBodyAsync(response, attemptCts.Token, cancellationToken).ConfigureAwait(false);
                     }
-                    throw OpenAIExceptionFactory.Create(status, requestId, body, Secrets());
+                    throw OpenAIExceptionFactory.Create(status, requestId, response.Headers, body, Secrets());
                 }
 
                 // No response: a connection error or a timeout.

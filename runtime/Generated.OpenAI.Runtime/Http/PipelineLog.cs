@@ -15,7 +15,7 @@ internal static partial class PipelineLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Trace, Message = "Request headers of {Method} {Url}: {Headers}")]
     public static partial void RequestHeaders(ILogger logger, string method, string url, string headers);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Method} {Url} returned {Status} in {ElapsedMs} ms (attempt {Attempt}, request id {RequestId})")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Method} {Url} returned {Status} in {ElapsedMs} ms (attempt {Attempt}, request id {RequestId})")]
     public static partial void Received(ILogger logger, string method, string url, int status, long elapsedMs, int attempt, string? requestId);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Method} {Url} returned {Status} (attempt {Attempt}, request id {RequestId}); retrying in {DelayMs} ms")]

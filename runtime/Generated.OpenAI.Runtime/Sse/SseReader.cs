@@ -280,7 +280,7 @@ public sealed class SseReader : IAsyncDisposable
         {
             return _hasData || _hasEventName;
         }
-        if (line.FirstSpan[0] == (byte)':')
+        if (FirstByte(line) == (byte)':')
         {
             return false; // Comment (OpenAI and proxies use these as keep-alives).
         }
@@ -292,7 +292,7 @@ public sealed class SseReader : IAsyncDisposable
         {
             name = line.Slice(0, position);
             value = line.Slice(line.GetPosition(1, position));
-            if (!value.IsEmpty && value.FirstSpan[0] == (byte)' ')
+            if (!value.IsEmpty && FirstByte(value) == (byte)' ')
             {
                 value = value.Slice(1);
             }
@@ -349,6 +349,23 @@ public sealed class SseReader : IAsyncDisposable
         }
         // Unknown fields are ignored.
         return false;
+    }
+
+    /// <summary>The first byte of a non-empty sequence, skipping empty segments.</summary>
+    private static byte FirstByte(in ReadOnlySequence<byte> sequence)
+    {
+        if (!sequence.FirstSpan.IsEmpty)
+        {
+            return sequence.FirstSpan[0];
+        }
+        foreach (ReadOnlyMemory<byte> segment in sequence)
+        {
+            if (!segment.IsEmpty)
+            {
+                return segment.Span[0];
+            }
+        }
+        throw new InvalidOperationException("The sequence is empty.");
     }
 
     private static bool TryParseDigits(ReadOnlySequence<byte> value, out int result)

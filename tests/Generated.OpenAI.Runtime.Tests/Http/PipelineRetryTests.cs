@@ -86,6 +86,8 @@ public sealed class PipelineRetryTests
         Assert.Contains("temperature must be <= 2", ex.Message, StringComparison.Ordinal);
         Assert.Contains("req_bad", ex.Message, StringComparison.Ordinal);
         Assert.Contains("\"invalid_value\"", ex.RawBody, StringComparison.Ordinal);
+        Assert.NotNull(ex.ResponseHeaders);
+        Assert.Equal("req_bad", string.Join(",", ex.ResponseHeaders!.GetValues("x-request-id")));
     }
 
     [Fact]
