@@ -19,6 +19,16 @@ namespace Generated.OpenAI.Http;
 /// Sends <see cref="PipelineRequest"/>s to the OpenAI API: URL building, authentication and identification headers,
 /// retries with backoff, per-attempt timeouts, logging without secrets and typed errors.
 /// </summary>
+/// <example>
+/// What a generated operation does:
+/// <code>
+/// var request = new PipelineRequest(HttpMethod.Get, "/files/" + PipelineRequest.EscapePathSegment(fileId) + "/content")
+///     .AddQuery("limit", limit);
+/// request.Content = PipelineContent.Json(writer => WriteBody(writer, body)); // for operations with a JSON body
+/// using PipelineResponse response = await pipeline.SendAsync(request, requestOptions, HttpCompletionOption.ResponseContentRead, cancellationToken);
+/// ReadOnlyMemory&lt;byte&gt; json = await response.ReadContentAsync(cancellationToken);
+/// </code>
+/// </example>
 /// <remarks>
 /// Thread-safe: one instance serves any number of concurrent calls. It never disposes an <see cref="HttpClient"/>
 /// it was given; it disposes the one it creates when no client is given.
