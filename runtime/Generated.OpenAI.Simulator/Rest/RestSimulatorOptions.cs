@@ -19,6 +19,6 @@ public sealed class RestSimulatorOptions
     /// <summary>When true, requests without a non-empty <c>Authorization: Bearer</c> get 401 (off by default).</summary>
     public bool RequireAuthorization { get; set; }
 
-    /// <summary>Faults installed at start (more can be added with <see cref="RestSimulator.AddFault"/>).</summary>
+    /// <summary>Faults installed at start (more can be added with <see cref="RestSimulator.AddFault(RestFault)"/>).</summary>
     public System.Collections.Generic.IList<RestFault> Faults { get; } = new System.Collections.Generic.List<RestFault>();
 }
