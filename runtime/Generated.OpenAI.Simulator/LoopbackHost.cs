@@ -16,10 +16,14 @@ namespace Generated.OpenAI.Simulator;
 /// <summary>Kestrel on 127.0.0.1 with an OS-chosen port, running one terminal request delegate.</summary>
 internal static class LoopbackHost
 {
-    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, System.Collections.Generic.List<Exception> errors, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Generated.OpenAI.Simulator" });
-        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("GENERATED_OPENAI_SIMULATOR_LOG") != "1")
+        {
+            // Quiet by default; GENERATED_OPENAI_SIMULATOR_LOG=1 keeps ASP.NET Core's console logging for diagnosis.
+            builder.Logging.ClearProviders();
+        }
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);
@@ -27,7 +31,22 @@ internal static class LoopbackHost
             kestrel.AddServerHeader = false;
         });
         WebApplication app = builder.Build();
-        app.Run(handler);
+        app.Run(async context =>
+        {
+            try
+            {
+                await handler(context).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                lock (errors)
+                {
+                    errors.Add(exception);
+                }
+
+                throw;
+            }
+        });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var root = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute);

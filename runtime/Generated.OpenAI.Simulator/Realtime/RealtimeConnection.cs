@@ -339,6 +339,9 @@ internal abstract class RealtimeConnection
                     _sendLock.Release();
                 }
 
+                // A reset discards what the peer has not read yet, so give the client a moment to read the
+                // partial frame (and everything before it) before the connection is aborted.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
                 _context.Abort();
                 return false;
             case RealtimeFault.Stall:

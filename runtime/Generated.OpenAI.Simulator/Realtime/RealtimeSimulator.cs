@@ -32,6 +32,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private readonly WebApplication _app;
+    private readonly List<Exception> _errors;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<RealtimeHandshake> _handshakes = [];
     private readonly List<RealtimeClientMessage> _messages = [];
@@ -44,11 +45,24 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     private int _connectionCount;
     private int _nextFault = -1;
 
-    private RealtimeSimulator(WebApplication app, Uri root, RealtimeSimulatorOptions options)
+    private RealtimeSimulator(List<Exception> errors, WebApplication app, Uri root, RealtimeSimulatorOptions options)
     {
+        _errors = errors;
         _app = app;
         Options = options;
         BaseUrl = new Uri(root, "/v1");
+    }
+
+    /// <summary>Unhandled exceptions of the simulator's request handling (a test can assert there are none).</summary>
+    public IReadOnlyList<Exception> ServerErrors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToArray();
+            }
+        }
     }
 
     /// <summary><c>http://127.0.0.1:port/v1</c>; clients derive <c>ws://127.0.0.1:port/v1/realtime</c> from it.</summary>
@@ -94,9 +108,10 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     /// <summary>Starts Kestrel on 127.0.0.1 with an OS-chosen port.</summary>
     public static async Task<RealtimeSimulator> StartAsync(RealtimeSimulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var errors = new List<Exception>();
         RealtimeSimulator? simulator = null;
-        (WebApplication app, Uri root) = await LoopbackHost.StartAsync(context => simulator!.HandleAsync(context), cancellationToken).ConfigureAwait(false);
-        simulator = new RealtimeSimulator(app, root, options ?? new RealtimeSimulatorOptions());
+        (WebApplication app, Uri root) = await LoopbackHost.StartAsync(context => simulator!.HandleAsync(context), errors, cancellationToken).ConfigureAwait(false);
+        simulator = new RealtimeSimulator(errors, app, root, options ?? new RealtimeSimulatorOptions());
         return simulator;
     }
 

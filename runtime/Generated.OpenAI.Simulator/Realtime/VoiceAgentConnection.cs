@@ -418,7 +418,7 @@ internal sealed class VoiceAgentConnection : ConversationConnection
         finally
         {
             _active = null;
-            active.Cancel.Dispose();
+            // The source is not disposed here: response.cancel may race with the end of the response.
         }
     }
 

@@ -25,6 +25,7 @@ namespace Generated.OpenAI.Simulator;
 public sealed class RestSimulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly List<Exception> _errors;
     private readonly RestSimulatorOptions _options;
     private readonly SpecCatalog _catalog;
     private readonly List<RecordedRequest> _requests = [];
@@ -33,13 +34,26 @@ public sealed class RestSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private long _requestCounter;
 
-    private RestSimulator(WebApplication app, Uri root, RestSimulatorOptions options, SpecCatalog catalog)
+    private RestSimulator(List<Exception> errors, WebApplication app, Uri root, RestSimulatorOptions options, SpecCatalog catalog)
     {
+        _errors = errors;
         _app = app;
         _options = options;
         _catalog = catalog;
         BaseUrl = new Uri(root, "/v1");
         _faults.AddRange(options.Faults);
+    }
+
+    /// <summary>Unhandled exceptions of the simulator's request handling (a test can assert there are none).</summary>
+    public IReadOnlyList<Exception> ServerErrors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToArray();
+            }
+        }
     }
 
     /// <summary><c>http://127.0.0.1:port/v1</c>: the base URL to give the client.</summary>
@@ -67,9 +81,10 @@ public sealed class RestSimulator : IAsyncDisposable
     public static async Task<RestSimulator> StartAsync(RestSimulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         SpecCatalog catalog = SpecCatalog.Default;
+        var errors = new List<Exception>();
         RestSimulator? simulator = null;
-        (WebApplication app, Uri root) = await LoopbackHost.StartAsync(context => simulator!.HandleAsync(context), cancellationToken).ConfigureAwait(false);
-        simulator = new RestSimulator(app, root, options ?? new RestSimulatorOptions(), catalog);
+        (WebApplication app, Uri root) = await LoopbackHost.StartAsync(context => simulator!.HandleAsync(context), errors, cancellationToken).ConfigureAwait(false);
+        simulator = new RestSimulator(errors, app, root, options ?? new RestSimulatorOptions(), catalog);
         return simulator;
     }
 

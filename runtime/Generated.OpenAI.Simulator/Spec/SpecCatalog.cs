@@ -237,9 +237,9 @@ public sealed class SpecCatalog
             Add(examples);
         }
 
-        foreach ((string? _, string? response) in operation.Examples)
+        foreach ((string? title, string? response) in operation.Examples)
         {
-            if (response is not null && IsSse(response))
+            if (response is not null && (IsSse(response) || (title?.Contains("Stream", StringComparison.OrdinalIgnoreCase) ?? false)))
             {
                 operation.CanStream = true;
             }

@@ -38,6 +38,10 @@ public sealed class SpecOperation
     /// <summary>True when the operation can answer with <c>text/event-stream</c>.</summary>
     public bool CanStream { get; internal set; }
 
+    /// <summary>Top-level required body fields for a request media type (resolving <c>$ref</c> and <c>allOf</c>).</summary>
+    public string[] RequiredFields(string contentType)
+        => RequiredFieldsByContentType.TryGetValue(contentType, out string[]? names) ? names : [];
+
     internal string[] Segments { get; }
 
     internal Dictionary<string, string[]> RequiredFieldsByContentType { get; } = new(System.StringComparer.OrdinalIgnoreCase);
