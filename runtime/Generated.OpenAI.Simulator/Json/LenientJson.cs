@@ -112,6 +112,7 @@ internal static partial class LenientJson
     {
         string s = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         s = EllipsisLine().Replace(s, string.Empty);
+        s = EllipsisElementLine().Replace(s, string.Empty);
         s = s.Replace("{...}", "{}", StringComparison.Ordinal).Replace("[...]", "[]", StringComparison.Ordinal);
         s = UnquotedKey().Replace(s, "$1\"$2\":");
         s = MissingComma().Replace(s, "$1,\n$2");
@@ -120,6 +121,9 @@ internal static partial class LenientJson
 
     [GeneratedRegex(@"(?m)^[ \t]*\.{3,}[^\n]*\n")]
     private static partial Regex EllipsisLine();
+
+    [GeneratedRegex(@"(?m)^[ \t]*\{[ \t]*\.{3,}[ \t]*\},?[ \t]*\n")]
+    private static partial Regex EllipsisElementLine();
 
     [GeneratedRegex(@"(?m)^([ \t]*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")]
     private static partial Regex UnquotedKey();
