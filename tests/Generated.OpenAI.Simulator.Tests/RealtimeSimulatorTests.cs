@@ -103,6 +103,7 @@ public sealed class RealtimeSimulatorTests
         Assert.Equal("sk-test", handshake.Credential);
         Assert.Equal("?model=gpt-realtime-2", handshake.QueryString);
         Assert.Equal(input, simulator.GetReceivedAudio(handshake.ConnectionId));
+        Assert.Empty(simulator.ServerErrors);
     }
 
     [Fact]
@@ -115,6 +116,25 @@ public sealed class RealtimeSimulatorTests
         List<JsonElement> events = await client.ReceiveUntilAsync("response.done");
         Assert.Equal(SampleAudio.CreateTonePcm16(440, TimeSpan.FromSeconds(1)), Audio(events, "response.output_audio.delta"));
         Assert.Equal(SimulatedText.Answer(0), Text(events, "response.output_audio_transcript.delta"));
+    }
+
+    [Fact]
+    public async Task Voice_agent_with_the_default_server_vad_answers_a_commit_by_itself()
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        await using RealtimeTestClient client = await RealtimeTestClient.ConnectAsync(Voice(simulator));
+        JsonElement created = await client.ExpectAsync("session.created");
+        Assert.Equal("server_vad", created.GetProperty("session").GetProperty("audio").GetProperty("input").GetProperty("turn_detection").GetProperty("type").GetString());
+        byte[] input = SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(300));
+        await client.SendAsync(RealtimeTestClient.Append(input));
+        await client.SendAsync("""{"type":"input_audio_buffer.commit"}""");
+        List<JsonElement> events = await client.ReceiveUntilAsync("response.done");
+        Assert.Equal(["input_audio_buffer.committed", "conversation.item.added", "conversation.item.done", "response.created"], Types(events)[..4]);
+        Assert.Equal(input, Audio(events, "response.output_audio.delta"));
+
+        await client.SendAsync("""{"type":"response.cancel","event_id":"evt_late"}""");
+        Assert.Equal("response_cancel_not_active", (await client.ExpectAsync("error")).GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(simulator.ServerErrors);
     }
 
     [Fact]

@@ -83,6 +83,7 @@ public sealed class RestSimulatorTests
         Assert.Equal(242, answered);
         Assert.Equal(242, simulator.Requests.Count);
         Assert.All(simulator.Requests, r => Assert.NotNull(r.OperationId));
+        Assert.Empty(simulator.ServerErrors);
     }
 
     [Fact]

@@ -26,19 +26,22 @@ internal static class SchemaSynthesizer
             return;
         }
 
-        if (schema.TryGetProperty("example", out JsonElement example) && example.ValueKind != JsonValueKind.String)
+        string? declared = schema.TryGetProperty("type", out JsonElement declaredType) && declaredType.ValueKind == JsonValueKind.String ? declaredType.GetString() : null;
+
+        if (schema.TryGetProperty("example", out JsonElement example) && example.ValueKind != JsonValueKind.String && Fits(declared, example))
         {
             example.WriteTo(writer);
             return;
         }
 
-        if (schema.TryGetProperty("enum", out JsonElement values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0)
+        if (schema.TryGetProperty("enum", out JsonElement values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0 && Fits(declared, values[0]))
         {
             values[0].WriteTo(writer);
             return;
         }
 
-        if (schema.TryGetProperty("default", out JsonElement defaultValue))
+        // The spec has defaults that contradict their type (Eval.testing_criteria: an array with default "eval").
+        if (schema.TryGetProperty("default", out JsonElement defaultValue) && Fits(declared, defaultValue))
         {
             defaultValue.WriteTo(writer);
             return;
@@ -79,6 +82,17 @@ internal static class SchemaSynthesizer
         WriteProperties(catalog, writer, schema, depth);
         writer.WriteEndObject();
     }
+
+    private static bool Fits(string? type, JsonElement value) => type switch
+    {
+        null => true,
+        "string" => value.ValueKind == JsonValueKind.String,
+        "integer" or "number" => value.ValueKind == JsonValueKind.Number,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        "object" => value.ValueKind == JsonValueKind.Object,
+        _ => true,
+    };
 
     private static void WriteProperties(SpecCatalog catalog, Utf8JsonWriter writer, JsonElement schema, int depth)
     {

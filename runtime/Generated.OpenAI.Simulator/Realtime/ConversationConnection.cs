@@ -126,13 +126,53 @@ internal abstract class ConversationConnection : RealtimeConnection
     {
     }
 
+    /// <summary>Guards <see cref="Items"/>, <see cref="ItemOrder"/> and <see cref="LastItemId"/> against a background response.</summary>
+    protected object StateLock { get; } = new();
+
     protected void AddItem(JsonObject item)
     {
-        string id = (string)item["id"]!;
-        Items[id] = item;
-        ItemOrder.Remove(id);
-        ItemOrder.Add(id);
-        LastItemId = id;
+        lock (StateLock)
+        {
+            string id = (string)item["id"]!;
+            Items[id] = item;
+            ItemOrder.Remove(id);
+            ItemOrder.Add(id);
+            LastItemId = id;
+        }
+    }
+
+    protected JsonObject? FindItem(string? id)
+    {
+        lock (StateLock)
+        {
+            return id is not null && Items.TryGetValue(id, out JsonObject? item) ? item : null;
+        }
+    }
+
+    protected JsonObject? FindItem(Func<JsonObject, bool> predicate)
+    {
+        lock (StateLock)
+        {
+            foreach (JsonObject item in Items.Values)
+            {
+                if (predicate(item))
+                {
+                    return item;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    protected void RemoveItem(string id)
+    {
+        lock (StateLock)
+        {
+            Items.Remove(id);
+            ItemOrder.Remove(id);
+            LastItemId = ItemOrder.Count > 0 ? ItemOrder[^1] : null;
+        }
     }
 
     protected bool InputTranscriptionEnabled => Session["audio"]?["input"]?["transcription"] is JsonObject;

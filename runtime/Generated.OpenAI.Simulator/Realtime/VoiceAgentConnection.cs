@@ -139,8 +139,13 @@ internal sealed class VoiceAgentConnection : ConversationConnection
             return;
         }
 
-        JsonObject item = Items[itemId];
-        string? previous = ItemOrder.Count > 1 ? ItemOrder[^2] : null;
+        JsonObject item = FindItem(itemId)!;
+        string? previous;
+        lock (StateLock)
+        {
+            previous = ItemOrder.Count > 1 ? ItemOrder[^2] : null;
+        }
+
         await SendItemEventAsync("conversation.item.added", previous, item, cancellationToken).ConfigureAwait(false);
         await SendItemEventAsync("conversation.item.done", previous, item, cancellationToken).ConfigureAwait(false);
         if (InputTranscriptionEnabled)
@@ -196,7 +201,7 @@ internal sealed class VoiceAgentConnection : ConversationConnection
     private async Task ItemOperationAsync(JsonElement root, string type, string? eventId, CancellationToken cancellationToken)
     {
         string? itemId = root.TryGetProperty("item_id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        if (itemId is null || !Items.TryGetValue(itemId, out JsonObject? item))
+        if (itemId is null || FindItem(itemId) is not { } item)
         {
             string code = type switch
             {
@@ -218,9 +223,7 @@ internal sealed class VoiceAgentConnection : ConversationConnection
                 }, cancellationToken).ConfigureAwait(false);
                 break;
             case "conversation.item.delete":
-                Items.Remove(itemId);
-                ItemOrder.Remove(itemId);
-                LastItemId = ItemOrder.Count > 0 ? ItemOrder[^1] : null;
+                RemoveItem(itemId);
                 await SendEventAsync("conversation.item.deleted", writer => writer.WriteString("item_id", itemId), cancellationToken).ConfigureAwait(false);
                 break;
             default:
@@ -244,7 +247,15 @@ internal sealed class VoiceAgentConnection : ConversationConnection
             return;
         }
 
-        await active.Cancel.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await active.Cancel.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The response finished meanwhile.
+        }
+
         await active.Task.ConfigureAwait(false);
     }
 
@@ -265,11 +276,11 @@ internal sealed class VoiceAgentConnection : ConversationConnection
             : Session["tools"] as JsonArray);
 
         Plan plan;
-        JsonObject? lastItem = LastItemId is not null && Items.TryGetValue(LastItemId, out JsonObject? li) ? li : null;
+        JsonObject? lastItem = FindItem(LastItemId);
         if (lastItem?["type"]?.GetValue<string>() == "function_call_output")
         {
             string callId = lastItem["call_id"]!.GetValue<string>();
-            string name = Items.Values.FirstOrDefault(i => i["type"]?.GetValue<string>() == "function_call" && i["call_id"]?.GetValue<string>() == callId)?["name"]?.GetValue<string>() ?? "function";
+            string name = FindItem(i => i["type"]?.GetValue<string>() == "function_call" && i["call_id"]?.GetValue<string>() == callId)?["name"]?.GetValue<string>() ?? "function";
             plan = new Plan(null, null, SimulatedText.FunctionAnswer(name, lastItem["output"]?.ToString() ?? string.Empty), audio);
         }
         else if (tools.FirstOrDefault(Options.FunctionArguments.ContainsKey) is { } function)

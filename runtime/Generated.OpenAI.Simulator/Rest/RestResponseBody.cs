@@ -88,9 +88,15 @@ internal static class RestResponses
                     return new RestResponseBody("application/json", SchemaSynthesizer.Synthesize(catalog, schema));
                 }
 
-                return declared is null && string.IsNullOrWhiteSpace(example)
-                    ? new RestResponseBody(null, [])
-                    : new RestResponseBody("application/json", "{}"u8.ToArray());
+                if (declared is null)
+                {
+                    // No declared content: an empty example is an empty body; a non-JSON one (file content) is raw bytes.
+                    return string.IsNullOrWhiteSpace(example)
+                        ? new RestResponseBody(null, [])
+                        : new RestResponseBody("application/octet-stream", Encoding.UTF8.GetBytes(example));
+                }
+
+                return new RestResponseBody("application/json", "{}"u8.ToArray());
             case "application/sdp":
                 return new RestResponseBody("application/sdp", Encoding.UTF8.GetBytes((example ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal)));
             case "application/zip":
