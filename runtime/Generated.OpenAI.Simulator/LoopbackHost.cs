@@ -1,0 +1,55 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Generated.OpenAI.Simulator;
+
+/// <summary>Kestrel on 127.0.0.1 with an OS-chosen port, running one terminal request delegate.</summary>
+internal static class LoopbackHost
+{
+    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, System.Collections.Generic.List<Exception> errors, CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Generated.OpenAI.Simulator" });
+        if (Environment.GetEnvironmentVariable("GENERATED_OPENAI_SIMULATOR_LOG") != "1")
+        {
+            // Quiet by default; GENERATED_OPENAI_SIMULATOR_LOG=1 keeps ASP.NET Core's console logging for diagnosis.
+            builder.Logging.ClearProviders();
+        }
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = 256L * 1024 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        WebApplication app = builder.Build();
+        app.Run(async context =>
+        {
+            try
+            {
+                await handler(context).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                lock (errors)
+                {
+                    errors.Add(exception);
+                }
+
+                throw;
+            }
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var root = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute);
+        return (app, root);
+    }
+}
