@@ -110,13 +110,16 @@ internal static partial class ModelEmitter
         string required = isRequired ? "required " : "";
         string field = FieldName(p.Name);
         w.Doc("summary", p.Description, fallback);
+        if (p.Type.Nullable)
+        {
+            w.Line($"/// <remarks>The API distinguishes an explicit <c>null</c> from an absent value: setting this property, even to <c>null</c>, sends it; see <see cref=\"{p.Name.TrimStart('@')}Specified\"/>.</remarks>");
+        }
         if (p.Deprecated)
         {
             w.Line("[global::System.Obsolete(\"Deprecated in the OpenAI API specification.\")]");
         }
         if (p.Type.Nullable)
         {
-            w.Line($"/// <remarks>The API distinguishes an explicit <c>null</c> from an absent value: setting this property, even to <c>null</c>, sends it; see <see cref=\"{p.Name.TrimStart('@')}Specified\"/>.</remarks>");
             w.Line($"public {required}{type}? {p.Name} {{ get => {field}; set {{ {field} = value; {p.Name.TrimStart('@')}Specified = true; }} }}");
             w.Line();
             w.Line($"/// <summary>Whether <see cref=\"{p.Name.TrimStart('@')}\"/> is sent (it was set, or read from JSON, possibly as <c>null</c>).</summary>");
