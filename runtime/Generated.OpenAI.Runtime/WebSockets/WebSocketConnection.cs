@@ -913,11 +913,18 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
         if (_sendLock.Wait(0))
         {
-            // Keep the lock forever: nothing may write after this.
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            // Keep the lock forever: nothing may write after this. Completing returns the pipe's buffers; it may
+            // try to flush leftovers into the already closed stream, which is expected to fail.
+            try
+            {
+                await _writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
         }
 
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        ShutdownTransport();
     }
 
     private void ReleaseReceiveResources()
