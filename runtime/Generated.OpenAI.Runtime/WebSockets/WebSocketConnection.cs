@@ -71,6 +71,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private ShutdownReason _failureReason;
     private WebSocketCloseStatus _failureStatus;
     private string? _failureMessage;
+    private bool _hasPendingFailure;
 
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
@@ -246,16 +247,109 @@ public sealed class WebSocketConnection : IAsyncDisposable
             throw new InvalidOperationException("Only one ReceiveMessageAsync may be pending at a time.");
         }
 
-        return ReceiveGuardedAsync(cancellationToken);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<WebSocketReceivedMessage> ReceiveGuardedAsync(CancellationToken cancellationToken)
-    {
+        bool handedOff = false;
         try
         {
             ReleaseBorrowedPayload();
-            return await ReceiveCoreAsync(discardData: false, cancellationToken).ConfigureAwait(false);
+
+            // Synchronous fast path: while reads complete inline and no frame needs I/O (ping, close, error),
+            // no async state machine is involved at all.
+            while (true)
+            {
+                ValueTask<ReadResult> read = _reader.ReadAsync(cancellationToken);
+                if (!read.IsCompletedSuccessfully)
+                {
+                    handedOff = true;
+                    return ReceiveGuardedAsync(hasPendingRead: true, read, cancellationToken);
+                }
+
+                switch (TryTakeBufferedMessage(read.Result, out WebSocketReceivedMessage message))
+                {
+                    case SyncStep.Taken:
+                        return new ValueTask<WebSocketReceivedMessage>(message);
+                    case SyncStep.ReadAgain:
+                        continue;
+                    case SyncStep.Canceled:
+                        return ValueTask.FromException<WebSocketReceivedMessage>(CreateClosedException());
+                    default:
+                        handedOff = true;
+                        return ReceiveGuardedAsync(hasPendingRead: false, default, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                EndReceive();
+            }
+        }
+    }
+
+    private enum SyncStep
+    {
+        Taken,
+        ReadAgain,
+        Canceled,
+        NeedsAsync,
+    }
+
+    /// <summary>
+    /// Takes a complete data message from an already available read result. Anything that needs I/O is left
+    /// unconsumed (or, for a protocol error, remembered) for the async path.
+    /// </summary>
+    private SyncStep TryTakeBufferedMessage(in ReadResult result, out WebSocketReceivedMessage message)
+    {
+        message = default;
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        if (result.IsCanceled)
+        {
+            _reader.AdvanceTo(buffer.Start);
+            return SyncStep.Canceled;
+        }
+
+        SequencePosition consumed = buffer.Start;
+        while (true)
+        {
+            SequencePosition before = consumed;
+            FrameStep step = ProcessNextFrame(buffer, ref consumed, out ReadOnlySequence<byte> payload, out Opcode opcode);
+            switch (step)
+            {
+                case FrameStep.Continue:
+                    continue;
+                case FrameStep.Message:
+                    _deferredConsumed = consumed;
+                    _hasDeferredAdvance = true;
+                    message = new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
+                    return SyncStep.Taken;
+                case FrameStep.NeedMoreData when !result.IsCompleted:
+                    _reader.AdvanceTo(consumed, buffer.End);
+                    return SyncStep.ReadAgain;
+                case FrameStep.Fail:
+                    // Fragment state may already have changed; do not parse this frame twice.
+                    _hasPendingFailure = true;
+                    _reader.AdvanceTo(before, before);
+                    return SyncStep.NeedsAsync;
+                default:
+                    // Ping, close, or end of stream: re-read from this frame on the async path.
+                    _reader.AdvanceTo(before, before);
+                    return SyncStep.NeedsAsync;
+            }
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<WebSocketReceivedMessage> ReceiveGuardedAsync(bool hasPendingRead, ValueTask<ReadResult> pendingRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_hasPendingFailure)
+            {
+                _hasPendingFailure = false;
+                await FailAsync().ConfigureAwait(false);
+            }
+
+            return await ReceiveCoreAsync(discardData: false, hasPendingRead, pendingRead, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -291,11 +385,14 @@ public sealed class WebSocketConnection : IAsyncDisposable
         }
     }
 
-    private async ValueTask<WebSocketReceivedMessage> ReceiveCoreAsync(bool discardData, CancellationToken cancellationToken)
+    private async ValueTask<WebSocketReceivedMessage> ReceiveCoreAsync(bool discardData, bool hasPendingRead, ValueTask<ReadResult> pendingRead, CancellationToken cancellationToken)
     {
         while (true)
         {
-            ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result = hasPendingRead
+                ? await pendingRead.ConfigureAwait(false)
+                : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            hasPendingRead = false;
             if (result.IsCanceled)
             {
                 throw CreateClosedException();
@@ -861,7 +958,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     if (State is not (WebSocketState.Closed or WebSocketState.Aborted))
                     {
                         ReleaseBorrowedPayload();
-                        await ReceiveCoreAsync(discardData: true, timeout.Token).ConfigureAwait(false);
+                        await ReceiveCoreAsync(discardData: true, hasPendingRead: false, default, timeout.Token).ConfigureAwait(false);
                     }
                 }
                 finally
