@@ -41,6 +41,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private const int ReceiveBufferSize = 64 * 1024;
     private const int SendBufferSize = 16 * 1024;
     private const int SendChunkSize = 64 * 1024;
+    private const int RetainedReassemblyBufferSize = 1024 * 1024;
 
     private readonly Stream _stream;
     private readonly PipeReader _reader;
@@ -383,6 +384,14 @@ public sealed class WebSocketConnection : IAsyncDisposable
             _hasDeferredAdvance = false;
             _reader.AdvanceTo(_deferredConsumed);
         }
+
+        if (!_inFragmentedMessage && _reassemblyBuffer is { Length: > RetainedReassemblyBufferSize } large)
+        {
+            // A rare huge fragmented message must not pin its buffer for the connection's lifetime.
+            _reassemblyBuffer = null;
+            _reassemblyLength = 0;
+            ArrayPool<byte>.Shared.Return(large);
+        }
     }
 
     private async ValueTask<WebSocketReceivedMessage> ReceiveCoreAsync(bool discardData, bool hasPendingRead, ValueTask<ReadResult> pendingRead, CancellationToken cancellationToken)
@@ -527,6 +536,11 @@ public sealed class WebSocketConnection : IAsyncDisposable
                 break;
             default:
                 return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, $"The server sent reserved opcode 0x{(byte)header.Opcode:X}.");
+        }
+
+        if (header.PayloadLength > long.MaxValue)
+        {
+            return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a 64-bit payload length with the most significant bit set.");
         }
 
         if (!header.IsControlFrame)
@@ -705,7 +719,9 @@ public sealed class WebSocketConnection : IAsyncDisposable
     /// <summary>
     /// Sends a data frame. <paramref name="payload"/> is only read (copied into the pipe, then masked there) and may
     /// be reused when the returned task completes. With <paramref name="endOfMessage"/> false the next send continues
-    /// the same message. Sends are serialized; see the type remarks.
+    /// the same message (its type is taken from the first fragment). Text payloads must be valid UTF-8; they are not
+    /// checked. Sends are serialized; see the type remarks. Cancellation while waiting for the send lock only cancels
+    /// this send; cancellation once the frame is being written aborts the connection.
     /// </summary>
     /// <exception cref="WebSocketConnectionException">The connection is not open.</exception>
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)

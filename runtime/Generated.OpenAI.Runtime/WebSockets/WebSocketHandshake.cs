@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,6 +19,7 @@ internal static class WebSocketHandshake
 {
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxResponseHeaderBytes = 32 * 1024;
+    private const int MaxErrorBodyBytes = 64 * 1024;
 
     private static readonly string[] s_reservedHeaders =
     [
@@ -113,7 +115,9 @@ internal static class WebSocketHandshake
     /// </summary>
     public static async ValueTask<string?> ReadResponseAsync(PipeReader reader, string key, WebSocketConnectionOptions options, CancellationToken cancellationToken)
     {
-        while (true)
+        (int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers) response = (0, null, []);
+        bool found = false;
+        while (!found)
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -126,15 +130,14 @@ internal static class WebSocketHandshake
                 {
                     consumed = sequenceReader.Position;
                     examined = consumed;
-                    return Validate(ParseHeaderBlock(headerBlock), key, options);
+                    response = ParseHeaderBlock(headerBlock);
+                    found = true;
                 }
-
-                if (buffer.Length > MaxResponseHeaderBytes)
+                else if (buffer.Length > MaxResponseHeaderBytes)
                 {
                     throw new WebSocketHandshakeException(0, null, [], $"The upgrade response headers exceed {MaxResponseHeaderBytes} bytes.");
                 }
-
-                if (result.IsCompleted)
+                else if (result.IsCompleted)
                 {
                     throw new WebSocketHandshakeException(0, null, [], "The server closed the connection before completing the upgrade response.");
                 }
@@ -143,6 +146,58 @@ internal static class WebSocketHandshake
             {
                 reader.AdvanceTo(consumed, examined);
             }
+        }
+
+        if (response.StatusCode != 101)
+        {
+            string? body = await TryReadBodyAsync(reader, response.Headers, cancellationToken).ConfigureAwait(false);
+            throw new WebSocketHandshakeException(response.StatusCode, response.ReasonPhrase, response.Headers,
+                $"The server refused the WebSocket upgrade with HTTP {response.StatusCode.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}.")
+            {
+                ResponseBody = body,
+            };
+        }
+
+        return Validate(response, key, options);
+    }
+
+    /// <summary>Reads a refused upgrade's body when it has a small Content-Length (error JSON); null otherwise.</summary>
+    private static async ValueTask<string?> TryReadBodyAsync(PipeReader reader, List<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    {
+        int length = -1;
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            if (string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
+            {
+                length = parsed;
+            }
+        }
+
+        if (length <= 0 || length > MaxErrorBodyBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (buffer.Length >= length || result.IsCompleted)
+                {
+                    string body = Encoding.UTF8.GetString(buffer.Slice(0, Math.Min(length, buffer.Length)));
+                    reader.AdvanceTo(buffer.End);
+                    return body;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            return null; // the status code is the important part; a body that does not arrive is not an error of its own
         }
     }
 
@@ -187,11 +242,6 @@ internal static class WebSocketHandshake
     private static string? Validate((int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers) response, string key, WebSocketConnectionOptions options)
     {
         (int statusCode, string? reasonPhrase, List<KeyValuePair<string, string>> headers) = response;
-        if (statusCode != 101)
-        {
-            throw new WebSocketHandshakeException(statusCode, reasonPhrase, headers,
-                $"The server refused the WebSocket upgrade with HTTP {statusCode.ToString(CultureInfo.InvariantCulture)} {reasonPhrase}.");
-        }
 
         string? Find(string name)
         {

@@ -24,6 +24,12 @@ public sealed class WebSocketHandshakeException : WebSocketConnectionException
     /// <summary>The reason phrase of the status line, if any.</summary>
     public string? ReasonPhrase { get; }
 
+    /// <summary>
+    /// The body of a refused upgrade (e.g. the server's error JSON) when it declared a Content-Length of at most
+    /// 64 KiB; otherwise <see langword="null"/>. Never part of <see cref="Exception.Message"/>.
+    /// </summary>
+    public string? ResponseBody { get; internal init; }
+
     /// <summary>The response headers in wire order (credential-bearing headers redacted). Owned by the exception.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders { get; }
 }

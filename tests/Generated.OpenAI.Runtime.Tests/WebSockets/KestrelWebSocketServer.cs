@@ -68,7 +68,9 @@ public sealed class KestrelWebSocketServer : IAsyncLifetime
         {
             context.Response.StatusCode = 401;
             context.Response.Headers["WWW-Authenticate"] = "Bearer realm=\"test\"";
-            await context.Response.WriteAsync("no");
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 25;
+            await context.Response.WriteAsync("{\"error\":\"invalid_key_x\"}");
             return;
         }
 

@@ -22,6 +22,7 @@ public sealed class WebSocketConnectionEvilServerTests
     [InlineData(new byte[] { 0x91, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError)] // RSV3
     [InlineData(new byte[] { 0x83, 0x00 }, 1002, ShutdownReason.ProtocolError)] // reserved data opcode
     [InlineData(new byte[] { 0x8B, 0x00 }, 1002, ShutdownReason.ProtocolError)] // reserved control opcode
+    [InlineData(new byte[] { 0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0 }, 1002, ShutdownReason.ProtocolError)] // 64-bit length with MSB set
     [InlineData(new byte[] { 0x81, 0x81, 1, 2, 3, 4, 0x60 }, 1002, ShutdownReason.ProtocolError)] // masked server frame
     [InlineData(new byte[] { 0x09, 0x00 }, 1002, ShutdownReason.ProtocolError)] // fragmented ping
     [InlineData(new byte[] { 0x89, 0x7E, 0x00, 0x7E }, 1002, ShutdownReason.ProtocolError)] // ping with 126 bytes

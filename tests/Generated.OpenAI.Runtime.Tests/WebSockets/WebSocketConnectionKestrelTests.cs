@@ -85,6 +85,7 @@ public sealed class WebSocketConnectionKestrelTests : IClassFixture<KestrelWebSo
         Assert.Equal(401, ex.StatusCode);
         Assert.Equal(ShutdownReason.HandshakeFailed, ex.Reason);
         Assert.Contains(ex.ResponseHeaders, h => h.Key.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("{\"error\":\"invalid_key_x\"}", ex.ResponseBody);
         Assert.DoesNotContain("sk-very-secret", ex.ToString(), StringComparison.Ordinal);
     }
 
