@@ -278,6 +278,12 @@ public sealed class WebSocketConnection : IAsyncDisposable
                 }
             }
         }
+        catch (Exception ex) when (ex is not WebSocketConnectionException)
+        {
+            // E.g. the reader was completed by a concurrent DisposeAsync.
+            Abort(ShutdownReason.TransportError);
+            return ValueTask.FromException<WebSocketReceivedMessage>(CreateClosedException(ex));
+        }
         finally
         {
             if (!handedOff)

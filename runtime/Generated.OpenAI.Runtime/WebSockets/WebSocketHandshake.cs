@@ -80,6 +80,16 @@ internal static class WebSocketHandshake
         {
             throw new ArgumentOutOfRangeException(nameof(options), "MaxMessageSize must be positive.");
         }
+
+        if (!IsValidTimeout(options.ConnectTimeout) || !IsValidTimeout(options.CloseTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ConnectTimeout and CloseTimeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (options.KeepAliveInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "KeepAliveInterval must not be negative.");
+        }
     }
 
     /// <summary>The GET upgrade request as bytes.</summary>
@@ -294,6 +304,9 @@ internal static class WebSocketHandshake
 
         return subProtocol;
     }
+
+    private static bool IsValidTimeout(TimeSpan timeout)
+        => timeout == Timeout.InfiniteTimeSpan || (timeout > TimeSpan.Zero && timeout.TotalMilliseconds <= int.MaxValue);
 
     private static bool ContainsToken(string? value, string token)
     {
