@@ -14,32 +14,65 @@ public sealed class WebSocketConnectionEvilServerTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
 
-    [Theory(Timeout = 15_000)]
-    [InlineData(new byte[] { 0x81, 0x02, 0xC3, 0x28 }, 1007, ShutdownReason.InvalidPayloadData)] // invalid UTF-8
-    [InlineData(new byte[] { 0x81, 0x03, 0xED, 0xA0, 0x80 }, 1007, ShutdownReason.InvalidPayloadData)] // UTF-16 surrogate encoded
-    [InlineData(new byte[] { 0xC1, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError)] // RSV1
-    [InlineData(new byte[] { 0xA2, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError)] // RSV2
-    [InlineData(new byte[] { 0x91, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError)] // RSV3
-    [InlineData(new byte[] { 0x83, 0x00 }, 1002, ShutdownReason.ProtocolError)] // reserved data opcode
-    [InlineData(new byte[] { 0x8B, 0x00 }, 1002, ShutdownReason.ProtocolError)] // reserved control opcode
-    [InlineData(new byte[] { 0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0 }, 1002, ShutdownReason.ProtocolError)] // 64-bit length with MSB set
-    [InlineData(new byte[] { 0x81, 0x81, 1, 2, 3, 4, 0x60 }, 1002, ShutdownReason.ProtocolError)] // masked server frame
-    [InlineData(new byte[] { 0x09, 0x00 }, 1002, ShutdownReason.ProtocolError)] // fragmented ping
-    [InlineData(new byte[] { 0x89, 0x7E, 0x00, 0x7E }, 1002, ShutdownReason.ProtocolError)] // ping with 126 bytes
-    [InlineData(new byte[] { 0x80, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError)] // continuation without start
-    [InlineData(new byte[] { 0x01, 0x01, 0x61, 0x82, 0x01, 0x62 }, 1002, ShutdownReason.ProtocolError)] // new message inside a fragmented one
-    [InlineData(new byte[] { 0x88, 0x01, 0x03 }, 1002, ShutdownReason.ProtocolError)] // one-byte close payload
-    [InlineData(new byte[] { 0x88, 0x02, 0x03, 0xED }, 1002, ShutdownReason.ProtocolError)] // close status 1005 on the wire
-    [InlineData(new byte[] { 0x88, 0x04, 0x03, 0xE8, 0xC3, 0x28 }, 1007, ShutdownReason.InvalidPayloadData)] // close reason not UTF-8
-    public async Task Bad_frame_closes_with_the_right_status_and_throws_a_typed_exception(byte[] frame, int expectedStatus, ShutdownReason expectedReason)
+    private static readonly (byte[] Frames, int Status, ShutdownReason Reason)[] s_badFrames =
+    [
+        (new byte[] { 0x81, 0x02, 0xC3, 0x28 }, 1007, ShutdownReason.InvalidPayloadData), // invalid UTF-8
+        (new byte[] { 0x81, 0x03, 0xED, 0xA0, 0x80 }, 1007, ShutdownReason.InvalidPayloadData), // UTF-16 surrogate encoded
+        (new byte[] { 0xC1, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError), // RSV1
+        (new byte[] { 0xA2, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError), // RSV2
+        (new byte[] { 0x91, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError), // RSV3
+        (new byte[] { 0x83, 0x00 }, 1002, ShutdownReason.ProtocolError), // reserved data opcode
+        (new byte[] { 0x8B, 0x00 }, 1002, ShutdownReason.ProtocolError), // reserved control opcode
+        (new byte[] { 0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0 }, 1002, ShutdownReason.ProtocolError), // 64-bit length with MSB set
+        (new byte[] { 0x81, 0x81, 1, 2, 3, 4, 0x60 }, 1002, ShutdownReason.ProtocolError), // masked server frame
+        (new byte[] { 0x09, 0x00 }, 1002, ShutdownReason.ProtocolError), // fragmented ping
+        (new byte[] { 0x89, 0x7E, 0x00, 0x7E }, 1002, ShutdownReason.ProtocolError), // ping with 126 bytes
+        (new byte[] { 0x80, 0x01, 0x61 }, 1002, ShutdownReason.ProtocolError), // continuation without start
+        (new byte[] { 0x01, 0x01, 0x61, 0x82, 0x01, 0x62 }, 1002, ShutdownReason.ProtocolError), // new message inside a fragmented one
+        (new byte[] { 0x88, 0x01, 0x03 }, 1002, ShutdownReason.ProtocolError), // one-byte close payload
+        (new byte[] { 0x88, 0x02, 0x03, 0xED }, 1002, ShutdownReason.ProtocolError), // close status 1005 on the wire
+        (new byte[] { 0x88, 0x04, 0x03, 0xE8, 0xC3, 0x28 }, 1007, ShutdownReason.InvalidPayloadData), // close reason not UTF-8
+        (new byte[] { 0x01, 0x01, 0xC3, 0x80, 0x01, 0x28 }, 1007, ShutdownReason.InvalidPayloadData), // fragmented text, invalid across fragments
+        (new byte[] { 0x82, 0x00, 0x81, 0x00, 0x81, 0x01, 0xFF }, 1007, ShutdownReason.InvalidPayloadData), // after two empty messages
+    ];
+
+    /// <summary>Every bad frame twice: written before the receive starts (synchronous path) and after (async path).</summary>
+    public static TheoryData<int, bool> BadFrameCases()
     {
+        var data = new TheoryData<int, bool>();
+        for (int i = 0; i < s_badFrames.Length; i++)
+        {
+            data.Add(i, false);
+            data.Add(i, true);
+        }
+
+        return data;
+    }
+
+    [Theory(Timeout = 15_000)]
+    [MemberData(nameof(BadFrameCases))]
+    public async Task Bad_frame_closes_with_the_right_status_and_throws_a_typed_exception(int index, bool receiveFirst)
+    {
+        (byte[] frame, int expectedStatus, ShutdownReason expectedReason) = s_badFrames[index];
         await using var server = new RawWebSocketServer();
         Task<RawServerConnection> accept = server.AcceptAsync();
         await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
         await using RawServerConnection serverSide = await accept;
-        await serverSide.WriteAsync(frame);
+        Task<WebSocketReceivedMessage> receive;
+        if (receiveFirst)
+        {
+            receive = ReceiveSkippingEmptyAsync(connection);
+            await Task.Delay(20);
+            await serverSide.WriteAsync(frame);
+        }
+        else
+        {
+            await serverSide.WriteAsync(frame);
+            await Task.Delay(20);
+            receive = ReceiveSkippingEmptyAsync(connection);
+        }
 
-        WebSocketProtocolException ex = await Assert.ThrowsAsync<WebSocketProtocolException>(async () => await connection.ReceiveMessageAsync().AsTask().WaitAsync(s_timeout));
+        WebSocketProtocolException ex = await Assert.ThrowsAsync<WebSocketProtocolException>(async () => await receive.WaitAsync(s_timeout));
         Assert.Equal(expectedReason, ex.Reason);
         Assert.Equal((WebSocketCloseStatus)expectedStatus, ex.CloseStatus);
         Assert.Equal(expectedStatus, await serverSide.ReadCloseStatusAsync());
@@ -48,6 +81,18 @@ public sealed class WebSocketConnectionEvilServerTests
         Assert.True(await serverSide.SeesEndOfStreamAsync(s_timeout));
         WebSocketConnectionException after = await Assert.ThrowsAnyAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
         Assert.Equal(expectedReason, after.Reason);
+    }
+
+    private static async Task<WebSocketReceivedMessage> ReceiveSkippingEmptyAsync(WebSocketConnection connection)
+    {
+        while (true)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            if (!message.Payload.IsEmpty || message.MessageType == WebSocketMessageType.Close)
+            {
+                return message;
+            }
+        }
     }
 
     [Fact(Timeout = 15_000)]
@@ -225,6 +270,19 @@ public sealed class WebSocketConnectionEvilServerTests
             async () => await WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout));
         Assert.Equal(ShutdownReason.ConnectTimeout, ex.Reason);
         await (await accept).DisposeAsync();
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task A_second_concurrent_receive_is_rejected_and_the_first_still_completes()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
+        await using RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> first = connection.ReceiveMessageAsync().AsTask();
+        Assert.Throws<InvalidOperationException>(() => connection.ReceiveMessageAsync());
+        await serverSide.WriteAsync(RawServerConnection.Frame(0x82, [9]));
+        Assert.Equal(new byte[] { 9 }, (await first.WaitAsync(s_timeout)).Payload.ToArray());
     }
 
     [Fact]
