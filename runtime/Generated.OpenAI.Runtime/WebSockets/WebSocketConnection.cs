@@ -43,6 +43,8 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private const int SendChunkSize = 64 * 1024;
     private const int RetainedReassemblyBufferSize = 1024 * 1024;
 
+    private static readonly TimeSpan s_serverCloseWait = TimeSpan.FromSeconds(1);
+
     private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
@@ -467,6 +469,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
             if (closeCompleted)
             {
+                await WaitForServerToCloseAsync().ConfigureAwait(false);
                 ShutdownTransport();
                 return closeMessage;
             }
@@ -715,7 +718,8 @@ public sealed class WebSocketConnection : IAsyncDisposable
             }
         }
 
-        TransitionToClosed(replyNeeded ? ShutdownReason.RemoteClose : ShutdownReason.LocalClose);
+        // The transport stays up: the receive path waits briefly for the server to close TCP first (RFC 6455 7.1.1).
+        TransitionToClosed(replyNeeded ? ShutdownReason.RemoteClose : ShutdownReason.LocalClose, shutdownTransport: false);
         return new WebSocketReceivedMessage(WebSocketMessageType.Close, ReadOnlySequence<byte>.Empty, status, description);
     }
 
@@ -1101,7 +1105,33 @@ public sealed class WebSocketConnection : IAsyncDisposable
         }
     }
 
-    private void TransitionToClosed(ShutdownReason reason)
+    /// <summary>
+    /// After the close handshake the server should close TCP first (RFC 6455 section 7.1.1); give it a moment,
+    /// as ClientWebSocket does, so that the TIME_WAIT lands on the server. Bytes that still arrive are discarded.
+    /// </summary>
+    private async ValueTask WaitForServerToCloseAsync()
+    {
+        TimeSpan wait = _closeTimeout == Timeout.InfiniteTimeSpan || _closeTimeout > s_serverCloseWait ? s_serverCloseWait : _closeTimeout;
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                _reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // Timed out, or the transport is already gone (dispose): the socket gets closed either way.
+        }
+    }
+
+    private void TransitionToClosed(ShutdownReason reason, bool shutdownTransport = true)
     {
         lock (_stateLock)
         {
@@ -1115,7 +1145,10 @@ public sealed class WebSocketConnection : IAsyncDisposable
         }
 
         _closeFrameReceived.TrySetResult(false);
-        ShutdownTransport();
+        if (shutdownTransport)
+        {
+            ShutdownTransport();
+        }
     }
 
     /// <summary>Moves to Aborted (unless already closed) and tears the transport down so every pending operation ends.</summary>

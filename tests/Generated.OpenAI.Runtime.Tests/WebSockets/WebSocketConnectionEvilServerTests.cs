@@ -224,6 +224,27 @@ public sealed class WebSocketConnectionEvilServerTests
     }
 
     [Fact(Timeout = 15_000)]
+    public async Task After_the_close_handshake_the_client_lets_the_server_close_tcp_first()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
+        RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+        await serverSide.WriteAsync(RawServerConnection.Frame(0x88, [0x03, 0xE8]));
+        Assert.Equal(1000, await serverSide.ReadCloseStatusAsync());
+        Assert.False(await serverSide.SeesEndOfStreamAsync(TimeSpan.FromMilliseconds(200)), "the client closed TCP before the server");
+        Assert.Equal(WebSocketState.Closed, connection.State);
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await serverSide.DisposeAsync();
+        WebSocketReceivedMessage message = await receive.WaitAsync(s_timeout);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromMilliseconds(900), $"took {stopwatch.Elapsed}");
+        Assert.Equal(WebSocketMessageType.Close, message.MessageType);
+        Assert.Equal(ShutdownReason.RemoteClose, connection.ShutdownReason);
+    }
+
+    [Fact(Timeout = 15_000)]
     public async Task Close_without_an_answer_times_out_and_closes_the_socket()
     {
         await using var server = new RawWebSocketServer();
