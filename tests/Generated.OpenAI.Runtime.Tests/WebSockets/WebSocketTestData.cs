@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 
 namespace Generated.OpenAI.Runtime.Tests.WebSockets;
 
@@ -34,6 +33,4 @@ internal static class WebSocketTestData
 
         return data;
     }
-
-    public static byte[] ToArray(in ReadOnlySequence<byte> sequence) => sequence.ToArray();
 }
