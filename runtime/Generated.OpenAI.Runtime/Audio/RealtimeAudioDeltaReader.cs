@@ -1,0 +1,264 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace Generated.OpenAI.Audio;
+
+/// <summary>
+/// Reads output audio events (<c>response.output_audio.delta</c>, <c>session.output_audio.delta</c>) from a received
+/// UTF-8 JSON payload with <see cref="Utf8JsonReader"/> and decodes the base64 <c>delta</c> straight into a caller's
+/// buffer with <see cref="Base64.DecodeFromUtf8(ReadOnlySpan{byte}, Span{byte}, out int, out int, bool)"/>.
+/// </summary>
+/// <remarks>
+/// No member allocates. The JSON is only borrowed for the call (it may be the connection's borrowed payload).
+/// A multi-segment payload is read in place; the base64 text is copied (into a pooled buffer, or the stack when
+/// small) only when it is JSON-escaped (e.g. <c>\/</c>) or spans segments. Only top-level properties are
+/// considered; nested objects and arrays are skipped. Stateless and thread-safe.
+/// </remarks>
+public static class RealtimeAudioDeltaReader
+{
+    private const int StackCopyLimit = 512;
+
+    /// <summary>The UTF-8 event type <c>response.output_audio.delta</c> (voice agent).</summary>
+    public static ReadOnlySpan<byte> ResponseOutputAudioDeltaType => "response.output_audio.delta"u8;
+
+    /// <summary>The UTF-8 event type <c>session.output_audio.delta</c> (translation).</summary>
+    public static ReadOnlySpan<byte> SessionOutputAudioDeltaType => "session.output_audio.delta"u8;
+
+    /// <summary>
+    /// Returns the top-level <c>type</c> value as a slice of <paramref name="json"/> (no copy). False when the
+    /// property is missing, not a string, JSON-escaped (use <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    /// or <see cref="TryCopyString(in ReadOnlySequence{byte}, ReadOnlySpan{byte}, Span{byte}, out int)"/> then), or the JSON is malformed.
+    /// </summary>
+    public static bool TryGetEventType(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> eventType)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && !reader.ValueIsEscaped)
+        {
+            eventType = reader.ValueSpan;
+            return true;
+        }
+
+        eventType = default;
+        return false;
+    }
+
+    /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
+    public static bool IsEventType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType)
+    {
+        var reader = new Utf8JsonReader(json);
+        return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
+    }
+
+    /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
+    public static bool IsEventType(in ReadOnlySequence<byte> json, ReadOnlySpan<byte> expectedType)
+    {
+        var reader = new Utf8JsonReader(json);
+        return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
+    }
+
+    /// <summary>
+    /// Copies the unescaped UTF-8 value of the top-level string property <paramref name="propertyName"/> (e.g.
+    /// <c>type</c>, <c>item_id</c>, <c>response_id</c>) into <paramref name="destination"/>.
+    /// Returns <see cref="OperationStatus.Done"/>; <see cref="OperationStatus.DestinationTooSmall"/> with
+    /// <paramref name="bytesWritten"/> set to a sufficient size; or <see cref="OperationStatus.InvalidData"/> when the
+    /// property is missing, not a string, or the JSON is malformed.
+    /// </summary>
+    public static OperationStatus TryCopyString(in ReadOnlySequence<byte> json, ReadOnlySpan<byte> propertyName, Span<byte> destination, out int bytesWritten)
+    {
+        var reader = new Utf8JsonReader(json);
+        return CopyString(ref reader, propertyName, destination, out bytesWritten);
+    }
+
+    /// <summary>The contiguous overload of <see cref="TryCopyString(in ReadOnlySequence{byte}, ReadOnlySpan{byte}, Span{byte}, out int)"/>.</summary>
+    public static OperationStatus TryCopyString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName, Span<byte> destination, out int bytesWritten)
+    {
+        var reader = new Utf8JsonReader(json);
+        return CopyString(ref reader, propertyName, destination, out bytesWritten);
+    }
+
+    /// <summary>
+    /// Decodes the top-level <c>delta</c> (base64 PCM16) into <paramref name="pcm"/>. On <see cref="AudioDeltaStatus.Done"/>
+    /// <paramref name="bytesWritten"/> is the PCM length; on <see cref="AudioDeltaStatus.DestinationTooSmall"/> it is the
+    /// exact length needed and nothing was written; otherwise it is 0.
+    /// </summary>
+    public static AudioDeltaStatus DecodeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
+    {
+        var reader = new Utf8JsonReader(json);
+        return Decode(ref reader, pcm, out bytesWritten);
+    }
+
+    /// <summary>The multi-segment overload of <see cref="DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>.</summary>
+    public static AudioDeltaStatus DecodeDelta(in ReadOnlySequence<byte> json, Span<byte> pcm, out int bytesWritten)
+    {
+        if (json.IsSingleSegment)
+        {
+            return DecodeDelta(json.FirstSpan, pcm, out bytesWritten);
+        }
+
+        var reader = new Utf8JsonReader(json);
+        return Decode(ref reader, pcm, out bytesWritten);
+    }
+
+    /// <summary>
+    /// The PCM byte length the <c>delta</c> decodes to (from its length and padding; the content is not validated),
+    /// so a caller can size the buffer for <see cref="DecodeDelta(in ReadOnlySequence{byte}, Span{byte}, out int)"/>.
+    /// </summary>
+    public static AudioDeltaStatus GetDecodedDeltaLength(in ReadOnlySequence<byte> json, out int length)
+        => DecodeDelta(json, Span<byte>.Empty, out length) switch
+        {
+            AudioDeltaStatus.DestinationTooSmall => AudioDeltaStatus.Done,
+            var other => other,
+        };
+
+    private static AudioDeltaStatus Decode(ref Utf8JsonReader reader, Span<byte> pcm, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        switch (TryFindTopLevelString(ref reader, "delta"u8))
+        {
+            case FindResult.NotFound:
+                return AudioDeltaStatus.DeltaNotFound;
+            case FindResult.InvalidJson:
+                return AudioDeltaStatus.InvalidJson;
+        }
+
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            return DecodeBase64(reader.ValueSpan, pcm, out bytesWritten);
+        }
+
+        // Escaped (e.g. "\/") or split across segments: unescape into one contiguous buffer first.
+        long rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (rawLength > int.MaxValue)
+        {
+            return AudioDeltaStatus.InvalidBase64;
+        }
+
+        byte[]? rented = null;
+        Span<byte> scratch = rawLength <= StackCopyLimit
+            ? stackalloc byte[StackCopyLimit]
+            : (rented = ArrayPool<byte>.Shared.Rent((int)rawLength));
+        try
+        {
+            int length = reader.CopyString(scratch);
+            return DecodeBase64(scratch.Slice(0, length), pcm, out bytesWritten);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static AudioDeltaStatus DecodeBase64(ReadOnlySpan<byte> base64, Span<byte> pcm, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (base64.Length % 4 != 0)
+        {
+            return AudioDeltaStatus.InvalidBase64;
+        }
+
+        int padding = base64.Length == 0 ? 0 : base64[^1] != '=' ? 0 : base64[^2] == '=' ? 2 : 1;
+        int needed = (base64.Length / 4 * 3) - padding;
+        if (pcm.Length < needed)
+        {
+            bytesWritten = needed;
+            return AudioDeltaStatus.DestinationTooSmall;
+        }
+
+        OperationStatus status = Base64.DecodeFromUtf8(base64, pcm, out _, out int written);
+        if (status != OperationStatus.Done)
+        {
+            return AudioDeltaStatus.InvalidBase64;
+        }
+
+        bytesWritten = written;
+        return AudioDeltaStatus.Done;
+    }
+
+    private static OperationStatus CopyString(ref Utf8JsonReader reader, ReadOnlySpan<byte> propertyName, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (TryFindTopLevelString(ref reader, propertyName) != FindResult.Found)
+        {
+            return OperationStatus.InvalidData;
+        }
+
+        long rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (destination.Length < rawLength)
+        {
+            if (!reader.ValueIsEscaped)
+            {
+                bytesWritten = (int)rawLength;
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            // Escaped values shrink when unescaped; try, and report the raw length as sufficient on failure.
+            try
+            {
+                bytesWritten = reader.CopyString(destination);
+                return OperationStatus.Done;
+            }
+            catch (ArgumentException)
+            {
+                bytesWritten = (int)rawLength;
+                return OperationStatus.DestinationTooSmall;
+            }
+        }
+
+        bytesWritten = reader.CopyString(destination);
+        return OperationStatus.Done;
+    }
+
+    private enum FindResult
+    {
+        Found,
+        NotFound,
+        InvalidJson,
+    }
+
+    /// <summary>Positions <paramref name="reader"/> on the string value of a top-level property.</summary>
+    private static FindResult TryFindTopLevelString(ref Utf8JsonReader reader, ReadOnlySpan<byte> propertyName)
+    {
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return FindResult.InvalidJson;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return FindResult.NotFound;
+                }
+
+                bool match = reader.ValueTextEquals(propertyName);
+                if (!reader.Read())
+                {
+                    return FindResult.InvalidJson;
+                }
+
+                if (match && reader.TokenType == JsonTokenType.String)
+                {
+                    return FindResult.Found;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+
+            return FindResult.InvalidJson;
+        }
+        catch (JsonException)
+        {
+            return FindResult.InvalidJson;
+        }
+    }
+}

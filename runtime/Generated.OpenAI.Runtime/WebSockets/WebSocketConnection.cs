@@ -1,0 +1,1227 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Generated.OpenAI.WebSockets;
+
+/// <summary>
+/// An RFC 6455 client connection over <see cref="System.IO.Pipelines"/>: a hand-written HTTP/1.1 upgrade, a pure
+/// frame parser on the receive pipe, and frames built (header, payload, mask) directly in the send pipe's memory.
+/// </summary>
+/// <remarks>
+/// <para><b>Concurrency.</b> One receiver and any number of senders. At most one
+/// <see cref="ReceiveMessageAsync"/> may be pending at a time (a second concurrent call throws
+/// <see cref="InvalidOperationException"/>). Sends are serialized: concurrent <see cref="SendAsync"/>,
+/// <see cref="SendTextAsync{TState}"/>, <see cref="SendBinaryAsync{TState}"/> and control frames queue on one lock
+/// and each frame reaches the wire whole, in the order the lock was acquired. A fragmented message
+/// (<c>endOfMessage: false</c>) must come from one logical sender, because the continuation frames of
+/// different callers would otherwise interleave.</para>
+/// <para><b>Buffers.</b> Received payloads are borrowed from the connection (see <see cref="WebSocketReceivedMessage"/>);
+/// payloads given to send methods are only read, never modified: masking happens in the pipe's memory.</para>
+/// <para><b>Control frames.</b> Pings are answered with pongs while a receive is pending (also between fragments
+/// of a message), pongs are ignored, and a close frame completes the close handshake and is reported as a
+/// <see cref="WebSocketMessageType.Close"/> message.</para>
+/// <para><b>Lifetime.</b> Cancelling any operation aborts the connection (a frame may be half done). Disposing aborts
+/// it too: a pending receive ends within a second with <see cref="WebSocketConnectionException"/> and the socket is closed.
+/// Use <see cref="CloseAsync"/> for a graceful close. <see cref="ShutdownReason"/> says why the connection ended.</para>
+/// </remarks>
+public sealed class WebSocketConnection : IAsyncDisposable
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+    private const int SendBufferSize = 16 * 1024;
+    private const int SendChunkSize = 64 * 1024;
+    private const int RetainedReassemblyBufferSize = 1024 * 1024;
+
+    private static readonly TimeSpan s_serverCloseWait = TimeSpan.FromSeconds(1);
+
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly MaskKeySource _maskKeys = new();
+    private readonly object _stateLock = new();
+    private readonly TaskCompletionSource<bool> _closeFrameReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _maxMessageSize;
+    private readonly TimeSpan _closeTimeout;
+    private readonly Timer? _keepAliveTimer;
+
+    private WebSocketState _state = WebSocketState.Open;
+    private ShutdownReason _shutdownReason;
+    private WebSocketCloseStatus? _closeStatus;
+    private string? _closeStatusDescription;
+    private bool _closeSent;
+    private bool _disposed;
+
+    // Receive side, touched only by the single receiver (guarded by _receiveInProgress).
+    private int _receiveInProgress;
+    private bool _hasDeferredAdvance;
+    private SequencePosition _deferredConsumed;
+    private byte[]? _reassemblyBuffer;
+    private int _reassemblyLength;
+    private bool _inFragmentedMessage;
+    private Opcode _fragmentOpcode;
+    private ShutdownReason _failureReason;
+    private WebSocketCloseStatus _failureStatus;
+    private string? _failureMessage;
+    private bool _hasPendingFailure;
+
+    // Send side, touched only while _sendLock is held.
+    private bool _sendInFragmentedMessage;
+
+    private WebSocketConnection(Stream stream, PipeReader reader, WebSocketConnectionOptions options, string? subProtocol)
+    {
+        _stream = stream;
+        _reader = reader;
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: SendBufferSize, leaveOpen: true));
+        _maxMessageSize = options.MaxMessageSize;
+        _closeTimeout = options.CloseTimeout;
+        SubProtocol = subProtocol;
+        if (options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            _keepAliveTimer = new Timer(static state => ((WebSocketConnection)state!).OnKeepAlive(), this, options.KeepAliveInterval, options.KeepAliveInterval);
+        }
+    }
+
+    /// <summary>The subprotocol the server selected, or <see langword="null"/>.</summary>
+    public string? SubProtocol { get; }
+
+    /// <summary>Open, CloseSent, CloseReceived, Closed (handshake done) or Aborted.</summary>
+    public WebSocketState State
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Why the connection ended; <see cref="ShutdownReason.None"/> while it is open.</summary>
+    public ShutdownReason ShutdownReason
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _shutdownReason;
+            }
+        }
+    }
+
+    /// <summary>The close status received from the server, or sent by the client on a protocol error.</summary>
+    public WebSocketCloseStatus? CloseStatus
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closeStatus;
+            }
+        }
+    }
+
+    /// <summary>The close reason received from the server, if any.</summary>
+    public string? CloseStatusDescription
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _closeStatusDescription;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a TCP connection (and TLS for wss://), performs the HTTP/1.1 upgrade and returns the open connection.
+    /// The caller owns the result and must dispose it.
+    /// </summary>
+    /// <exception cref="WebSocketHandshakeException">The server refused the upgrade or answered with an invalid handshake.</exception>
+    /// <exception cref="WebSocketConnectionException">Connect timeout (<see cref="ShutdownReason.ConnectTimeout"/>) or a socket/TLS failure (<see cref="ShutdownReason.TransportError"/>).</exception>
+    public static async ValueTask<WebSocketConnection> ConnectAsync(Uri uri, WebSocketConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!uri.IsAbsoluteUri || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+        {
+            throw new ArgumentException("The URI must be absolute with scheme ws or wss.", nameof(uri));
+        }
+
+        WebSocketHandshake.ValidateOptions(options);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.ConnectTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(options.ConnectTimeout);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        PipeReader? reader = null;
+        try
+        {
+            await socket.ConnectAsync(new DnsEndPoint(uri.DnsSafeHost, uri.Port), timeout.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (uri.Scheme == "wss")
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = uri.IdnHost,
+                        RemoteCertificateValidationCallback = options.RemoteCertificateValidationCallback,
+                    },
+                    timeout.Token).ConfigureAwait(false);
+            }
+
+            string key = WebSocketHandshake.CreateKey();
+            await stream.WriteAsync(WebSocketHandshake.BuildRequest(uri, key, options), timeout.Token).ConfigureAwait(false);
+            await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
+            reader = CreateReader(stream);
+            string? subProtocol = await WebSocketHandshake.ReadResponseAsync(reader, key, options, timeout.Token).ConfigureAwait(false);
+            return new WebSocketConnection(stream, reader, options, subProtocol);
+        }
+        catch (Exception ex)
+        {
+            if (reader is not null)
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            if (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new WebSocketConnectionException(ShutdownReason.ConnectTimeout, $"The WebSocket connection to {uri.Host}:{uri.Port} did not open within {options.ConnectTimeout}.", ex);
+            }
+
+            if (ex is IOException or SocketException or AuthenticationException)
+            {
+                throw new WebSocketConnectionException(ShutdownReason.TransportError, $"The WebSocket connection to {uri.Host}:{uri.Port} failed: {ex.Message}", ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Wraps a stream on which the upgrade has already happened (tests, in-memory transports). The connection
+    /// takes ownership of <paramref name="stream"/>.
+    /// </summary>
+    internal static WebSocketConnection CreateFromStream(Stream stream, WebSocketConnectionOptions options, string? subProtocol = null)
+        => new(stream, CreateReader(stream), options, subProtocol);
+
+    private static PipeReader CreateReader(Stream stream)
+        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: 4096, leaveOpen: true));
+
+    /// <summary>
+    /// Receives the next whole data message, handling control frames on the way. The returned payload is
+    /// borrowed and valid only until the next call (see <see cref="WebSocketReceivedMessage"/>). When the server
+    /// closes, the close handshake is completed and a <see cref="WebSocketMessageType.Close"/> message returned;
+    /// later calls throw <see cref="WebSocketConnectionException"/>. Only one call may be pending at a time.
+    /// </summary>
+    /// <exception cref="WebSocketProtocolException">The server broke the protocol; the connection was closed with 1002, 1007 or 1009.</exception>
+    /// <exception cref="WebSocketConnectionException">The connection is gone; <see cref="WebSocketConnectionException.Reason"/> says why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired; the connection was aborted.</exception>
+    public ValueTask<WebSocketReceivedMessage> ReceiveMessageAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotReceivable();
+        if (Interlocked.Exchange(ref _receiveInProgress, 1) != 0)
+        {
+            throw new InvalidOperationException("Only one ReceiveMessageAsync may be pending at a time.");
+        }
+
+        bool handedOff = false;
+        try
+        {
+            ReleaseBorrowedPayload();
+
+            // Synchronous fast path: while reads complete inline and no frame needs I/O (ping, close, error),
+            // no async state machine is involved at all.
+            while (true)
+            {
+                ValueTask<ReadResult> read = _reader.ReadAsync(cancellationToken);
+                if (!read.IsCompletedSuccessfully)
+                {
+                    handedOff = true;
+                    return ReceiveGuardedAsync(hasPendingRead: true, read, cancellationToken);
+                }
+
+                switch (TryTakeBufferedMessage(read.Result, out WebSocketReceivedMessage message))
+                {
+                    case SyncStep.Taken:
+                        return new ValueTask<WebSocketReceivedMessage>(message);
+                    case SyncStep.ReadAgain:
+                        continue;
+                    case SyncStep.Canceled:
+                        return ValueTask.FromException<WebSocketReceivedMessage>(CreateClosedException());
+                    default:
+                        handedOff = true;
+                        return ReceiveGuardedAsync(hasPendingRead: false, default, cancellationToken);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException)
+        {
+            // E.g. the reader was completed by a concurrent DisposeAsync.
+            Abort(ShutdownReason.TransportError);
+            return ValueTask.FromException<WebSocketReceivedMessage>(CreateClosedException(ex));
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                EndReceive();
+            }
+        }
+    }
+
+    private enum SyncStep
+    {
+        Taken,
+        ReadAgain,
+        Canceled,
+        NeedsAsync,
+    }
+
+    /// <summary>
+    /// Takes a complete data message from an already available read result. Anything that needs I/O is left
+    /// unconsumed (or, for a protocol error, remembered) for the async path.
+    /// </summary>
+    private SyncStep TryTakeBufferedMessage(in ReadResult result, out WebSocketReceivedMessage message)
+    {
+        message = default;
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        if (result.IsCanceled)
+        {
+            _reader.AdvanceTo(buffer.Start);
+            return SyncStep.Canceled;
+        }
+
+        SequencePosition consumed = buffer.Start;
+        while (true)
+        {
+            SequencePosition before = consumed;
+            FrameStep step = ProcessNextFrame(buffer, ref consumed, out ReadOnlySequence<byte> payload, out Opcode opcode);
+            switch (step)
+            {
+                case FrameStep.Continue:
+                    continue;
+                case FrameStep.Message:
+                    _deferredConsumed = consumed;
+                    _hasDeferredAdvance = true;
+                    message = new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
+                    return SyncStep.Taken;
+                case FrameStep.NeedMoreData when !result.IsCompleted:
+                    _reader.AdvanceTo(consumed, buffer.End);
+                    return SyncStep.ReadAgain;
+                case FrameStep.Fail:
+                    // Fragment state may already have changed; do not parse this frame twice.
+                    _hasPendingFailure = true;
+                    _reader.AdvanceTo(before, before);
+                    return SyncStep.NeedsAsync;
+                default:
+                    // Ping, close, or end of stream: re-read from this frame on the async path.
+                    _reader.AdvanceTo(before, before);
+                    return SyncStep.NeedsAsync;
+            }
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<WebSocketReceivedMessage> ReceiveGuardedAsync(bool hasPendingRead, ValueTask<ReadResult> pendingRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_hasPendingFailure)
+            {
+                _hasPendingFailure = false;
+                await FailAsync().ConfigureAwait(false);
+            }
+
+            return await ReceiveCoreAsync(discardData: false, hasPendingRead, pendingRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException)
+        {
+            Abort(ShutdownReason.TransportError);
+            throw CreateClosedException(ex);
+        }
+        finally
+        {
+            EndReceive();
+        }
+    }
+
+    private void EndReceive()
+    {
+        Volatile.Write(ref _receiveInProgress, 0);
+        if (Volatile.Read(ref _disposed) && Interlocked.CompareExchange(ref _receiveInProgress, 1, 0) == 0)
+        {
+            ReleaseReceiveResources();
+        }
+    }
+
+    private void ReleaseBorrowedPayload()
+    {
+        if (_hasDeferredAdvance)
+        {
+            _hasDeferredAdvance = false;
+            _reader.AdvanceTo(_deferredConsumed);
+        }
+
+        if (!_inFragmentedMessage && _reassemblyBuffer is { Length: > RetainedReassemblyBufferSize } large)
+        {
+            // A rare huge fragmented message must not pin its buffer for the connection's lifetime.
+            _reassemblyBuffer = null;
+            _reassemblyLength = 0;
+            ArrayPool<byte>.Shared.Return(large);
+        }
+    }
+
+    private async ValueTask<WebSocketReceivedMessage> ReceiveCoreAsync(bool discardData, bool hasPendingRead, ValueTask<ReadResult> pendingRead, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = hasPendingRead
+                ? await pendingRead.ConfigureAwait(false)
+                : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            hasPendingRead = false;
+            if (result.IsCanceled)
+            {
+                throw CreateClosedException();
+            }
+
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition consumed = buffer.Start;
+            SequencePosition examined = buffer.End;
+            bool deferAdvance = false;
+            bool closeCompleted = false;
+            WebSocketReceivedMessage closeMessage = default;
+            try
+            {
+                while (!closeCompleted)
+                {
+                    FrameStep step = ProcessNextFrame(buffer, ref consumed, out ReadOnlySequence<byte> payload, out Opcode opcode);
+                    if (step == FrameStep.NeedMoreData)
+                    {
+                        break;
+                    }
+
+                    switch (step)
+                    {
+                        case FrameStep.Ping:
+                            await SendControlFrameAsync(Opcode.Pong, payload, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case FrameStep.Close:
+                            closeMessage = await OnCloseFrameAsync(payload, cancellationToken).ConfigureAwait(false);
+                            closeCompleted = true;
+                            examined = consumed;
+                            break;
+                        case FrameStep.Fail:
+                            await FailAsync().ConfigureAwait(false);
+                            break;
+                        case FrameStep.Message when !discardData:
+                            deferAdvance = true;
+                            _deferredConsumed = consumed;
+                            _hasDeferredAdvance = true;
+                            return new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
+                    }
+                }
+
+                if (!closeCompleted && result.IsCompleted)
+                {
+                    bool midFrame = !buffer.Slice(consumed).IsEmpty || _inFragmentedMessage;
+                    Abort(midFrame ? ShutdownReason.RemoteDisconnectedMidFrame : ShutdownReason.RemoteDisconnected);
+                    throw CreateClosedException();
+                }
+            }
+            finally
+            {
+                if (!deferAdvance)
+                {
+                    _reader.AdvanceTo(consumed, examined);
+                }
+            }
+
+            if (closeCompleted)
+            {
+                await WaitForServerToCloseAsync().ConfigureAwait(false);
+                ShutdownTransport();
+                return closeMessage;
+            }
+        }
+    }
+
+    private enum FrameStep
+    {
+        NeedMoreData,
+        Continue,
+        Message,
+        Ping,
+        Close,
+        Fail,
+    }
+
+    /// <summary>
+    /// Decodes and judges the next frame at <paramref name="consumed"/>. Data fragments are copied into the
+    /// reassembly buffer here; everything that needs I/O is returned to the caller as a step.
+    /// </summary>
+    private FrameStep ProcessNextFrame(in ReadOnlySequence<byte> buffer, ref SequencePosition consumed, out ReadOnlySequence<byte> payload, out Opcode opcode)
+    {
+        payload = default;
+        ReadOnlySequence<byte> remaining = buffer.Slice(consumed);
+        var reader = new SequenceReader<byte>(remaining);
+        if (!WebSocketFrameParser.TryReadFrameHeader(ref reader, out FrameHeader header))
+        {
+            opcode = default;
+            return FrameStep.NeedMoreData;
+        }
+
+        opcode = header.Opcode;
+        if (header.ReservedBits != 0)
+        {
+            return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server set reserved bits (RSV1-3) without a negotiated extension.");
+        }
+
+        if (header.Mask)
+        {
+            return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a masked frame.");
+        }
+
+        switch (header.Opcode)
+        {
+            case Opcode.Continuation:
+                if (!_inFragmentedMessage)
+                {
+                    return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a continuation frame without a message to continue.");
+                }
+
+                break;
+            case Opcode.Text:
+            case Opcode.Binary:
+                if (_inFragmentedMessage)
+                {
+                    return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server started a new data message inside a fragmented one.");
+                }
+
+                break;
+            case Opcode.Close:
+            case Opcode.Ping:
+            case Opcode.Pong:
+                if (!header.Fin)
+                {
+                    return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a fragmented control frame.");
+                }
+
+                if (header.PayloadLength > FrameHeader.MaxControlPayloadLength)
+                {
+                    return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a control frame with more than 125 bytes of payload.");
+                }
+
+                break;
+            default:
+                return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, $"The server sent reserved opcode 0x{(byte)header.Opcode:X}.");
+        }
+
+        if (header.PayloadLength > long.MaxValue)
+        {
+            return Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a 64-bit payload length with the most significant bit set.");
+        }
+
+        if (!header.IsControlFrame)
+        {
+            ulong total = header.PayloadLength + (ulong)(header.Opcode == Opcode.Continuation ? _reassemblyLength : 0);
+            if (header.PayloadLength > (ulong)_maxMessageSize || total > (ulong)_maxMessageSize)
+            {
+                return Fail(ShutdownReason.MessageTooBig, WebSocketCloseStatus.MessageTooBig, $"The server sent a message larger than MaxMessageSize ({_maxMessageSize} bytes).");
+            }
+        }
+
+        long length = (long)header.PayloadLength;
+        if (reader.Remaining < length)
+        {
+            return FrameStep.NeedMoreData;
+        }
+
+        payload = remaining.Slice(reader.Position, length);
+        consumed = payload.End;
+        switch (header.Opcode)
+        {
+            case Opcode.Ping:
+                return FrameStep.Ping;
+            case Opcode.Pong:
+                return FrameStep.Continue;
+            case Opcode.Close:
+                return FrameStep.Close;
+            case Opcode.Continuation:
+                AppendFragment(payload);
+                if (!header.Fin)
+                {
+                    return FrameStep.Continue;
+                }
+
+                _inFragmentedMessage = false;
+                opcode = _fragmentOpcode;
+                payload = new ReadOnlySequence<byte>(_reassemblyBuffer!, 0, _reassemblyLength);
+                break;
+            default:
+                if (!header.Fin)
+                {
+                    _inFragmentedMessage = true;
+                    _fragmentOpcode = header.Opcode;
+                    _reassemblyLength = 0;
+                    AppendFragment(payload);
+                    return FrameStep.Continue;
+                }
+
+                break;
+        }
+
+        if (opcode == Opcode.Text && !Utf8Validation.IsValid(payload))
+        {
+            return Fail(ShutdownReason.InvalidPayloadData, WebSocketCloseStatus.InvalidPayloadData, "The server sent a text message that is not valid UTF-8.");
+        }
+
+        return FrameStep.Message;
+    }
+
+    private FrameStep Fail(ShutdownReason reason, WebSocketCloseStatus status, string message)
+    {
+        _failureReason = reason;
+        _failureStatus = status;
+        _failureMessage = message;
+        return FrameStep.Fail;
+    }
+
+    private void AppendFragment(in ReadOnlySequence<byte> payload)
+    {
+        int needed = _reassemblyLength + (int)payload.Length;
+        if (_reassemblyBuffer is null || _reassemblyBuffer.Length < needed)
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 4096));
+            if (_reassemblyBuffer is not null)
+            {
+                _reassemblyBuffer.AsSpan(0, _reassemblyLength).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_reassemblyBuffer);
+            }
+
+            _reassemblyBuffer = larger;
+        }
+
+        payload.CopyTo(_reassemblyBuffer.AsSpan(_reassemblyLength));
+        _reassemblyLength = needed;
+    }
+
+    private async ValueTask FailAsync()
+    {
+        ShutdownReason reason = _failureReason;
+        WebSocketCloseStatus status = _failureStatus;
+        string message = _failureMessage ?? "The server broke the WebSocket protocol.";
+        lock (_stateLock)
+        {
+            _closeStatus ??= status;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(_closeTimeout);
+            await SendCloseFrameAsync(status, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: the connection is being torn down either way.
+        }
+
+        Abort(reason);
+        throw new WebSocketProtocolException(reason, status, message);
+    }
+
+    private async ValueTask<WebSocketReceivedMessage> OnCloseFrameAsync(ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        WebSocketCloseStatus status = WebSocketCloseStatus.Empty;
+        string? description = null;
+        if (payload.Length == 1)
+        {
+            Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, "The server sent a close frame with a one-byte payload.");
+            await FailAsync().ConfigureAwait(false);
+        }
+        else if (payload.Length >= 2)
+        {
+            Span<byte> code = stackalloc byte[2];
+            payload.Slice(0, 2).CopyTo(code);
+            ushort value = BinaryPrimitives.ReadUInt16BigEndian(code);
+            if (!IsValidReceivedCloseStatus(value))
+            {
+                Fail(ShutdownReason.ProtocolError, WebSocketCloseStatus.ProtocolError, $"The server sent invalid close status {value}.");
+                await FailAsync().ConfigureAwait(false);
+            }
+
+            ReadOnlySequence<byte> reason = payload.Slice(2);
+            if (!Utf8Validation.IsValid(reason))
+            {
+                Fail(ShutdownReason.InvalidPayloadData, WebSocketCloseStatus.InvalidPayloadData, "The server sent a close reason that is not valid UTF-8.");
+                await FailAsync().ConfigureAwait(false);
+            }
+
+            status = (WebSocketCloseStatus)value;
+            description = reason.IsEmpty ? null : Encoding.UTF8.GetString(reason);
+        }
+
+        bool replyNeeded;
+        lock (_stateLock)
+        {
+            _closeStatus = status;
+            _closeStatusDescription = description;
+            replyNeeded = !_closeSent;
+            if (_state == WebSocketState.Open)
+            {
+                _state = WebSocketState.CloseReceived;
+            }
+        }
+
+        _closeFrameReceived.TrySetResult(true);
+        if (replyNeeded)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_closeTimeout);
+            try
+            {
+                await SendCloseFrameAsync(status, description, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The server may already have closed the socket after its close frame; the handshake is still done.
+            }
+        }
+
+        // The transport stays up: the receive path waits briefly for the server to close TCP first (RFC 6455 7.1.1).
+        TransitionToClosed(replyNeeded ? ShutdownReason.RemoteClose : ShutdownReason.LocalClose, shutdownTransport: false);
+        return new WebSocketReceivedMessage(WebSocketMessageType.Close, ReadOnlySequence<byte>.Empty, status, description);
+    }
+
+    private static bool IsValidReceivedCloseStatus(ushort value)
+        => value is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+
+    /// <summary>
+    /// Sends a data frame. <paramref name="payload"/> is only read (copied into the pipe, then masked there) and may
+    /// be reused when the returned task completes. With <paramref name="endOfMessage"/> false the next send continues
+    /// the same message (its type is taken from the first fragment). Text payloads must be valid UTF-8; they are not
+    /// checked. Sends are serialized; see the type remarks. Cancellation while waiting for the send lock only cancels
+    /// this send; cancellation once the frame is being written aborts the connection.
+    /// </summary>
+    /// <exception cref="WebSocketConnectionException">The connection is not open.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)
+    {
+        Opcode opcode = ToDataOpcode(messageType);
+        return SendFrameAsync(opcode, endOfMessage, payload.Length, payload, state: (byte)0, write: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends one whole text message of exactly <paramref name="payloadLength"/> bytes that <paramref name="write"/>
+    /// produces directly in the send pipe's memory (the span passed to it is borrowed for the call only). The
+    /// connection then masks the bytes in place and flushes once. With a <c>static</c> lambda and a struct
+    /// <typeparamref name="TState"/> a send allocates nothing in steady state. The writer must produce valid UTF-8.
+    /// </summary>
+    public ValueTask SendTextAsync<TState>(int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken = default)
+        => SendWrittenAsync(Opcode.Text, payloadLength, state, write, cancellationToken);
+
+    /// <summary>The binary counterpart of <see cref="SendTextAsync{TState}"/>; the same buffer and concurrency rules apply.</summary>
+    public ValueTask SendBinaryAsync<TState>(int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken = default)
+        => SendWrittenAsync(Opcode.Binary, payloadLength, state, write, cancellationToken);
+
+    private ValueTask SendWrittenAsync<TState>(Opcode opcode, int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
+        return SendFrameAsync(opcode, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write, cancellationToken);
+    }
+
+    private ValueTask SendFrameAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    {
+        ThrowIfNotSendable();
+        Task wait = _sendLock.WaitAsync(cancellationToken);
+        if (!wait.IsCompletedSuccessfully)
+        {
+            return SendFrameAfterLockAsync(wait, opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+        }
+
+        return SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendFrameAfterLockAsync<TState>(Task wait, Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    {
+        await wait.ConfigureAwait(false);
+        await SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs with the send lock held and releases it when the flush is done.</summary>
+    private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    {
+        ValueTask<FlushResult> flush;
+        try
+        {
+            ThrowIfNotSendable();
+            Opcode wireOpcode = _sendInFragmentedMessage ? Opcode.Continuation : opcode;
+            if (write is null)
+            {
+                WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
+            }
+            else
+            {
+                WriteFrameInPlace(wireOpcode, endOfMessage, payloadLength, state, write);
+            }
+
+            _sendInFragmentedMessage = !endOfMessage;
+            flush = _writer.FlushAsync(cancellationToken);
+        }
+        catch
+        {
+            _sendLock.Release();
+            throw;
+        }
+
+        if (flush.IsCompletedSuccessfully)
+        {
+            FlushResult result = flush.Result;
+            _sendLock.Release();
+            if (result.IsCanceled)
+            {
+                Abort(ShutdownReason.Canceled);
+                throw CreateClosedException();
+            }
+
+            return default;
+        }
+
+        return AwaitFlushAsync(flush, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
+    {
+        try
+        {
+            FlushResult result = await flush.ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                Abort(ShutdownReason.Canceled);
+                throw CreateClosedException();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException and not OperationCanceledException)
+        {
+            Abort(ShutdownReason.TransportError);
+            throw CreateClosedException(ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void WriteFrameInPlace<TState>(Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState> write)
+    {
+        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
+        Span<byte> frame = _writer.GetSpan(headerLength + payloadLength).Slice(0, headerLength + payloadLength);
+        int maskKey = _maskKeys.Next();
+        WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
+        Span<byte> payload = frame.Slice(headerLength);
+        write(payload, state);
+        WebSocketMask.Apply(payload, maskKey, 0);
+        _writer.Advance(frame.Length);
+    }
+
+    private void WriteFrameCopy(Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
+    {
+        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payload.Length);
+        int maskKey = _maskKeys.Next();
+        int firstChunk = Math.Min(payload.Length, SendChunkSize);
+        Span<byte> span = _writer.GetSpan(headerLength + firstChunk);
+        WebSocketFrameParser.WriteClientHeader(span, opcode, fin, payload.Length, maskKey);
+        _writer.Advance(headerLength);
+        int maskOffset = 0;
+        while (!payload.IsEmpty)
+        {
+            Span<byte> destination = _writer.GetSpan(Math.Min(payload.Length, SendChunkSize));
+            int count = Math.Min(destination.Length, payload.Length);
+            destination = destination.Slice(0, count);
+            payload.Slice(0, count).CopyTo(destination);
+            maskOffset = WebSocketMask.Apply(destination, maskKey, maskOffset);
+            _writer.Advance(count);
+            payload = payload.Slice(count);
+        }
+    }
+
+    private async ValueTask SendControlFrameAsync(Opcode opcode, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_stateLock)
+            {
+                if (_closeSent || _state is WebSocketState.Closed or WebSocketState.Aborted)
+                {
+                    return;
+                }
+            }
+
+            Span<byte> body = stackalloc byte[FrameHeader.MaxControlPayloadLength];
+            body = body.Slice(0, (int)payload.Length);
+            payload.CopyTo(body);
+            WriteFrameCopy(opcode, fin: true, body);
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async ValueTask SendCloseFrameAsync(WebSocketCloseStatus status, string? description, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_stateLock)
+            {
+                if (_closeSent || _state is WebSocketState.Closed or WebSocketState.Aborted)
+                {
+                    return;
+                }
+
+                _closeSent = true;
+                if (_state == WebSocketState.Open)
+                {
+                    _state = WebSocketState.CloseSent;
+                }
+            }
+
+            Span<byte> body = stackalloc byte[FrameHeader.MaxControlPayloadLength];
+            int length = 0;
+            if (status != WebSocketCloseStatus.Empty)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(body, (ushort)status);
+                length = 2 + (description is null ? 0 : Encoding.UTF8.GetBytes(description, body.Slice(2)));
+            }
+
+            WriteFrameCopy(Opcode.Close, fin: true, body.Slice(0, length));
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Performs the close handshake: sends a close frame with <paramref name="closeStatus"/> and waits up to
+    /// <see cref="WebSocketConnectionOptions.CloseTimeout"/> for the server's close frame (data messages that arrive
+    /// meanwhile are discarded unless a <see cref="ReceiveMessageAsync"/> is pending, which then sees them and the close).
+    /// The socket is closed afterwards. On timeout the socket is closed and <see cref="ShutdownReason"/> is
+    /// <see cref="ShutdownReason.CloseTimeout"/>; no exception is thrown. Calling it on a closed connection does nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The status cannot be sent (1005, 1006, 1015) or the description exceeds 123 UTF-8 bytes.</exception>
+    public async ValueTask CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken = default)
+    {
+        if (closeStatus is WebSocketCloseStatus.Empty or (WebSocketCloseStatus)1006 or (WebSocketCloseStatus)1015 || (int)closeStatus < 1000 || (int)closeStatus > 4999)
+        {
+            throw new ArgumentException($"Close status {(int)closeStatus} cannot be sent.", nameof(closeStatus));
+        }
+
+        if (statusDescription is not null && Encoding.UTF8.GetByteCount(statusDescription) > FrameHeader.MaxControlPayloadLength - 2)
+        {
+            throw new ArgumentException("The close description must be at most 123 UTF-8 bytes.", nameof(statusDescription));
+        }
+
+        lock (_stateLock)
+        {
+            if (_state is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return;
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_closeTimeout);
+        try
+        {
+            await SendCloseFrameAsync(closeStatus, statusDescription, timeout.Token).ConfigureAwait(false);
+            if (Interlocked.CompareExchange(ref _receiveInProgress, 1, 0) == 0)
+            {
+                // No receive is pending: drive the reader until the server's close frame.
+                try
+                {
+                    if (State is not (WebSocketState.Closed or WebSocketState.Aborted))
+                    {
+                        ReleaseBorrowedPayload();
+                        await ReceiveCoreAsync(discardData: true, hasPendingRead: false, default, timeout.Token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    EndReceive();
+                }
+            }
+            else
+            {
+                await _closeFrameReceived.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            TransitionToClosed(ShutdownReason.LocalClose);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.CloseTimeout);
+        }
+        catch (WebSocketConnectionException)
+        {
+            // The connection died while closing (server dropped it, protocol error): it is closed either way.
+            Abort(ShutdownReason.TransportError);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Abort(ShutdownReason.TransportError);
+        }
+    }
+
+    /// <summary>
+    /// Aborts the connection without a close handshake (use <see cref="CloseAsync"/> first for a graceful close):
+    /// a pending receive ends promptly with <see cref="WebSocketConnectionException"/>
+    /// (<see cref="ShutdownReason.Disposed"/>), the socket is closed and pooled buffers are returned. Borrowed
+    /// payloads become invalid. Safe to call more than once and concurrently with other operations.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        Abort(ShutdownReason.Disposed);
+        Volatile.Write(ref _disposed, true);
+        if (Interlocked.CompareExchange(ref _receiveInProgress, 1, 0) == 0)
+        {
+            ReleaseReceiveResources();
+        }
+
+        if (_sendLock.Wait(0))
+        {
+            // Keep the lock forever: nothing may write after this. Completing returns the pipe's buffers; it may
+            // try to flush leftovers into the already closed stream, which is expected to fail.
+            try
+            {
+                await _writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        ShutdownTransport();
+    }
+
+    private void ReleaseReceiveResources()
+    {
+        _hasDeferredAdvance = false;
+        _reader.Complete();
+        byte[]? buffer = Interlocked.Exchange(ref _reassemblyBuffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void OnKeepAlive()
+    {
+        if (State != WebSocketState.Open || !_sendLock.Wait(0))
+        {
+            return; // a send is in progress, which keeps the connection alive anyway
+        }
+
+        ValueTask<FlushResult> flush;
+        try
+        {
+            WriteFrameCopy(Opcode.Ping, fin: true, ReadOnlySpan<byte>.Empty);
+            flush = _writer.FlushAsync();
+        }
+        catch (Exception)
+        {
+            _sendLock.Release();
+            return;
+        }
+
+        if (flush.IsCompleted)
+        {
+            _sendLock.Release();
+            return;
+        }
+
+        _ = ReleaseAfterKeepAliveAsync(flush);
+    }
+
+    private async Task ReleaseAfterKeepAliveAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Abort(ShutdownReason.TransportError);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// After the close handshake the server should close TCP first (RFC 6455 section 7.1.1); give it a moment,
+    /// as ClientWebSocket does, so that the TIME_WAIT lands on the server. Bytes that still arrive are discarded.
+    /// </summary>
+    private async ValueTask WaitForServerToCloseAsync()
+    {
+        TimeSpan wait = _closeTimeout == Timeout.InfiniteTimeSpan || _closeTimeout > s_serverCloseWait ? s_serverCloseWait : _closeTimeout;
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                _reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // Timed out, or the transport is already gone (dispose): the socket gets closed either way.
+        }
+    }
+
+    private void TransitionToClosed(ShutdownReason reason, bool shutdownTransport = true)
+    {
+        lock (_stateLock)
+        {
+            if (_state is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return;
+            }
+
+            _state = WebSocketState.Closed;
+            _shutdownReason = reason;
+        }
+
+        _closeFrameReceived.TrySetResult(false);
+        if (shutdownTransport)
+        {
+            ShutdownTransport();
+        }
+    }
+
+    /// <summary>Moves to Aborted (unless already closed) and tears the transport down so every pending operation ends.</summary>
+    private void Abort(ShutdownReason reason)
+    {
+        lock (_stateLock)
+        {
+            if (_state is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return;
+            }
+
+            _state = WebSocketState.Aborted;
+            _shutdownReason = reason;
+        }
+
+        _closeFrameReceived.TrySetResult(false);
+        _reader.CancelPendingRead();
+        ShutdownTransport();
+    }
+
+    private void ShutdownTransport()
+    {
+        _keepAliveTimer?.Dispose();
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception)
+        {
+            // Disposing a broken TLS or socket stream may throw; the socket is closed regardless.
+        }
+    }
+
+    private void ThrowIfNotReceivable()
+    {
+        lock (_stateLock)
+        {
+            if (_state is WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                throw CreateClosedExceptionLocked(null);
+            }
+        }
+    }
+
+    private void ThrowIfNotSendable()
+    {
+        lock (_stateLock)
+        {
+            if (_state != WebSocketState.Open || _closeSent)
+            {
+                throw _state is WebSocketState.Closed or WebSocketState.Aborted
+                    ? CreateClosedExceptionLocked(null)
+                    : new WebSocketConnectionException(ShutdownReason.None, _closeStatus, $"The WebSocket connection is closing ({_state}); no more data can be sent.");
+            }
+        }
+    }
+
+    private WebSocketConnectionException CreateClosedException(Exception? innerException = null)
+    {
+        lock (_stateLock)
+        {
+            return CreateClosedExceptionLocked(innerException);
+        }
+    }
+
+    private WebSocketConnectionException CreateClosedExceptionLocked(Exception? innerException)
+        => new(_shutdownReason, _closeStatus, $"The WebSocket connection is {_state} ({_shutdownReason}).", innerException);
+
+    private static Opcode ToDataOpcode(WebSocketMessageType messageType) => messageType switch
+    {
+        WebSocketMessageType.Text => Opcode.Text,
+        WebSocketMessageType.Binary => Opcode.Binary,
+        _ => throw new ArgumentOutOfRangeException(nameof(messageType), "Only Text and Binary can be sent; use CloseAsync to close."),
+    };
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Security;
+
+namespace Generated.OpenAI.WebSockets;
+
+/// <summary>
+/// Settings for <see cref="WebSocketConnection.ConnectAsync"/>. Read once at connect time; changing the instance
+/// afterwards does not affect a connection that already exists.
+/// </summary>
+public sealed class WebSocketConnectionOptions
+{
+    /// <summary>The default <see cref="MaxMessageSize"/>: 16 MiB plus 1 MiB of room for JSON around base64 audio.</summary>
+    public const int DefaultMaxMessageSize = (16 * 1024 * 1024) + (1024 * 1024);
+
+    /// <summary>
+    /// Extra request headers for the upgrade request, e.g. <c>Authorization: Bearer ...</c> and
+    /// <c>OpenAI-Safety-Identifier</c>. Names and values must not contain CR or LF; the handshake headers
+    /// (Host, Upgrade, Connection, Sec-WebSocket-*) are written by the connection and may not be set here.
+    /// Values are never copied into exception messages.
+    /// </summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Subprotocols offered in Sec-WebSocket-Protocol, in order of preference.</summary>
+    public IList<string> SubProtocols { get; } = new List<string>();
+
+    /// <summary>
+    /// The largest message (sum of fragment payloads) the client accepts; larger ones close the connection with
+    /// 1009. Default <see cref="DefaultMaxMessageSize"/>.
+    /// </summary>
+    public int MaxMessageSize { get; set; } = DefaultMaxMessageSize;
+
+    /// <summary>Interval between unsolicited pings; <see cref="TimeSpan.Zero"/> (default) sends none.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Time allowed for TCP connect, TLS and the upgrade handshake together. Default 30 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time <see cref="WebSocketConnection.CloseAsync"/> waits for the server's close frame before closing the socket. Default 5 s.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Validates the server certificate for wss://. <see langword="null"/> (default) means the platform's standard
+    /// validation; certificate validation is never turned off unless this callback does so.
+    /// </summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
+}

@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Generated.OpenAI.WebSockets;
+
+/// <summary>
+/// One whole message returned by <see cref="WebSocketConnection.ReceiveMessageAsync"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="Payload"/> is BORROWED from the connection: a slice of the receive pipe's buffer (single-frame
+/// messages) or of the connection's pooled reassembly buffer (fragmented messages). It is valid only until the
+/// next call to <see cref="WebSocketConnection.ReceiveMessageAsync"/>, <see cref="WebSocketConnection.CloseAsync"/>
+/// or <see cref="WebSocketConnection.DisposeAsync"/>; copy whatever must outlive that.
+/// </remarks>
+public readonly struct WebSocketReceivedMessage
+{
+    internal WebSocketReceivedMessage(WebSocketMessageType messageType, ReadOnlySequence<byte> payload, WebSocketCloseStatus? closeStatus = null, string? closeStatusDescription = null)
+    {
+        MessageType = messageType;
+        Payload = payload;
+        CloseStatus = closeStatus;
+        CloseStatusDescription = closeStatusDescription;
+    }
+
+    /// <summary>Text (UTF-8, already validated), Binary, or Close (the server closed; the handshake is complete).</summary>
+    public WebSocketMessageType MessageType { get; }
+
+    /// <summary>The message payload; borrowed, see the type remarks. Empty for Close.</summary>
+    public ReadOnlySequence<byte> Payload { get; }
+
+    /// <summary>For Close: the status the server sent (<see cref="WebSocketCloseStatus.Empty"/> when it sent none).</summary>
+    public WebSocketCloseStatus? CloseStatus { get; }
+
+    /// <summary>For Close: the reason text the server sent, if any.</summary>
+    public string? CloseStatusDescription { get; }
+}

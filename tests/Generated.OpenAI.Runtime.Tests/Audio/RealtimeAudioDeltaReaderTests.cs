@@ -1,0 +1,115 @@
+using System;
+using System.Buffers;
+using System.Text;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Xunit;
+
+namespace Generated.OpenAI.Runtime.Tests.Audio;
+
+public sealed class RealtimeAudioDeltaReaderTests
+{
+    private static byte[] DeltaEvent(string delta, string type = "response.output_audio.delta")
+        => Encoding.UTF8.GetBytes(
+            "{\"type\":\"" + type + "\",\"event_id\":\"event_9\",\"nested\":{\"delta\":\"AAAA\",\"list\":[1,{\"delta\":2}]},"
+            + "\"response_id\":\"resp_\\u0031\",\"item_id\":\"item_42\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + delta + "\"}");
+
+    public static TheoryData<int> PcmSizes => new() { 0, 1, 2, 3, 960, 4_800, 48_000 };
+
+    [Theory]
+    [MemberData(nameof(PcmSizes))]
+    public void Decodes_plain_base64_from_contiguous_and_segmented_payloads(int size)
+    {
+        byte[] pcm = new byte[size];
+        new Random(size).NextBytes(pcm);
+        byte[] json = DeltaEvent(Convert.ToBase64String(pcm));
+        foreach (ReadOnlySequence<byte> sequence in new[] { new ReadOnlySequence<byte>(json), SegmentedSequence.Create(json, 7), SegmentedSequence.Create(json, 1000) })
+        {
+            byte[] decoded = new byte[size + 3];
+            Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(sequence, decoded, out int written));
+            Assert.Equal(size, written);
+            Assert.Equal(pcm, decoded.AsSpan(0, written).ToArray());
+            Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.GetDecodedDeltaLength(sequence, out int length));
+            Assert.Equal(size, length);
+        }
+    }
+
+    [Fact]
+    public void Decodes_json_escaped_base64()
+    {
+        byte[] pcm = new byte[600];
+        new Random(3).NextBytes(pcm);
+        string base64 = Convert.ToBase64String(pcm);
+        Assert.Contains("/", base64, StringComparison.Ordinal);
+        string escaped = base64.Replace("/", "\\/", StringComparison.Ordinal).Replace("+", "\\u002B", StringComparison.Ordinal);
+        byte[] json = DeltaEvent(escaped);
+        byte[] decoded = new byte[pcm.Length];
+        Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(json.AsSpan(), decoded, out int written));
+        Assert.Equal(pcm, decoded.AsSpan(0, written).ToArray());
+        Array.Clear(decoded);
+        Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(SegmentedSequence.Create(json, 5), decoded, out written));
+        Assert.Equal(pcm, decoded.AsSpan(0, written).ToArray());
+
+        // Small escaped value: the stack-buffer path.
+        byte[] small = DeltaEvent("AQI\\/");
+        Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(small.AsSpan(), decoded, out written));
+        Assert.Equal(new byte[] { 1, 2, 0x3F }, decoded.AsSpan(0, written).ToArray());
+    }
+
+    [Theory]
+    [InlineData("AQI*")]
+    [InlineData("AQI")]
+    [InlineData("A===")]
+    [InlineData("AQ=I")]
+    [InlineData("\\u00e9\\u00e9\\u00e9\\u00e9")]
+    public void Invalid_base64_is_a_typed_status(string delta)
+    {
+        byte[] decoded = new byte[16];
+        Assert.Equal(AudioDeltaStatus.InvalidBase64, RealtimeAudioDeltaReader.DecodeDelta(DeltaEvent(delta).AsSpan(), decoded, out int written));
+        Assert.Equal(0, written);
+    }
+
+    [Fact]
+    public void Small_destination_reports_the_exact_size_needed()
+    {
+        byte[] json = DeltaEvent(Convert.ToBase64String(new byte[4_801]));
+        Assert.Equal(AudioDeltaStatus.DestinationTooSmall, RealtimeAudioDeltaReader.DecodeDelta(json.AsSpan(), new byte[100], out int needed));
+        Assert.Equal(4_801, needed);
+    }
+
+    [Fact]
+    public void Missing_delta_and_broken_json_are_typed_statuses()
+    {
+        byte[] decoded = new byte[16];
+        Assert.Equal(AudioDeltaStatus.DeltaNotFound, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"nested\":{\"delta\":\"AAAA\"}}"u8, decoded, out _));
+        Assert.Equal(AudioDeltaStatus.DeltaNotFound, RealtimeAudioDeltaReader.DecodeDelta("{\"delta\":5}"u8, decoded, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":"u8, decoded, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("[1,2]"u8, decoded, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta(ReadOnlySpan<byte>.Empty, decoded, out _));
+    }
+
+    [Fact]
+    public void Reads_type_and_copies_ids_without_allocating_strings()
+    {
+        byte[] json = DeltaEvent("AAAA", type: "session.output_audio.delta");
+        Assert.True(RealtimeAudioDeltaReader.TryGetEventType(json, out ReadOnlySpan<byte> type));
+        Assert.True(type.SequenceEqual(RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(json, RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
+        Assert.False(RealtimeAudioDeltaReader.IsEventType(json, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(SegmentedSequence.Create(json, 3), RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
+
+        Span<byte> id = stackalloc byte[32];
+        Assert.Equal(OperationStatus.Done, RealtimeAudioDeltaReader.TryCopyString(SegmentedSequence.Create(json, 3), "item_id"u8, id, out int written));
+        Assert.Equal("item_42", Encoding.UTF8.GetString(id.Slice(0, written)));
+        Assert.Equal(OperationStatus.Done, RealtimeAudioDeltaReader.TryCopyString(json.AsSpan(), "response_id"u8, id, out written));
+        Assert.Equal("resp_1", Encoding.UTF8.GetString(id.Slice(0, written))); // "\u0031" unescaped
+        Assert.Equal(OperationStatus.DestinationTooSmall, RealtimeAudioDeltaReader.TryCopyString(json.AsSpan(), "item_id"u8, id.Slice(0, 3), out written));
+        Assert.True(written >= 7);
+        Assert.Equal(OperationStatus.InvalidData, RealtimeAudioDeltaReader.TryCopyString(json.AsSpan(), "missing"u8, id, out _));
+
+        // An escaped type cannot be returned as a slice, but still compares equal.
+        byte[] escapedType = "{\"type\":\"response.output\\u005Faudio.delta\"}"u8.ToArray();
+        Assert.False(RealtimeAudioDeltaReader.TryGetEventType(escapedType, out _));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(escapedType, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType));
+    }
+}
