@@ -55,7 +55,7 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
             spc.AddSource(item.Type.Name + ".g.cs", SourceText.From(ModelEmitter.Emit(item.Namespace, item.Type), Encoding.UTF8)));
 
         var catalog = model
-            .Select(static (m, _) => m is null ? null : CatalogModel.From(m))
+            .Select(static (m, _) => m is null || m.Diagnostics.Any(d => d.Level == DiagnosticLevel.Error) ? null : CatalogModel.From(m))
             .WithTrackingName(TrackingNames.Catalog);
         context.RegisterSourceOutput(catalog, static (spc, c) =>
         {

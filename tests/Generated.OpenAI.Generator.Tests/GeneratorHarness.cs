@@ -79,9 +79,9 @@ internal static class GeneratorHarness
 
     private sealed class Options : AnalyzerConfigOptionsProvider
     {
-        private readonly GlobalOptions _global;
+        private readonly Globals _global;
 
-        public Options(string? ns) => _global = new GlobalOptions(ns);
+        public Options(string? ns) => _global = new Globals(ns);
 
         public override AnalyzerConfigOptions GlobalOptions => _global;
 
@@ -89,11 +89,11 @@ internal static class GeneratorHarness
 
         public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _global;
 
-        private sealed class GlobalOptions : AnalyzerConfigOptions
+        private sealed class Globals : AnalyzerConfigOptions
         {
             private readonly string? _ns;
 
-            public GlobalOptions(string? ns) => _ns = ns;
+            public Globals(string? ns) => _ns = ns;
 
             public override bool TryGetValue(string key, out string value)
             {
