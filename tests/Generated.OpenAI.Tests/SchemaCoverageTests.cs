@@ -122,10 +122,10 @@ public class SchemaCoverageTests
     [Fact]
     public void Open_enums_accept_models_the_spec_does_not_list()
     {
-        var session = JsonModel.Deserialize<RealtimeSessionCreateRequestGA>("{\"type\":\"realtime\",\"model\":\"gpt-realtime-2\"}"u8);
-        Assert.Equal("gpt-realtime-2", session.Model!.Value.Value);
+        var session = JsonModel.Deserialize<RealtimeSessionCreateRequestGA>("{\"type\":\"realtime\",\"model\":\"gpt-realtime-9\"}"u8);
+        Assert.Equal("gpt-realtime-9", session.Model!.Value.Value);
         Assert.False(session.Model!.Value.IsKnown);
-        Assert.Contains("\"model\":\"gpt-realtime-2\"", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(session)));
+        Assert.Contains("\"model\":\"gpt-realtime-9\"", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(session)));
     }
 
     [Fact]
@@ -140,8 +140,11 @@ public class SchemaCoverageTests
     [Fact]
     public void Malformed_JSON_and_wrong_shapes_are_JsonExceptions_not_crashes()
     {
-        Assert.Throws<JsonException>(() => JsonModel.Deserialize<RealtimeServerEvent>("{\"type\":"u8));
-        Assert.ThrowsAny<JsonException>(() => JsonModel.Deserialize<RealtimeServerEventResponseAudioDelta>("{\"output_index\":\"zero\"}"u8));
+        Assert.ThrowsAny<JsonException>(() => JsonModel.Deserialize<RealtimeServerEvent>("{\"type\":"u8));
+        // A value of the wrong kind for its property is not lost and not fatal: it is kept raw and written back.
+        var odd = JsonModel.Deserialize<RealtimeServerEventResponseAudioDelta>("{\"output_index\":\"zero\"}"u8);
+        Assert.Equal("zero", odd.ExtensionData["output_index"].GetString());
+        Assert.Equal("{\"output_index\":\"zero\"}", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(odd)));
         Assert.ThrowsAny<JsonException>(() => JsonModel.Deserialize<RealtimeServerEventResponseAudioDelta>("[1]"u8));
     }
 

@@ -155,13 +155,24 @@ internal static partial class ModelEmitter
 
     private static string Shapes(IEnumerable<UnionCase> cases) =>
         "new global::Generated.OpenAI.Serialization.UnionShape[] { " + string.Join(", ", cases.Select(c =>
-            $"new(new string[] {{ {string.Join(", ", c.RequiredProperties.Select(SourceWriter.Literal))} }}, new string[] {{ {string.Join(", ", c.KnownProperties.Select(SourceWriter.Literal))} }})")) + " }";
+            $"new(new string[] {{ {string.Join(", ", c.RequiredProperties.Select(SourceWriter.Literal))} }}, new string[] {{ {string.Join(", ", c.KnownProperties.Select(SourceWriter.Literal))} }}, " +
+            $"new string[] {{ {string.Join(", ", c.ConstProperties.SelectMany(k => new[] { k.Property, k.Value }).Select(SourceWriter.Literal))} }})")) + " }";
 
     private static void EmitUnionRead(SourceWriter w, TypeSyntax syntax, UnionModel u, string kind, List<UnionCase> objectCases, bool dispatchesOnValue)
     {
         string Make(UnionCase c, string r = "reader") => $"return new({kind}.{c.Name}, {syntax.Read(c.Type, r, 0)});";
 
         var shapedAll = objectCases.Where(c => c.Type.Kind == TypeRefKind.Object).ToList();
+        var shared = shapedAll.Count > 1
+            ? shapedAll.SelectMany(c => c.DiscriminatorValues.Distinct()).GroupBy(v => v).Where(g => g.Count() > 1).Select(g => g.Key).ToList()
+            : new List<string>();
+        if (shared.Count > 0)
+        {
+            w.Open("private static bool IsShared(global::System.ReadOnlySpan<byte> value)");
+            EmitUtf8Switch(w, "value", shared.Select(v => new KeyValuePair<string, string>(v, "return true;")));
+            w.Line("return false;");
+            w.Close();
+        }
         var shapedFree = shapedAll.Where(c => c.DiscriminatorValues.Count == 0).ToList();
         if (shapedAll.Count > 1)
         {
@@ -241,6 +252,16 @@ internal static partial class ModelEmitter
             if (dispatchesOnValue)
             {
                 w.Open($"if ({TypeSyntax.Helpers}.TryGetDiscriminator(reader, s_discriminator, out var discriminator))");
+                if (shared.Count > 0)
+                {
+                    // Several cases share this value (messages by role, say): their other constants decide.
+                    w.Open("if (IsShared(discriminator))");
+                    if (!EmitShapeMatch(w, kind, shapedAll, "s_shapes", Make))
+                    {
+                        w.Line("break;");
+                    }
+                    w.Close();
+                }
                 w.Open("switch (KindOf(discriminator))");
                 foreach (var c in objectCases.Where(c => c.DiscriminatorValues.Count > 0))
                 {

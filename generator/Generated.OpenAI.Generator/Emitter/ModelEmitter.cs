@@ -63,6 +63,10 @@ internal static partial class ModelEmitter
             }
         }
         w.Line("private global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? _extensionData;");
+        if (o.Properties.Any(p => p.ConstValue is not null || (!p.Type.Nullable && p.Type.Kind != TypeRefKind.Any)))
+        {
+            w.Line("private global::Generated.OpenAI.Serialization.PropertyBits _wire; // explicit nulls the spec does not allow, constants that were absent");
+        };
         w.Line();
         w.Line($"/// <summary>Creates an empty <see cref=\"{o.Name}\"/>; set the required members in an object initializer.</summary>");
         w.Line($"public {o.Name}()");
@@ -147,6 +151,13 @@ internal static partial class ModelEmitter
         w.Open($"public static {o.Name} ReadJson(ref {TypeSyntax.Reader} reader)");
         w.Line($"{TypeSyntax.Helpers}.ExpectStartObject(ref reader, {SourceWriter.Literal(o.Name)});");
         w.Line($"var value = new {o.Name}(fromJson: true);");
+        for (int i = 0; i < o.Properties.Count; i++)
+        {
+            if (o.Properties[i].ConstValue is not null)
+            {
+                w.Line($"value._wire.Set({i}); // absent until read");
+            }
+        }
         w.Open("while (reader.Read())");
         w.Open($"if (reader.TokenType == {TypeSyntax.TokenType}.EndObject)");
         w.Line("return value;");
@@ -155,6 +166,7 @@ internal static partial class ModelEmitter
         w.Line("reader.Read();");
         if (o.Properties.Count > 0)
         {
+            var indexOf = o.Properties.Select((p, i) => (p.JsonName, i)).ToDictionary(x => x.JsonName, x => x.i);
             w.Open("switch (name.Length)");
             foreach (var group in o.Properties.GroupBy(p => SourceWriter.Utf8Length(p.JsonName)).OrderBy(g => g.Key))
             {
@@ -163,7 +175,7 @@ internal static partial class ModelEmitter
                 foreach (var p in group)
                 {
                     w.Open($"if (global::System.MemoryExtensions.SequenceEqual(name, {SourceWriter.Literal(p.JsonName)}u8))");
-                    w.Line(ReadAssignment(syntax, p));
+                    w.Line(ReadAssignment(syntax, p, indexOf[p.JsonName]));
                     w.Line("continue;");
                     w.Close();
                 }
@@ -178,24 +190,47 @@ internal static partial class ModelEmitter
         w.Close();
     }
 
-    private static string ReadAssignment(TypeSyntax syntax, PropertyModel p)
+    /// <summary>
+    /// Reading one property never throws for a value the spec did not promise: a constant with another value,
+    /// a closed-enum value the spec does not list, or a value of another JSON kind is kept raw in
+    /// ExtensionData (and written back as it came); an explicit null where the spec allows none is remembered.
+    /// </summary>
+    private static string ReadAssignment(TypeSyntax syntax, PropertyModel p, int index)
     {
+        string keepRaw = $"{TypeSyntax.Helpers}.ReadExtension(ref value._extensionData, name, ref reader);";
         if (p.ConstValue is not null)
         {
-            return $"{TypeSyntax.Helpers}.Skip(ref reader);";
+            return $"if (reader.TokenType == {TypeSyntax.TokenType}.String && reader.ValueTextEquals({SourceWriter.Literal(p.ConstValue)}u8)) {{ value._wire.Clear({index}); }} else {{ {keepRaw} }}";
         }
         string read = syntax.Read(p.Type, "reader", 0);
         if (p.Type.Kind == TypeRefKind.Any)
         {
             return $"value.{p.Name} = {read};"; // a JSON null is a value like any other here
         }
-        if (p.Type.Nullable)
+        string onNull = p.Type.Nullable
+            ? $"value.{p.Name} = default({syntax.Of(p.Type)}?);"
+            : $"value._wire.Set({index});"; // the spec says never null: keep that it was, to write it back
+        string code = $"if (reader.TokenType == {TypeSyntax.TokenType}.Null) {{ {onNull} }} ";
+        if (p.Type.Kind == TypeRefKind.Enum)
         {
-            return $"value.{p.Name} = reader.TokenType == {TypeSyntax.TokenType}.Null ? default({syntax.Of(p.Type)}?) : {read};";
+            return code + $"else if ({syntax.Named(p.Type.Name!)}Extensions.TryReadJson(ref reader, out var known{index})) {{ value.{p.Name} = known{index}; }} else {{ {keepRaw} }}";
         }
-        // The spec says this is never null; a null from the wire is taken as "absent".
-        return $"if (reader.TokenType != {TypeSyntax.TokenType}.Null) {{ value.{p.Name} = {read}; }}";
+        string? kindTest = TokenTest(p.Type);
+        return kindTest is null
+            ? code + $"else {{ value.{p.Name} = {read}; }}"
+            : code + $"else if ({kindTest}) {{ value.{p.Name} = {read}; }} else {{ {keepRaw} }}";
     }
+
+    /// <summary>The token kinds a value of <paramref name="type"/> can start with; null when any (unions).</summary>
+    private static string? TokenTest(TypeRef type) => type.Kind switch
+    {
+        TypeRefKind.String or TypeRefKind.Base64 or TypeRefKind.Binary or TypeRefKind.OpenEnum => $"reader.TokenType == {TypeSyntax.TokenType}.String",
+        TypeRefKind.Int64 or TypeRefKind.Double => $"reader.TokenType == {TypeSyntax.TokenType}.Number",
+        TypeRefKind.Boolean => $"reader.TokenType is {TypeSyntax.TokenType}.True or {TypeSyntax.TokenType}.False",
+        TypeRefKind.Array => $"reader.TokenType == {TypeSyntax.TokenType}.StartArray",
+        TypeRefKind.Object or TypeRefKind.Map => $"reader.TokenType == {TypeSyntax.TokenType}.StartObject",
+        _ => null,
+    };
 
     private static void EmitObjectWrite(SourceWriter w, TypeSyntax syntax, ObjectModel o)
     {
@@ -208,8 +243,10 @@ internal static partial class ModelEmitter
             string field = FieldName(p.Name);
             if (p.ConstValue is not null)
             {
+                w.Open($"if (!_wire.IsSet({i}))");
                 w.Line($"writer.WritePropertyName(s_name{i});");
                 w.Line($"writer.WriteStringValue(s_value{i});");
+                w.Close();
             }
             else if (p.Type.Nullable)
             {
@@ -226,6 +263,10 @@ internal static partial class ModelEmitter
                 w.Line($"writer.WritePropertyName(s_name{i});");
                 w.Line(syntax.Write(p.Type, "writer", holder + ".Value", 0));
                 w.Close();
+                if (p.Type.Kind != TypeRefKind.Any)
+                {
+                    EmitWireNull(w, i);
+                }
             }
             else
             {
@@ -233,10 +274,19 @@ internal static partial class ModelEmitter
                 w.Line($"writer.WritePropertyName(s_name{i});");
                 w.Line(syntax.Write(p.Type, "writer", p.Name, 0));
                 w.Close();
+                EmitWireNull(w, i);
             }
         }
         w.Line($"{TypeSyntax.Helpers}.WriteExtensions(writer, _extensionData);");
         w.Line("writer.WriteEndObject();");
+        w.Close();
+    }
+
+    private static void EmitWireNull(SourceWriter w, int index)
+    {
+        w.Open($"else if (_wire.IsSet({index}))");
+        w.Line($"writer.WritePropertyName(s_name{index});");
+        w.Line("writer.WriteNullValue();");
         w.Close();
     }
 

@@ -48,7 +48,11 @@ internal sealed record UnionCase(
     JsonKinds ElementAccepts,
     ImmutableEquatableArray<string> DiscriminatorValues,
     ImmutableEquatableArray<string> RequiredProperties,
-    ImmutableEquatableArray<string> KnownProperties);
+    ImmutableEquatableArray<string> KnownProperties,
+    ImmutableEquatableArray<UnionConst> ConstProperties);
+
+/// <summary>A property with a single allowed value in a union case (<c>type</c>, <c>role</c>): rules the case out when it differs.</summary>
+internal sealed record UnionConst(string Property, string Value);
 
 /// <summary>The JSON token kinds a schema accepts: how a union picks its case before looking inside.</summary>
 [System.Flags]

@@ -220,7 +220,9 @@ internal sealed partial class SpecParser
                     : type.Kind == TypeRefKind.Array ? AcceptedKinds(ArrayItemsOf(member.Schema), 0) : JsonKinds.None,
                 values.Distinct(StringComparer.Ordinal).ToEquatableArray(),
                 required.Where(r => r != discriminator).OrderBy(r => r, StringComparer.Ordinal).ToEquatableArray(),
-                known.Select(k => k.JsonName).OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray()));
+                known.Select(k => k.JsonName).OrderBy(k => k, StringComparer.Ordinal).ToEquatableArray(),
+                known.Select(k => (k.JsonName, Value: SingleValue(k.Schema))).Where(k => k.Value is not null)
+                    .Select(k => new UnionConst(k.JsonName, k.Value!)).OrderBy(k => k.Property, StringComparer.Ordinal).ToEquatableArray()));
         }
         return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator, cases.ToEquatableArray());
     }
@@ -249,9 +251,10 @@ internal sealed partial class SpecParser
             foreach (var m in NonNullMembers(schema)) { kinds |= AcceptedKinds(m.Schema, depth + 1); }
             return kinds == JsonKinds.None ? JsonKinds.All : kinds;
         }
-        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        if (schema["allOf"] is { Kind: JsonKind.Array })
         {
-            return allOf.Items.Count == 1 && schema["properties"] is null ? AcceptedKinds(allOf.Items[0], depth + 1) : JsonKinds.Object;
+            var substantive = SubstantiveAllOf(schema);
+            return substantive.Count == 1 && schema["properties"] is null ? AcceptedKinds(substantive[0].Schema, depth + 1) : JsonKinds.Object;
         }
         if (schema["enum"] is not null || schema["const"] is not null)
         {

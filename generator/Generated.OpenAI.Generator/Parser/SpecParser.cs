@@ -109,7 +109,12 @@ internal sealed partial class SpecParser
                     _types.Add(BuildObject(typeName, name, schema, pointer));
                     break;
                 case TopLevelKind.Enum:
-                    _types.Add(BuildEnum(typeName, name, schema, pointer, NonNullMembers(schema)));
+                    var enumMembers = NonNullMembers(schema);
+                    if (enumMembers.Count == 0)
+                    {
+                        enumMembers.Add(new Member(schema, "")); // a plain `enum:` schema is its own only member
+                    }
+                    _types.Add(BuildEnum(typeName, name, schema, pointer, enumMembers));
                     break;
                 case TopLevelKind.Union:
                     _types.Add(BuildUnion(typeName, name, schema, pointer, NonNullMembers(schema)));
@@ -132,10 +137,10 @@ internal sealed partial class SpecParser
         {
             return TopLevelKind.Alias;
         }
-        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        if (schema["allOf"] is { Kind: JsonKind.Array })
         {
             bool ownProperties = schema["properties"] is { Properties.Count: > 0 };
-            return allOf.Items.Count == 1 && !ownProperties ? TopLevelKind.Alias : TopLevelKind.Object;
+            return SubstantiveAllOf(schema).Count == 1 && !ownProperties ? TopLevelKind.Alias : TopLevelKind.Object;
         }
         if (schema["anyOf"] is not null || schema["oneOf"] is not null)
         {
@@ -256,12 +261,13 @@ internal sealed partial class SpecParser
     {
         bool nullable = AllowsNull(schema);
 
-        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        if (schema["allOf"] is { Kind: JsonKind.Array })
         {
             bool ownProperties = schema["properties"] is { Properties.Count: > 0 };
-            if (allOf.Items.Count == 1 && !ownProperties)
+            var substantive = SubstantiveAllOf(schema);
+            if (substantive.Count == 1 && !ownProperties)
             {
-                var inner = Resolve(allOf.Items[0], contextName, pointer + "/allOf/0");
+                var inner = Resolve(substantive[0].Schema, contextName, pointer + substantive[0].Pointer);
                 return inner.WithNullable(nullable || inner.Nullable);
             }
             string name = Naming.Unique(contextName, _usedTypeNames);
@@ -360,9 +366,31 @@ internal sealed partial class SpecParser
         return null;
     }
 
+    /// <summary><c>allOf</c> members that say something about the shape; <c>{nullable: true}</c> or a lone description does not.</summary>
+    private static List<Member> SubstantiveAllOf(JsonNode schema)
+    {
+        var result = new List<Member>();
+        if (schema["allOf"] is { Kind: JsonKind.Array } allOf)
+        {
+            for (int i = 0; i < allOf.Items.Count; i++)
+            {
+                var m = allOf.Items[i];
+                if (!m.IsObject || m.Properties.Any(p => p.Key is not ("nullable" or "description" or "title" or "default" or "deprecated" or "example" or "examples")))
+                {
+                    result.Add(new Member(m, "/allOf/" + i));
+                }
+            }
+        }
+        return result;
+    }
+
     private static bool AllowsNull(JsonNode schema)
     {
         if (schema.GetBool("nullable"))
+        {
+            return true;
+        }
+        if (schema["allOf"] is { Kind: JsonKind.Array } allOfMembers && allOfMembers.Items.Any(m => m.IsObject && m.GetBool("nullable") && m["$ref"] is null))
         {
             return true;
         }

@@ -226,6 +226,8 @@ public static class JsonHelpers
         }
         Span<int> requiredSeen = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
         Span<int> knownSeen = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
+        Span<int> constConflicts = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
+        Span<int> constIndex = shapes.Length <= 64 ? stackalloc int[shapes.Length] : new int[shapes.Length];
         int depth = reader.CurrentDepth;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
@@ -233,6 +235,7 @@ public static class JsonHelpers
             {
                 for (int i = 0; i < shapes.Length; i++)
                 {
+                    constIndex[i] = UnionShape.IndexOf(shapes[i].ConstNames, ref reader);
                     if (UnionShape.Contains(shapes[i].Required, ref reader))
                     {
                         requiredSeen[i]++;
@@ -243,7 +246,19 @@ public static class JsonHelpers
                         knownSeen[i]++;
                     }
                 }
-                if (!reader.Read() || !reader.TrySkip())
+                if (!reader.Read())
+                {
+                    break;
+                }
+                for (int i = 0; i < shapes.Length; i++)
+                {
+                    // A constant of the case with another value rules the case out (role: "user" is not the system message).
+                    if (constIndex[i] >= 0 && (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(shapes[i].ConstValues[constIndex[i]])))
+                    {
+                        constConflicts[i]++;
+                    }
+                }
+                if (!reader.TrySkip())
                 {
                     break;
                 }
@@ -253,7 +268,7 @@ public static class JsonHelpers
         int bestScore = -1;
         for (int i = 0; i < shapes.Length; i++)
         {
-            if (requiredSeen[i] == shapes[i].Required.Length && knownSeen[i] > bestScore)
+            if (constConflicts[i] == 0 && requiredSeen[i] == shapes[i].Required.Length && knownSeen[i] > bestScore)
             {
                 best = i;
                 bestScore = knownSeen[i];
@@ -277,16 +292,39 @@ public static class JsonHelpers
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class UnionShape
 {
-    /// <summary>Creates a shape from property names.</summary>
-    public UnionShape(string[] required, string[] known)
+    /// <summary>Creates a shape from property names, and pairs of (property, the only value it may have).</summary>
+    public UnionShape(string[] required, string[] known, string[] constants)
     {
         Required = Array.ConvertAll(required, Encoding.UTF8.GetBytes);
         Known = Array.ConvertAll(known, Encoding.UTF8.GetBytes);
+        ConstNames = new byte[constants.Length / 2][];
+        ConstValues = new byte[constants.Length / 2][];
+        for (int i = 0; i < ConstNames.Length; i++)
+        {
+            ConstNames[i] = Encoding.UTF8.GetBytes(constants[2 * i]);
+            ConstValues[i] = Encoding.UTF8.GetBytes(constants[(2 * i) + 1]);
+        }
     }
 
     internal byte[][] Required { get; }
 
     internal byte[][] Known { get; }
+
+    internal byte[][] ConstNames { get; }
+
+    internal byte[][] ConstValues { get; }
+
+    internal static int IndexOf(byte[][] names, ref Utf8JsonReader reader)
+    {
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     internal static bool Contains(byte[][] names, ref Utf8JsonReader reader)
     {
