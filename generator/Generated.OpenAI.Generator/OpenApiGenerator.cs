@@ -54,6 +54,12 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(types, static (spc, item) =>
             spc.AddSource(item.Type.Name + ".g.cs", SourceText.From(ModelEmitter.Emit(item.Namespace, item.Type), Encoding.UTF8)));
 
+        var clients = model
+            .SelectMany(static (m, _) => m is null ? ImmutableEquatableArray<ClientGroupModel>.Empty : m.Clients)
+            .WithTrackingName(TrackingNames.Clients);
+        context.RegisterSourceOutput(clients, static (spc, group) =>
+            spc.AddSource("Clients." + group.ClassName + ".g.cs", SourceText.From(ClientEmitter.Emit(group), Encoding.UTF8)));
+
         var catalog = model
             .Select(static (m, _) => m is null || m.Diagnostics.Any(d => d.Level == DiagnosticLevel.Error) ? null : CatalogModel.From(m))
             .WithTrackingName(TrackingNames.Catalog);
@@ -108,6 +114,7 @@ internal static class TrackingNames
     public const string Parse = "ParseSpec";
     public const string Types = "Types";
     public const string Catalog = "Catalog";
+    public const string Clients = "Clients";
 }
 
 internal static class Descriptors

@@ -12,6 +12,7 @@ internal sealed class TypeSyntax
     public const string JsonElement = "global::System.Text.Json.JsonElement";
     public const string Encoded = "global::System.Text.Json.JsonEncodedText";
     public const string Base64Data = "global::Generated.OpenAI.Serialization.Base64Data";
+    public const string UploadFile = "global::Generated.OpenAI.Serialization.UploadFile";
 
     private readonly string _ns;
 
@@ -26,7 +27,8 @@ internal sealed class TypeSyntax
         TypeRefKind.Int64 => "long",
         TypeRefKind.Double => "double",
         TypeRefKind.Boolean => "bool",
-        TypeRefKind.Base64 or TypeRefKind.Binary => Base64Data,
+        TypeRefKind.Base64 => Base64Data,
+        TypeRefKind.Binary => UploadFile,
         TypeRefKind.Any => JsonElement,
         TypeRefKind.Array => $"global::System.Collections.Generic.IList<{Element(type.Element!)}>",
         TypeRefKind.Map => $"global::System.Collections.Generic.IDictionary<string, {Element(type.Element!)}>",
@@ -43,7 +45,8 @@ internal sealed class TypeSyntax
         TypeRefKind.Int64 => $"{Helpers}.ReadInt64(ref {r})",
         TypeRefKind.Double => $"{Helpers}.ReadDouble(ref {r})",
         TypeRefKind.Boolean => $"{Helpers}.ReadBoolean(ref {r})",
-        TypeRefKind.Base64 or TypeRefKind.Binary => $"{Base64Data}.ReadJson(ref {r})",
+        TypeRefKind.Base64 => $"{Base64Data}.ReadJson(ref {r})",
+        TypeRefKind.Binary => $"{UploadFile}.ReadJson(ref {r})",
         TypeRefKind.Any => $"{Helpers}.ReadAny(ref {r})",
         TypeRefKind.Enum => $"{Named(type.Name!)}Extensions.ReadJson(ref {r})",
         TypeRefKind.Array => $"{Helpers}.ReadList<{Element(type.Element!)}>(ref {r}, static (ref {Reader} r{depth}) => {ReadElement(type.Element!, "r" + depth, depth + 1)})",

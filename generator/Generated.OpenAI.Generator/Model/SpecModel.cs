@@ -8,7 +8,8 @@ internal sealed record SpecModel(
     int SchemaCount,
     ImmutableEquatableArray<TypeModel> Types,
     ImmutableEquatableArray<SchemaExclusion> Exclusions,
-    ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+    ImmutableEquatableArray<DiagnosticInfo> Diagnostics,
+    ImmutableEquatableArray<ClientGroupModel> Clients);
 
 /// <summary>A component schema that gets no type of its own, and why.</summary>
 internal sealed record SchemaExclusion(string SchemaName, string Reason);

@@ -32,7 +32,7 @@ internal sealed record TypeRef(TypeRefKind Kind, string? Name = null, TypeRef? E
     public static readonly TypeRef Any = new(TypeRefKind.Any);
 
     public bool IsValueType => Kind is TypeRefKind.Int64 or TypeRefKind.Double or TypeRefKind.Boolean or TypeRefKind.Base64
-        or TypeRefKind.Binary or TypeRefKind.Any or TypeRefKind.Enum or TypeRefKind.OpenEnum;
+        or TypeRefKind.Any or TypeRefKind.Enum or TypeRefKind.OpenEnum;
 
     public TypeRef WithNullable(bool nullable) => Nullable == nullable ? this : this with { Nullable = nullable };
 }

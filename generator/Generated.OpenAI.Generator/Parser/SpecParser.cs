@@ -57,6 +57,9 @@ internal sealed partial class SpecParser
 
         var parser = new SpecParser(root, cancellationToken);
         parser.ParseSchemas();
+        parser.ParseOperations();
+        string clientNs = ns.EndsWith(".Models", StringComparison.Ordinal) ? ns.Substring(0, ns.Length - ".Models".Length) : ns;
+        var clients = parser._operations.Count == 0 ? new List<ClientGroupModel>() : parser.BuildClientGroups(clientNs, ns);
         var source = root["x-generated-openai-source"];
         return new SpecModel(
             ns,
@@ -65,12 +68,13 @@ internal sealed partial class SpecParser
             parser._schemas?.Properties.Count ?? 0,
             parser._types.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableArray(),
             parser._exclusions.OrderBy(e => e.SchemaName, StringComparer.Ordinal).ToEquatableArray(),
-            parser._diagnostics.ToEquatableArray());
+            parser._diagnostics.ToEquatableArray(),
+            clients.ToEquatableArray());
     }
 
     private static SpecModel Failed(string fileName, string ns, DiagnosticInfo diagnostic) =>
         new(ns, fileName, "", 0, ImmutableEquatableArray<TypeModel>.Empty, ImmutableEquatableArray<SchemaExclusion>.Empty,
-            new[] { diagnostic }.ToEquatableArray());
+            new[] { diagnostic }.ToEquatableArray(), ImmutableEquatableArray<ClientGroupModel>.Empty);
 
     private void ParseSchemas()
     {

@@ -1,0 +1,53 @@
+namespace Generated.OpenAI.Generator.Model;
+
+/// <summary>One REST operation, everything resolved: the emitter only formats it into a client method.</summary>
+internal sealed record OperationModel(
+    string OperationId,
+    string MethodName,
+    string HttpMethod,
+    string Path,
+    string? Summary,
+    bool Deprecated,
+    bool AdminAuth,
+    ImmutableEquatableArray<ParameterModel> Parameters,
+    BodyModel? Body,
+    ResponseModel Response,
+    PagingModel? Paging);
+
+/// <summary>A path or query parameter.</summary>
+internal sealed record ParameterModel(string JsonName, string Name, string In, bool Required, TypeRef Type, string? Description);
+
+/// <summary>
+/// The request body. For form bodies (<c>multipart/form-data</c>, <c>application/x-www-form-urlencoded</c>)
+/// <see cref="Fields"/> lists the body object's properties as form fields.
+/// </summary>
+internal sealed record BodyModel(string ContentType, TypeRef Type, bool Required, ImmutableEquatableArray<FormField> Fields, bool HasStreamFlag);
+
+/// <summary>A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling).</summary>
+internal sealed record FormField(string JsonName, string PropertyName, TypeRef Type, bool CSharpNullable);
+
+internal enum ResponseKind
+{
+    /// <summary>No body (or one we do not read): the raw response.</summary>
+    None,
+    Json,
+    /// <summary>Bytes (audio, files): the raw response with its stream.</summary>
+    Binary,
+}
+
+/// <summary>What a successful call returns; <see cref="StreamEvent"/> when it can also answer <c>text/event-stream</c>.</summary>
+internal sealed record ResponseModel(ResponseKind Kind, TypeRef? Type, TypeRef? StreamEvent);
+
+/// <summary>A cursor-paged list: <c>after</c>/<c>limit</c> in, <c>data</c>/<c>has_more</c>/<c>last_id</c> out.</summary>
+internal sealed record PagingModel(TypeRef Item, string DataProperty, string HasMoreProperty, string LastIdProperty);
+
+/// <summary>A resource group (<c>client.Audio.Transcriptions</c>): its class, child groups and operations.</summary>
+internal sealed record ClientGroupModel(
+    string Namespace,
+    string ModelsNamespace,
+    string ClassName,
+    string Path,
+    ImmutableEquatableArray<ClientChild> Children,
+    ImmutableEquatableArray<OperationModel> Operations);
+
+internal sealed record ClientChild(string PropertyName, string ClassName);

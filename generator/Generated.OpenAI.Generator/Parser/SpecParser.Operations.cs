@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Generated.OpenAI.Generator.Json;
+using Generated.OpenAI.Generator.Model;
+
+namespace Generated.OpenAI.Generator.Parser;
+
+internal sealed partial class SpecParser
+{
+    private static readonly string[] s_methods = { "get", "post", "put", "patch", "delete" };
+
+    private readonly List<(string Group, OperationModel Operation)> _operations = new();
+
+    /// <summary>Every operation under <c>paths</c>, grouped by the path's segments before its first parameter.</summary>
+    private void ParseOperations()
+    {
+        if (_root["paths"] is not { IsObject: true } paths)
+        {
+            return;
+        }
+        var methodNames = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var path in paths.Properties)
+        {
+            foreach (string method in s_methods)
+            {
+                if (path.Value[method] is not { IsObject: true } operation)
+                {
+                    continue;
+                }
+                _cancellationToken.ThrowIfCancellationRequested();
+                string group = GroupOf(path.Key);
+                if (!methodNames.TryGetValue(group, out var used))
+                {
+                    methodNames[group] = used = new HashSet<string>(StringComparer.Ordinal) { "Pipeline" };
+                }
+                string operationId = operation.GetString("operationId") ?? (method + " " + path.Key);
+                string methodName = Naming.Unique(Naming.Pascal(operationId).TrimStart('_') + "Async", used);
+                string pointer = "#/paths/" + path.Key.Replace("~", "~0").Replace("/", "~1") + "/" + method;
+                string context = Naming.Pascal(operationId).TrimStart('_');
+                try
+                {
+                    _operations.Add((group, BuildOperation(operationId, methodName, method, path.Key, path.Value, operation, pointer, context)));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _diagnostics.Add(new(DiagnosticIds.Unsupported, DiagnosticLevel.Warning,
+                        $"Operation '{operationId}' could not be modelled and has no client method: {ex.Message}", pointer));
+                }
+            }
+        }
+    }
+
+    private static string GroupOf(string path)
+    {
+        var segments = new List<string>();
+        foreach (string segment in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment.StartsWith("{", StringComparison.Ordinal))
+            {
+                break;
+            }
+            segments.Add(Naming.Pascal(segment).TrimStart('_', '@'));
+        }
+        return string.Join(".", segments);
+    }
+
+    private OperationModel BuildOperation(string operationId, string methodName, string method, string path, JsonNode pathItem, JsonNode operation, string pointer, string context)
+    {
+        var parameters = new List<ParameterModel>();
+        var names = new HashSet<string>(StringComparer.Ordinal) { "body", "options", "cancellationToken", "request" };
+        foreach (var raw in pathItem["parameters"]?.Items.Concat(operation["parameters"]?.Items ?? new List<JsonNode>()) ?? operation["parameters"]?.Items ?? new List<JsonNode>())
+        {
+            var parameter = raw.GetString("$ref") is { } reference ? ResolveParameterRef(reference) : raw;
+            if (parameter is null || parameter.GetString("in") is not ("path" or "query") || parameter.GetString("name") is not { } jsonName)
+            {
+                continue;
+            }
+            string pascal = Naming.Pascal(jsonName).TrimStart('_', '@');
+            string name = Naming.Unique(char.ToLowerInvariant(pascal[0]) + pascal.Substring(1), names);
+            var type = parameter["schema"] is { } schema ? Resolve(schema, context + pascal, pointer + "/parameters/" + jsonName) : TypeRef.String;
+            bool isPath = parameter.GetString("in") == "path";
+            parameters.Add(new ParameterModel(jsonName, name, parameter.GetString("in")!, isPath || parameter.GetBool("required"), type, parameter.GetString("description")));
+        }
+
+        BodyModel? body = null;
+        if (operation["requestBody"] is { IsObject: true } requestBody && requestBody["content"] is { IsObject: true } content && content.Properties.Count > 0)
+        {
+            var (contentType, media) = content.Properties.FirstOrDefault(p => p.Key == "application/json") is { Key: not null } json
+                ? (json.Key, json.Value)
+                : (content.Properties[0].Key, content.Properties[0].Value);
+            var schema = media["schema"];
+            var type = schema is null ? TypeRef.Any : Resolve(schema, context + "Request", pointer + "/requestBody");
+            var fields = new List<FormField>();
+            bool hasStream = false;
+            if (schema is not null && type.Kind == TypeRefKind.Object)
+            {
+                var model = _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name);
+                if (model is not null)
+                {
+                    fields.AddRange(model.Properties.Select(p => new FormField(p.JsonName, p.Name, p.Type,
+                        p.ConstValue is null && (p.Type.Nullable || !p.Required || p.Deprecated))));
+                    hasStream = model.Properties.Any(p => p.JsonName == "stream" && p.Type.Kind == TypeRefKind.Boolean);
+                }
+            }
+            if (contentType is not ("application/json" or "multipart/form-data" or "application/x-www-form-urlencoded"))
+            {
+                type = TypeRef.String; // application/sdp and other text bodies
+            }
+            body = new BodyModel(contentType, type, requestBody.GetBool("required"), fields.ToEquatableArray(), hasStream);
+        }
+
+        var response = BuildResponse(operation, pointer, context);
+        var paging = BuildPaging(parameters, response);
+        bool admin = operation["security"] is { Kind: JsonKind.Array } security
+            && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
+        return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
+            operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, response, paging);
+    }
+
+    private JsonNode? ResolveParameterRef(string reference)
+    {
+        const string prefix = "#/components/parameters/";
+        return reference.StartsWith(prefix, StringComparison.Ordinal) ? _root["components"]?["parameters"]?[reference.Substring(prefix.Length)] : null;
+    }
+
+    private ResponseModel BuildResponse(JsonNode operation, string pointer, string context)
+    {
+        var success = operation["responses"]?.Properties.FirstOrDefault(r => r.Key.StartsWith("2", StringComparison.Ordinal)).Value;
+        if (success?["content"] is not { IsObject: true } content || content.Properties.Count == 0)
+        {
+            return new ResponseModel(ResponseKind.None, null, null);
+        }
+        TypeRef? stream = content["text/event-stream"]?["schema"] is { } sse ? Resolve(sse, context + "StreamEvent", pointer + "/responses/stream") : null;
+        if (stream is not null && stream.Kind is not (TypeRefKind.Object or TypeRefKind.Union))
+        {
+            stream = null;
+        }
+        if (content["application/json"]?["schema"] is { } json)
+        {
+            return new ResponseModel(ResponseKind.Json, Resolve(json, context + "Response", pointer + "/responses"), stream);
+        }
+        return new ResponseModel(ResponseKind.Binary, null, stream);
+    }
+
+    private PagingModel? BuildPaging(List<ParameterModel> parameters, ResponseModel response)
+    {
+        if (!parameters.Any(p => p.JsonName == "after" && p.In == "query") || response.Type is not { Kind: TypeRefKind.Object } type)
+        {
+            return null;
+        }
+        var model = _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name);
+        var data = model?.Properties.FirstOrDefault(p => p.JsonName == "data" && p.Type.Kind == TypeRefKind.Array);
+        var hasMore = model?.Properties.FirstOrDefault(p => p.JsonName == "has_more" && p.Type.Kind == TypeRefKind.Boolean);
+        var lastId = model?.Properties.FirstOrDefault(p => p.JsonName == "last_id" && p.Type.Kind == TypeRefKind.String);
+        return data is null || hasMore is null || lastId is null ? null : new PagingModel(data.Type.Element!, data.Name, hasMore.Name, lastId.Name);
+    }
+
+    /// <summary>The client groups, parents before children, each with its operations in document order.</summary>
+    private List<ClientGroupModel> BuildClientGroups(string ns, string modelsNs)
+    {
+        var groups = new SortedDictionary<string, List<OperationModel>>(StringComparer.Ordinal) { [""] = new() };
+        foreach (var (group, op) in _operations)
+        {
+            string prefix = "";
+            foreach (string part in group.Split(new[] { '.' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                prefix = prefix.Length == 0 ? part : prefix + "." + part;
+                if (!groups.ContainsKey(prefix)) { groups[prefix] = new List<OperationModel>(); }
+            }
+            groups[group].Add(op);
+        }
+        string ClassName(string path) => path.Length == 0 ? "OpenAIClient" : path.Replace(".", "") + "Client";
+        return groups.Select(g =>
+        {
+            var children = groups.Keys
+                .Where(k => k.Length > 0 && (g.Key.Length == 0 ? !k.Contains(".") : k.StartsWith(g.Key + ".", StringComparison.Ordinal) && k.IndexOf('.', g.Key.Length + 1) < 0))
+                .Select(k => new ClientChild(k.Substring(k.LastIndexOf('.') + 1), ClassName(k)))
+                .ToEquatableArray();
+            return new ClientGroupModel(ns, modelsNs, ClassName(g.Key), g.Key, children, g.Value.ToEquatableArray());
+        }).ToList();
+    }
+}
