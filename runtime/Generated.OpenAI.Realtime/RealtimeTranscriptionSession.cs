@@ -33,12 +33,12 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
 
     /// <summary>Sends <c>session.update</c> (always <c>"type":"transcription"</c>) and waits for <c>session.updated</c>.</summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
-    public async Task<RealtimeServerEventSessionUpdated> UpdateSessionAsync(RealtimeTranscriptionSessionCreateRequestGA session, CancellationToken cancellationToken = default)
+    /// <returns>The <c>session.updated</c> event.</returns>
+    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeTranscriptionSessionCreateRequestGA session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeTranscriptionSessionCreateRequestGA(session) };
-        RealtimeServerEvent ack = await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.IsSessionUpdated, cancellationToken).ConfigureAwait(false);
-        return ack.AsSessionUpdated;
+        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated, cancellationToken);
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c>: the audio so far becomes an item and is transcribed.</summary>
@@ -50,11 +50,19 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     /// (<c>conversation.item.input_audio_transcription.completed</c>).
     /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the commit (e.g. less than 100 ms of audio).</exception>
-    public async Task<RealtimeServerEventConversationItemInputAudioTranscriptionCompleted> CommitAndWaitAsync(CancellationToken cancellationToken = default)
+    /// <returns>The final transcript of the committed item.</returns>
+    public async Task<RealtimeTranscript> CommitAndWaitAsync(CancellationToken cancellationToken = default)
     {
         byte[] json = JsonModel.SerializeToUtf8Bytes(new RealtimeClientEventInputAudioBufferCommit());
-        RealtimeServerEvent done = await SendAndWaitAsync(json, static e => e.IsConversationItemInputAudioTranscriptionCompleted, cancellationToken).ConfigureAwait(false);
-        return done.AsConversationItemInputAudioTranscriptionCompleted;
+        RealtimeServerEvent done = await SendAndWaitAsync(json, static e => e.GetTypeKind() == RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted, cancellationToken).ConfigureAwait(false);
+        if (done.TryGetConversationItemInputAudioTranscriptionCompleted(out var completed))
+        {
+            return new RealtimeTranscript(completed.ItemId, null, completed.Transcript, IsFinal: true);
+        }
+
+        JsonElement raw = done.UnknownJson ?? default;
+        string itemId = RealtimeEventExtensions.GetString(raw, "item_id") ?? string.Empty;
+        return new RealtimeTranscript(itemId, null, RealtimeEventExtensions.GetString(raw, "transcript") ?? Transcripts.GetText(itemId) ?? string.Empty, IsFinal: true);
     }
 
     /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
@@ -78,11 +86,11 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         switch (serverEvent.Kind)
         {
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta:
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when serverEvent.IsConversationItemInputAudioTranscriptionDelta:
                 RealtimeServerEventConversationItemInputAudioTranscriptionDelta delta = serverEvent.AsConversationItemInputAudioTranscriptionDelta;
                 Transcripts.Append(delta.ItemId, null, delta.Delta);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted:
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted when serverEvent.IsConversationItemInputAudioTranscriptionCompleted:
                 RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = serverEvent.AsConversationItemInputAudioTranscriptionCompleted;
                 Transcripts.Complete(completed.ItemId, null, completed.Transcript);
                 break;

@@ -41,16 +41,16 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
 
     /// <summary>Sends <c>session.update</c> and waits for <c>session.updated</c>.</summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
-    public async Task<RealtimeTranslationServerEventSessionUpdated> UpdateSessionAsync(RealtimeTranslationSessionUpdateRequest session, CancellationToken cancellationToken = default)
+    /// <returns>The <c>session.updated</c> event.</returns>
+    public Task<RealtimeTranslationServerEvent> UpdateSessionAsync(RealtimeTranslationSessionUpdateRequest session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeTranslationClientEventSessionUpdate { Session = session };
-        RealtimeTranslationServerEvent ack = await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.IsSessionUpdated, cancellationToken).ConfigureAwait(false);
-        return ack.AsSessionUpdated;
+        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeTranslationServerEventKind.SessionUpdated, cancellationToken);
     }
 
     /// <summary>Sets the target language (<c>session.audio.output.language</c>, e.g. <c>es</c>) and waits for <c>session.updated</c>.</summary>
-    public Task<RealtimeTranslationServerEventSessionUpdated> SetLanguageAsync(string language, CancellationToken cancellationToken = default)
+    public Task<RealtimeTranslationServerEvent> SetLanguageAsync(string language, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(language);
         return UpdateSessionAsync(
@@ -79,7 +79,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
         limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
         try
         {
-            await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(new RealtimeTranslationClientEventSessionClose()), static e => e.IsSessionClosed, limit.Token).ConfigureAwait(false);
+            await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(new RealtimeTranslationClientEventSessionClose()), static e => e.GetTypeKind() == RealtimeTranslationServerEventKind.SessionClosed, limit.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -97,12 +97,12 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
 
     private protected override void OnEvent(RealtimeTranslationServerEvent serverEvent)
     {
-        switch (serverEvent.Kind)
+        switch (serverEvent.GetTypeKind())
         {
-            case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta:
+            case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta when serverEvent.IsSessionOutputTranscriptDelta:
                 Transcripts.Append("output", null, serverEvent.AsSessionOutputTranscriptDelta.Delta);
                 break;
-            case RealtimeTranslationServerEventKind.SessionInputTranscriptDelta:
+            case RealtimeTranslationServerEventKind.SessionInputTranscriptDelta when serverEvent.IsSessionInputTranscriptDelta:
                 Transcripts.Append("input", null, serverEvent.AsSessionInputTranscriptDelta.Delta);
                 break;
             case RealtimeTranslationServerEventKind.SessionClosed:

@@ -105,7 +105,8 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
     /// <exception cref="RealtimeSessionClosedException">The session ended first.</exception>
-    public async Task<RealtimeServerEventSessionUpdated> UpdateSessionAsync(RealtimeSessionCreateRequestGA session, CancellationToken cancellationToken = default)
+    /// <returns>The <c>session.updated</c> event (the union, so that a payload the spec does not describe still arrives).</returns>
+    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeSessionCreateRequestGA session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         lock (_stateLock)
@@ -122,8 +123,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         }
 
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeSessionCreateRequestGA(session) };
-        RealtimeServerEvent ack = await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.IsSessionUpdated, cancellationToken).ConfigureAwait(false);
-        return ack.AsSessionUpdated;
+        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated, cancellationToken);
     }
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
@@ -190,20 +190,27 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
     private protected override void OnEvent(RealtimeServerEvent serverEvent)
     {
-        switch (serverEvent.Kind)
+        // Switch on the declared type: some GA payloads do not fit the pinned spec and arrive as Unknown
+        // (see RealtimeEventExtensions); the fields needed here are then read from the raw JSON.
+        JsonElement raw = serverEvent.UnknownJson ?? default;
+        switch (serverEvent.GetTypeKind())
         {
             case RealtimeServerEventKind.ResponseCreated:
                 lock (_stateLock)
                 {
-                    _activeResponseId = serverEvent.AsResponseCreated.Response.Id;
+                    _activeResponseId = serverEvent.IsResponseCreated ? serverEvent.AsResponseCreated.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
                 }
 
                 break;
             case RealtimeServerEventKind.ResponseContentPartAdded:
-                RealtimeServerEventResponseContentPartAdded part = serverEvent.AsResponseContentPartAdded;
-                SetAudioItem(part.ItemId);
+                string? partItemId = serverEvent.IsResponseContentPartAdded ? serverEvent.AsResponseContentPartAdded.ItemId : RealtimeEventExtensions.GetString(raw, "item_id");
+                if (partItemId is not null)
+                {
+                    SetAudioItem(partItemId);
+                }
+
                 break;
-            case RealtimeServerEventKind.ResponseAudioDelta:
+            case RealtimeServerEventKind.ResponseAudioDelta when serverEvent.IsResponseAudioDelta:
                 RealtimeServerEventResponseAudioDelta delta = serverEvent.AsResponseAudioDelta;
                 SetAudioItem(delta.ItemId);
                 if (AudioSink is null)
@@ -212,27 +219,27 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 }
 
                 break;
-            case RealtimeServerEventKind.ResponseAudioTranscriptDelta:
+            case RealtimeServerEventKind.ResponseAudioTranscriptDelta when serverEvent.IsResponseAudioTranscriptDelta:
                 RealtimeServerEventResponseAudioTranscriptDelta transcriptDelta = serverEvent.AsResponseAudioTranscriptDelta;
                 OutputTranscripts.Append(transcriptDelta.ItemId, transcriptDelta.ResponseId, transcriptDelta.Delta);
                 break;
-            case RealtimeServerEventKind.ResponseAudioTranscriptDone:
+            case RealtimeServerEventKind.ResponseAudioTranscriptDone when serverEvent.IsResponseAudioTranscriptDone:
                 RealtimeServerEventResponseAudioTranscriptDone transcriptDone = serverEvent.AsResponseAudioTranscriptDone;
                 OutputTranscripts.Complete(transcriptDone.ItemId, transcriptDone.ResponseId, null);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta:
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when serverEvent.IsConversationItemInputAudioTranscriptionDelta:
                 RealtimeServerEventConversationItemInputAudioTranscriptionDelta inputDelta = serverEvent.AsConversationItemInputAudioTranscriptionDelta;
                 InputTranscripts.Append(inputDelta.ItemId, null, inputDelta.Delta);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted:
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted when serverEvent.IsConversationItemInputAudioTranscriptionCompleted:
                 RealtimeServerEventConversationItemInputAudioTranscriptionCompleted inputDone = serverEvent.AsConversationItemInputAudioTranscriptionCompleted;
                 InputTranscripts.Complete(inputDone.ItemId, null, inputDone.Transcript);
                 break;
-            case RealtimeServerEventKind.ResponseFunctionCallArgumentsDone:
+            case RealtimeServerEventKind.ResponseFunctionCallArgumentsDone when serverEvent.IsResponseFunctionCallArgumentsDone:
                 StartFunctionCall(serverEvent.AsResponseFunctionCallArgumentsDone);
                 break;
             case RealtimeServerEventKind.ResponseDone:
-                string? doneId = serverEvent.AsResponseDone.Response.Id;
+                string? doneId = serverEvent.IsResponseDone ? serverEvent.AsResponseDone.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
                 List<(string CallId, Task<string> Output)>? calls = null;
                 lock (_stateLock)
                 {
