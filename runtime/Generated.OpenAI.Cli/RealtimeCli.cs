@@ -30,6 +30,9 @@ public static class RealtimeCli
     /// <summary>Exit code when the server did not answer in time.</summary>
     public const int ExitTimeout = 5;
 
+    /// <summary>Exit code when the run was canceled (Ctrl+C).</summary>
+    public const int ExitCanceled = 130;
+
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
@@ -126,6 +129,11 @@ public static class RealtimeCli
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ExitConnection;
         }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("canceled").ConfigureAwait(false);
+            return ExitCanceled;
+        }
         catch (InvalidOperationException ex)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
@@ -195,16 +203,40 @@ public static class RealtimeCli
         await using RealtimeTranslationSession session = await backend.Client.ConnectTranslationAsync(model, options, cancellationToken).ConfigureAwait(false);
         await session.SetLanguageAsync(language, cancellationToken).ConfigureAwait(false);
 
-        Task printer = PrintTranslationAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr);
+        using var stopPrinting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var activity = new ActivityClock();
+        Task printer = PrintTranslationAsync(session.ReadEventsAsync(stopPrinting.Token), stdout, stderr, activity);
         await SendAsync(session, pcm, fast, stderr, cancellationToken).ConfigureAwait(false);
-        bool closed = await session.CloseAsync(s_answerTimeout, cancellationToken).ConfigureAwait(false);
+        bool closed;
+        try
+        {
+            closed = await session.CloseAsync(s_answerTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RealtimeErrorException ex)
+        {
+            // session.close is in the spec but not in the guides: a server that rejects it still streams the
+            // remaining translation, so wait until the output goes quiet.
+            await stderr.WriteLineAsync($"The server rejected session.close ({ex.Code ?? ex.ErrorType}); waiting for the output to go quiet...").ConfigureAwait(false);
+            await activity.WaitForQuietAsync(TimeSpan.FromSeconds(3), s_answerTimeout, cancellationToken).ConfigureAwait(false);
+            await stopPrinting.CancelAsync().ConfigureAwait(false);
+            closed = true;
+        }
+
         if (!closed)
         {
             throw new TimeoutException("The server did not confirm session.closed in time.");
         }
 
-        await WithTimeout(printer, "the end of the translation").ConfigureAwait(false);
+        try
+        {
+            await WithTimeout(printer, "the end of the translation").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopPrinting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+        }
+
         await stdout.WriteLineAsync().ConfigureAwait(false);
+        await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
         WavAudio.WritePcm16Mono24k(outputFile.FullName, translated.GetBuffer().AsSpan(0, (int)translated.Length));
         await stderr.WriteLineAsync($"Wrote {Seconds(translated.Length)} s of translated audio to {outputFile.FullName}.").ConfigureAwait(false);
         if (transcriptFile is not null)
@@ -252,6 +284,7 @@ public static class RealtimeCli
             throw session.Errors[0];
         }
 
+        await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
         WavAudio.WritePcm16Mono24k(outputFile.FullName, answer.GetBuffer().AsSpan(0, (int)answer.Length));
         await stderr.WriteLineAsync($"Wrote {Seconds(answer.Length)} s of spoken answer to {outputFile.FullName}.").ConfigureAwait(false);
         if (transcriptFile is not null)
@@ -305,10 +338,11 @@ public static class RealtimeCli
         }
     }
 
-    private static async Task PrintTranslationAsync(IAsyncEnumerable<RealtimeTranslationServerEvent> events, TextWriter stdout, TextWriter stderr)
+    private static async Task PrintTranslationAsync(IAsyncEnumerable<RealtimeTranslationServerEvent> events, TextWriter stdout, TextWriter stderr, ActivityClock activity)
     {
         await foreach (RealtimeTranslationServerEvent e in events.ConfigureAwait(false))
         {
+            activity.Touch();
             switch (e.GetTypeKind())
             {
                 case RealtimeTranslationServerEventKind.RealtimeServerEventError when e.IsRealtimeServerEventError:
@@ -351,6 +385,22 @@ public static class RealtimeCli
     private static RealtimeAudioFormats Pcm24k() => new RealtimeAudioFormatsAudioPcm { Type = RealtimeAudioFormatsAudioPcmType.AudioPcm, Rate = WavAudio.SampleRate };
 
     private static string Seconds(long pcmBytes) => (pcmBytes / (double)RealtimeAudio.BytesPerSecond).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private sealed class ActivityClock
+    {
+        private long _last = Environment.TickCount64;
+
+        public void Touch() => Volatile.Write(ref _last, Environment.TickCount64);
+
+        public async Task WaitForQuietAsync(TimeSpan quiet, TimeSpan limit, CancellationToken cancellationToken)
+        {
+            long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+            while (Environment.TickCount64 - Volatile.Read(ref _last) < quiet.TotalMilliseconds && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
     {
