@@ -27,8 +27,11 @@ public sealed class RealtimeSessionOptions
     /// <summary>Timeout of the TCP/TLS connect and the upgrade. Default: 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a graceful close waits for the server's close frame. Default: 1 s.</summary>
-    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long <c>DisposeAsync</c>'s graceful close waits for the server's close frame before aborting. Default: 500 ms,
+    /// so that disposing stops the session within a second even when the server does not answer.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How many recently sent client event ids are remembered to correlate <c>error</c> events. Default: 1,024.</summary>
     public int SentEventHistory { get; set; } = 1024;

@@ -86,12 +86,13 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(handler);
+        using JsonDocument emptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""");
         var definition = new RealtimeFunctionTool
         {
             Type = RealtimeFunctionToolType.Function,
             Name = name,
             Description = description,
-            Parameters = parameters ?? JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone(),
+            Parameters = parameters ?? emptySchema.RootElement.Clone(),
         };
         lock (_stateLock)
         {

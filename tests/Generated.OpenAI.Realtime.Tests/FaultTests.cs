@@ -12,6 +12,7 @@ using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
 namespace Generated.OpenAI.Realtime.Tests;
 
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class FaultTests
 {
     [Fact(Timeout = 30000)]
@@ -87,7 +88,7 @@ public sealed class FaultTests
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         simulator.NextConnectionFault = RealtimeFault.Stall;
         using RealtimeClient client = CreateClient(simulator);
-        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { CloseTimeout = TimeSpan.FromMilliseconds(300) });
+        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(); // default CloseTimeout: 500 ms
         RealtimeServerEvent? first = await session.ReadEventAsync().AsTask().WaitAsync(Patience);
         Assert.Equal(RealtimeServerEventKind.SessionCreated, first!.Kind);
         Task<RealtimeServerEvent?> pending = session.ReadEventAsync().AsTask();

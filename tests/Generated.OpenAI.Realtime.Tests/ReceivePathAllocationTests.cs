@@ -18,7 +18,7 @@ namespace Generated.OpenAI.Realtime.Tests;
 /// loopback server writes pre-built frames, so that nothing but the client runs during the measurement.
 /// Runs alone (a non-parallel collection): the count is process-wide.
 /// </summary>
-[Collection(nameof(ReceivePathAllocationTests))]
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
 {
     private const int WarmUp = 200;
@@ -136,8 +136,10 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>Runs <see cref="ReceivePathAllocationTests"/> after every parallel test, alone.</summary>
-[CollectionDefinition(nameof(ReceivePathAllocationTests), DisableParallelization = true)]
-public sealed class ReceivePathAllocationCollection
+/// <summary>Tests that measure time or process-wide allocation: they run after every parallel test, alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingSensitiveCollection
 {
+    /// <summary>The collection name.</summary>
+    public const string Name = "Timing-sensitive";
 }
