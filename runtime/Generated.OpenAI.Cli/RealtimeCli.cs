@@ -1,0 +1,409 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Http;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Realtime;
+using Generated.OpenAI.Simulator;
+using Generated.OpenAI.WebSockets;
+using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslationSession;
+
+namespace Generated.OpenAI.Cli;
+
+/// <summary>The commands: <c>transcribe</c>, <c>translate</c>, <c>talk</c> and <c>sample</c>.</summary>
+public static class RealtimeCli
+{
+    /// <summary>Exit code for a usage or input-file problem.</summary>
+    public const int ExitInput = 2;
+
+    /// <summary>Exit code when the server refused or broke the connection.</summary>
+    public const int ExitConnection = 3;
+
+    /// <summary>Exit code when the server answered with an <c>error</c> event.</summary>
+    public const int ExitServerError = 4;
+
+    /// <summary>Exit code when the server did not answer in time.</summary>
+    public const int ExitTimeout = 5;
+
+    /// <summary>Exit code when the run was canceled (Ctrl+C).</summary>
+    public const int ExitCanceled = 130;
+
+    private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        var fast = new Option<bool>("--fast") { Description = "Send the audio as fast as possible instead of in real time." };
+        var simulator = new Option<bool>("--simulator") { Description = "Use the built-in simulator even when OPENAI_API_KEY is set." };
+        var transcriptFile = new Option<FileInfo?>("--transcript", "-t") { Description = "Also write the transcript to this text file." };
+
+        var transcribeInput = InputOption();
+        var transcribeOutput = new Option<FileInfo?>("--output", "-o") { Description = "Write the transcript to this text file." };
+        var transcribe = new Command("transcribe", "Transcribe a WAV file with a realtime transcription session (gpt-realtime-whisper).")
+        {
+            transcribeInput, transcribeOutput, fast, simulator,
+        };
+        transcribe.SetAction((parse, ct) => GuardAsync(error, () => TranscribeAsync(parse.GetValue(transcribeInput)!, parse.GetValue(transcribeOutput), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+
+        var translateInput = InputOption();
+        var translateOutput = new Option<FileInfo>("--output", "-o") { Description = "The translated audio (WAV, 24 kHz mono PCM16).", Required = true };
+        var language = new Option<string>("--language", "-l") { Description = "Target language code.", DefaultValueFactory = _ => "es" };
+        var translateModel = new Option<string>("--model") { Description = "Translation model.", DefaultValueFactory = _ => RealtimeClient.DefaultTranslationModel };
+        var translate = new Command("translate", "Translate the speech of a WAV file into another language (audio and text).")
+        {
+            translateInput, translateOutput, language, translateModel, transcriptFile, fast, simulator,
+        };
+        translate.SetAction((parse, ct) => GuardAsync(error, () => TranslateAsync(parse.GetValue(translateInput)!, parse.GetValue(translateOutput)!, parse.GetValue(language)!, parse.GetValue(translateModel)!, parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+
+        var talkInput = InputOption();
+        var talkOutput = new Option<FileInfo>("--output", "-o") { Description = "The spoken answer (WAV, 24 kHz mono PCM16).", Required = true };
+        var talkModel = new Option<string>("--model") { Description = "Voice-agent model.", DefaultValueFactory = _ => RealtimeClient.DefaultVoiceModel };
+        var voice = new Option<string>("--voice") { Description = "Output voice.", DefaultValueFactory = _ => "marin" };
+        var instructions = new Option<string?>("--instructions") { Description = "System instructions for the agent." };
+        var talk = new Command("talk", "Ask a voice agent a spoken question (WAV) and save its spoken answer.")
+        {
+            talkInput, talkOutput, talkModel, voice, instructions, transcriptFile, fast, simulator,
+        };
+        talk.SetAction((parse, ct) => GuardAsync(error, () => TalkAsync(parse.GetValue(talkInput)!, parse.GetValue(talkOutput)!, parse.GetValue(talkModel)!, parse.GetValue(voice)!, parse.GetValue(instructions), parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+
+        var sampleOutput = new Option<FileInfo>("--output", "-o") { Description = "Where to write the sample WAV.", Required = true };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the sample.", DefaultValueFactory = _ => 2.0 };
+        var sample = new Command("sample", "Write a deterministic sample WAV (24 kHz mono PCM16) to try the other commands with.")
+        {
+            sampleOutput, seconds,
+        };
+        sample.SetAction((parse, ct) => GuardAsync(error, () => SampleAsync(parse.GetValue(sampleOutput)!, parse.GetValue(seconds), output)));
+
+        var root = new RootCommand("Realtime speech with OpenAI: transcribe, translate and talk over WebSockets. Without OPENAI_API_KEY it runs against a built-in simulator.")
+        {
+            transcribe, translate, talk, sample,
+        };
+        ParseResult result = root.Parse(args);
+        return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Option<FileInfo> InputOption() => new("--input", "-i") { Description = "Input WAV file (any common rate and channel count).", Required = true };
+
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or FormatException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitInput;
+        }
+        catch (WebSocketHandshakeException ex)
+        {
+            await error.WriteLineAsync($"error: the server refused the realtime connection (HTTP {ex.StatusCode} {ex.ReasonPhrase}). {ex.ResponseBody}".TrimEnd()).ConfigureAwait(false);
+            return ExitConnection;
+        }
+        catch (RealtimeErrorException ex)
+        {
+            await error.WriteLineAsync("error: the server rejected a request: " + ex.Message).ConfigureAwait(false);
+            return ExitServerError;
+        }
+        catch (Exception ex) when (ex is WebSocketConnectionException or RealtimeProtocolException or RealtimeSessionClosedException)
+        {
+            await error.WriteLineAsync("error: the realtime connection failed: " + ex.Message).ConfigureAwait(false);
+            return ExitConnection;
+        }
+        catch (TimeoutException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitTimeout;
+        }
+        catch (OpenAIException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitConnection;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("canceled").ConfigureAwait(false);
+            return ExitCanceled;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> SampleAsync(FileInfo output, double seconds, TextWriter stdout)
+    {
+        if (seconds is <= 0 or > 600)
+        {
+            throw new FormatException("--seconds must be between 0 and 600.");
+        }
+
+        string path = SampleAudio.WriteWav(output.FullName, TimeSpan.FromSeconds(seconds));
+        await stdout.WriteLineAsync($"Wrote {path} ({seconds.ToString("0.##", CultureInfo.InvariantCulture)} s, 24 kHz mono PCM16).").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> TranscribeAsync(FileInfo input, FileInfo? outputFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
+        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        await using RealtimeTranscriptionSession session = await backend.Client.ConnectTranscriptionAsync(null, cancellationToken).ConfigureAwait(false);
+        await session.UpdateSessionAsync(
+            new RealtimeTranscriptionSessionCreateRequestGA
+            {
+                Audio = new RealtimeTranscriptionSessionCreateRequestGAAudio
+                {
+                    Input = new RealtimeTranscriptionSessionCreateRequestGAAudioInput
+                    {
+                        Format = Pcm24k(),
+                        Transcription = new AudioTranscription { Model = AudioTranscriptionModel.GptRealtimeWhisper },
+                        TurnDetection = null,
+                    },
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
+            e.GetTypeKind() switch
+            {
+                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when e.IsConversationItemInputAudioTranscriptionDelta => (e.AsConversationItemInputAudioTranscriptionDelta.Delta, false),
+                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted => (null, true),
+                _ => (null, false),
+            });
+        await SendAsync(session, pcm, fast, stderr, cancellationToken).ConfigureAwait(false);
+        RealtimeTranscript completed =
+            await WithTimeout(session.CommitAndWaitAsync(cancellationToken), "the transcript").ConfigureAwait(false);
+        await WithTimeout(printer, "the transcript").ConfigureAwait(false);
+        await stdout.WriteLineAsync().ConfigureAwait(false);
+        if (outputFile is not null)
+        {
+            await File.WriteAllTextAsync(outputFile.FullName, completed.Text + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+            await stderr.WriteLineAsync($"Wrote the transcript to {outputFile.FullName}.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> TranslateAsync(FileInfo input, FileInfo outputFile, string language, string model, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
+        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        using var translated = new MemoryStream();
+        var options = new RealtimeSessionOptions { AudioSink = pcm16 => translated.Write(pcm16) };
+        await using RealtimeTranslationSession session = await backend.Client.ConnectTranslationAsync(model, options, cancellationToken).ConfigureAwait(false);
+        await session.SetLanguageAsync(language, cancellationToken).ConfigureAwait(false);
+
+        using var stopPrinting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var activity = new ActivityClock();
+        Task printer = PrintTranslationAsync(session.ReadEventsAsync(stopPrinting.Token), stdout, stderr, activity);
+        await SendAsync(session, pcm, fast, stderr, cancellationToken).ConfigureAwait(false);
+        bool closed;
+        try
+        {
+            closed = await session.CloseAsync(s_answerTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RealtimeErrorException ex)
+        {
+            // session.close is in the spec but not in the guides: a server that rejects it still streams the
+            // remaining translation, so wait until the output goes quiet.
+            await stderr.WriteLineAsync($"The server rejected session.close ({ex.Code ?? ex.ErrorType}); waiting for the output to go quiet...").ConfigureAwait(false);
+            await activity.WaitForQuietAsync(TimeSpan.FromSeconds(3), s_answerTimeout, cancellationToken).ConfigureAwait(false);
+            await stopPrinting.CancelAsync().ConfigureAwait(false);
+            closed = true;
+        }
+
+        if (!closed)
+        {
+            throw new TimeoutException("The server did not confirm session.closed in time.");
+        }
+
+        try
+        {
+            await WithTimeout(printer, "the end of the translation").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopPrinting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await stdout.WriteLineAsync().ConfigureAwait(false);
+        await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
+        WavAudio.WritePcm16Mono24k(outputFile.FullName, translated.GetBuffer().AsSpan(0, (int)translated.Length));
+        await stderr.WriteLineAsync($"Wrote {Seconds(translated.Length)} s of translated audio to {outputFile.FullName}.").ConfigureAwait(false);
+        if (transcriptFile is not null)
+        {
+            await File.WriteAllTextAsync(transcriptFile.FullName, session.OutputTranscript + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> TalkAsync(FileInfo input, FileInfo outputFile, string model, string voice, string? instructions, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
+        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        using var answer = new MemoryStream();
+        var options = new RealtimeSessionOptions { AudioSink = pcm16 => answer.Write(pcm16) };
+        await using RealtimeVoiceSession session = await backend.Client.ConnectVoiceAgentAsync(model, options, cancellationToken).ConfigureAwait(false);
+        await session.UpdateSessionAsync(
+            new RealtimeSessionCreateRequestGA
+            {
+                OutputModalities = [RealtimeSessionCreateRequestGAOutputModalitiesItem.Audio],
+                Instructions = instructions,
+                Audio = new RealtimeSessionCreateRequestGAAudio
+                {
+                    Input = new RealtimeSessionCreateRequestGAAudioInput { Format = Pcm24k(), TurnDetection = null },
+                    Output = new RealtimeSessionCreateRequestGAAudioOutput { Format = Pcm24k(), Voice = new VoiceIdsShared(voice) },
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
+            e.GetTypeKind() switch
+            {
+                RealtimeServerEventKind.ResponseAudioTranscriptDelta when e.IsResponseAudioTranscriptDelta => (e.AsResponseAudioTranscriptDelta.Delta, false),
+                RealtimeServerEventKind.ResponseDone => (null, true),
+                _ => (null, false),
+            });
+        await SendAsync(session, pcm, fast, stderr, cancellationToken).ConfigureAwait(false);
+        await session.CommitAudioAsync(cancellationToken).ConfigureAwait(false);
+        await session.CreateResponseAsync(null, cancellationToken).ConfigureAwait(false);
+        await WithTimeout(printer, "the answer").ConfigureAwait(false);
+        await stdout.WriteLineAsync().ConfigureAwait(false);
+        if (session.Errors.Count > 0)
+        {
+            throw session.Errors[0];
+        }
+
+        await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
+        WavAudio.WritePcm16Mono24k(outputFile.FullName, answer.GetBuffer().AsSpan(0, (int)answer.Length));
+        await stderr.WriteLineAsync($"Wrote {Seconds(answer.Length)} s of spoken answer to {outputFile.FullName}.").ConfigureAwait(false);
+        if (transcriptFile is not null)
+        {
+            await File.WriteAllTextAsync(transcriptFile.FullName, session.OutputTranscripts.GetFullText() + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async Task SendAsync<T>(RealtimeSession<T> session, byte[] pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
+        where T : class
+    {
+        string total = Seconds(pcm.Length);
+        await stderr.WriteLineAsync($"Streaming {total} s of audio{(fast ? " (--fast)" : " in real time")}...").ConfigureAwait(false);
+        long reportedSecond = 0;
+        var progress = new SynchronousProgress(sent =>
+        {
+            long second = sent / RealtimeAudio.BytesPerSecond;
+            if (second > reportedSecond || sent == pcm.Length)
+            {
+                reportedSecond = second;
+                stderr.WriteLine($"  sent {Seconds(sent)} / {total} s");
+            }
+        });
+        using var stream = new MemoryStream(pcm, writable: false);
+        await session.SendAudioAsync(stream, new RealtimeAudioStreamOptions { PaceInRealTime = !fast, Progress = progress }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task PrintAsync(IAsyncEnumerable<RealtimeServerEvent> events, TextWriter stdout, TextWriter stderr, Func<RealtimeServerEvent, (string? Text, bool Done)> select)
+    {
+        await foreach (RealtimeServerEvent e in events.ConfigureAwait(false))
+        {
+            if (e.IsError)
+            {
+                await stderr.WriteLineAsync("server error: " + e.AsError.Error.Message).ConfigureAwait(false);
+                continue;
+            }
+
+            (string? text, bool done) = select(e);
+            if (text is not null)
+            {
+                await stdout.WriteAsync(text).ConfigureAwait(false);
+                await stdout.FlushAsync().ConfigureAwait(false);
+            }
+
+            if (done)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task PrintTranslationAsync(IAsyncEnumerable<RealtimeTranslationServerEvent> events, TextWriter stdout, TextWriter stderr, ActivityClock activity)
+    {
+        await foreach (RealtimeTranslationServerEvent e in events.ConfigureAwait(false))
+        {
+            activity.Touch();
+            switch (e.GetTypeKind())
+            {
+                case RealtimeTranslationServerEventKind.RealtimeServerEventError when e.IsRealtimeServerEventError:
+                    await stderr.WriteLineAsync("server error: " + e.AsRealtimeServerEventError.Error.Message).ConfigureAwait(false);
+                    break;
+                case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta when e.IsSessionOutputTranscriptDelta:
+                    await stdout.WriteAsync(e.AsSessionOutputTranscriptDelta.Delta).ConfigureAwait(false);
+                    await stdout.FlushAsync().ConfigureAwait(false);
+                    break;
+                case RealtimeTranslationServerEventKind.SessionClosed:
+                    return;
+            }
+        }
+    }
+
+    private static async Task<T> WithTimeout<T>(Task<T> task, string what)
+    {
+        try
+        {
+            return await task.WaitAsync(s_answerTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {s_answerTimeout.TotalSeconds:0} s waiting for {what}.");
+        }
+    }
+
+    private static async Task WithTimeout(Task task, string what)
+    {
+        try
+        {
+            await task.WaitAsync(s_answerTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {s_answerTimeout.TotalSeconds:0} s waiting for {what}.");
+        }
+    }
+
+    private static RealtimeAudioFormats Pcm24k() => new RealtimeAudioFormatsAudioPcm { Type = RealtimeAudioFormatsAudioPcmType.AudioPcm, Rate = WavAudio.SampleRate };
+
+    private static string Seconds(long pcmBytes) => (pcmBytes / (double)RealtimeAudio.BytesPerSecond).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private sealed class ActivityClock
+    {
+        private long _last = Environment.TickCount64;
+
+        public void Touch() => Volatile.Write(ref _last, Environment.TickCount64);
+
+        public async Task WaitForQuietAsync(TimeSpan quiet, TimeSpan limit, CancellationToken cancellationToken)
+        {
+            long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+            while (Environment.TickCount64 - Volatile.Read(ref _last) < quiet.TotalMilliseconds && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

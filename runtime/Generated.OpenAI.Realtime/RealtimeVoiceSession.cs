@@ -1,0 +1,357 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Serialization;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Realtime;
+
+/// <summary>
+/// A voice-agent session on <c>/v1/realtime?model=…</c>: session updates, input audio, responses, function tools,
+/// interruption and the output transcript. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, the
+/// event stream, errors and lifetime.
+/// </summary>
+public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
+{
+    private readonly object _stateLock = new();
+    private readonly Dictionary<string, (RealtimeFunctionTool Definition, RealtimeFunctionHandler Handler)> _tools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string CallId, Task<string> Output)>> _pendingCalls = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _toolsStopping = new();
+    private readonly List<Task> _toolRuns = [];
+    private string? _activeResponseId;
+    private string? _currentAudioItemId;
+    private long _currentItemAudioBytes;
+
+    internal RealtimeVoiceSession(WebSocketConnection connection, RealtimeSessionOptions options)
+        : base(connection, options)
+    {
+    }
+
+    /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
+    public RealtimeTranscriptAccumulator OutputTranscripts { get; } = new();
+
+    /// <summary>The user's input transcripts (<c>conversation.item.input_audio_transcription.*</c>), when input transcription is on.</summary>
+    public RealtimeTranscriptAccumulator InputTranscripts { get; } = new();
+
+    /// <summary>Whether tool outputs are followed by <c>response.create</c> automatically. Default: true.</summary>
+    public bool CreateResponseAfterToolCalls { get; set; } = true;
+
+    /// <summary>The response in flight (between <c>response.created</c> and <c>response.done</c>), if any.</summary>
+    public string? ActiveResponseId
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _activeResponseId;
+            }
+        }
+    }
+
+    /// <summary>The assistant item whose audio is streaming (or streamed last), if any.</summary>
+    public string? CurrentAudioItemId
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _currentAudioItemId;
+            }
+        }
+    }
+
+    /// <summary>PCM16 bytes received for <see cref="CurrentAudioItemId"/>.</summary>
+    public long CurrentItemAudioBytes => Interlocked.Read(ref _currentItemAudioBytes);
+
+    private protected override ReadOnlySpan<byte> AudioDeltaType => RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType;
+
+    private protected override RealtimeAudioAppendEvent AppendEventType => RealtimeAudioAppendEvent.InputAudioBufferAppend;
+
+    private protected override int DefaultChunkBytes => RealtimeAudio.BytesPer100Milliseconds;
+
+    /// <summary>
+    /// Registers a function tool: its definition is added to <c>session.tools</c> by <see cref="UpdateSessionAsync"/>,
+    /// and when the model calls it (<c>response.function_call_arguments.done</c>) the handler runs off the receive loop.
+    /// Once that response is done, each output is sent as a <c>conversation.item.create</c> with a
+    /// <c>function_call_output</c> item, then <c>response.create</c> (see <see cref="CreateResponseAfterToolCalls"/>).
+    /// A handler that throws produces the output <c>{"error":"message"}</c>.
+    /// </summary>
+    public void AddFunctionTool(string name, RealtimeFunctionHandler handler, string? description = null, JsonElement? parameters = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        using JsonDocument emptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""");
+        var definition = new RealtimeFunctionTool
+        {
+            Type = RealtimeFunctionToolType.Function,
+            Name = name,
+            Description = description,
+            Parameters = parameters ?? emptySchema.RootElement.Clone(),
+        };
+        lock (_stateLock)
+        {
+            _tools[name] = (definition, handler);
+        }
+    }
+
+    /// <summary>
+    /// Sends <c>session.update</c> (always <c>"type":"realtime"</c>), adding the registered function tools that
+    /// <paramref name="session"/> does not already list, and waits for <c>session.updated</c>.
+    /// </summary>
+    /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
+    /// <exception cref="RealtimeSessionClosedException">The session ended first.</exception>
+    /// <returns>The <c>session.updated</c> event (the union, so that a payload the spec does not describe still arrives).</returns>
+    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeSessionCreateRequestGA session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_stateLock)
+        {
+            foreach ((string name, (RealtimeFunctionTool definition, _)) in _tools.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                session.Tools ??= new List<RealtimeSessionCreateRequestGAToolsItem>();
+                bool listed = session.Tools.Any(t => t.IsRealtimeFunctionTool && t.AsRealtimeFunctionTool.Name == name);
+                if (!listed)
+                {
+                    session.Tools.Add(RealtimeSessionCreateRequestGAToolsItem.FromRealtimeFunctionTool(definition));
+                }
+            }
+        }
+
+        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeSessionCreateRequestGA(session) };
+        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated, cancellationToken);
+    }
+
+    /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
+    public ValueTask<string> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientEvent);
+        return SendModelAsync(clientEvent, cancellationToken);
+    }
+
+    /// <summary>Sends <c>input_audio_buffer.commit</c> (needed when turn detection is off).</summary>
+    public ValueTask<string> CommitAudioAsync(CancellationToken cancellationToken = default)
+        => SendModelAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
+
+    /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
+    public ValueTask<string> ClearInputAudioAsync(CancellationToken cancellationToken = default)
+        => SendModelAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
+
+    /// <summary>Sends <c>response.create</c>, with optional per-response parameters.</summary>
+    public ValueTask<string> CreateResponseAsync(RealtimeResponseCreateParams? response = null, CancellationToken cancellationToken = default)
+        => SendModelAsync(new RealtimeClientEventResponseCreate { Response = response }, cancellationToken);
+
+    /// <summary>
+    /// Interrupts the assistant: <c>response.cancel</c> (when a response is in flight), <c>output_audio_buffer.clear</c>,
+    /// and <c>conversation.item.truncate</c> of <see cref="CurrentAudioItemId"/> at <paramref name="audioEndMs"/>
+    /// (default: all audio received so far for that item, i.e. what a player that keeps up has played).
+    /// Returns the event ids sent, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> InterruptAsync(long? audioEndMs = null, CancellationToken cancellationToken = default)
+    {
+        string? responseId;
+        string? itemId;
+        lock (_stateLock)
+        {
+            responseId = _activeResponseId;
+            itemId = _currentAudioItemId;
+        }
+
+        var sent = new List<string>(3);
+        if (responseId is not null)
+        {
+            sent.Add(await SendModelAsync(new RealtimeClientEventResponseCancel { ResponseId = responseId }, cancellationToken).ConfigureAwait(false));
+        }
+
+        sent.Add(await SendModelAsync(new RealtimeClientEventOutputAudioBufferClear(), cancellationToken).ConfigureAwait(false));
+        if (itemId is not null)
+        {
+            long endMs = audioEndMs ?? (CurrentItemAudioBytes * 1000 / RealtimeAudio.BytesPerSecond);
+            var truncate = new RealtimeClientEventConversationItemTruncate { ItemId = itemId, ContentIndex = 0, AudioEndMs = endMs };
+            sent.Add(await SendModelAsync(truncate, cancellationToken).ConfigureAwait(false));
+        }
+
+        return sent;
+    }
+
+    private protected override RealtimeServerEvent ParseEvent(in ReadOnlySequence<byte> json) => JsonModel.Deserialize<RealtimeServerEvent>(json);
+
+    private protected override RealtimeServerEvent CreateUnknown(JsonElement json) => RealtimeServerEvent.FromUnknown(json);
+
+    private protected override RealtimeServerEventError? GetError(RealtimeServerEvent serverEvent) => serverEvent.IsError ? serverEvent.AsError : null;
+
+    private protected override void OnDisposing() => _toolsStopping.Cancel();
+
+    private protected override void OnAudioDecoded(int pcmBytes) => Interlocked.Add(ref _currentItemAudioBytes, pcmBytes);
+
+    private protected override void OnEvent(RealtimeServerEvent serverEvent)
+    {
+        // Switch on the declared type: some GA payloads do not fit the pinned spec and arrive as Unknown
+        // (see RealtimeEventExtensions); the fields needed here are then read from the raw JSON.
+        JsonElement raw = serverEvent.UnknownJson ?? default;
+        switch (serverEvent.GetTypeKind())
+        {
+            case RealtimeServerEventKind.ResponseCreated:
+                lock (_stateLock)
+                {
+                    _activeResponseId = serverEvent.IsResponseCreated ? serverEvent.AsResponseCreated.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
+                }
+
+                break;
+            case RealtimeServerEventKind.ResponseContentPartAdded:
+                string? partItemId = serverEvent.IsResponseContentPartAdded ? serverEvent.AsResponseContentPartAdded.ItemId : RealtimeEventExtensions.GetString(raw, "item_id");
+                if (partItemId is not null)
+                {
+                    SetAudioItem(partItemId);
+                }
+
+                break;
+            case RealtimeServerEventKind.ResponseAudioDelta when serverEvent.IsResponseAudioDelta:
+                RealtimeServerEventResponseAudioDelta delta = serverEvent.AsResponseAudioDelta;
+                SetAudioItem(delta.ItemId);
+                if (AudioSink is null)
+                {
+                    Interlocked.Add(ref _currentItemAudioBytes, DecodedLength(delta.Delta));
+                }
+
+                break;
+            case RealtimeServerEventKind.ResponseAudioTranscriptDelta when serverEvent.IsResponseAudioTranscriptDelta:
+                RealtimeServerEventResponseAudioTranscriptDelta transcriptDelta = serverEvent.AsResponseAudioTranscriptDelta;
+                OutputTranscripts.Append(transcriptDelta.ItemId, transcriptDelta.ResponseId, transcriptDelta.Delta);
+                break;
+            case RealtimeServerEventKind.ResponseAudioTranscriptDone when serverEvent.IsResponseAudioTranscriptDone:
+                RealtimeServerEventResponseAudioTranscriptDone transcriptDone = serverEvent.AsResponseAudioTranscriptDone;
+                OutputTranscripts.Complete(transcriptDone.ItemId, transcriptDone.ResponseId, null);
+                break;
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when serverEvent.IsConversationItemInputAudioTranscriptionDelta:
+                RealtimeServerEventConversationItemInputAudioTranscriptionDelta inputDelta = serverEvent.AsConversationItemInputAudioTranscriptionDelta;
+                InputTranscripts.Append(inputDelta.ItemId, null, inputDelta.Delta);
+                break;
+            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted when serverEvent.IsConversationItemInputAudioTranscriptionCompleted:
+                RealtimeServerEventConversationItemInputAudioTranscriptionCompleted inputDone = serverEvent.AsConversationItemInputAudioTranscriptionCompleted;
+                InputTranscripts.Complete(inputDone.ItemId, null, inputDone.Transcript);
+                break;
+            case RealtimeServerEventKind.ResponseFunctionCallArgumentsDone when serverEvent.IsResponseFunctionCallArgumentsDone:
+                StartFunctionCall(serverEvent.AsResponseFunctionCallArgumentsDone);
+                break;
+            case RealtimeServerEventKind.ResponseDone:
+                string? doneId = serverEvent.IsResponseDone ? serverEvent.AsResponseDone.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
+                List<(string CallId, Task<string> Output)>? calls = null;
+                lock (_stateLock)
+                {
+                    if (_activeResponseId == doneId)
+                    {
+                        _activeResponseId = null;
+                    }
+
+                    if (doneId is not null && _pendingCalls.Remove(doneId, out calls))
+                    {
+                        _toolRuns.RemoveAll(t => t.IsCompleted);
+                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls)));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private void SetAudioItem(string itemId)
+    {
+        lock (_stateLock)
+        {
+            if (_currentAudioItemId != itemId)
+            {
+                _currentAudioItemId = itemId;
+                Interlocked.Exchange(ref _currentItemAudioBytes, 0);
+            }
+        }
+    }
+
+    private void StartFunctionCall(RealtimeServerEventResponseFunctionCallArgumentsDone call)
+    {
+        RealtimeFunctionHandler? handler;
+        lock (_stateLock)
+        {
+            handler = _tools.TryGetValue(call.Name, out var tool) ? tool.Handler : null;
+            if (handler is null)
+            {
+                return;
+            }
+
+            if (!_pendingCalls.TryGetValue(call.ResponseId, out List<(string CallId, Task<string> Output)>? list))
+            {
+                list = [];
+                _pendingCalls.Add(call.ResponseId, list);
+            }
+
+            string arguments = call.Arguments;
+            CancellationToken token = _toolsStopping.Token;
+            list.Add((call.CallId, Task.Run(() => RunHandlerAsync(handler, arguments, token))));
+        }
+    }
+
+    private static async Task<string> RunHandlerAsync(RealtimeFunctionHandler handler, string arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handler(arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return JsonSerializerError(ex.Message);
+        }
+    }
+
+    private async Task SendFunctionOutputsAsync(List<(string CallId, Task<string> Output)> calls)
+    {
+        try
+        {
+            CancellationToken token = _toolsStopping.Token;
+            foreach ((string callId, Task<string> output) in calls)
+            {
+                string text = await output.ConfigureAwait(false);
+                var item = new RealtimeConversationItemFunctionCallOutput { CallId = callId, Output = text };
+                await SendModelAsync(new RealtimeClientEventConversationItemCreate { Item = RealtimeConversationItem.FromFunctionCallOutput(item) }, token).ConfigureAwait(false);
+            }
+
+            if (CreateResponseAfterToolCalls)
+            {
+                await CreateResponseAsync(null, token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException)
+        {
+            // The session is ending; the outputs have nowhere to go.
+        }
+    }
+
+    private static string JsonSerializerError(string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static long DecodedLength(Base64Data data)
+    {
+        if (!data.IsEncoded)
+        {
+            return data.MaxDecodedLength;
+        }
+
+        ReadOnlySpan<byte> text = data.EncodedUtf8.Span;
+        int padding = text.Length == 0 ? 0 : text[^1] != '=' ? 0 : text.Length > 1 && text[^2] == '=' ? 2 : 1;
+        return (text.Length / 4 * 3) - padding;
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Cli;
+using Generated.OpenAI.Simulator;
+using NAudio.Wave;
+using Xunit;
+using static Generated.OpenAI.Realtime.Tests.TestSupport;
+
+namespace Generated.OpenAI.Realtime.Tests;
+
+public sealed class CliTests
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int exit = await RealtimeCli.RunAsync(args, output, error, cts.Token);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Sample_transcribe_translate_and_talk_run_against_the_simulator()
+    {
+        string dir = TempDirectory();
+        string sample = Path.Combine(dir, "sample.wav");
+        (int exit, string output, _) = await RunAsync("sample", "--output", sample);
+        Assert.Equal(0, exit);
+        Assert.Contains("sample.wav", output);
+        byte[] pcm = SampleAudio.CreatePcm16();
+        Assert.Equal(pcm, WavAudio.ReadPcm16Mono24k(sample));
+
+        string transcript = Path.Combine(dir, "transcript.txt");
+        (exit, output, string error) = await RunAsync("transcribe", "--input", sample, "--output", transcript, "--fast", "--simulator");
+        Assert.True(exit == 0, error);
+        Assert.Contains("built-in realtime simulator", error);
+        string expected = SimulatedText.Transcript(1, pcm.Length);
+        Assert.Equal(expected + Environment.NewLine, output);
+        Assert.Equal(expected + Environment.NewLine, await File.ReadAllTextAsync(transcript));
+
+        string translated = Path.Combine(dir, "out.wav");
+        string translatedText = Path.Combine(dir, "out.txt");
+        (exit, output, error) = await RunAsync("translate", "--input", sample, "--language", "es", "--output", translated, "--transcript", translatedText, "--fast", "--simulator");
+        Assert.True(exit == 0, error);
+        Assert.Equal(RealtimeSimulator.SimulateTranslation(pcm), WavAudio.ReadPcm16Mono24k(translated));
+        string text = string.Concat(Enumerable.Range(1, 10).Select(i => SimulatedText.TranslationOutput("es", i)));
+        Assert.Equal(text + Environment.NewLine, output);
+        Assert.Equal(text + Environment.NewLine, await File.ReadAllTextAsync(translatedText));
+
+        string answer = Path.Combine(dir, "answer.wav");
+        string answerText = Path.Combine(dir, "answer.txt");
+        (exit, output, error) = await RunAsync("talk", "--input", sample, "--output", answer, "--transcript", answerText, "--fast", "--simulator");
+        Assert.True(exit == 0, error);
+        Assert.Equal(pcm, WavAudio.ReadPcm16Mono24k(answer)); // the simulator echoes the committed audio
+        Assert.Equal(SimulatedText.Answer(pcm.Length) + Environment.NewLine, output);
+        Assert.Equal(SimulatedText.Answer(pcm.Length) + Environment.NewLine, await File.ReadAllTextAsync(answerText));
+        Assert.Contains("sent 2.0 / 2.0 s", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Program_Main_writes_the_sample()
+    {
+        string dir = TempDirectory();
+        string sample = Path.Combine(dir, "s.wav");
+        Assert.Equal(0, await Program.Main(["sample", "--output", sample, "--seconds", "0.5"]));
+        Assert.Equal(SampleAudio.BytesPerSecond / 2, WavAudio.ReadPcm16Mono24k(sample).Length);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_missing_input_file_is_a_clear_error_with_exit_code_2()
+    {
+        (int exit, _, string error) = await RunAsync("transcribe", "--input", "/nonexistent/in.wav", "--fast", "--simulator");
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Contains("Input file not found: /nonexistent/in.wav", error);
+    }
+
+    [Fact]
+    public async Task A_missing_required_option_fails()
+    {
+        (int exit, _, string error) = await RunAsync("translate", "--input", "x.wav");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--output", error);
+    }
+
+    [Fact]
+    public void Stereo_44_1_kHz_is_mixed_down_and_resampled_to_24_kHz_mono()
+    {
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "stereo.wav");
+        using (var writer = new WaveFileWriter(path, new WaveFormat(44100, 16, 2)))
+        {
+            var frame = new byte[4];
+            for (int i = 0; i < 44100; i++)
+            {
+                short left = (short)(8000 * Math.Sin(2 * Math.PI * 300 * i / 44100.0));
+                BitConverter.TryWriteBytes(frame.AsSpan(0, 2), left);
+                BitConverter.TryWriteBytes(frame.AsSpan(2, 2), left);
+                writer.Write(frame, 0, 4);
+            }
+        }
+
+        byte[] pcm = WavAudio.ReadPcm16Mono24k(path);
+        Assert.InRange(pcm.Length, (24000 * 2) - 400, (24000 * 2) + 400);
+        short peak = 0;
+        for (int i = 2000; i < pcm.Length - 2000; i += 2)
+        {
+            peak = Math.Max(peak, BitConverter.ToInt16(pcm, i));
+        }
+
+        Assert.InRange(peak, 7000, 8800); // same amplitude: mixed (averaged), not summed or dropped
+        Directory.Delete(dir, recursive: true);
+    }
+}
