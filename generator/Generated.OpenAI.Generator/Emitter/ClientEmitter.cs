@@ -99,11 +99,11 @@ internal static class ClientEmitter
         string.Join(", ", parameters.Select(p => p.Declaration)
             .Concat(new[] { $"{Options}? options = null", (enumeratorCancellation ? "[global::System.Runtime.CompilerServices.EnumeratorCancellation] " : "") + $"{Token} cancellationToken = default" }));
 
-    private static void Docs(SourceWriter w, OperationModel op, string? extra = null)
+    private static void Docs(SourceWriter w, OperationModel op, string? extra = null, bool paging = false)
     {
         w.Doc("summary", op.Summary, $"<c>{op.OperationId}</c>.");
         w.Line($"/// <remarks><c>{op.HttpMethod} {SourceWriter.Escape(op.Path)}</c> (<c>{SourceWriter.Escape(op.OperationId)}</c>){(op.AdminAuth ? ", with the admin key" : "")}.{(extra is null ? "" : " " + extra)}</remarks>");
-        foreach (var p in op.Parameters)
+        foreach (var p in op.Parameters.Where(p => !(paging && p.JsonName == "after" && p.In == "query")))
         {
             w.Line($"/// <param name=\"{p.Name}\">{SourceWriter.Escape((p.Description ?? p.JsonName).Replace("\n", " ").Trim())}</param>");
         }
@@ -168,7 +168,7 @@ internal static class ClientEmitter
             string item = syntax.Of(paging.Item);
             string call = string.Join(", ", pageParameters.Select(p => $"{p.Name}: {p.Name}").Concat(new[] { "after: after", "options: options", "cancellationToken: token" }));
             w.Line();
-            Docs(w, op, "Walks every page, following <c>last_id</c> while <c>has_more</c>.");
+            Docs(w, op, "Walks every page, following <c>last_id</c> while <c>has_more</c>.", paging: true);
             w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {Base(op)}AutoPagingAsync({Signature(pageParameters, enumeratorCancellation: true)})");
             w.Line($"var pager = new global::Generated.OpenAI.Http.CursorPager<{item}>(async (after, token) =>");
             w.Line("{");
