@@ -170,7 +170,7 @@ internal sealed partial class SpecParser
             }
             groups[group].Add(op);
         }
-        string ClassName(string path) => path.Length == 0 ? "OpenAIClient" : path.Replace(".", "") + "Client";
+        string ClassName(string path) => path.Length == 0 ? "OpenAIClient" : path.Replace(".", "") + "Resource";
         return groups.Select(g =>
         {
             var children = groups.Keys
