@@ -11,10 +11,9 @@ namespace Generated.OpenAI.Realtime;
 /// event type they declare, so that code can switch on the type either way.
 /// </summary>
 /// <remarks>
-/// This matters today: the GA server sends content parts of type <c>output_audio</c> (the pinned spec lists
-/// <c>audio</c>, <c>text</c>) and assistant message items that the generated item union reads as system messages,
-/// so <c>response.content_part.*</c>, <c>response.output_item.done</c>, <c>conversation.item.*</c> and
-/// <c>response.done</c> with an assistant message do not parse into their typed classes.
+/// The generated readers keep unlisted enum values and values of another JSON kind raw instead of throwing, and
+/// tell union cases apart by their other constants (an assistant message is not a system message), so typed
+/// parsing of GA events succeeds; this fallback remains for JSON that is not the shape of any event at all.
 /// </remarks>
 public static class RealtimeEventExtensions
 {
