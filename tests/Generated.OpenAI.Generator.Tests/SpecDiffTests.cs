@@ -129,7 +129,7 @@ public class SpecDiffTests
                 U: { anyOf: [ { $ref: '#/components/schemas/A' }, { $ref: '#/components/schemas/C' } ] }
                 C: { type: string }
             """);
-        var lines = SpecDiff.Compare(before, after).Select(e => $"{e.Kind} {e.Subject}: {e.Detail} {(e.Breaking ? "BREAKING" : "")}".TrimEnd()).ToList();
+        var lines = SpecDiff.Compare(before, after).Select(e => string.Join(" ", new[] { $"{e.Kind} {e.Subject}:", e.Detail, e.Breaking ? "BREAKING" : "" }.Where(s => s.Length > 0))).ToList();
         Assert.Equal(
             [
                 "Added C:",
