@@ -96,12 +96,12 @@ internal static class Program
     private static List<string> Many(Dictionary<string, List<string>> options, string name) =>
         options.TryGetValue(name, out var v) ? v.Where(s => !string.IsNullOrWhiteSpace(s)).ToList() : [];
 
-    private static void Print(string input, SpecPreparation result)
+    private static void Print(string input, SpecPreparation result, TextWriter? to = null)
     {
         foreach (var f in result.Findings)
         {
             // "origin: severity code: text" is what MSBuild's Exec task recognises as an error or warning.
-            Console.WriteLine(f.Severity == "message" ? $"openai-spec: {f.Id}: {f.Message}" : $"{input}: {f.Severity} {f.Id}: {f.Message}");
+            (to ?? Console.Out).WriteLine(f.Severity == "message" ? $"openai-spec: {f.Id}: {f.Message}" : $"{input}: {f.Severity} {f.Id}: {f.Message}");
         }
     }
 
@@ -143,8 +143,9 @@ internal static class Program
         // The overlays are applied to both sides; an action that no longer matches one side is reported, not fatal.
         var before = SpecPreparer.Prepare(oldPath, null, overlays, allowUnmatchedTargets: true);
         var after = SpecPreparer.Prepare(newPath, null, overlays, allowUnmatchedTargets: true);
-        Print(oldPath, before);
-        Print(newPath, after);
+        // Findings go to stderr: stdout is the diff alone, ready to be saved.
+        Print(oldPath, before, Console.Error);
+        Print(newPath, after, Console.Error);
         if (!before.Succeeded || !after.Succeeded)
         {
             return 1;
