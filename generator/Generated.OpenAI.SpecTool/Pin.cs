@@ -4,9 +4,6 @@ using System.Text.RegularExpressions;
 
 namespace Generated.OpenAI.SpecTool;
 
-/// <summary>A pin that cannot be written: a bad argument or a props file that does not have the pin's elements.</summary>
-internal sealed class PinException(string message) : Exception(message);
-
 /// <summary>
 /// Moves the pin in <c>spec/OpenApiSpec.props</c> to another spec file: records its commit, date and SHA-256,
 /// changing only the text of those elements (comments and layout are kept).

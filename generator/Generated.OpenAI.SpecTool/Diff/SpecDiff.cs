@@ -6,27 +6,6 @@ using System.Text.Json.Nodes;
 
 namespace Generated.OpenAI.SpecTool.Diff;
 
-/// <summary>What a diff entry is about.</summary>
-internal enum DiffSection
-{
-    Operation,
-    Schema,
-}
-
-/// <summary>Whether the subject appeared, disappeared or changed.</summary>
-internal enum DiffKind
-{
-    Added,
-    Removed,
-    Changed,
-}
-
-/// <summary>
-/// One difference between two specs. <see cref="Subject"/> is <c>POST /v1/x</c> for an operation, a schema name
-/// (with <c>.property</c> and <c>[]</c> for items when the change is inside it) for a schema.
-/// </summary>
-internal sealed record DiffEntry(DiffSection Section, DiffKind Kind, string Subject, string Detail, bool Breaking);
-
 /// <summary>
 /// Compares two OpenAPI documents at the level a generated client sees: operations (method + path) and
 /// <c>components/schemas</c>. Breaking for a client: a removed operation, schema, property, parameter or union

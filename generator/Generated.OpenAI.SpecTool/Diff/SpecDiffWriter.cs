@@ -4,9 +4,6 @@ using System.Text;
 
 namespace Generated.OpenAI.SpecTool.Diff;
 
-/// <summary>The two sides of a diff as the header names them, and the overlays applied to both.</summary>
-internal sealed record DiffSide(string Path, string Sha256);
-
 /// <summary>
 /// Renders a diff as sorted, readable text: a header (files, hashes, overlays), a summary line, then one section
 /// per non-empty group, one line per change, <c>BREAKING</c> at the end of the lines that break a client.

@@ -7,17 +7,6 @@ using System.Text.Json.Nodes;
 
 namespace Generated.OpenAI.SpecTool.Overlays;
 
-/// <summary>A JSONPath expression that could not be parsed; <see cref="Position"/> is where (0-based).</summary>
-internal sealed class JsonPathException(string expression, int position, string reason)
-    : Exception($"invalid JSONPath '{expression}' at position {position}: {reason}")
-{
-    public string Expression { get; } = expression;
-    public int Position { get; } = position;
-}
-
-/// <summary>One node a JSONPath selected, with the container that holds it (null for the root).</summary>
-internal readonly record struct JsonPathMatch(JsonNode? Node, JsonNode? Parent, string? Name, int Index, string Location);
-
 /// <summary>
 /// The subset of JSONPath (RFC 9535) that overlays on OpenAPI documents use: the root <c>$</c>; child names
 /// (<c>.name</c>, <c>['name']</c>, <c>["a.b"]</c>); the wildcard (<c>.*</c>, <c>[*]</c>); array indexes

@@ -7,15 +7,6 @@ using System.Text.Json.Nodes;
 
 namespace Generated.OpenAI.SpecTool.Overlays;
 
-/// <summary>An overlay file that cannot be used: missing, unreadable, or not an OpenAPI Overlay 1.x document.</summary>
-internal sealed class OverlayException(string path, string reason) : Exception($"overlay '{path}': {reason}")
-{
-    public string OverlayPath { get; } = path;
-}
-
-/// <summary>One action of an overlay: a JSONPath target and either an update to merge or a removal.</summary>
-internal sealed record OverlayAction(JsonPath Target, string? Description, JsonNode? Update, bool Remove);
-
 /// <summary>
 /// An OpenAPI Overlay 1.0 document (<c>overlay: 1.0.0</c>, <c>info</c>, <c>actions</c>), YAML or JSON.
 /// <see cref="Load"/> validates it whole, JSONPaths included, before any action runs.

@@ -3,23 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Generated.OpenAI.SpecTool.Overlays;
 
-/// <summary>What one action did: how many nodes its target matched and how many it changed.</summary>
-internal sealed record OverlayActionResult(OverlayAction Action, int Matched, int Changed);
-
-/// <summary>What an overlay did to a document.</summary>
-internal sealed record OverlayResult(Overlay Overlay, IReadOnlyList<OverlayActionResult> Actions)
-{
-    public int NodesChanged
-    {
-        get
-        {
-            int n = 0;
-            foreach (var a in Actions) { n += a.Changed; }
-            return n;
-        }
-    }
-}
-
 /// <summary>
 /// Applies an overlay's actions in order to a parsed document, in place (OpenAPI Overlay 1.0):
 /// <list type="bullet">
