@@ -196,7 +196,7 @@ public sealed class PackageConsumptionTests
     }
 
     /// <summary>Starts both simulators behind one base URL, writes a 1 s WAV and runs the quick-start with them.</summary>
-    private async Task<(DotnetResult Run, RestSimulator Rest, RealtimeSimulator Realtime, LoopbackRouter Router, int PcmBytes)> RunQuickStartAsync(string directory, string executable, IReadOnlyList<string> arguments)
+    private async Task<(DotnetResult Run, RestSimulator RestServer, RealtimeSimulator RealtimeServer, LoopbackRouter Router, int PcmBytes)> RunQuickStartAsync(string directory, string executable, IReadOnlyList<string> arguments)
     {
         RestSimulator rest = await RestSimulator.StartAsync();
         RealtimeSimulator realtime = await RealtimeSimulator.StartAsync();

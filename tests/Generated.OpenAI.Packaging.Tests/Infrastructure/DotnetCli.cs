@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 namespace Generated.OpenAI.Packaging.Tests;
 
 /// <summary>The result of one <c>dotnet</c> run: exit code, the merged stdout/stderr, and how long it took.</summary>
-internal sealed record DotnetResult(string CommandLine, int ExitCode, string Output, TimeSpan Duration)
+public sealed record DotnetResult(string CommandLine, int ExitCode, string Output, TimeSpan Duration)
 {
     /// <summary>The last <paramref name="lines"/> lines of the output, for failure messages.</summary>
     public string Tail(int lines = 60)
