@@ -17,9 +17,9 @@ public class OverlayBuildTests
 
     public OverlayBuildTests(ITestOutputHelper output) => _output = output;
 
-    private (int ExitCode, string Output) Build(string project)
+    private (int ExitCode, string Output) Build(string project, string properties = "")
     {
-        var psi = new ProcessStartInfo("dotnet", $"build \"{project}\" -v:m -nologo")
+        var psi = new ProcessStartInfo("dotnet", $"build \"{project}\" -v:m -nologo {properties}")
         {
             WorkingDirectory = Path.GetDirectoryName(project)!,
             RedirectStandardOutput = true,
@@ -91,6 +91,20 @@ public class OverlayBuildTests
         Assert.Equal(0, exit);
         Assert.Contains("applied overlay", output);
         Assert.Contains("\"stage\":{\"type\":\"string\"}", File.ReadAllText(Path.Combine(dir, "obj/Debug/net10.0/openapi.json")));
+
+        // More overlays from the command line are applied after the project's.
+        string second = Path.Combine(dir, "second-overlay.yaml");
+        File.WriteAllText(second, """
+            overlay: 1.0.0
+            info: { title: second, version: '1' }
+            actions:
+              - target: $.components.schemas.Pet.properties.stage
+                update: { description: from the command line }
+            """);
+        (exit, output) = Build(project, $"-p:OpenApiOverlays=\"{second}\"");
+        Assert.Equal(0, exit);
+        Assert.True(output.IndexOf("applied overlay " + overlay, StringComparison.Ordinal) < output.IndexOf("applied overlay " + second, StringComparison.Ordinal));
+        Assert.Contains("\"stage\":{\"type\":\"string\",\"description\":\"from the command line\"}", File.ReadAllText(Path.Combine(dir, "obj/Debug/net10.0/openapi.json")));
 
         // An overlay target that matches nothing fails the build with OAISPEC012.
         File.WriteAllText(overlay, File.ReadAllText(overlay).Replace("Pet.properties", "Gone.properties"));
