@@ -1,14 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
-using Microsoft.OpenApi.YamlReader;
-using SharpYaml.Serialization;
+using Generated.OpenAI.SpecTool.Overlays;
 
 namespace Generated.OpenAI.SpecTool;
 
@@ -16,7 +15,14 @@ namespace Generated.OpenAI.SpecTool;
 internal sealed record SpecFinding(string Severity, string Id, string Message);
 
 /// <summary>The outcome of preparing one spec file.</summary>
-internal sealed record SpecPreparation(bool Succeeded, string? Sha256, byte[]? Json, IReadOnlyList<SpecFinding> Findings);
+internal sealed record SpecPreparation(bool Succeeded, string? Sha256, byte[]? Json, IReadOnlyList<SpecFinding> Findings)
+{
+    /// <summary>The overlaid document, for the diff (it carries the <c>x-generated-openai-source</c> record too).</summary>
+    public JsonObject? Document { get; init; }
+
+    /// <summary>The overlays applied, in order.</summary>
+    public IReadOnlyList<OverlayResult> Overlays { get; init; } = [];
+}
 
 /// <summary>
 /// Reads an OpenAPI document (YAML or JSON), checks the pin, validates it with Microsoft.OpenApi and
@@ -29,8 +35,16 @@ internal static class SpecPreparer
     public const string Unreadable = "OAISPEC003";
     public const string NotOpenApi31 = "OAISPEC004";
     public const string ValidationFinding = "OAISPEC100";
+    public const string OverlayApplied = "OAISPEC010";
+    public const string OverlayUnusable = "OAISPEC011";
+    public const string OverlayTargetUnmatched = "OAISPEC012";
 
-    public static SpecPreparation Prepare(string path, string? expectedSha256)
+    /// <summary>
+    /// Prepares <paramref name="path"/>, with <paramref name="overlays"/> applied in order after it is read and
+    /// before it is validated. An overlay action whose target matches nothing is an error (the overlay no longer
+    /// fits the spec: a gap it fills may have moved), or a warning with <paramref name="allowUnmatchedTargets"/>.
+    /// </summary>
+    public static SpecPreparation Prepare(string path, string? expectedSha256, IReadOnlyList<string>? overlays = null, bool allowUnmatchedTargets = false)
     {
         var findings = new List<SpecFinding>();
         if (!File.Exists(path))
@@ -55,9 +69,9 @@ internal static class SpecPreparer
         JsonNode? root;
         try
         {
-            root = LooksLikeJson(bytes) ? JsonNode.Parse(bytes) : ReadYaml(bytes);
+            root = SpecReader.Read(bytes);
         }
-        catch (Exception ex) when (ex is JsonException or SharpYaml.YamlException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (SpecReader.IsReadError(ex))
         {
             findings.Add(new("error", Unreadable, $"The OpenAPI spec at '{path}' could not be read: {ex.Message}"));
             return new(false, sha, null, findings);
@@ -75,6 +89,39 @@ internal static class SpecPreparer
             findings.Add(new("warning", NotOpenApi31, $"'{path}' declares OpenAPI {version}; the generator is built for 3.1 and reads it as such."));
         }
 
+        var applied = new List<OverlayResult>();
+        foreach (string overlayPath in overlays ?? [])
+        {
+            OverlayResult applying;
+            try
+            {
+                applying = OverlayApplier.Apply(obj, Overlay.Load(overlayPath));
+            }
+            catch (OverlayException ex)
+            {
+                findings.Add(new("error", OverlayUnusable, ex.Message));
+                return new(false, sha, null, findings);
+            }
+            applied.Add(applying);
+            foreach (var action in applying.Actions)
+            {
+                if (action.Matched == 0)
+                {
+                    findings.Add(new(allowUnmatchedTargets ? "warning" : "error", OverlayTargetUnmatched,
+                        $"overlay '{overlayPath}': the target {action.Action.Target.Expression} ({action.Action.Description ?? "no description"}) matches nothing in '{Path.GetFileName(path)}'. " +
+                        "Fix or remove the action, or pass --allow-unmatched-targets (MSBuild: -p:OpenApiOverlayAllowUnmatchedTargets=true)."));
+                }
+            }
+            int unchanged = applying.Actions.Count(a => a.Matched > 0 && a.Changed == 0);
+            findings.Add(new("message", OverlayApplied,
+                $"applied overlay {overlayPath}: {applying.Actions.Count} actions, {applying.NodesChanged} nodes changed" +
+                (unchanged > 0 ? $" ({unchanged} actions found their change already there)" : "")));
+        }
+        if (findings.Any(f => f.Severity == "error"))
+        {
+            return new(false, sha, null, findings) { Overlays = applied };
+        }
+
         // Microsoft.OpenApi validates the same tree the generator will read. Its findings are reported,
         // never fatal: the published spec breaks a discriminator rule that the generator handles.
         var settings = new OpenApiReaderSettings();
@@ -88,72 +135,28 @@ internal static class SpecPreparer
             findings.Add(new("message", ValidationFinding, $"spec validation: {w.Message} at {w.Pointer}"));
         }
 
-        // Microsoft.OpenApi's YAML converter stands a sentinel string in for YAML's null; JSON has a real one.
-        RestoreNulls(obj);
-        obj["x-generated-openai-source"] = new JsonObject
+        var source = new JsonObject
         {
             ["file"] = Path.GetFileName(path),
             ["sha256"] = sha,
         };
+        if (applied.Count > 0)
+        {
+            source["overlays"] = new JsonArray(applied.Select(a => (JsonNode)new JsonObject
+            {
+                ["file"] = Path.GetFileName(a.Overlay.Path),
+                ["sha256"] = a.Overlay.Sha256,
+                ["actions"] = a.Actions.Count,
+                ["changed"] = a.NodesChanged,
+            }).ToArray());
+        }
+        obj["x-generated-openai-source"] = source;
 
         var buffer = new MemoryStream(bytes.Length);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             obj.WriteTo(writer);
         }
-        return new(true, sha, buffer.ToArray(), findings);
-    }
-
-    private const string NullSentinelPrefix = "openapi-json-null-sentinel-value-";
-
-    private static void RestoreNulls(JsonNode node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                List<string>? nulls = null;
-                foreach (var (key, value) in o)
-                {
-                    if (IsNullSentinel(value)) { (nulls ??= []).Add(key); }
-                    else if (value is not null) { RestoreNulls(value); }
-                }
-                foreach (var key in nulls ?? []) { o[key] = null; }
-                break;
-            case JsonArray a:
-                for (int i = 0; i < a.Count; i++)
-                {
-                    if (IsNullSentinel(a[i])) { a[i] = null; }
-                    else if (a[i] is { } item) { RestoreNulls(item); }
-                }
-                break;
-        }
-    }
-
-    private static bool IsNullSentinel(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().StartsWith(NullSentinelPrefix, StringComparison.Ordinal);
-
-    private static bool LooksLikeJson(byte[] bytes)
-    {
-        foreach (byte b in bytes)
-        {
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF)
-            {
-                continue;
-            }
-            return b == (byte)'{';
-        }
-        return false;
-    }
-
-    private static JsonNode ReadYaml(byte[] bytes)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8);
-        stream.Load(reader);
-        if (stream.Documents.Count != 1)
-        {
-            throw new InvalidOperationException($"expected one YAML document, found {stream.Documents.Count}.");
-        }
-        return YamlConverter.ToJsonNode(stream.Documents[0]);
+        return new(true, sha, buffer.ToArray(), findings) { Document = obj, Overlays = applied };
     }
 }
