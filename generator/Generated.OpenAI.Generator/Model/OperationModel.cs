@@ -1,6 +1,11 @@
 namespace Generated.OpenAI.Generator.Model;
 
 /// <summary>One REST operation, everything resolved: the emitter only formats it into a client method.</summary>
+/// <remarks>
+/// <see cref="Body"/> is the body the main method takes; <see cref="AlternateBodies"/> are the other request media
+/// types whose body has another C# type (an overload each). <see cref="TextResponseFormat"/>: the body has a
+/// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant).
+/// </remarks>
 internal sealed record OperationModel(
     string OperationId,
     string MethodName,
@@ -11,8 +16,13 @@ internal sealed record OperationModel(
     bool AdminAuth,
     ImmutableEquatableArray<ParameterModel> Parameters,
     BodyModel? Body,
+    ImmutableEquatableArray<BodyModel> AlternateBodies,
     ResponseModel Response,
-    PagingModel? Paging);
+    PagingModel? Paging,
+    TextFormatModel? TextResponseFormat);
+
+/// <summary>The body's <c>response_format</c> enum property and the C# name of its <c>text</c> member.</summary>
+internal sealed record TextFormatModel(string PropertyName, string EnumName, string TextMember);
 
 /// <summary>A path or query parameter.</summary>
 internal sealed record ParameterModel(string JsonName, string Name, string In, bool Required, TypeRef Type, string? Description);
@@ -33,6 +43,8 @@ internal enum ResponseKind
     Json,
     /// <summary>Bytes (audio, files): the raw response with its stream.</summary>
     Binary,
+    /// <summary>Text (<c>text/*</c>, <c>application/sdp</c>): read as a string.</summary>
+    Text,
 }
 
 /// <summary>What a successful call returns; <see cref="StreamEvent"/> when it can also answer <c>text/event-stream</c>.</summary>

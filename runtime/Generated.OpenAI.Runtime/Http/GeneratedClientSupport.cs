@@ -5,6 +5,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -36,6 +37,26 @@ public static class GeneratedClientSupport
         var body = await response.ReadContentAsync(cancellationToken).ConfigureAwait(false);
         using var document = body.IsEmpty ? JsonDocument.Parse("null") : JsonDocument.Parse(body);
         return new ApiResponse<JsonElement>(document.RootElement.Clone(), response);
+    }
+
+    /// <summary>Sends and reads the body as text, decoded with the response's charset (UTF-8 when it names none).</summary>
+    public static async Task<ApiResponse<string>> SendTextAsync(OpenAIPipeline pipeline, PipelineRequest request, RequestOptions? options, CancellationToken cancellationToken)
+    {
+        using var response = await pipeline.SendAsync(request, options, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.ReadContentAsync(cancellationToken).ConfigureAwait(false);
+        Encoding encoding = Encoding.UTF8;
+        if (response.Message.Content.Headers.ContentType?.CharSet is { Length: > 0 } charSet)
+        {
+            try
+            {
+                encoding = Encoding.GetEncoding(charSet.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: UTF-8 is what the API sends.
+            }
+        }
+        return new ApiResponse<string>(encoding.GetString(body.Span), response);
     }
 
     /// <summary>Sends and returns the raw response, its body unread (binary downloads): the caller disposes it.</summary>
