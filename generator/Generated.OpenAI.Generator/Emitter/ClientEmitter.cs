@@ -191,7 +191,7 @@ internal static class ClientEmitter
             w.Open($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<string>> {Base(op)}TextAsync({Signature(parameters)})");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(body);");
             w.Open($"if (body.{textFormat.PropertyName} is null)");
-            w.Line($"body.{textFormat.PropertyName} = {syntax.Named(textFormat.EnumName)}.{textFormat.TextMember};");
+            w.Line($"body.{textFormat.PropertyName} = {syntax.Named(textFormat.EnumName)}.{textFormat.Member};");
             w.Close();
             w.Line($"return {Support}.SendTextAsync(_pipeline, {build}({args}), options, cancellationToken);");
             w.Close();
@@ -200,12 +200,18 @@ internal static class ClientEmitter
         if (response.StreamEvent is { } streamEvent && body is { Required: true })
         {
             w.Line();
-            Docs(w, op, "Streams the response as server-sent events" + (body.HasStreamFlag ? " (sets <c>stream: true</c>)." : ".") + (mediaNote is null ? "" : " " + mediaNote));
+            var sseFormat = primary ? op.SseStreamFormat : null;
+            string how = body.HasStreamFlag ? " (sets <c>stream: true</c>)." : sseFormat is null ? "." : " (sets <c>stream_format: sse</c>).";
+            Docs(w, op, "Streams the response as server-sent events" + how + (mediaNote is null ? "" : " " + mediaNote));
             Attribute(w, op, body, "Streaming");
             w.Open($"public global::System.Collections.Generic.IAsyncEnumerable<{syntax.Of(streamEvent)}> {Base(op)}StreamingAsync({Signature(parameters)})");
             if (body.HasStreamFlag)
             {
                 w.Line("body.Stream = true;");
+            }
+            else if (sseFormat is not null)
+            {
+                w.Line($"body.{sseFormat.PropertyName} = {syntax.Named(sseFormat.EnumName)}.{sseFormat.Member};");
             }
             w.Line($"return {Support}.StreamAsync<{syntax.Of(streamEvent)}>(_pipeline, {build}({args}), options, cancellationToken);");
             w.Close();

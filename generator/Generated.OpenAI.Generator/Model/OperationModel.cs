@@ -4,7 +4,8 @@ namespace Generated.OpenAI.Generator.Model;
 /// <remarks>
 /// <see cref="Body"/> is the body the main method takes; <see cref="AlternateBodies"/> are the other request media
 /// types whose body has another C# type (an overload each). <see cref="TextResponseFormat"/>: the body has a
-/// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant).
+/// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant);
+/// <see cref="SseStreamFormat"/>: its <c>stream_format</c> enum asks for server-sent events.
 /// </remarks>
 internal sealed record OperationModel(
     string OperationId,
@@ -19,10 +20,14 @@ internal sealed record OperationModel(
     ImmutableEquatableArray<BodyModel> AlternateBodies,
     ResponseModel Response,
     PagingModel? Paging,
-    TextFormatModel? TextResponseFormat);
+    EnumValueModel? TextResponseFormat,
+    EnumValueModel? SseStreamFormat);
 
-/// <summary>The body's <c>response_format</c> enum property and the C# name of its <c>text</c> member.</summary>
-internal sealed record TextFormatModel(string PropertyName, string EnumName, string TextMember);
+/// <summary>
+/// A body property set to one enum member: <c>response_format</c> <c>text</c> for <c>*TextAsync</c>,
+/// <c>stream_format</c> <c>sse</c> for the streaming method of an operation that has no <c>stream</c> flag (speech).
+/// </summary>
+internal sealed record EnumValueModel(string PropertyName, string EnumName, string Member);
 
 /// <summary>A path or query parameter.</summary>
 internal sealed record ParameterModel(string JsonName, string Name, string In, bool Required, TypeRef Type, string? Description);

@@ -114,7 +114,8 @@ internal sealed partial class SpecParser
         bool admin = operation["security"] is { Kind: JsonKind.Array } security
             && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
         return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
-            operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging, HasTextResponseFormat(body));
+            operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging,
+            EnumValue(body, "response_format", "text"), response.StreamEvent is null || body is { HasStreamFlag: true } ? null : EnumValue(body, "stream_format", "sse"));
     }
 
     private static string MediaSubtype(string contentType)
@@ -151,18 +152,18 @@ internal sealed partial class SpecParser
         return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream);
     }
 
-    /// <summary>Whether the body has a <c>response_format</c> enum that can ask for <c>text</c> (transcriptions, translations).</summary>
-    private TextFormatModel? HasTextResponseFormat(BodyModel? body)
+    /// <summary>The body's optional enum property <paramref name="jsonName"/> and its member spelled <paramref name="value"/>, if both exist.</summary>
+    private EnumValueModel? EnumValue(BodyModel? body, string jsonName, string value)
     {
         if (body?.Type is not { Kind: TypeRefKind.Object } type || _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name) is not { } model)
         {
             return null;
         }
-        var format = model.Properties.FirstOrDefault(p => p.JsonName == "response_format" && !p.Required);
-        return format?.Type is { Kind: TypeRefKind.Enum or TypeRefKind.OpenEnum } formatType
-            && _types.OfType<EnumModel>().FirstOrDefault(t => t.Name == formatType.Name) is { } formatEnum
-            && formatEnum.Members.FirstOrDefault(m => m.Value == "text") is { } text
-                ? new TextFormatModel(format.Name, formatEnum.Name, text.Name)
+        var property = model.Properties.FirstOrDefault(p => p.JsonName == jsonName && !p.Required);
+        return property?.Type is { Kind: TypeRefKind.Enum or TypeRefKind.OpenEnum } enumType
+            && _types.OfType<EnumModel>().FirstOrDefault(t => t.Name == enumType.Name) is { } enumModel
+            && enumModel.Members.FirstOrDefault(m => m.Value == value) is { } member
+                ? new EnumValueModel(property.Name, enumModel.Name, member.Name)
                 : null;
     }
 
