@@ -43,6 +43,7 @@ public sealed class AllOperationsTests
         var calls = methods.Where(m => m.Operation.Variant == OpenApiMethodVariant.Call).ToLookup(m => m.Operation.OperationId, StringComparer.Ordinal);
 
         var failures = new List<string>();
+        var answers = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int passed = 0, overloads = 0, fromExamples = 0, synthesized = 0;
         foreach (SpecOperationInfo operation in operations)
         {
@@ -61,6 +62,7 @@ public sealed class AllOperationsTests
                     problems.AddRange(result.Problems.Select(p => $"{method.Method.Name}({method.Operation.RequestContentType ?? "no body"}): {p}"));
                     fromExamples += result.BodyFromExample ? 1 : 0;
                     synthesized += result.BodySynthesized ? 1 : 0;
+                    answers[result.Answer] = answers.GetValueOrDefault(result.Answer) + 1;
                 }
                 catch (Exception exception)
                 {
@@ -82,6 +84,7 @@ public sealed class AllOperationsTests
         string summary = $"{passed} of {operations.Count} operations";
         _output.WriteLine($"{summary} called through their generated methods and checked against the simulator " +
             $"(plus {overloads} overloads for other request media types; bodies: {fromExamples} from the spec's examples, {synthesized} synthesized).");
+        _output.WriteLine("Answers read as: " + string.Join(", ", answers.Select(a => $"{a.Key} {a.Value}")) + ".");
         foreach (string failure in failures)
         {
             _output.WriteLine("  FAILED " + failure);
@@ -155,7 +158,7 @@ public sealed class AllOperationsTests
         Assert.Empty(failures);
     }
 
-    private sealed record CallResult(List<string> Problems, bool BodyFromExample, bool BodySynthesized);
+    private sealed record CallResult(List<string> Problems, bool BodyFromExample, bool BodySynthesized, string Answer = "");
 
     private static async Task<CallResult> CallAsync(RestSimulator simulator, SpecOperationInfo operation, GeneratedMethod method)
     {
@@ -172,7 +175,7 @@ public sealed class AllOperationsTests
         if (recorded.Count != 1)
         {
             problems.Add($"{recorded.Count} requests arrived");
-            return new CallResult(problems, false, false);
+            return new CallResult(problems, false, false, "none");
         }
         RecordedRequest request = recorded[0];
 
@@ -199,9 +202,11 @@ public sealed class AllOperationsTests
         }
 
         // The answer, as the method returned it.
+        string answer = "typed JSON";
         switch (result)
         {
             case PipelineResponse raw:
+                answer = raw.Message.Content.Headers.ContentLength is 0 or null && operation.SuccessContentTypes.Count == 0 ? "no body" : "bytes";
                 using (raw)
                 {
                     byte[] bytes = await raw.ReadContentAsBytesAsync();
@@ -223,6 +228,7 @@ public sealed class AllOperationsTests
                 object? value = type.GetProperty(nameof(ApiResponse<int>.Value))!.GetValue(result);
                 Check((int)type.GetProperty(nameof(ApiResponse<int>.Status))!.GetValue(result)! == operation.SuccessStatus, "status");
                 Check((string?)type.GetProperty(nameof(ApiResponse<int>.RequestId))!.GetValue(result) == request.RequestId, "request id");
+                answer = valueType == typeof(JsonElement) ? "JsonElement" : valueType == typeof(string) ? "text" : "typed JSON";
                 if (valueType == typeof(JsonElement))
                 {
                     Check(((JsonElement)value!).ValueKind != JsonValueKind.Undefined, "no JSON");
@@ -238,7 +244,7 @@ public sealed class AllOperationsTests
                 }
                 break;
         }
-        return new CallResult(problems, body?.FromExample == true, body is { FromExample: false, Json: not null });
+        return new CallResult(problems, body?.FromExample == true, body is { FromExample: false, Json: not null }, answer);
 
         void Check(bool condition, string problem)
         {
@@ -496,6 +502,28 @@ public sealed class AllOperationsTests
                 IReadOnlyList<MultipartPart> parts = await MultipartPart.ReadAllAsync(request);
                 var names = parts.Select(p => p.Name.EndsWith("[]", StringComparison.Ordinal) ? p.Name[..^2] : p.Name).ToHashSet(StringComparer.Ordinal);
                 problems.AddRange(body.Required.Where(n => !names.Contains(n)).Select(n => $"required part '{n}' not sent"));
+                // Every text field of the input arrives as a part with the same text.
+                using (JsonDocument input = JsonDocument.Parse(body.Json!))
+                {
+                    foreach (JsonProperty property in input.RootElement.EnumerateObject())
+                    {
+                        if (body.Files.ContainsKey(property.Name) || property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+                        {
+                            continue;
+                        }
+                        string expected = property.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => property.Value.GetString()!,
+                            JsonValueKind.True => "true",
+                            JsonValueKind.False => "false",
+                            _ => property.Value.GetRawText(),
+                        };
+                        if (!parts.Any(p => p.Name == property.Name && p.FileName is null && p.Text == expected))
+                        {
+                            problems.Add($"part '{property.Name}' did not arrive as '{expected}'");
+                        }
+                    }
+                }
                 foreach ((string name, UploadFile file) in body.Files)
                 {
                     MultipartPart? part = parts.FirstOrDefault(p => p.FileName == file.FileName);

@@ -62,6 +62,24 @@ public sealed class GeneratedClientTests
     }
 
     [Fact]
+    public async Task A_realtime_call_sends_the_SDP_offer_and_returns_the_answer_and_the_call_id_from_Location()
+    {
+        await using RestSimulator simulator = await RestSimulator.StartAsync();
+        OpenAIClient client = ClientFor(simulator);
+        const string Offer = "v=0\r\no=- 4227147428 1719357865 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+
+        ApiResponse<string> answer = await client.Realtime.Calls.CreateRealtimeCallAsync(Offer);
+
+        RecordedRequest request = simulator.Requests.Single();
+        Assert.Equal("application/sdp; charset=utf-8", request.ContentType);
+        Assert.Equal(Offer, request.BodyText);
+        Assert.Equal(201, answer.Status);
+        Assert.StartsWith("v=0\r\n", answer.Value, StringComparison.Ordinal);
+        string location = answer.Headers.Single(h => h.Key == "Location").Value;
+        Assert.Equal("/v1/realtime/calls/rtc_sim_" + request.RequestId["req_sim_".Length..], location);
+    }
+
+    [Fact]
     public async Task A_transcription_upload_arrives_with_its_file_name_media_type_and_bytes()
     {
         await using RestSimulator simulator = await RestSimulator.StartAsync();
