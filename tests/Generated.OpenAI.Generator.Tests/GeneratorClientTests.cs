@@ -18,6 +18,13 @@ public class GeneratorClientTests
           "/things/{thing_id}/content":{"get":{"operationId":"downloadThing",
             "parameters":[{"name":"thing_id","in":"path","required":true,"schema":{"type":"string"}}],
             "responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"string"}}}}}}},
+          "/things":{"get":{"operationId":"listThings",
+            "parameters":[
+              {"name":"include","in":"query","schema":{"type":"array","items":{"type":"string"}}},
+              {"name":"ids[]","in":"query","schema":{"type":"array","items":{"type":"string"}}},
+              {"name":"metadata","in":"query","style":"deepObject","schema":{"type":"object","additionalProperties":{"type":"string"}}},
+              {"name":"created","in":"query","schema":{"type":"object","properties":{"gt":{"type":"integer"}}}}],
+            "responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}},
           "/calls":{"post":{"operationId":"createCall",
             "requestBody":{"required":true,"content":{"application/sdp":{"schema":{"type":"string"}}}},
             "responses":{"201":{"description":"ok","content":{"application/sdp":{"schema":{"type":"string"}}}}}}}
@@ -72,6 +79,19 @@ public class GeneratorClientTests
         Assert.Contains("Task<global::Generated.OpenAI.Http.ApiResponse<string>> CreateCallAsync(string body,", calls);
         Assert.Contains("GeneratedClientSupport.SendTextAsync(", calls);
         Assert.Contains("PipelineContent.Text(body, \"application/sdp\")", calls);
+    }
+
+    [Fact]
+    public void Query_arrays_go_with_brackets_and_maps_and_objects_as_deep_objects()
+    {
+        var (run, diagnostics) = GeneratorHarness.RunAndCompile(Spec);
+
+        Assert.Empty(diagnostics);
+        string things = Source(run, "Clients.ThingsResource.g.cs");
+        Assert.Contains("request.AddQuery(\"include\", (global::System.Collections.Generic.IEnumerable<string?>?)include, global::Generated.OpenAI.Http.QueryArrayFormat.Brackets);", things);
+        Assert.Contains("request.AddQuery(\"ids[]\", (global::System.Collections.Generic.IEnumerable<string?>?)ids);", things);
+        Assert.Contains("GeneratedClientSupport.AddQueryMap(request, \"metadata\", metadata);", things);
+        Assert.Contains("GeneratedClientSupport.AddQueryObject(request, \"created\", created);", things);
     }
 
     private static string Source(Microsoft.CodeAnalysis.GeneratorDriverRunResult run, string hintName) =>

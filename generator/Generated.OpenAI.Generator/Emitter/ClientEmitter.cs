@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Generated.OpenAI.Generator.Model;
@@ -323,6 +324,8 @@ internal static class ClientEmitter
         string name = SourceWriter.Literal(p.JsonName);
         string value = p.Name;
         string nullable = p.Required && p.Type.IsValueType ? "" : "?";
+        // Arrays go as name[]=a&name[]=b, as OpenAI's own SDKs send them (and as the spec's examples write them).
+        string arrayFormat = p.JsonName.EndsWith("[]", StringComparison.Ordinal) ? "" : ", global::Generated.OpenAI.Http.QueryArrayFormat.Brackets";
         return p.Type.Kind switch
         {
             TypeRefKind.String or TypeRefKind.Int64 or TypeRefKind.Double or TypeRefKind.Boolean => $"request.AddQuery({name}, {value});",
@@ -330,9 +333,12 @@ internal static class ClientEmitter
             TypeRefKind.Enum => nullable.Length == 0
                 ? $"request.AddQuery({name}, {JsonString(syntax, p.Type, value)});"
                 : $"request.AddQuery({name}, {value}.HasValue ? {JsonString(syntax, p.Type, value + ".Value")} : null);",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.String => $"request.AddQuery({name}, (global::System.Collections.Generic.IEnumerable<string?>?){value});",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.Enum => $"request.AddQuery({name}, global::System.Linq.Enumerable.Select({value} ?? [], static v => (string?){JsonString(syntax, p.Type.Element!, "v")}));",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.OpenEnum => $"request.AddQuery({name}, global::System.Linq.Enumerable.Select({value} ?? [], static v => (string?)v.Value));",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.String => $"request.AddQuery({name}, (global::System.Collections.Generic.IEnumerable<string?>?){value}{arrayFormat});",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.Enum => $"request.AddQuery({name}, {value} is null ? null : global::System.Linq.Enumerable.Select({value}, static v => (string?){JsonString(syntax, p.Type.Element!, "v")}){arrayFormat});",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.OpenEnum => $"request.AddQuery({name}, {value} is null ? null : global::System.Linq.Enumerable.Select({value}, static v => (string?)v.Value){arrayFormat});",
+            // Maps and objects go as deepObject: metadata[key]=value, effective_at[gt]=1.
+            TypeRefKind.Map when p.Type.Element!.Kind == TypeRefKind.String && !p.Type.Element.Nullable => $"{Support}.AddQueryMap(request, {name}, {value});",
+            TypeRefKind.Object => $"{Support}.AddQueryObject(request, {name}, {value});",
             TypeRefKind.Union => $"request.AddQuery({name}, {value}?.Value?.ToString());",
             _ => $"request.AddQuery({name}, {value}?.ToString());",
         };

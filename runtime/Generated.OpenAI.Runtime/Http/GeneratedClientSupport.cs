@@ -84,6 +84,68 @@ public static class GeneratedClientSupport
         }
     }
 
+    /// <summary>
+    /// Adds a map query parameter the way OpenAI's SDKs send one (<c>deepObject</c>): <c>metadata[key]=value</c> per
+    /// entry; a <see langword="null"/> map or value is skipped.
+    /// </summary>
+    public static void AddQueryMap(PipelineRequest request, string name, IEnumerable<KeyValuePair<string, string>>? values)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (values is null)
+        {
+            return;
+        }
+        foreach (KeyValuePair<string, string> entry in values)
+        {
+            request.AddQuery(name + "[" + entry.Key + "]", entry.Value);
+        }
+    }
+
+    /// <summary>
+    /// Adds an object query parameter the way OpenAI's SDKs send one (<c>deepObject</c>, brackets):
+    /// <c>effective_at[gt]=1</c>, nested objects as <c>name[a][b]</c>, arrays as <c>name[a][]</c>; nulls are skipped.
+    /// </summary>
+    public static void AddQueryObject<T>(PipelineRequest request, string name, T? value)
+        where T : class, IJsonModel<T>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (value is null)
+        {
+            return;
+        }
+        using JsonDocument document = JsonDocument.Parse(JsonModel.SerializeToUtf8Bytes(value));
+        AddQueryValue(request, name, document.RootElement);
+    }
+
+    private static void AddQueryValue(PipelineRequest request, string name, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in value.EnumerateObject())
+                {
+                    AddQueryValue(request, name + "[" + property.Name + "]", property.Value);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in value.EnumerateArray())
+                {
+                    AddQueryValue(request, name + "[]", item);
+                }
+                break;
+            case JsonValueKind.String:
+                request.AddQuery(name, value.GetString());
+                break;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                request.AddQuery(name, value.ValueKind == JsonValueKind.True);
+                break;
+            case JsonValueKind.Number:
+                request.AddQuery(name, value.GetRawText());
+                break;
+        }
+    }
+
     /// <summary>Adds a form field: files as file parts, lists as repeated <c>name[]</c> parts, models as their JSON.</summary>
     public static void AddPart(MultipartContentBuilder form, string name, object? value)
     {

@@ -44,7 +44,7 @@ public sealed class AllOperationsTests
 
         var failures = new List<string>();
         var answers = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int passed = 0, overloads = 0, fromExamples = 0, synthesized = 0;
+        int passed = 0, overloads = 0, fromExamples = 0, synthesized = 0, queryPairs = 0;
         foreach (SpecOperationInfo operation in operations)
         {
             var forOperation = calls[operation.OperationId].ToList();
@@ -62,6 +62,7 @@ public sealed class AllOperationsTests
                     problems.AddRange(result.Problems.Select(p => $"{method.Method.Name}({method.Operation.RequestContentType ?? "no body"}): {p}"));
                     fromExamples += result.BodyFromExample ? 1 : 0;
                     synthesized += result.BodySynthesized ? 1 : 0;
+                    queryPairs += result.ExampleQueryPairs;
                     answers[result.Answer] = answers.GetValueOrDefault(result.Answer) + 1;
                 }
                 catch (Exception exception)
@@ -83,7 +84,8 @@ public sealed class AllOperationsTests
 
         string summary = $"{passed} of {operations.Count} operations";
         _output.WriteLine($"{summary} called through their generated methods and checked against the simulator " +
-            $"(plus {overloads} overloads for other request media types; bodies: {fromExamples} from the spec's examples, {synthesized} synthesized).");
+            $"(plus {overloads} overloads for other request media types; bodies: {fromExamples} from the spec's examples, {synthesized} synthesized; " +
+            $"{queryPairs} query parameters from the examples' URLs).");
         _output.WriteLine("Answers read as: " + string.Join(", ", answers.Select(a => $"{a.Key} {a.Value}")) + ".");
         foreach (string failure in failures)
         {
@@ -115,7 +117,7 @@ public sealed class AllOperationsTests
             {
                 int before = simulator.Requests.Count;
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                object?[] args = BuildArguments(operation, method, timeout.Token, out _, out _);
+                object?[] args = BuildArguments(operation, method, timeout.Token, out _, out _, out _);
                 var stream = (IAsyncEnumerable<object>)method.Method.Invoke(method.Owner, args)!;
                 Type eventType = method.Method.ReturnType.GetGenericArguments()[0];
                 var events = new List<object>();
@@ -158,14 +160,14 @@ public sealed class AllOperationsTests
         Assert.Empty(failures);
     }
 
-    private sealed record CallResult(List<string> Problems, bool BodyFromExample, bool BodySynthesized, string Answer = "");
+    private sealed record CallResult(List<string> Problems, bool BodyFromExample, bool BodySynthesized, string Answer = "", int ExampleQueryPairs = 0);
 
     private static async Task<CallResult> CallAsync(RestSimulator simulator, SpecOperationInfo operation, GeneratedMethod method)
     {
         var problems = new List<string>();
         int before = simulator.Requests.Count;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        object?[] args = BuildArguments(operation, method, timeout.Token, out BodyInput? body, out string expectedPath);
+        object?[] args = BuildArguments(operation, method, timeout.Token, out BodyInput? body, out string expectedPath, out var exampleQuery);
 
         var task = (Task)method.Method.Invoke(method.Owner, args)!;
         await task;
@@ -186,9 +188,15 @@ public sealed class AllOperationsTests
             $"path {request.Path}, expected /v1{expectedPath}");
         Check(request.OperationId == operation.OperationId, $"the simulator matched {request.OperationId ?? "no operation"}");
         Check(request.Header("Authorization") == "Bearer " + (operation.AdminAuth ? AdminKey : ApiKey), "not the declared key");
+        var sentQuery = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString);
         foreach (string query in RequiredQuery(operation))
         {
-            Check(request.QueryString.Contains(query + "=", StringComparison.Ordinal), $"required query '{query}' missing");
+            Check(sentQuery.ContainsKey(query), $"required query '{query}' missing");
+        }
+        // The example's own query (limit=20, order=desc, include[]=content, metadata[key]=value) arrives as written.
+        foreach ((string name, string value) in exampleQuery)
+        {
+            Check(sentQuery.TryGetValue(name, out var sent) && sent.Contains(value), $"query {name}={value} arrived as {request.QueryString}");
         }
         if (body is not null)
         {
@@ -244,7 +252,7 @@ public sealed class AllOperationsTests
                 }
                 break;
         }
-        return new CallResult(problems, body?.FromExample == true, body is { FromExample: false, Json: not null }, answer);
+        return new CallResult(problems, body?.FromExample == true, body is { FromExample: false, Json: not null }, answer, exampleQuery.Count);
 
         void Check(bool condition, string problem)
         {
@@ -257,9 +265,13 @@ public sealed class AllOperationsTests
 
     private sealed record BodyInput(object Value, string ContentType, string? Json, bool FromExample, IReadOnlyList<string> Required, IReadOnlyDictionary<string, UploadFile> Files);
 
-    private static object?[] BuildArguments(SpecOperationInfo operation, GeneratedMethod method, CancellationToken cancellationToken, out BodyInput? body, out string expectedPath)
+    private static object?[] BuildArguments(SpecOperationInfo operation, GeneratedMethod method, CancellationToken cancellationToken,
+        out BodyInput? body, out string expectedPath, out List<(string Name, string Value)> exampleQuery)
     {
-        (string? curlBody, string? curlUrl) = RestOperationCatalog.CurlExample(operation);
+        (string? curlBody, string? curlUrl, string? curlQuery) = RestOperationCatalog.CurlExample(operation);
+        var examplePairs = curlQuery is null ? [] : Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(curlQuery)
+            .SelectMany(q => q.Value.Select(v => (Name: q.Key, Value: v!))).ToList();
+        exampleQuery = [];
         var specParameters = RestOperationCatalog.Parameters(operation).ToList();
         var pathValues = PathValues(operation, specParameters, curlUrl);
         expectedPath = operation.Path;
@@ -291,6 +303,10 @@ public sealed class AllOperationsTests
             else if (spec is { } s && s.GetProperty("in").GetString() == "path")
             {
                 args[i] = pathValues[s.GetProperty("name").GetString()!];
+            }
+            else if (spec is { } q && FromExampleQuery(q.GetProperty("name").GetString()!, p.ParameterType, examplePairs, exampleQuery) is { } fromExample)
+            {
+                args[i] = fromExample;
             }
             else if (!p.HasDefaultValue)
             {
@@ -330,6 +346,70 @@ public sealed class AllOperationsTests
         RestOperationCatalog.Parameters(operation)
             .Where(p => p.GetProperty("in").GetString() == "query" && p.TryGetProperty("required", out JsonElement r) && r.ValueKind == JsonValueKind.True)
             .Select(p => p.GetProperty("name").GetString()!);
+
+    /// <summary>The value of a query parameter from the curl example's query string, as the method's parameter type; null when it has none.</summary>
+    private static object? FromExampleQuery(string name, Type type, List<(string Name, string Value)> pairs, List<(string Name, string Value)> used)
+    {
+        Type target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(IDictionary<,>))
+        {
+            var entries = pairs.Where(p => p.Name.StartsWith(name + "[", StringComparison.Ordinal) && p.Name.EndsWith(']') && !p.Name.EndsWith("[]", StringComparison.Ordinal)).ToList();
+            if (entries.Count == 0 || target.GetGenericArguments()[1] != typeof(string))
+            {
+                return null;
+            }
+            used.AddRange(entries);
+            return entries.ToDictionary(e => e.Name[(name.Length + 1)..^1], e => e.Value);
+        }
+        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(IList<>))
+        {
+            string itemName = name.EndsWith("[]", StringComparison.Ordinal) ? name : name + "[]";
+            var items = pairs.Where(p => p.Name == itemName).ToList();
+            Type element = target.GetGenericArguments()[0];
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            foreach ((string _, string value) in items)
+            {
+                if (ParseScalar(value, element) is not { } parsed)
+                {
+                    return null;
+                }
+                list.Add(parsed);
+            }
+            used.AddRange(items);
+            return items.Count == 0 ? null : list;
+        }
+        var single = pairs.Where(p => p.Name == name).ToList();
+        if (single.Count != 1 || ParseScalar(single[0].Value, target) is not { } scalar)
+        {
+            return null;
+        }
+        used.Add(single[0]);
+        return scalar;
+    }
+
+    private static object? ParseScalar(string text, Type type)
+    {
+        if (type == typeof(string)) { return text; }
+        if (type == typeof(long)) { return long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out long l) ? l : null; }
+        if (type == typeof(double)) { return double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out double d) ? d : null; }
+        if (type == typeof(bool)) { return bool.TryParse(text, out bool b) ? b : null; }
+        if (type.IsEnum && type.Assembly.GetType(type.FullName + "Extensions")?.GetMethod("ToJsonString", [type]) is { } toJson)
+        {
+            foreach (object value in Enum.GetValues(type))
+            {
+                if ((string?)toJson.Invoke(null, [value]) == text)
+                {
+                    return value;
+                }
+            }
+            return null;
+        }
+        if (type.IsValueType && type.GetMethod("op_Implicit", [typeof(string)]) is { } fromString)
+        {
+            return fromString.Invoke(null, [text]); // open enums
+        }
+        return null;
+    }
 
     private static object SynthesizeQueryValue(Type type, JsonElement? spec)
     {

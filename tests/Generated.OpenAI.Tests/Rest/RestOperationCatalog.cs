@@ -163,12 +163,12 @@ internal static class RestOperationCatalog
         }
     }
 
-    /// <summary>The JSON body (<c>-d '…'</c>) and the URL of the operation's first curl example.</summary>
-    public static (string? Body, string? Url) CurlExample(SpecOperationInfo operation)
+    /// <summary>The JSON body (<c>-d '…'</c>), the path and the query string of the operation's first curl example.</summary>
+    public static (string? Body, string? Url, string? Query) CurlExample(SpecOperationInfo operation)
     {
         if (!operation.Operation.TryGetProperty("x-oaiMeta", out JsonElement meta) || !meta.TryGetProperty("examples", out JsonElement examples))
         {
-            return (null, null);
+            return (null, null, null);
         }
         IEnumerable<JsonElement> list = examples.ValueKind == JsonValueKind.Array ? examples.EnumerateArray() : [examples];
         foreach (JsonElement example in list)
@@ -184,6 +184,7 @@ internal static class RestOperationCatalog
                 continue;
             }
             string? url = null;
+            string? query = null;
             int at = text.IndexOf("https://api.openai.com/v1", StringComparison.Ordinal);
             if (at >= 0)
             {
@@ -193,6 +194,15 @@ internal static class RestOperationCatalog
                     end++;
                 }
                 url = text[(at + "https://api.openai.com/v1".Length)..end];
+                if (end < text.Length && text[end] == '?')
+                {
+                    int queryEnd = end;
+                    while (queryEnd < text.Length && !char.IsWhiteSpace(text[queryEnd]) && text[queryEnd] is not ('"' or '\'' or '\\'))
+                    {
+                        queryEnd++;
+                    }
+                    query = text[end..queryEnd];
+                }
             }
             string? body = null;
             int d = text.IndexOf("-d '", StringComparison.Ordinal);
@@ -201,8 +211,8 @@ internal static class RestOperationCatalog
                 int close = text.IndexOf('\'', d + 4);
                 body = close < 0 ? null : text[(d + 4)..close];
             }
-            return (body, url);
+            return (body, url, query);
         }
-        return (null, null);
+        return (null, null, null);
     }
 }
