@@ -197,6 +197,25 @@ public sealed class GeneratedClientTests
     }
 
     [Fact]
+    public async Task Query_objects_and_arrays_arrive_as_deep_objects_and_bracketed_lists()
+    {
+        await using RestSimulator simulator = await RestSimulator.StartAsync();
+        OpenAIClient client = ClientFor(simulator, o => o.AdminApiKey = "sk-admin-test");
+
+        await client.Organization.AuditLogs.ListAuditLogsAsync(
+            effectiveAt: new ListAuditLogsEffectiveAt { Gt = 1730419200, Lte = 1730505600 },
+            projectIds: ["proj_a", "proj_b"],
+            limit: 5);
+
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(simulator.Requests.Single().QueryString);
+        Assert.Equal("1730419200", query["effective_at[gt]"].ToString());
+        Assert.Equal("1730505600", query["effective_at[lte]"].ToString());
+        Assert.Equal(new[] { "proj_a", "proj_b" }, query["project_ids[]"].Select(v => v!).ToArray());
+        Assert.Equal("5", query["limit"].ToString());
+        Assert.False(query.ContainsKey("effective_at"));
+    }
+
+    [Fact]
     public async Task Error_answers_are_the_typed_exceptions_carrying_the_request_id()
     {
         await using RestSimulator simulator = await RestSimulator.StartAsync(new RestSimulatorOptions { RequireAuthorization = true });
