@@ -355,7 +355,9 @@ internal static class ClientEmitter
                 w.Line("var form = global::Generated.OpenAI.Http.PipelineContent.Multipart();");
                 foreach (var f in body.Fields)
                 {
-                    w.Line($"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)});");
+                    w.Line(f.ContentType is null
+                        ? $"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)});"
+                        : $"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)}, {SourceWriter.Literal(f.ContentType)});");
                 }
                 w.Line("request.Content = form.Build();");
                 break;

@@ -38,8 +38,11 @@ internal sealed record ParameterModel(string JsonName, string Name, string In, b
 /// </summary>
 internal sealed record BodyModel(string ContentType, TypeRef Type, bool Required, ImmutableEquatableArray<FormField> Fields, bool HasStreamFlag);
 
-/// <summary>A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling).</summary>
-internal sealed record FormField(string JsonName, string PropertyName, TypeRef Type, bool CSharpNullable);
+/// <summary>
+/// A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling);
+/// <see cref="ContentType"/> is the part's media type when the spec's <c>encoding</c> names one (<c>sdp</c>: <c>application/sdp</c>).
+/// </summary>
+internal sealed record FormField(string JsonName, string PropertyName, TypeRef Type, bool CSharpNullable, string? ContentType = null);
 
 internal enum ResponseKind
 {

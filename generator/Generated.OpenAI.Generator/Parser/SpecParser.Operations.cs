@@ -141,7 +141,8 @@ internal sealed partial class SpecParser
             if (model is not null)
             {
                 fields.AddRange(model.Properties.Select(p => new FormField(p.JsonName, p.Name, p.Type,
-                    p.ConstValue is null && (p.Type.Nullable || !p.Required || p.Deprecated))));
+                    p.ConstValue is null && (p.Type.Nullable || !p.Required || p.Deprecated),
+                    contentType == "multipart/form-data" ? media["encoding"]?[p.JsonName]?.GetString("contentType") : null)));
                 hasStream = model.Properties.Any(p => p.JsonName == "stream" && p.Type.Kind == TypeRefKind.Boolean);
             }
         }

@@ -174,6 +174,35 @@ public static class GeneratedClientSupport
         }
     }
 
+    /// <summary>
+    /// Adds a form field with the part media type the spec's <c>encoding</c> gives (an SDP offer as <c>application/sdp</c>,
+    /// a session as <c>application/json</c>); files keep their own media type, lists repeat as <c>name[]</c>.
+    /// </summary>
+    public static void AddPart(MultipartContentBuilder form, string name, object? value, string contentType)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        switch (value)
+        {
+            case null:
+                return;
+            case UploadFile:
+                AddPart(form, name, value);
+                return;
+            case string s:
+                form.AddText(name, s, contentType);
+                return;
+            case IEnumerable items:
+                foreach (object? item in items)
+                {
+                    AddPart(form, name + "[]", item, contentType);
+                }
+                return;
+            default:
+                form.AddText(name, FormText(value), contentType);
+                return;
+        }
+    }
+
     /// <summary>Adds a form-urlencoded field; lists become repeated <c>name[]</c> fields.</summary>
     public static void AddField(List<KeyValuePair<string, string?>> fields, string name, object? value)
     {

@@ -263,7 +263,11 @@ public sealed class AllOperationsTests
         }
     }
 
-    private sealed record BodyInput(object Value, string ContentType, string? Json, bool FromExample, IReadOnlyList<string> Required, IReadOnlyDictionary<string, UploadFile> Files);
+    private sealed record BodyInput(object Value, string ContentType, string? Json, bool FromExample, IReadOnlyList<string> Required, IReadOnlyDictionary<string, UploadFile> Files)
+    {
+        /// <summary>Part media types the spec's <c>encoding</c> declares (realtime calls: <c>sdp</c> as <c>application/sdp</c>).</summary>
+        public Dictionary<string, string> Encodings { get; } = new(StringComparer.Ordinal);
+    }
 
     private static object?[] BuildArguments(SpecOperationInfo operation, GeneratedMethod method, CancellationToken cancellationToken,
         out BodyInput? body, out string expectedPath, out List<(string Name, string Value)> exampleQuery)
@@ -455,7 +459,19 @@ public sealed class AllOperationsTests
         {
             AttachFiles(operation, value!, files);
         }
-        return new BodyInput(value!, contentType, json, fromExample, required, files);
+        var input = new BodyInput(value!, contentType, json, fromExample, required, files);
+        if (operation.Operation.TryGetProperty("requestBody", out JsonElement requestBody)
+            && RestOperationCatalog.Resolve(requestBody).GetProperty("content").GetProperty(contentType).TryGetProperty("encoding", out JsonElement encoding))
+        {
+            foreach (JsonProperty field in encoding.EnumerateObject())
+            {
+                if (field.Value.TryGetProperty("contentType", out JsonElement partType))
+                {
+                    input.Encodings[field.Name] = partType.GetString()!;
+                }
+            }
+        }
+        return input;
     }
 
     /// <summary>
@@ -582,6 +598,13 @@ public sealed class AllOperationsTests
                 IReadOnlyList<MultipartPart> parts = await MultipartPart.ReadAllAsync(request);
                 var names = parts.Select(p => p.Name.EndsWith("[]", StringComparison.Ordinal) ? p.Name[..^2] : p.Name).ToHashSet(StringComparer.Ordinal);
                 problems.AddRange(body.Required.Where(n => !names.Contains(n)).Select(n => $"required part '{n}' not sent"));
+                foreach ((string name, string partType) in body.Encodings)
+                {
+                    if (parts.FirstOrDefault(p => p.Name == name) is { } part && part.ContentType != partType)
+                    {
+                        problems.Add($"part '{name}' arrived as {part.ContentType ?? "no media type"}, the spec's encoding says {partType}");
+                    }
+                }
                 // Every text field of the input arrives as a part with the same text.
                 using (JsonDocument input = JsonDocument.Parse(body.Json!))
                 {

@@ -80,6 +80,25 @@ public sealed class GeneratedClientTests
     }
 
     [Fact]
+    public async Task A_multipart_realtime_call_sends_the_SDP_and_the_session_parts_with_the_media_types_the_spec_gives()
+    {
+        await using RestSimulator simulator = await RestSimulator.StartAsync();
+        OpenAIClient client = ClientFor(simulator);
+        var session = JsonModel.Deserialize<RealtimeSessionCreateRequestGA>("""{"type":"realtime","model":"gpt-realtime"}"""u8);
+
+        ApiResponse<string> answer = await client.Realtime.Calls.CreateRealtimeCallAsync(new RealtimeCallCreateRequest { Sdp = "v=0\r\n", Session = session });
+
+        var parts = await MultipartPart.ReadAllAsync(simulator.Requests.Single());
+        MultipartPart sdp = parts.Single(p => p.Name == "sdp");
+        MultipartPart sessionPart = parts.Single(p => p.Name == "session");
+        Assert.Equal(("application/sdp", "v=0\r\n"), (sdp.ContentType, sdp.Text));
+        Assert.Equal("application/json", sessionPart.ContentType);
+        using var json = System.Text.Json.JsonDocument.Parse(sessionPart.Content);
+        Assert.Equal("gpt-realtime", json.RootElement.GetProperty("model").GetString());
+        Assert.Equal(201, answer.Status);
+    }
+
+    [Fact]
     public async Task A_transcription_upload_arrives_with_its_file_name_media_type_and_bytes()
     {
         await using RestSimulator simulator = await RestSimulator.StartAsync();
