@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Generated.OpenAI.Generator.Model;
+using Generated.OpenAI.Generator.Parser;
 
 namespace Generated.OpenAI.Generator.Emitter;
 
@@ -68,7 +70,7 @@ internal static class ClientEmitter
 
     private sealed record Param(string Declaration, string Name, bool Optional);
 
-    private static List<Param> Parameters(TypeSyntax syntax, OperationModel op, bool includeAfter = true)
+    private static List<Param> Parameters(TypeSyntax syntax, OperationModel op, BodyModel? body, bool includeAfter = true)
     {
         var required = new List<Param>();
         var optional = new List<Param>();
@@ -76,7 +78,7 @@ internal static class ClientEmitter
         {
             required.Add(new($"{syntax.Of(p.Type)} {p.Name}", p.Name, false));
         }
-        if (op.Body is { } body)
+        if (body is not null)
         {
             string type = syntax.Of(body.Type);
             (body.Required ? required : optional).Add(body.Required ? new($"{type} body", "body", false) : new($"{type}? body = null", "body", true));
@@ -99,7 +101,7 @@ internal static class ClientEmitter
         string.Join(", ", parameters.Select(p => p.Declaration)
             .Concat(new[] { $"{Options}? options = null", (enumeratorCancellation ? "[global::System.Runtime.CompilerServices.EnumeratorCancellation] " : "") + $"{Token} cancellationToken = default" }));
 
-    private static void Docs(SourceWriter w, OperationModel op, string? extra = null, bool paging = false)
+    private static void Docs(SourceWriter w, OperationModel op, string? extra = null, bool paging = false, string? returns = null)
     {
         w.Doc("summary", op.Summary, $"<c>{op.OperationId}</c>.");
         w.Line($"/// <remarks><c>{op.HttpMethod} {SourceWriter.Escape(op.Path)}</c> (<c>{SourceWriter.Escape(op.OperationId)}</c>){(op.AdminAuth ? ", with the admin key" : "")}.{(extra is null ? "" : " " + extra)}</remarks>");
@@ -113,6 +115,10 @@ internal static class ClientEmitter
         }
         w.Line("/// <param name=\"options\">Per-call headers, timeout and retries.</param>");
         w.Line("/// <param name=\"cancellationToken\">Cancels the call, including a retry wait.</param>");
+        if (returns is not null)
+        {
+            w.Line($"/// <returns>{returns}</returns>");
+        }
         if (op.Deprecated)
         {
             w.Line("[global::System.Obsolete(\"Deprecated in the OpenAI API specification.\")]");
@@ -123,52 +129,103 @@ internal static class ClientEmitter
 
     private static void EmitOperation(SourceWriter w, TypeSyntax syntax, OperationModel op)
     {
-        var parameters = Parameters(syntax, op);
+        EmitMethods(w, syntax, op, op.Body, primary: true);
+        foreach (var alternate in op.AlternateBodies)
+        {
+            EmitMethods(w, syntax, op, alternate, primary: false);
+        }
+    }
+
+    /// <summary>The test-visible link from a method to its operation (no reflection in the SDK itself).</summary>
+    private static void Attribute(SourceWriter w, OperationModel op, BodyModel? body, string variant)
+    {
+        string contentType = body is null ? "" : $", RequestContentType = {SourceWriter.Literal(body.ContentType)}";
+        w.Line($"[global::Generated.OpenAI.Http.OpenApiOperation({SourceWriter.Literal(op.OperationId)}, {SourceWriter.Literal(op.HttpMethod)}, {SourceWriter.Literal(op.Path)}, Variant = global::Generated.OpenAI.Http.OpenApiMethodVariant.{variant}{contentType})]");
+    }
+
+    private static void EmitMethods(SourceWriter w, TypeSyntax syntax, OperationModel op, BodyModel? body, bool primary)
+    {
+        var parameters = Parameters(syntax, op, body);
         string args = string.Join(", ", parameters.Select(p => p.Name));
-        string build = "Build" + Base(op) + "Request";
+        string build = "Build" + Base(op) + (primary ? "" : Naming.Pascal(MediaName(body!.ContentType))) + "Request";
+        string? mediaNote = primary || body is null ? null : $"Sends the body as <c>{SourceWriter.Escape(body.ContentType)}</c>.";
         var response = op.Response;
         bool typedJson = response.Kind == ResponseKind.Json && response.Type!.Kind is TypeRefKind.Object or TypeRefKind.Union or TypeRefKind.OpenEnum;
 
         w.Line();
-        Docs(w, op);
         if (typedJson)
         {
+            Docs(w, op, mediaNote);
+            Attribute(w, op, body, "Call");
             string type = syntax.Of(response.Type!);
             w.Line($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<{type}>> {op.MethodName}({Signature(parameters)})");
             w.Line($"    => {Support}.SendJsonAsync<{type}>(_pipeline, {build}({args}), options, cancellationToken);");
         }
         else if (response.Kind == ResponseKind.Json)
         {
+            Docs(w, op, mediaNote);
+            Attribute(w, op, body, "Call");
             w.Line($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<global::System.Text.Json.JsonElement>> {op.MethodName}({Signature(parameters)})");
             w.Line($"    => {Support}.SendJsonElementAsync(_pipeline, {build}({args}), options, cancellationToken);");
         }
+        else if (response.Kind == ResponseKind.Text)
+        {
+            Docs(w, op, mediaNote, returns: "The body as text (<c>Value</c>), with the status and headers (<c>Location</c> and the rest).");
+            Attribute(w, op, body, "Call");
+            w.Line($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<string>> {op.MethodName}({Signature(parameters)})");
+            w.Line($"    => {Support}.SendTextAsync(_pipeline, {build}({args}), options, cancellationToken);");
+        }
         else
         {
-            w.Line("/// <returns>The raw response with its body unread (read <c>ContentStream</c>); dispose it.</returns>");
+            Docs(w, op, mediaNote, returns: "The raw response with its body unread (read <c>ContentStream</c>); dispose it.");
+            Attribute(w, op, body, "Call");
             w.Line($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.PipelineResponse> {op.MethodName}({Signature(parameters)})");
             w.Line($"    => {Support}.SendRawAsync(_pipeline, {build}({args}), options, cancellationToken);");
         }
 
-        if (response.StreamEvent is { } streamEvent && op.Body is { Required: true })
+        if (primary && op.TextResponseFormat is { } textFormat && body is { Required: true })
         {
             w.Line();
-            Docs(w, op, "Streams the response as server-sent events" + (op.Body.HasStreamFlag ? " (sets <c>stream: true</c>)." : "."));
+            Docs(w, op, $"Answers plain text: asks for <c>response_format</c> <c>text</c> unless the body names another format (<c>srt</c>, <c>vtt</c>, or a JSON one, returned as its text).",
+                returns: "The body as text (<c>Value</c>), with the status and headers.");
+            Attribute(w, op, body, "Text");
+            w.Open($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<string>> {Base(op)}TextAsync({Signature(parameters)})");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(body);");
+            w.Open($"if (body.{textFormat.PropertyName} is null)");
+            w.Line($"body.{textFormat.PropertyName} = {syntax.Named(textFormat.EnumName)}.{textFormat.Member};");
+            w.Close();
+            w.Line($"return {Support}.SendTextAsync(_pipeline, {build}({args}), options, cancellationToken);");
+            w.Close();
+        }
+
+        if (response.StreamEvent is { } streamEvent && body is { Required: true })
+        {
+            w.Line();
+            var sseFormat = primary ? op.SseStreamFormat : null;
+            string how = body.HasStreamFlag ? " (sets <c>stream: true</c>)." : sseFormat is null ? "." : " (sets <c>stream_format: sse</c>).";
+            Docs(w, op, "Streams the response as server-sent events" + how + (mediaNote is null ? "" : " " + mediaNote));
+            Attribute(w, op, body, "Streaming");
             w.Open($"public global::System.Collections.Generic.IAsyncEnumerable<{syntax.Of(streamEvent)}> {Base(op)}StreamingAsync({Signature(parameters)})");
-            if (op.Body.HasStreamFlag)
+            if (body.HasStreamFlag)
             {
                 w.Line("body.Stream = true;");
+            }
+            else if (sseFormat is not null)
+            {
+                w.Line($"body.{sseFormat.PropertyName} = {syntax.Named(sseFormat.EnumName)}.{sseFormat.Member};");
             }
             w.Line($"return {Support}.StreamAsync<{syntax.Of(streamEvent)}>(_pipeline, {build}({args}), options, cancellationToken);");
             w.Close();
         }
 
-        if (op.Paging is { } paging && typedJson && !paging.Item.Nullable)
+        if (primary && op.Paging is { } paging && typedJson && !paging.Item.Nullable)
         {
-            var pageParameters = Parameters(syntax, op, includeAfter: false);
+            var pageParameters = Parameters(syntax, op, body, includeAfter: false);
             string item = syntax.Of(paging.Item);
             string call = string.Join(", ", pageParameters.Select(p => $"{p.Name}: {p.Name}").Concat(new[] { "after: after", "options: options", "cancellationToken: token" }));
             w.Line();
             Docs(w, op, "Walks every page, following <c>last_id</c> while <c>has_more</c>.", paging: true);
+            Attribute(w, op, body, "AutoPaging");
             w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {Base(op)}AutoPagingAsync({Signature(pageParameters, enumeratorCancellation: true)})");
             w.Line($"var pager = new global::Generated.OpenAI.Http.CursorPager<{item}>(async (after, token) =>");
             w.Line("{");
@@ -195,7 +252,7 @@ internal static class ClientEmitter
         {
             w.Line(QueryStatement(syntax, p));
         }
-        if (op.Body is { } body)
+        if (body is not null)
         {
             if (!body.Required)
             {
@@ -209,6 +266,17 @@ internal static class ClientEmitter
         }
         w.Line("return request;");
         w.Close();
+    }
+
+    private static string MediaName(string contentType)
+    {
+        string subtype = contentType.Substring(contentType.IndexOf('/') + 1);
+        return subtype switch
+        {
+            "form-data" => "multipart",
+            "x-www-form-urlencoded" => "form",
+            _ => subtype,
+        };
     }
 
     private static string Pascal(string method) => method.Substring(0, 1) + method.Substring(1).ToLowerInvariant();
@@ -256,6 +324,8 @@ internal static class ClientEmitter
         string name = SourceWriter.Literal(p.JsonName);
         string value = p.Name;
         string nullable = p.Required && p.Type.IsValueType ? "" : "?";
+        // Arrays go as name[]=a&name[]=b, as OpenAI's own SDKs send them (and as the spec's examples write them).
+        string arrayFormat = p.JsonName.EndsWith("[]", StringComparison.Ordinal) ? "" : ", global::Generated.OpenAI.Http.QueryArrayFormat.Brackets";
         return p.Type.Kind switch
         {
             TypeRefKind.String or TypeRefKind.Int64 or TypeRefKind.Double or TypeRefKind.Boolean => $"request.AddQuery({name}, {value});",
@@ -263,9 +333,12 @@ internal static class ClientEmitter
             TypeRefKind.Enum => nullable.Length == 0
                 ? $"request.AddQuery({name}, {JsonString(syntax, p.Type, value)});"
                 : $"request.AddQuery({name}, {value}.HasValue ? {JsonString(syntax, p.Type, value + ".Value")} : null);",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.String => $"request.AddQuery({name}, (global::System.Collections.Generic.IEnumerable<string?>?){value});",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.Enum => $"request.AddQuery({name}, global::System.Linq.Enumerable.Select({value} ?? [], static v => (string?){JsonString(syntax, p.Type.Element!, "v")}));",
-            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.OpenEnum => $"request.AddQuery({name}, global::System.Linq.Enumerable.Select({value} ?? [], static v => (string?)v.Value));",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.String => $"request.AddQuery({name}, (global::System.Collections.Generic.IEnumerable<string?>?){value}{arrayFormat});",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.Enum => $"request.AddQuery({name}, {value} is null ? null : global::System.Linq.Enumerable.Select({value}, static v => (string?){JsonString(syntax, p.Type.Element!, "v")}){arrayFormat});",
+            TypeRefKind.Array when p.Type.Element!.Kind == TypeRefKind.OpenEnum => $"request.AddQuery({name}, {value} is null ? null : global::System.Linq.Enumerable.Select({value}, static v => (string?)v.Value){arrayFormat});",
+            // Maps and objects go as deepObject: metadata[key]=value, effective_at[gt]=1.
+            TypeRefKind.Map when p.Type.Element!.Kind == TypeRefKind.String && !p.Type.Element.Nullable => $"{Support}.AddQueryMap(request, {name}, {value});",
+            TypeRefKind.Object => $"{Support}.AddQueryObject(request, {name}, {value});",
             TypeRefKind.Union => $"request.AddQuery({name}, {value}?.Value?.ToString());",
             _ => $"request.AddQuery({name}, {value}?.ToString());",
         };
@@ -282,7 +355,9 @@ internal static class ClientEmitter
                 w.Line("var form = global::Generated.OpenAI.Http.PipelineContent.Multipart();");
                 foreach (var f in body.Fields)
                 {
-                    w.Line($"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)});");
+                    w.Line(f.ContentType is null
+                        ? $"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)});"
+                        : $"{Support}.AddPart(form, {SourceWriter.Literal(f.JsonName)}, {FormValue(syntax, f)}, {SourceWriter.Literal(f.ContentType)});");
                 }
                 w.Line("request.Content = form.Build();");
                 break;

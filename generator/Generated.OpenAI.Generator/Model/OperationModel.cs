@@ -1,6 +1,12 @@
 namespace Generated.OpenAI.Generator.Model;
 
 /// <summary>One REST operation, everything resolved: the emitter only formats it into a client method.</summary>
+/// <remarks>
+/// <see cref="Body"/> is the body the main method takes; <see cref="AlternateBodies"/> are the other request media
+/// types whose body has another C# type (an overload each). <see cref="TextResponseFormat"/>: the body has a
+/// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant);
+/// <see cref="SseStreamFormat"/>: its <c>stream_format</c> enum asks for server-sent events.
+/// </remarks>
 internal sealed record OperationModel(
     string OperationId,
     string MethodName,
@@ -11,8 +17,17 @@ internal sealed record OperationModel(
     bool AdminAuth,
     ImmutableEquatableArray<ParameterModel> Parameters,
     BodyModel? Body,
+    ImmutableEquatableArray<BodyModel> AlternateBodies,
     ResponseModel Response,
-    PagingModel? Paging);
+    PagingModel? Paging,
+    EnumValueModel? TextResponseFormat,
+    EnumValueModel? SseStreamFormat);
+
+/// <summary>
+/// A body property set to one enum member: <c>response_format</c> <c>text</c> for <c>*TextAsync</c>,
+/// <c>stream_format</c> <c>sse</c> for the streaming method of an operation that has no <c>stream</c> flag (speech).
+/// </summary>
+internal sealed record EnumValueModel(string PropertyName, string EnumName, string Member);
 
 /// <summary>A path or query parameter.</summary>
 internal sealed record ParameterModel(string JsonName, string Name, string In, bool Required, TypeRef Type, string? Description);
@@ -23,8 +38,11 @@ internal sealed record ParameterModel(string JsonName, string Name, string In, b
 /// </summary>
 internal sealed record BodyModel(string ContentType, TypeRef Type, bool Required, ImmutableEquatableArray<FormField> Fields, bool HasStreamFlag);
 
-/// <summary>A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling).</summary>
-internal sealed record FormField(string JsonName, string PropertyName, TypeRef Type, bool CSharpNullable);
+/// <summary>
+/// A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling);
+/// <see cref="ContentType"/> is the part's media type when the spec's <c>encoding</c> names one (<c>sdp</c>: <c>application/sdp</c>).
+/// </summary>
+internal sealed record FormField(string JsonName, string PropertyName, TypeRef Type, bool CSharpNullable, string? ContentType = null);
 
 internal enum ResponseKind
 {
@@ -33,6 +51,8 @@ internal enum ResponseKind
     Json,
     /// <summary>Bytes (audio, files): the raw response with its stream.</summary>
     Binary,
+    /// <summary>Text (<c>text/*</c>, <c>application/sdp</c>): read as a string.</summary>
+    Text,
 }
 
 /// <summary>What a successful call returns; <see cref="StreamEvent"/> when it can also answer <c>text/event-stream</c>.</summary>

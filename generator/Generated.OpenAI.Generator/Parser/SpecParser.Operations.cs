@@ -84,30 +84,29 @@ internal sealed partial class SpecParser
         }
 
         BodyModel? body = null;
+        var alternates = new List<BodyModel>();
         if (operation["requestBody"] is { IsObject: true } requestBody && requestBody["content"] is { IsObject: true } content && content.Properties.Count > 0)
         {
-            var (contentType, media) = content.Properties.FirstOrDefault(p => p.Key == "application/json") is { Key: not null } json
-                ? (json.Key, json.Value)
-                : (content.Properties[0].Key, content.Properties[0].Value);
-            var schema = media["schema"];
-            var type = schema is null ? TypeRef.Any : Resolve(schema, context + "Request", pointer + "/requestBody");
-            var fields = new List<FormField>();
-            bool hasStream = false;
-            if (schema is not null && type.Kind == TypeRefKind.Object)
+            // One method per operation takes the preferred media type: multipart when offered (the only one that
+            // carries files), else JSON, else the first declared. Another media type whose body has another C# type
+            // (images/edits JSON, realtime/calls SDP) gets an overload; one with the same type adds nothing.
+            var preferred = content.Properties.FirstOrDefault(p => p.Key == "multipart/form-data") is { Key: not null } multipart ? multipart
+                : content.Properties.FirstOrDefault(p => p.Key == "application/json") is { Key: not null } json ? json
+                : content.Properties[0];
+            bool required = requestBody.GetBool("required");
+            body = BuildBody(preferred.Key, preferred.Value, required, pointer, context + "Request");
+            foreach (var other in content.Properties)
             {
-                var model = _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name);
-                if (model is not null)
+                if (other.Key == preferred.Key || other.Key == "text/event-stream")
                 {
-                    fields.AddRange(model.Properties.Select(p => new FormField(p.JsonName, p.Name, p.Type,
-                        p.ConstValue is null && (p.Type.Nullable || !p.Required || p.Deprecated))));
-                    hasStream = model.Properties.Any(p => p.JsonName == "stream" && p.Type.Kind == TypeRefKind.Boolean);
+                    continue;
+                }
+                var alternate = BuildBody(other.Key, other.Value, true, pointer, context + Naming.Pascal(MediaSubtype(other.Key)) + "Request");
+                if (!alternate.Type.Equals(body.Type) && alternates.All(a => !a.Type.Equals(alternate.Type)))
+                {
+                    alternates.Add(alternate);
                 }
             }
-            if (contentType is not ("application/json" or "multipart/form-data" or "application/x-www-form-urlencoded"))
-            {
-                type = TypeRef.String; // application/sdp and other text bodies
-            }
-            body = new BodyModel(contentType, type, requestBody.GetBool("required"), fields.ToEquatableArray(), hasStream);
         }
 
         var response = BuildResponse(operation, pointer, context);
@@ -115,7 +114,58 @@ internal sealed partial class SpecParser
         bool admin = operation["security"] is { Kind: JsonKind.Array } security
             && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
         return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
-            operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, response, paging);
+            operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging,
+            EnumValue(body, "response_format", "text"), response.StreamEvent is null || body is { HasStreamFlag: true } ? null : EnumValue(body, "stream_format", "sse"));
+    }
+
+    private static string MediaSubtype(string contentType)
+    {
+        string subtype = contentType.Substring(contentType.IndexOf('/') + 1);
+        return subtype switch
+        {
+            "form-data" => "multipart",
+            "x-www-form-urlencoded" => "form",
+            _ => subtype,
+        };
+    }
+
+    private BodyModel BuildBody(string contentType, JsonNode media, bool required, string pointer, string typeName)
+    {
+        var schema = media["schema"];
+        var type = schema is null ? TypeRef.Any : Resolve(schema, typeName, pointer + "/requestBody");
+        var fields = new List<FormField>();
+        bool hasStream = false;
+        if (schema is not null && type.Kind == TypeRefKind.Object)
+        {
+            var model = _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name);
+            if (model is not null)
+            {
+                fields.AddRange(model.Properties.Select(p => new FormField(p.JsonName, p.Name, p.Type,
+                    p.ConstValue is null && (p.Type.Nullable || !p.Required || p.Deprecated),
+                    contentType == "multipart/form-data" ? media["encoding"]?[p.JsonName]?.GetString("contentType") : null)));
+                hasStream = model.Properties.Any(p => p.JsonName == "stream" && p.Type.Kind == TypeRefKind.Boolean);
+            }
+        }
+        if (contentType is not ("application/json" or "multipart/form-data" or "application/x-www-form-urlencoded"))
+        {
+            type = TypeRef.String; // application/sdp and other text bodies
+        }
+        return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream);
+    }
+
+    /// <summary>The body's optional enum property <paramref name="jsonName"/> and its member spelled <paramref name="value"/>, if both exist.</summary>
+    private EnumValueModel? EnumValue(BodyModel? body, string jsonName, string value)
+    {
+        if (body?.Type is not { Kind: TypeRefKind.Object } type || _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == type.Name) is not { } model)
+        {
+            return null;
+        }
+        var property = model.Properties.FirstOrDefault(p => p.JsonName == jsonName && !p.Required);
+        return property?.Type is { Kind: TypeRefKind.Enum or TypeRefKind.OpenEnum } enumType
+            && _types.OfType<EnumModel>().FirstOrDefault(t => t.Name == enumType.Name) is { } enumModel
+            && enumModel.Members.FirstOrDefault(m => m.Value == value) is { } member
+                ? new EnumValueModel(property.Name, enumModel.Name, member.Name)
+                : null;
     }
 
     private JsonNode? ResolveParameterRef(string reference)
@@ -136,9 +186,19 @@ internal sealed partial class SpecParser
         {
             stream = null;
         }
-        if (content["application/json"]?["schema"] is { } json)
+        // What the call answers by default is the first media type other than the event stream.
+        string? first = content.Properties.Select(p => p.Key).FirstOrDefault(k => k != "text/event-stream");
+        if (first == "application/json" && content["application/json"]?["schema"] is { } json)
         {
-            return new ResponseModel(ResponseKind.Json, Resolve(json, context + "Response", pointer + "/responses"), stream);
+            var type = Resolve(json, context + "Response", pointer + "/responses");
+            // A download the spec declares as a JSON string (files/{id}/content) is bytes on the wire.
+            return type.Kind == TypeRefKind.String
+                ? new ResponseModel(ResponseKind.Binary, null, stream)
+                : new ResponseModel(ResponseKind.Json, type, stream);
+        }
+        if (first is not null && (first.StartsWith("text/", StringComparison.Ordinal) || first == "application/sdp"))
+        {
+            return new ResponseModel(ResponseKind.Text, TypeRef.String, stream);
         }
         return new ResponseModel(ResponseKind.Binary, null, stream);
     }

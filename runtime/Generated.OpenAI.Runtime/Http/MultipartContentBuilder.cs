@@ -44,6 +44,30 @@ public sealed class MultipartContentBuilder
         return this;
     }
 
+    /// <summary>Adds a text field with its own <c>Content-Type</c> (for example <c>application/sdp</c>); <see langword="null"/> is skipped.</summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="value">The value, sent as UTF-8.</param>
+    /// <param name="mediaType">The part's media type.</param>
+    public MultipartContentBuilder AddText(string name, string? value, string mediaType)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(mediaType);
+        if (value is null)
+        {
+            return this;
+        }
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        MediaTypeHeaderValue contentType = MediaTypeHeaderValue.Parse(mediaType);
+        _parts.Add(form =>
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = contentType;
+            form.Add(part, name);
+            return part;
+        });
+        return this;
+    }
+
     /// <summary>Adds a Boolean field as <c>true</c>/<c>false</c>; <see langword="null"/> is skipped.</summary>
     /// <param name="name">The field name.</param>
     /// <param name="value">The value.</param>
