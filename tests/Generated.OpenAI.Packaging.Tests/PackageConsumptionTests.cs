@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using Generated.OpenAI.Simulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Generated.OpenAI.Packaging.Tests;
+
+/// <summary>
+/// The packages as a user meets them: packed to a local feed (<see cref="PackageFeed"/>), installed into fresh projects
+/// in a temp folder, built, run against the local simulators started here, and published with NativeAOT.
+/// </summary>
+[Collection(PackageFeedCollection.Name)]
+public sealed class PackageConsumptionTests
+{
+    private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan s_runTimeout = TimeSpan.FromMinutes(2);
+    private const string Spec20260716Sha256 = "0bf136e5f8e135a04f4b4bda93c13e75d83e98954da48ccb1e3b4b080b47b068";
+
+    private readonly PackageFeed _feed;
+    private readonly ITestOutputHelper _output;
+
+    public PackageConsumptionTests(PackageFeed feed, ITestOutputHelper output)
+    {
+        _feed = feed;
+        _output = output;
+    }
+
+    [Fact]
+    public void The_packages_hold_the_assemblies_docs_readme_build_logic_and_spec_tool()
+    {
+        foreach (DotnetResult pack in _feed.PackResults)
+        {
+            _output.WriteLine($"{pack.CommandLine}: {pack.Duration.TotalSeconds:0.0} s");
+        }
+
+        IReadOnlyList<string> sdk = Entries("Generated.OpenAI");
+        Assert.Contains("lib/net10.0/Generated.OpenAI.dll", sdk);
+        Assert.Contains("lib/net10.0/Generated.OpenAI.xml", sdk);
+        Assert.Contains("README.md", sdk);
+        Assert.DoesNotContain(sdk, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
+        XElement sdkSpec = Nuspec("Generated.OpenAI");
+        var dependencies = sdkSpec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => $"{e.Attribute("id")?.Value} {e.Attribute("version")?.Value}").ToList();
+        Assert.Contains($"Generated.OpenAI.Runtime {_feed.Version}", dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("Generated.OpenAI.Generator", StringComparison.Ordinal) || d.StartsWith("openai-spec", StringComparison.Ordinal) || d.StartsWith("Generated.OpenAI.SpecTool", StringComparison.Ordinal));
+        Assert.Equal("MIT", sdkSpec.Descendants().Single(e => e.Name.LocalName == "license").Value);
+        Assert.Equal("README.md", sdkSpec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+
+        IReadOnlyList<string> runtime = Entries("Generated.OpenAI.Runtime");
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Runtime.dll", runtime);
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Runtime.xml", runtime);
+        Assert.Contains("README.md", runtime);
+
+        IReadOnlyList<string> generator = Entries("Generated.OpenAI.Generator");
+        Assert.Contains("analyzers/dotnet/cs/Generated.OpenAI.Generator.dll", generator);
+        Assert.Contains("build/Generated.OpenAI.Generator.props", generator);
+        Assert.Contains("build/Generated.OpenAI.Generator.targets", generator);
+        Assert.Contains("build/OpenApiSpec.targets", generator);
+        Assert.Contains("build/openai-overlay.yaml", generator);
+        Assert.Contains("tools/spec/openai-spec.dll", generator);
+        Assert.Contains("tools/spec/openai-spec.runtimeconfig.json", generator);
+        Assert.Contains("tools/spec/Microsoft.OpenApi.dll", generator);
+        Assert.DoesNotContain(generator, e => e.StartsWith("lib/", StringComparison.Ordinal));
+        // The packed build logic is the repository's own file, not a fork of it.
+        Assert.Equal(File.ReadAllText(Path.Combine(_feed.RepoRoot, "spec", "OpenApiSpec.targets")), ReadEntry("Generated.OpenAI.Generator", "build/OpenApiSpec.targets"));
+
+        Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI"), ".snupkg")), "Generated.OpenAI has no .snupkg symbols package.");
+        Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Runtime"), ".snupkg")), "Generated.OpenAI.Runtime has no .snupkg symbols package.");
+    }
+
+    [Fact]
+    public async Task The_README_quick_start_builds_from_the_SDK_package_and_runs_against_the_simulators()
+    {
+        string directory = _feed.NewProjectDirectory("quickstart");
+        ConsumerProject.Write(directory, "QuickStart", QuickStart.ReadFromReadme(_feed.RepoRoot),
+            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />"]);
+        DotnetResult build = await BuildAsync(directory, ["build", "-c", "Release"]);
+        Assert.True(build.ExitCode == 0, build.Describe("building the quick-start against the Generated.OpenAI package"));
+        Assert.Empty(ConsumerProject.TrimAndAotWarnings(build.Output));
+
+        string program = Path.Combine(directory, "bin", "Release", "net10.0", "QuickStart.dll");
+        (DotnetResult run, RestSimulator rest, RealtimeSimulator realtime, LoopbackRouter router, int pcmBytes) = await RunQuickStartAsync(directory, DotnetCli.Executable, [program]);
+        await using (rest)
+        await using (realtime)
+        await using (router)
+        {
+            await AssertQuickStartOutputAsync(run, rest, realtime, router, pcmBytes);
+        }
+    }
+
+    [Fact]
+    public async Task A_project_with_the_runtime_and_generator_packages_builds_a_client_from_its_own_2026_07_16_spec()
+    {
+        string specSource = Path.GetFullPath(Path.Combine(_feed.RepoRoot, "..", "shared", "spec", "openai-openapi", "2026-07-16", "openapi.yaml"));
+        Assert.True(File.Exists(specSource), $"The 2026-07-16 spec is expected at {specSource} (see ../shared/spec/README.md).");
+        string directory = _feed.NewProjectDirectory("ownspec");
+        File.Copy(specSource, Path.Combine(directory, "openapi.yaml"));
+        ConsumerProject.Write(directory, "OwnSpec",
+            """
+            using System;
+            using Consumer.Api;
+            using Consumer.Api.Models;
+            using Generated.OpenAI.Http;
+
+            var client = new OpenAIClient(new OpenAIClientOptions());
+            ListModelsResponse models = await client.Models.ListModelsAsync();
+            Console.WriteLine($"Listed {models.Data.Count} models, the first is {models.Data[0].Id}");
+            Console.WriteLine($"FunctionTool.OutputSchema (new in 2026-07-16): {typeof(FunctionTool).GetProperty("OutputSchema") is not null}");
+            Console.WriteLine($"JSON: {new ListModelsResponse { Data = [models.Data[0]] }}");
+            """,
+            [
+                $"<PackageReference Include=\"Generated.OpenAI.Runtime\" Version=\"{_feed.Version}\" />",
+                $"<PackageReference Include=\"Generated.OpenAI.Generator\" Version=\"{_feed.Version}\" PrivateAssets=\"all\" />",
+            ],
+            $"""
+                <OpenApiSpecPath>openapi.yaml</OpenApiSpecPath>
+                <OpenApiSpecSha256>{Spec20260716Sha256}</OpenApiSpecSha256>
+                <OpenApiNamespace>Consumer.Api.Models</OpenApiNamespace>
+                <!-- As in the SDK project: the .NET analyzers over ~230k generated lines would triple the compile time. -->
+                <EnableNETAnalyzers>false</EnableNETAnalyzers>
+            """);
+        DotnetResult build = await BuildAsync(directory, ["build", "-c", "Release"]);
+        Assert.True(build.ExitCode == 0, build.Describe("building a client from the project's own 2026-07-16 spec with the generator package"));
+        Assert.Contains("OAISPEC010", build.Output, StringComparison.Ordinal); // the packaged overlay was applied by the packaged spec tool
+        Assert.True(File.Exists(Path.Combine(directory, "obj", "Release", "net10.0", "openapi.json")), "The packaged targets did not prepare obj/Release/net10.0/openapi.json.\n" + build.Tail());
+
+        await using RestSimulator rest = await RestSimulator.StartAsync();
+        DotnetResult run = await DotnetCli.RunAsync(directory, [Path.Combine(directory, "bin", "Release", "net10.0", "OwnSpec.dll")], s_runTimeout,
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-packaging-test", ["OPENAI_BASE_URL"] = rest.BaseUrl.ToString() });
+        _output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == 0, run.Describe("running the client generated from the 2026-07-16 spec"));
+        Match listed = Regex.Match(run.Output, @"^Listed (\d+) models, the first is (\S+)$", RegexOptions.Multiline);
+        Assert.True(listed.Success && int.Parse(listed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, run.Describe("no 'Listed N models' line"));
+        Assert.Contains("FunctionTool.OutputSchema (new in 2026-07-16): True", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"JSON: {{\"object\":\"list\",\"data\":[{{\"id\":\"{listed.Groups[2].Value}\"", run.Output, StringComparison.Ordinal);
+        Assert.Contains(rest.Requests, r => r.Method == "GET" && r.Path == "/v1/models" && r.Header("Authorization") == "Bearer sk-packaging-test");
+        Assert.Empty(rest.ServerErrors);
+    }
+
+    [Fact]
+    public async Task The_quick_start_publishes_with_NativeAOT_with_no_trim_or_AOT_warnings_and_runs()
+    {
+        string directory = _feed.NewProjectDirectory("quickstart-aot");
+        ConsumerProject.Write(directory, "QuickStartAot", QuickStart.ReadFromReadme(_feed.RepoRoot),
+            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />"],
+            """
+                <PublishAot>true</PublishAot>
+                <!-- One warning per trim/AOT problem, inside our assemblies too, not one per assembly. -->
+                <TrimmerSingleWarn>false</TrimmerSingleWarn>
+            """ + NativeToolchainProperty());
+        DotnetResult publish = await BuildAsync(directory, ["publish", "-c", "Release", "-r", "linux-x64", "-o", "publish"]);
+        IReadOnlyList<string> warnings = ConsumerProject.TrimAndAotWarnings(publish.Output);
+        _output.WriteLine($"trim/AOT warnings: {warnings.Count}");
+        foreach (string warning in warnings)
+        {
+            _output.WriteLine(warning);
+        }
+
+        Assert.True(publish.ExitCode == 0, publish.Describe("publishing the quick-start with PublishAot=true"));
+        Assert.True(warnings.Count == 0, $"{warnings.Count} trim/AOT warnings:\n{string.Join('\n', warnings)}");
+        string native = Path.Combine(directory, "publish", "QuickStartAot");
+        Assert.True(File.Exists(native), $"No native executable at {native}.\n{publish.Tail()}");
+        Assert.False(File.Exists(Path.Combine(directory, "publish", "Generated.OpenAI.dll")), "The AOT publish still ships Generated.OpenAI.dll: it was not compiled natively.");
+
+        (DotnetResult run, RestSimulator rest, RealtimeSimulator realtime, LoopbackRouter router, int pcmBytes) = await RunQuickStartAsync(directory, native, []);
+        await using (rest)
+        await using (realtime)
+        await using (router)
+        {
+            await AssertQuickStartOutputAsync(run, rest, realtime, router, pcmBytes);
+        }
+    }
+
+    /// <summary>
+    /// NativeAOT links with clang by default; on a machine with gcc but no clang (this one, and CI unless .ci/run had
+    /// to install a toolchain) it is told to use gcc.
+    /// </summary>
+    private static string NativeToolchainProperty() =>
+        OnPath("clang") || !OnPath("gcc") ? string.Empty : "    <CppCompilerAndLinker>gcc</CppCompilerAndLinker>\n";
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, program)));
+
+    private async Task<DotnetResult> BuildAsync(string directory, IReadOnlyList<string> command)
+    {
+        DotnetResult result = await DotnetCli.RunAsync(directory, [.. command, "-nodeReuse:false", "--disable-build-servers", "-v:m"], s_buildTimeout);
+        _output.WriteLine($"{result.CommandLine}: exit {result.ExitCode}, {result.Duration.TotalSeconds:0.0} s");
+        _output.WriteLine(result.Tail(30));
+        return result;
+    }
+
+    /// <summary>Starts both simulators behind one base URL, writes a 1 s WAV and runs the quick-start with them.</summary>
+    private async Task<(DotnetResult Run, RestSimulator RestServer, RealtimeSimulator RealtimeServer, LoopbackRouter Router, int PcmBytes)> RunQuickStartAsync(string directory, string executable, IReadOnlyList<string> arguments)
+    {
+        RestSimulator rest = await RestSimulator.StartAsync();
+        RealtimeSimulator realtime = await RealtimeSimulator.StartAsync();
+        var router = new LoopbackRouter(rest.BaseUrl, realtime.BaseUrl);
+        string wav = SampleAudio.WriteWav(Path.Combine(directory, "speech.wav"), TimeSpan.FromSeconds(1));
+        int pcmBytes = checked((int)new FileInfo(wav).Length - 44);
+        DotnetResult run = await DotnetCli.RunAsync(directory, [.. arguments, wav], s_runTimeout,
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-packaging-test", ["OPENAI_BASE_URL"] = router.BaseUrl.ToString() },
+            executable);
+        _output.WriteLine($"{run.CommandLine}: exit {run.ExitCode}, {run.Duration.TotalSeconds:0.0} s");
+        _output.WriteLine(run.Output);
+        return (run, rest, realtime, router, pcmBytes);
+    }
+
+    private static async Task AssertQuickStartOutputAsync(DotnetResult run, RestSimulator rest, RealtimeSimulator realtime, LoopbackRouter router, int pcmBytes)
+    {
+        Assert.True(run.ExitCode == 0, run.Describe("running the quick-start"));
+        // What the program must have printed, whatever its wording: the first model the REST simulator lists, and the
+        // realtime simulator's deterministic transcript of the 1 s of audio.
+        string firstModelId = await FirstModelIdAsync(rest);
+        Assert.True(run.Output.Contains(firstModelId, StringComparison.Ordinal), run.Describe($"the output does not name the first listed model '{firstModelId}'"));
+        string transcript = SimulatedText.Transcript(1, pcmBytes);
+        Assert.True(run.Output.Contains(transcript, StringComparison.Ordinal), run.Describe($"the output does not hold the transcript '{transcript}'"));
+        Assert.Contains(rest.Requests, r => r.Method == "GET" && r.Path == "/v1/models" && r.Header("Authorization") == "Bearer sk-packaging-test");
+        Assert.Equal(1, realtime.ConnectionCount);
+        Assert.Equal(pcmBytes, realtime.GetReceivedAudio(1).Length);
+        Assert.Contains(router.Routed, r => r.StartsWith("GET /v1/realtime", StringComparison.Ordinal) && r.EndsWith("-> realtime", StringComparison.Ordinal));
+        Assert.Empty(rest.ServerErrors);
+        Assert.Empty(realtime.ServerErrors);
+    }
+
+    private static async Task<string> FirstModelIdAsync(RestSimulator rest)
+    {
+        using var http = new System.Net.Http.HttpClient();
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, rest.BaseUrl + "/models");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sk-packaging-test");
+        using System.Net.Http.HttpResponseMessage response = await http.SendAsync(request);
+        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("data")[0].GetProperty("id").GetString()!;
+    }
+
+    private IReadOnlyList<string> Entries(string id)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(_feed.PackagePath(id));
+        return zip.Entries.Select(e => e.FullName).ToList();
+    }
+
+    private string ReadEntry(string id, string entry)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(_feed.PackagePath(id));
+        using var reader = new StreamReader(zip.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private XElement Nuspec(string id) => XElement.Parse(ReadEntry(id, id + ".nuspec"));
+}
