@@ -172,7 +172,7 @@ public static class RealtimeAudioDeltaReader
     /// <c>{ ... "delta" : "base64" }</c> with <c>delta</c> last and valid, unescaped base64 that fits in <paramref name="pcm"/>.
     /// False leaves nothing promised about <paramref name="pcm"/>; the caller then takes the general path.
     /// </summary>
-    private static bool TryDecodeLastDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
+    internal static bool TryDecodeLastDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
     {
         bytesWritten = 0;
 
@@ -206,18 +206,8 @@ public static class RealtimeAudioDeltaReader
             return false;
         }
 
+        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
         int start = (int)reader.BytesConsumed;
-        while (start < end && IsJsonWhiteSpace(json[start]))
-        {
-            start++;
-        }
-
-        if (start >= end || json[start] != (byte)':')
-        {
-            return false;
-        }
-
-        start++;
         while (start < end && IsJsonWhiteSpace(json[start]))
         {
             start++;

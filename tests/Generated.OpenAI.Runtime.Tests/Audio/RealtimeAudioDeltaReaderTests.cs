@@ -167,6 +167,29 @@ public sealed class RealtimeAudioDeltaReaderTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PcmSizes))]
+    public void A_plain_last_delta_takes_the_fast_path_and_nothing_else_does(int size)
+    {
+        byte[] pcm = new byte[size];
+        new Random(size + 3).NextBytes(pcm);
+        byte[][] shapes = DeltaEverywhere(Convert.ToBase64String(pcm));
+        byte[] decoded = new byte[size];
+
+        // delta first or in the middle: the general path.
+        Assert.False(RealtimeAudioDeltaReader.TryDecodeLastDelta(shapes[0], decoded, out _));
+        Assert.False(RealtimeAudioDeltaReader.TryDecodeLastDelta(shapes[1], decoded, out _));
+
+        // delta last, compact or with whitespace around the tokens: straight between the quotes.
+        foreach (byte[] json in shapes[2..])
+        {
+            Array.Clear(decoded);
+            Assert.True(RealtimeAudioDeltaReader.TryDecodeLastDelta(json, decoded, out int written));
+            Assert.Equal(size, written);
+            Assert.Equal(pcm, decoded);
+        }
+    }
+
     [Fact]
     public void Escaped_base64_in_the_last_delta_takes_the_general_path()
     {
