@@ -139,7 +139,7 @@ public class Perf_RealtimeSessions
             // Cancellation aborts the connections; they are replaced before the next window.
         }
 
-        WindowMetrics.Record(GetType().Name + "." + method + "-" + sessions, start, end);
+        WindowMetrics.Record(nameof(Perf_RealtimeSessions) + "." + method + "-" + sessions, start, end);
     }
 
     private async Task OursSendLoopAsync(WebSocketConnection connection, CancellationToken stop)
