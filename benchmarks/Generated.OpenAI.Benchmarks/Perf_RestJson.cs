@@ -10,8 +10,8 @@ namespace Generated.OpenAI.Benchmarks;
 
 /// <summary>
 /// Reading and writing large REST bodies: a Responses API <c>response</c> (40 rounds of reasoning, web search,
-/// function call and message items, about 100 KB) and a <c>chat.completion</c> (16 choices, each with text,
-/// three tool calls and 64 log-probabilities, about 150 KB); see <see cref="RestPayloads"/>.
+/// function call and message items, about 70 KB) and a <c>chat.completion</c> (16 choices, each with text,
+/// three tool calls and 64 log-probabilities, about 220 KB); see <see cref="RestPayloads"/>.
 /// Ours: the generated models (<see cref="JsonModel.Deserialize{T}(ReadOnlySpan{byte})"/>,
 /// <see cref="JsonModel.SerializeToUtf8Bytes{T}(T)"/>). Baseline: the official <c>OpenAI</c> 2.15.0 through
 /// <see cref="ModelReaderWriter"/> with <c>OpenAIContext.Default</c>, from and to <see cref="BinaryData"/>, which is
