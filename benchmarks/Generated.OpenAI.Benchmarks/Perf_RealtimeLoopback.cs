@@ -1,4 +1,6 @@
 using System;
+using System.ClientModel;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +10,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
 using Generated.OpenAI.WebSockets;
@@ -15,53 +18,114 @@ using Generated.OpenAI.WebSockets;
 namespace Generated.OpenAI.Benchmarks;
 
 /// <summary>
-/// Streaming 100 ms <c>input_audio_buffer.append</c> events (4,800 bytes of PCM16 each) over loopback TCP to an
-/// in-process WebSocket sink (<see cref="WebSocketSinkServer"/>, 127.0.0.1, discards the bytes). Time is per message
-/// (messages per second = 1e9 / Mean in ns); each invocation sends <see cref="Batch"/> messages back to back.
-/// Baseline: raw TCP writes of a prebuilt masked frame of the same event (no JSON, no base64, no masking).
+/// Messages per second over loopback TCP against a WebSocket server in a separate process
+/// (<see cref="RealtimeLoadServer"/>, started by the benchmark), for 20 ms and 100 ms of 24 kHz PCM16 (960 and 4,800 B).
+/// Time is per message (messages per second = 1e9 / Mean in ns; each invocation moves <see cref="Batch"/> messages),
+/// allocations are per message. Baseline in each category: raw TCP of the same bytes (the ceiling).
+/// <list type="bullet">
+/// <item><c>send</c>: <c>input_audio_buffer.append</c> to the <c>sink</c> listener (reads and discards). Raw TCP writes a
+/// prebuilt masked frame; <see cref="ClientWebSocket"/> sends prebuilt JSON (it copies and masks); ours builds every
+/// frame from PCM (JSON + base64 + mask, <c>SendAudioAppendAsync</c>); the official <c>OpenAI</c> 2.15.0,
+/// unmodified, sends the PCM with <c>RealtimeSessionClient.SendInputAudioAsync(BinaryData)</c>.</item>
+/// <item><c>receive</c>: <c>response.output_audio.delta</c> from the <c>flood</c> listeners, which send prebuilt frames
+/// back to back. Raw TCP reads the frames' bytes; <see cref="ClientWebSocket"/> receives each message into a buffer
+/// (no parse, no decode); ours receives and decodes the PCM (<c>ReceiveMessageAsync</c> + <c>DecodeDelta</c>); the
+/// official SDK enumerates <c>ReceiveUpdatesAsync</c> and copies each update's <c>Delta</c>.</item>
+/// </list>
+/// The official SDK connects through its own <c>RealtimeClient</c> with <c>RealtimeClientOptions.Endpoint</c> pointed at
+/// the local server. Client and server share the machine's two cores, so ratios mean more than absolute rates.
 /// </summary>
 /// <remarks>
-/// Ours builds every frame from PCM (JSON + base64 + mask); <c>ClientWebSocket</c> gets the finished JSON
-/// (prebuilt once) and only copies and masks it. The sink is shared and the client and server share the two
-/// cores, so the ratios mean more than the absolute rate.
+/// Exempt from the zero-allocation gate: steady state is 0 B per message for ours (the quick and full runs show it),
+/// but the single cold invocation of --dry hops onto thread-pool threads whose pooled async boxes do not exist yet.
+/// The in-memory paths (Perf_RealtimeSend, Perf_RealtimeReceive) are gated.
 /// </remarks>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+[BenchmarkCategory(Program.NoAllocationGate)]
 public class Perf_RealtimeLoopback
 {
     private const int Batch = 100;
+    private const string Send = "send";
+    private const string Receive = "receive";
 
-    private WebSocketSinkServer _server = null!;
+    private ServerProcess _server = null!;
     private byte[] _pcm = [];
-    private ReadOnlyMemory<byte> _pcmMemory;
+    private BinaryData _pcmData = null!;
     private byte[] _prebuiltFrame = [];
     private byte[] _prebuiltJson = [];
+    private byte[] _serverFrame = [];
+    private byte[] _rawReceiveBuffer = [];
+    private byte[] _receiveBuffer = new byte[128 * 1024];
+    private byte[] _decoded = [];
     private Socket _raw = null!;
     private WebSocketConnection _ours = null!;
     private ClientWebSocket _clientWebSocket = null!;
+    private global::OpenAI.Realtime.RealtimeSessionClient _official = null!;
+    private Socket _rawReceive = null!;
+    private WebSocketConnection _oursReceive = null!;
+    private ClientWebSocket _clientWebSocketReceive = null!;
+    private global::OpenAI.Realtime.RealtimeSessionClient _officialReceive = null!;
+    private IAsyncEnumerator<global::OpenAI.Realtime.RealtimeServerUpdate> _officialUpdates = null!;
+
+    [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms)]
+    public int PcmBytes { get; set; }
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
     private async Task SetupAsync()
     {
-        _server = new WebSocketSinkServer();
-        _pcm = AudioSamples.CreatePcm(AudioSamples.Pcm100Ms);
-        _pcmMemory = _pcm;
+        _server = RealtimeLoadServer.Start();
+        _pcm = AudioSamples.CreatePcm(PcmBytes);
+        _pcmData = BinaryData.FromBytes(_pcm);
+        _decoded = new byte[PcmBytes];
 
         _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
         RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
         _prebuiltFrame = new byte[FrameHeader.MaxHeaderLength + _prebuiltJson.Length];
         int frameLength = MaskedFrame.WriteCopy(_prebuiltFrame, _prebuiltJson, new MaskKeySource().Next());
         Array.Resize(ref _prebuiltFrame, frameLength);
+        _serverFrame = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm));
+        _rawReceiveBuffer = new byte[_serverFrame.Length * Batch];
 
-        _raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await _raw.ConnectAsync(IPAddress.Loopback, _server.Port).ConfigureAwait(false);
-        await RawHandshakeAsync(_raw).ConfigureAwait(false);
+        string sink = "sink";
+        string flood = PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
 
-        _ours = await WebSocketConnection.ConnectAsync(_server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
-
+        _raw = await RawConnectAsync(_server.Port(sink)).ConfigureAwait(false);
+        _ours = await WebSocketConnection.ConnectAsync(_server.Uri(sink), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
         _clientWebSocket = new ClientWebSocket();
-        await _clientWebSocket.ConnectAsync(_server.Uri, CancellationToken.None).ConfigureAwait(false);
+        await _clientWebSocket.ConnectAsync(_server.Uri(sink), CancellationToken.None).ConfigureAwait(false);
+        _official = await StartOfficialAsync(_server.Port(sink)).ConfigureAwait(false);
+
+        _rawReceive = await RawConnectAsync(_server.Port(flood)).ConfigureAwait(false);
+        _oursReceive = await WebSocketConnection.ConnectAsync(_server.Uri(flood), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
+        _clientWebSocketReceive = new ClientWebSocket();
+        await _clientWebSocketReceive.ConnectAsync(_server.Uri(flood), CancellationToken.None).ConfigureAwait(false);
+        _officialReceive = await StartOfficialAsync(_server.Port(flood)).ConfigureAwait(false);
+        _officialUpdates = _officialReceive.ReceiveUpdatesAsync(CancellationToken.None).GetAsyncEnumerator();
+
+        // Each receive path must really get the PCM: check once before measuring.
+        await OursReceive().ConfigureAwait(false);
+        Verify(nameof(OursReceive));
+        await OfficialReceive().ConfigureAwait(false);
+        Verify(nameof(OfficialReceive));
+        await RawTcpReceive().ConfigureAwait(false);
+        if (!_rawReceiveBuffer.AsSpan(0, _serverFrame.Length).SequenceEqual(_serverFrame))
+        {
+            throw new InvalidOperationException("Raw TCP receive is not aligned on the server's frames.");
+        }
+    }
+
+    private void Verify(string name)
+    {
+        if (!_decoded.AsSpan().SequenceEqual(_pcm))
+        {
+            throw new InvalidOperationException($"{name} did not receive the delta's PCM.");
+        }
+
+        Array.Clear(_decoded);
     }
 
     [GlobalCleanup]
@@ -69,12 +133,19 @@ public class Perf_RealtimeLoopback
     {
         _clientWebSocket.Abort();
         _clientWebSocket.Dispose();
+        _clientWebSocketReceive.Abort();
+        _clientWebSocketReceive.Dispose();
         _ours.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _oursReceive.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _official.Dispose();
+        _officialReceive.Dispose();
         _raw.Dispose();
-        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _rawReceive.Dispose();
+        _server.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "raw TCP, prebuilt frame")]
+    [BenchmarkCategory(Send)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask RawTcp()
     {
@@ -89,23 +160,19 @@ public class Perf_RealtimeLoopback
         }
     }
 
-    /// <summary>
-    /// Exempt from the zero-allocation gate: steady state is 0 B (the --quick run says so), but the first sends
-    /// after connecting hop onto thread-pool threads whose pooled async boxes do not exist yet, so the one
-    /// measured invocation of --dry shows about 10 B/op. The in-memory send path (Perf_RealtimeSend) is gated.
-    /// </summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "ours: SendAudioAppendAsync from PCM")]
-    [BenchmarkCategory(Program.NoAllocationGate)]
+    [BenchmarkCategory(Send)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask Ours()
     {
         for (int i = 0; i < Batch; i++)
         {
-            await _ours.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcmMemory).ConfigureAwait(false);
+            await _ours.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm).ConfigureAwait(false);
         }
     }
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "ClientWebSocket, prebuilt JSON")]
+    [BenchmarkCategory(Send)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ClientWebSocketPrebuilt()
     {
@@ -115,27 +182,122 @@ public class Perf_RealtimeLoopback
         }
     }
 
-    private async Task RawHandshakeAsync(Socket socket)
+    [Benchmark(OperationsPerInvoke = Batch, Description = "official: SendInputAudioAsync(BinaryData)")]
+    [BenchmarkCategory(Send)]
+    public async Task Official()
     {
+        for (int i = 0; i < Batch; i++)
+        {
+            await _official.SendInputAudioAsync(_pcmData, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "raw TCP, the frames' bytes")]
+    [BenchmarkCategory(Receive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RawTcpReceive()
+    {
+        Memory<byte> remaining = _rawReceiveBuffer;
+        while (!remaining.IsEmpty)
+        {
+            int read = await _rawReceive.ReceiveAsync(remaining, SocketFlags.None).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException("The server closed the connection.");
+            }
+
+            remaining = remaining.Slice(read);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: ReceiveMessageAsync + DecodeDelta")]
+    [BenchmarkCategory(Receive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursReceive()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            WebSocketReceivedMessage message = await _oursReceive.ReceiveMessageAsync().ConfigureAwait(false);
+            if (RealtimeAudioDeltaReader.DecodeDelta(message.Payload, _decoded, out _) != AudioDeltaStatus.Done)
+            {
+                throw new InvalidOperationException("Not a decodable delta.");
+            }
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ClientWebSocket, receive into a buffer")]
+    [BenchmarkCategory(Receive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ClientWebSocketReceive()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            int length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await _clientWebSocketReceive.ReceiveAsync(_receiveBuffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "official: ReceiveUpdatesAsync + Delta")]
+    [BenchmarkCategory(Receive)]
+    public async Task OfficialReceive()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            if (!await _officialUpdates.MoveNextAsync().ConfigureAwait(false))
+            {
+                throw new IOException("The official session ended.");
+            }
+
+            if (_officialUpdates.Current is not global::OpenAI.Realtime.RealtimeServerUpdateResponseOutputAudioDelta delta)
+            {
+                throw new InvalidOperationException($"Unexpected update {_officialUpdates.Current.GetType().Name}.");
+            }
+
+            delta.Delta.ToMemory().Span.CopyTo(_decoded);
+        }
+    }
+
+    private static async Task<global::OpenAI.Realtime.RealtimeSessionClient> StartOfficialAsync(int port)
+    {
+        var client = new global::OpenAI.Realtime.RealtimeClient(
+            new ApiKeyCredential("benchmark"),
+            new global::OpenAI.Realtime.RealtimeClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1") });
+        return await client.StartConversationSessionAsync("gpt-realtime", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task<Socket> RawConnectAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
         string key = WebSocketHandshake.CreateKey();
         byte[] request = Encoding.ASCII.GetBytes(
-            $"GET /v1/realtime HTTP/1.1\r\nHost: 127.0.0.1:{_server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            $"GET /v1/realtime HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
         await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
+
+        // Read the 101 byte by byte, so that no frame byte after it is consumed here.
         byte[] response = new byte[1024];
         int length = 0;
         while (response.AsSpan(0, length).IndexOf("\r\n\r\n"u8) < 0)
         {
-            int read = await socket.ReceiveAsync(response.AsMemory(length), SocketFlags.None).ConfigureAwait(false);
+            int read = await socket.ReceiveAsync(response.AsMemory(length, 1), SocketFlags.None).ConfigureAwait(false);
             if (read == 0 || (length += read) == response.Length)
             {
-                throw new IOException("The sink did not complete the upgrade.");
+                throw new IOException("The server did not complete the upgrade.");
             }
         }
 
         if (!Encoding.ASCII.GetString(response, 0, length).StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
         {
-            throw new IOException("The sink refused the upgrade.");
+            throw new IOException("The server refused the upgrade.");
         }
+
+        return socket;
     }
 }

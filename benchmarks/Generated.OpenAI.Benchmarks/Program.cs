@@ -3,14 +3,19 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
 using System;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 
 namespace Generated.OpenAI.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Generated.OpenAI.Benchmarks -- [--quick|--dry] [BenchmarkDotNet args]</c>.
-/// --quick: a short job for a 2-core machine; --dry: every benchmark once, to prove none has rotted (CI).
+/// --quick: a short job for a 2-core machine, in process; --dry: every benchmark once, in process, to prove none has rotted (CI);
+/// neither: BenchmarkDotNet's default job, out of process (a full run).
 /// Pass several filters after one --filter: <c>--filter '*Perf_Base64*' '*Perf_RealtimeSend*'</c>.
 /// Exit code 1 when a benchmark fails, or when a zero-allocation benchmark (see <see cref="IsZeroAllocation"/>) allocates.
 /// </summary>
@@ -18,15 +23,39 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        IConfig config = DefaultConfig.Instance;
+        if (args is ["--server"])
+        {
+            // The separate-process WebSocket server of Perf_RealtimeLoopback and Perf_RealtimeSessions.
+            return Support.RealtimeLoadServer.Run();
+        }
+
+        IConfig config = DefaultConfig.Instance
+            .AddColumn(
+                new Support.WindowMetrics.Column("CPU/core", 0, "Perf_RealtimeSessions: client process CPU time / wall time over the window (median of windows)"),
+                new Support.WindowMetrics.Column("B/event", 1, "Perf_RealtimeSessions: bytes allocated by the client process / events (appends sent + deltas received)"),
+                new Support.WindowMetrics.Column("events/s", 2, "Perf_RealtimeSessions: appends sent + deltas received per second (real time: sessions x 100)"));
+
+        // Window metrics are written by the benchmark processes (which inherit this variable) and read by the columns.
+        string metrics = Path.Combine(Path.GetTempPath(), "generated-openai-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable(Support.WindowMetrics.DirectoryVariable, metrics);
         var rest = new System.Collections.Generic.List<string>(args);
         if (rest.Remove("--dry"))
         {
-            config = config.AddJob(Job.Dry);
+            // In process: no second build of the benchmark project, so the CI gate stays short. Still a Release build
+            // (the README's command and .ci/run use -c Release), so the allocation gate sees optimized code.
+            config = config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance));
+            Environment.SetEnvironmentVariable(DryVariable, "1");
         }
         else if (rest.Remove("--quick"))
         {
-            config = config.AddJob(Job.ShortRun.WithWarmupCount(2).WithIterationCount(5));
+            // In process as well: the out-of-process toolchain rebuilds the benchmark project (with the SDK and its
+            // generated code) for every run, which takes minutes on 2 cores. Each benchmark still has its in-run baseline.
+            config = config.AddJob(Job.ShortRun.WithWarmupCount(2).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance));
+        }
+        else
+        {
+            // Full mode, out of process: its build of the benchmark project (the SDK included) outlasts the default 120 s.
+            config = ManualConfig.Create(config).WithBuildTimeout(TimeSpan.FromMinutes(30));
         }
         if (!rest.Exists(a => a.StartsWith("--filter", System.StringComparison.Ordinal)))
         {
@@ -34,6 +63,11 @@ public static class Program
         }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), config);
         int exitCode = 0;
+        if (Directory.Exists(metrics))
+        {
+            Directory.Delete(metrics, recursive: true);
+        }
+
         foreach (var summary in summaries)
         {
             if (summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success))
@@ -48,6 +82,12 @@ public static class Program
         }
         return exitCode;
     }
+
+    /// <summary>Set to 1 in a dry run, so that wall-clock benchmarks (Perf_RealtimeSessions) use short windows.</summary>
+    public const string DryVariable = "GENERATED_OPENAI_BENCH_DRY";
+
+    /// <summary>True in a dry run (see <see cref="DryVariable"/>).</summary>
+    public static bool IsDry => Environment.GetEnvironmentVariable(DryVariable) == "1";
 
     /// <summary>The category that exempts a benchmark from the zero-allocation gate; say why beside it.</summary>
     public const string NoAllocationGate = "NoAllocationGate";

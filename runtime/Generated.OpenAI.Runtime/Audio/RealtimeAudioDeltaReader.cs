@@ -83,8 +83,21 @@ public static class RealtimeAudioDeltaReader
     /// <paramref name="bytesWritten"/> is the PCM length; on <see cref="AudioDeltaStatus.DestinationTooSmall"/> it is the
     /// exact length needed and nothing was written; otherwise it is 0.
     /// </summary>
+    /// <remarks>
+    /// Fast path: when <c>delta</c> is the last property (as the API sends it) and its value is plain base64 (base64
+    /// never needs JSON escapes), the base64 is decoded straight from the bytes between its quotes, so the string is
+    /// not scanned before it is decoded. The properties before it are still read with <see cref="Utf8JsonReader"/>,
+    /// the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte between the quotes must be in
+    /// the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
+    /// too small) takes the general path, which reads the whole object, so both paths give the same result.
+    /// </remarks>
     public static AudioDeltaStatus DecodeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
     {
+        if (TryDecodeLastDelta(json, pcm, out bytesWritten))
+        {
+            return AudioDeltaStatus.Done;
+        }
+
         var reader = new Utf8JsonReader(json);
         return Decode(ref reader, pcm, out bytesWritten);
     }
@@ -125,7 +138,8 @@ public static class RealtimeAudioDeltaReader
 
         if (!reader.HasValueSequence && !reader.ValueIsEscaped)
         {
-            return DecodeBase64(reader.ValueSpan, pcm, out bytesWritten);
+            ReadOnlySpan<byte> value = reader.ValueSpan;
+            return IsRestOfObjectValid(ref reader) ? DecodeBase64(value, pcm, out bytesWritten) : AudioDeltaStatus.InvalidJson;
         }
 
         // Escaped (e.g. "\/") or split across segments: unescape into one contiguous buffer first.
@@ -142,7 +156,7 @@ public static class RealtimeAudioDeltaReader
         try
         {
             int length = reader.CopyString(scratch);
-            return DecodeBase64(scratch.Slice(0, length), pcm, out bytesWritten);
+            return IsRestOfObjectValid(ref reader) ? DecodeBase64(scratch.Slice(0, length), pcm, out bytesWritten) : AudioDeltaStatus.InvalidJson;
         }
         finally
         {
@@ -153,16 +167,128 @@ public static class RealtimeAudioDeltaReader
         }
     }
 
+    /// <summary>
+    /// The fast path of <see cref="DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>: true only when the document is
+    /// <c>{ ... "delta" : "base64" }</c> with <c>delta</c> last and valid, unescaped base64 that fits in <paramref name="pcm"/>.
+    /// False leaves nothing promised about <paramref name="pcm"/>; the caller then takes the general path.
+    /// </summary>
+    internal static bool TryDecodeLastDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
+    {
+        bytesWritten = 0;
+
+        // The document must end with '"' ws '}' ws: the closing quote of the last property's string value.
+        int end = json.Length - 1;
+        while (end >= 0 && IsJsonWhiteSpace(json[end]))
+        {
+            end--;
+        }
+
+        if (end < 0 || json[end] != (byte)'}')
+        {
+            return false;
+        }
+
+        end--;
+        while (end >= 0 && IsJsonWhiteSpace(json[end]))
+        {
+            end--;
+        }
+
+        if (end < 0 || json[end] != (byte)'"')
+        {
+            return false;
+        }
+
+        // Everything before the value is read (and so validated) by the reader, up to the property name.
+        var reader = new Utf8JsonReader(json);
+        if (!TryFindTopLevelPropertyName(ref reader, "delta"u8))
+        {
+            return false;
+        }
+
+        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
+        int start = (int)reader.BytesConsumed;
+        while (start < end && IsJsonWhiteSpace(json[start]))
+        {
+            start++;
+        }
+
+        if (start >= end || json[start] != (byte)'"')
+        {
+            return false;
+        }
+
+        // Between the quotes: if this is not one plain base64 string (a '"' or '\' inside means an escape or that
+        // delta is not last), the decoder stops at the first byte outside the alphabet and we fall back. The decoder
+        // skips whitespace, which a JSON string may not hold raw (control characters) or which changes the length:
+        // the written count must be exactly what the length and padding say.
+        ReadOnlySpan<byte> base64 = json.Slice(start + 1, end - start - 1);
+        if (!TryGetDecodedLength(base64, out int needed) || pcm.Length < needed)
+        {
+            return false;
+        }
+
+        if (Base64.DecodeFromUtf8(base64, pcm, out _, out int written) != OperationStatus.Done || written != needed)
+        {
+            return false;
+        }
+
+        bytesWritten = written;
+        return true;
+    }
+
+    private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+    private static bool TryGetDecodedLength(ReadOnlySpan<byte> base64, out int length)
+    {
+        if (base64.Length % 4 != 0)
+        {
+            length = 0;
+            return false;
+        }
+
+        int padding = base64.Length == 0 ? 0 : base64[^1] != '=' ? 0 : base64[^2] == '=' ? 2 : 1;
+        length = (base64.Length / 4 * 3) - padding;
+        return true;
+    }
+
+    /// <summary>
+    /// After the <c>delta</c> value: reads the rest of the top-level object and checks that nothing follows it, so that a
+    /// truncated or malformed message is <see cref="AudioDeltaStatus.InvalidJson"/> whatever the position of <c>delta</c>.
+    /// </summary>
+    private static bool IsRestOfObjectValid(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    return !reader.Read();
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static AudioDeltaStatus DecodeBase64(ReadOnlySpan<byte> base64, Span<byte> pcm, out int bytesWritten)
     {
         bytesWritten = 0;
-        if (base64.Length % 4 != 0)
+        if (!TryGetDecodedLength(base64, out int needed))
         {
             return AudioDeltaStatus.InvalidBase64;
         }
 
-        int padding = base64.Length == 0 ? 0 : base64[^1] != '=' ? 0 : base64[^2] == '=' ? 2 : 1;
-        int needed = (base64.Length / 4 * 3) - padding;
         if (pcm.Length < needed)
         {
             bytesWritten = needed;
@@ -218,6 +344,42 @@ public static class RealtimeAudioDeltaReader
         Found,
         NotFound,
         InvalidJson,
+    }
+
+    /// <summary>Positions <paramref name="reader"/> on the name of a top-level property (its value not yet read).</summary>
+    private static bool TryFindTopLevelPropertyName(ref Utf8JsonReader reader, ReadOnlySpan<byte> propertyName)
+    {
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(propertyName))
+                {
+                    return true;
+                }
+
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Positions <paramref name="reader"/> on the string value of a top-level property.</summary>

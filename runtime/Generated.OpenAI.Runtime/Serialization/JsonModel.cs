@@ -42,12 +42,58 @@ public static class JsonModel
         return value;
     }
 
+    /// <summary>Buffers larger than this are not kept for the thread's next call.</summary>
+    private const int MaxRetainedBufferBytes = 1024 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Writes <paramref name="value"/> as compact UTF-8 JSON.</summary>
+    /// <remarks>
+    /// Writes into a per-thread buffer and writer that are reused (buffers up to 1 MiB are kept), so the only
+    /// allocation in steady state is the returned array (Perf_RestJson).
+    /// </remarks>
     public static byte[] SerializeToUtf8Bytes<T>(T value) where T : IJsonModel<T>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Serialize(buffer, value);
-        return buffer.WrittenSpan.ToArray();
+        // Take the thread's buffer and writer (a nested call on this thread finds none and makes its own).
+        ArrayBufferWriter<byte> buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
+        Utf8JsonWriter? writer = t_writer;
+        t_buffer = null;
+        t_writer = null;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(buffer, WriterOptions);
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
+
+        bool completed = false;
+        try
+        {
+            value.WriteJson(writer);
+            writer.Flush();
+            byte[] result = buffer.WrittenSpan.ToArray();
+            completed = true;
+            return result;
+        }
+        finally
+        {
+            if (completed && buffer.Capacity <= MaxRetainedBufferBytes)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+            else
+            {
+                writer.Dispose();
+            }
+        }
     }
 
     /// <summary>Writes <paramref name="value"/> as compact UTF-8 JSON into <paramref name="destination"/>.</summary>

@@ -112,4 +112,156 @@ public sealed class RealtimeAudioDeltaReaderTests
         Assert.False(RealtimeAudioDeltaReader.TryGetEventType(escapedType, out _));
         Assert.True(RealtimeAudioDeltaReader.IsEventType(escapedType, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType));
     }
+
+    private const string OtherProperties =
+        "\"event_id\":\"event_\\\"q\\\"\\u0041\\\\\",\"nested\":{\"delta\":\"AAAA\",\"a\":[\"]\\\"}\\\\\"]},\"item_id\":\"item_\\/42\",\"output_index\":0";
+
+    /// <summary>The same event with <c>delta</c> first, in the middle, and last (the fast path), around properties holding escapes.</summary>
+    private static byte[][] DeltaEverywhere(string delta) =>
+    [
+        Encoding.UTF8.GetBytes("{\"delta\":\"" + delta + "\",\"type\":\"response.output_audio.delta\"," + OtherProperties + "}"),
+        Encoding.UTF8.GetBytes("{\"type\":\"response.output_audio.delta\",\"delta\":\"" + delta + "\"," + OtherProperties + "}"),
+        Encoding.UTF8.GetBytes("{\"type\":\"response.output_audio.delta\"," + OtherProperties + ",\"delta\":\"" + delta + "\"}"),
+        Encoding.UTF8.GetBytes(" {\r\n \"type\" : \"response.output_audio.delta\" ,\t" + OtherProperties + " , \"delta\" :\n\"" + delta + "\" \r\n} \n"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(PcmSizes))]
+    public void Decodes_delta_first_middle_and_last_around_escaped_properties(int size)
+    {
+        byte[] pcm = new byte[size];
+        new Random(size + 1).NextBytes(pcm);
+        foreach (byte[] json in DeltaEverywhere(Convert.ToBase64String(pcm)))
+        {
+            foreach (ReadOnlySequence<byte> sequence in new[] { new ReadOnlySequence<byte>(json), SegmentedSequence.Create(json, 7) })
+            {
+                byte[] decoded = new byte[size];
+                Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(sequence, decoded, out int written));
+                Assert.Equal(size, written);
+                Assert.Equal(pcm, decoded);
+                if (size > 0)
+                {
+                    Assert.Equal(AudioDeltaStatus.DestinationTooSmall, RealtimeAudioDeltaReader.DecodeDelta(sequence, new byte[size - 1], out int needed));
+                    Assert.Equal(size, needed);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("AQI*")]
+    [InlineData("AQI")]
+    [InlineData("A===")]
+    [InlineData("AQ=I")]
+    [InlineData("AQIDAQI}")]
+    [InlineData("\u00e9\u00e9\u00e9\u00e9")]
+    public void Invalid_base64_is_a_typed_status_wherever_delta_stands(string delta)
+    {
+        foreach (byte[] json in DeltaEverywhere(delta))
+        {
+            byte[] decoded = new byte[16];
+            Assert.Equal(AudioDeltaStatus.InvalidBase64, RealtimeAudioDeltaReader.DecodeDelta(json.AsSpan(), decoded, out int written));
+            Assert.Equal(0, written);
+            Assert.Equal(AudioDeltaStatus.InvalidBase64, RealtimeAudioDeltaReader.DecodeDelta(SegmentedSequence.Create(json, 5), decoded, out written));
+            Assert.Equal(0, written);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PcmSizes))]
+    public void A_plain_last_delta_takes_the_fast_path_and_nothing_else_does(int size)
+    {
+        byte[] pcm = new byte[size];
+        new Random(size + 3).NextBytes(pcm);
+        byte[][] shapes = DeltaEverywhere(Convert.ToBase64String(pcm));
+        byte[] decoded = new byte[size];
+
+        // delta first or in the middle: the general path.
+        Assert.False(RealtimeAudioDeltaReader.TryDecodeLastDelta(shapes[0], decoded, out _));
+        Assert.False(RealtimeAudioDeltaReader.TryDecodeLastDelta(shapes[1], decoded, out _));
+
+        // delta last, compact or with whitespace around the tokens: straight between the quotes.
+        foreach (byte[] json in shapes[2..])
+        {
+            Array.Clear(decoded);
+            Assert.True(RealtimeAudioDeltaReader.TryDecodeLastDelta(json, decoded, out int written));
+            Assert.Equal(size, written);
+            Assert.Equal(pcm, decoded);
+        }
+    }
+
+    [Fact]
+    public void Escaped_base64_in_the_last_delta_takes_the_general_path()
+    {
+        byte[] decoded = new byte[3];
+        Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"AQI\\/\"}"u8, decoded, out int written));
+        Assert.Equal(new byte[] { 1, 2, 0x3F }, decoded.AsSpan(0, written).ToArray());
+        Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"\\u0041QID\"}"u8, decoded, out written));
+        Assert.Equal(new byte[] { 1, 2, 3 }, decoded.AsSpan(0, written).ToArray());
+    }
+
+    [Fact]
+    public void Whitespace_inside_the_delta_string_is_treated_as_the_json_reader_treats_it()
+    {
+        byte[] decoded = new byte[16];
+
+        // A raw line feed is not allowed in a JSON string, even though Base64.DecodeFromUtf8 would skip it.
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"AQID\nAQID\"}"u8, decoded, out _));
+
+        // A raw space is allowed in a JSON string; the general path decodes it as Base64.DecodeFromUtf8 does (skipping it).
+        Assert.Equal(AudioDeltaStatus.InvalidBase64, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"AQID AQID\"}"u8, decoded, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidBase64, RealtimeAudioDeltaReader.DecodeDelta("{\"delta\":\"AQID AQID\",\"type\":\"x\"}"u8, decoded, out _));
+    }
+
+    [Fact]
+    public void Truncated_or_trailing_messages_are_invalid_json_at_every_cut()
+    {
+        byte[] pcm = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+        foreach (byte[] json in DeltaEverywhere(Convert.ToBase64String(pcm)))
+        {
+            byte[] decoded = new byte[pcm.Length];
+            for (int length = 0; length < json.Length; length++)
+            {
+                ReadOnlySpan<byte> cut = json.AsSpan(0, length);
+                if (cut.Trim(" \r\n\t"u8).Length == json.AsSpan().Trim(" \r\n\t"u8).Length)
+                {
+                    continue; // only trailing whitespace was cut
+                }
+
+                Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta(cut, decoded, out int written));
+                Assert.Equal(0, written);
+                Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta(SegmentedSequence.Create(cut.ToArray(), 3), decoded, out written));
+            }
+
+            byte[] trailing = [.. json, (byte)'x'];
+            Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta(trailing, decoded, out _));
+            byte[] twoObjects = [.. json, .. "{}"u8];
+            Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta(twoObjects, decoded, out _));
+        }
+
+        byte[] small = new byte[16];
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\" \"delta\":\"AQID\"}"u8, small, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\" \"AQID\"}"u8, small, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"AQID\",}"u8, small, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":\"x\",\"delta\":\"AQID\"]"u8, small, out _));
+        Assert.Equal(AudioDeltaStatus.InvalidJson, RealtimeAudioDeltaReader.DecodeDelta("{\"type\":x,\"delta\":\"AQID\"}"u8, small, out _));
+    }
+
+    [Fact]
+    public void Decoding_the_last_delta_allocates_nothing()
+    {
+        byte[] pcm = new byte[4_800];
+        new Random(9).NextBytes(pcm);
+        byte[] json = DeltaEverywhere(Convert.ToBase64String(pcm))[2];
+        byte[] decoded = new byte[pcm.Length];
+        RealtimeAudioDeltaReader.DecodeDelta(json, decoded, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            RealtimeAudioDeltaReader.DecodeDelta(json, decoded, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(pcm, decoded);
+    }
 }

@@ -1,0 +1,191 @@
+using System;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Benchmarks;
+
+/// <summary>
+/// N concurrent realtime sessions, each streaming 20 ms of 24 kHz PCM16 both ways in real time: the client appends
+/// 960 bytes every 20 ms (its own <see cref="PeriodicTimer"/> per session) and the server sends one 20 ms
+/// <c>response.output_audio.delta</c> every 20 ms per connection. The server runs in a separate process
+/// (<see cref="RealtimeLoadServer"/>), so none of its CPU time or allocations is counted.
+/// </summary>
+/// <remarks>
+/// <para>One operation = run the N sessions for <see cref="WindowMilliseconds"/> of wall-clock time (after a ramp-up
+/// that is not measured), so <c>Mean</c> is about the window and means nothing. The numbers are the custom columns,
+/// measured inside the benchmark process over the window: <c>CPU/core</c> = the whole client process's CPU time
+/// (every thread: sessions, timers, socket I/O, GC, the harness) / wall time; <c>B/event</c> = bytes allocated by the
+/// process / (appends sent + deltas received); <c>events/s</c> (the real-time rate is N × 100). The median over the
+/// measured windows is shown. The connections are opened before and closed after each window (not measured).</para>
+/// <para>Ours: <see cref="WebSocketConnection"/> with <c>SendAudioAppendAsync</c> from PCM (JSON + base64 + mask per
+/// event) and, on receive, <c>IsEventType</c> + <c>DecodeDelta</c> into a PCM buffer: the audio hot path of the SDK's
+/// realtime sessions, without their event channel and typed events. Baseline: <see cref="ClientWebSocket"/> sending a
+/// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all.</para>
+/// <para>Exempt from the zero-allocation gate: the window includes timers, socket completions and the harness; the
+/// per-event figure is in <c>B/event</c>.</para>
+/// </remarks>
+[MemoryDiagnoser]
+[BenchmarkCategory(Program.NoAllocationGate)]
+[InvocationCount(1, unrollFactor: 1)]
+[WarmupCount(1)]
+[IterationCount(3)]
+public class Perf_RealtimeSessions
+{
+    private static readonly int WindowMilliseconds = Program.IsDry ? 300 : 3_000;
+    private static readonly int RampMilliseconds = Program.IsDry ? 100 : 500;
+    private static readonly TimeSpan s_chunk = TimeSpan.FromMilliseconds(20);
+
+    private ServerProcess _server = null!;
+    private byte[] _pcm = [];
+    private byte[] _prebuiltAppend = [];
+    private WebSocketConnection[] _ours = [];
+    private ClientWebSocket[] _clientWebSockets = [];
+    private readonly WindowMetrics.Counter _events = new();
+
+    [Params(10, 100, 1_000)]
+    public int Sessions { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _server = RealtimeLoadServer.Start();
+        _pcm = AudioSamples.CreatePcm(AudioSamples.Pcm20Ms);
+        _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _server.Dispose();
+
+    [IterationSetup(Target = nameof(Ours))]
+    public void ConnectOurs()
+    {
+        _ours = new WebSocketConnection[Sessions];
+        Parallel.For(0, Sessions, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            _ours[i] = WebSocketConnection.ConnectAsync(_server.Uri("paced960"), new WebSocketConnectionOptions(), CancellationToken.None).AsTask().GetAwaiter().GetResult());
+    }
+
+    [IterationCleanup(Target = nameof(Ours))]
+    public void CloseOurs()
+    {
+        foreach (WebSocketConnection connection in _ours)
+        {
+            connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    [IterationSetup(Target = nameof(ClientWebSocketPrebuilt))]
+    public void ConnectClientWebSockets()
+    {
+        _clientWebSockets = new ClientWebSocket[Sessions];
+        Parallel.For(0, Sessions, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var socket = new ClientWebSocket();
+            socket.ConnectAsync(_server.Uri("paced960"), CancellationToken.None).GetAwaiter().GetResult();
+            _clientWebSockets[i] = socket;
+        });
+    }
+
+    [IterationCleanup(Target = nameof(ClientWebSocketPrebuilt))]
+    public void CloseClientWebSockets()
+    {
+        foreach (ClientWebSocket socket in _clientWebSockets)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "ClientWebSocket, prebuilt append, receive only")]
+    public Task ClientWebSocketPrebuilt() => RunWindowAsync(nameof(ClientWebSocketPrebuilt), _clientWebSockets.Length, (i, stop) =>
+    {
+        ClientWebSocket socket = _clientWebSockets[i];
+        return Task.WhenAll(ClientWebSocketSendLoopAsync(socket, stop), ClientWebSocketReceiveLoopAsync(socket, stop));
+    });
+
+    [Benchmark(Description = "ours: WebSocketConnection, append from PCM, decode deltas")]
+    public Task Ours() => RunWindowAsync(nameof(Ours), _ours.Length, (i, stop) =>
+    {
+        WebSocketConnection connection = _ours[i];
+        return Task.WhenAll(OursSendLoopAsync(connection, stop), OursReceiveLoopAsync(connection, stop));
+    });
+
+    private async Task RunWindowAsync(string method, int sessions, Func<int, CancellationToken, Task> session)
+    {
+        using var stop = new CancellationTokenSource();
+        var running = new Task[sessions];
+        for (int i = 0; i < sessions; i++)
+        {
+            running[i] = session(i, stop.Token);
+        }
+
+        await Task.Delay(RampMilliseconds).ConfigureAwait(false);
+        WindowMetrics.Snapshot start = WindowMetrics.Snapshot.Take(_events.Value);
+        await Task.Delay(WindowMilliseconds).ConfigureAwait(false);
+        WindowMetrics.Snapshot end = WindowMetrics.Snapshot.Take(_events.Value);
+        stop.Cancel();
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cancellation aborts the connections; they are replaced before the next window.
+        }
+
+        WindowMetrics.Record(nameof(Perf_RealtimeSessions) + "." + method + "-" + sessions, start, end);
+    }
+
+    private async Task OursSendLoopAsync(WebSocketConnection connection, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(s_chunk);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            await connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm, cancellationToken: stop).ConfigureAwait(false);
+            _events.Increment();
+        }
+    }
+
+    private async Task OursReceiveLoopAsync(WebSocketConnection connection, CancellationToken stop)
+    {
+        byte[] pcm = new byte[AudioSamples.Pcm20Ms];
+        while (true)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(stop).ConfigureAwait(false);
+            if (RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType)
+                && RealtimeAudioDeltaReader.DecodeDelta(message.Payload, pcm, out _) == AudioDeltaStatus.Done)
+            {
+                _events.Increment();
+            }
+        }
+    }
+
+    private async Task ClientWebSocketSendLoopAsync(ClientWebSocket socket, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(s_chunk);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            await socket.SendAsync(_prebuiltAppend.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, stop).ConfigureAwait(false);
+            _events.Increment();
+        }
+    }
+
+    private async Task ClientWebSocketReceiveLoopAsync(ClientWebSocket socket, CancellationToken stop)
+    {
+        byte[] buffer = new byte[16 * 1024];
+        while (true)
+        {
+            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(), stop).ConfigureAwait(false);
+            if (result.EndOfMessage)
+            {
+                _events.Increment();
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Benchmarks.Support;
+
+/// <summary>
+/// The WebSocket server of <c>Perf_RealtimeLoopback</c> and <c>Perf_RealtimeSessions</c>, run in a separate process
+/// (<c>Generated.OpenAI.Benchmarks --server</c>) so that its CPU time and allocations are not the client's. One
+/// listener per behaviour, on 127.0.0.1 ephemeral ports, printed as one line <c>PORTS name=port ...</c>:
+/// <list type="bullet">
+/// <item><c>sink</c>: answers the upgrade, then reads and discards every byte (no frame parsing).</item>
+/// <item><c>flood960</c>, <c>flood4800</c>: also sends prebuilt <c>response.output_audio.delta</c> frames of 20 ms / 100 ms
+/// of PCM16 back to back, as fast as the socket takes them (TCP backpressure paces it).</item>
+/// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection (one timer for all connections).</item>
+/// </list>
+/// Every connection discards what the client sends. The process exits when its standard input closes.
+/// </summary>
+internal static class RealtimeLoadServer
+{
+    private const int MaxRequestHeaderBytes = 8 * 1024;
+
+    public static int Run()
+    {
+        var listeners = new Dictionary<string, TcpListener>
+        {
+            ["sink"] = new(IPAddress.Loopback, 0),
+            ["flood960"] = new(IPAddress.Loopback, 0),
+            ["flood4800"] = new(IPAddress.Loopback, 0),
+            ["paced960"] = new(IPAddress.Loopback, 0),
+        };
+        var paced = new PacedSender(AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm20Ms))));
+        var line = new StringBuilder("PORTS");
+        foreach ((string name, TcpListener listener) in listeners)
+        {
+            listener.Start(backlog: 2048);
+            line.Append(' ').Append(name).Append('=').Append(((IPEndPoint)listener.LocalEndpoint).Port);
+            byte[]? flood = name switch
+            {
+                "flood960" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm20Ms))),
+                "flood4800" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm100Ms))),
+                _ => null,
+            };
+            _ = AcceptAsync(listener, flood, name == "paced960" ? paced : null);
+        }
+
+        Console.Out.WriteLine(line.ToString());
+        Console.Out.Flush();
+        _ = paced.RunAsync();
+
+        // The parent closes our standard input (or dies): stop.
+        Console.In.ReadToEnd();
+        return 0;
+    }
+
+    /// <summary>Starts the server process from the benchmark assembly and reads its ports.</summary>
+    public static ServerProcess Start()
+    {
+        string assembly = typeof(RealtimeLoadServer).Assembly.Location;
+        var info = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add("--runtimeconfig");
+        info.ArgumentList.Add(Path.ChangeExtension(assembly, ".runtimeconfig.json"));
+        info.ArgumentList.Add(assembly);
+        info.ArgumentList.Add("--server");
+        info.Environment["DOTNET_gcServer"] = "0";
+        Process process = Process.Start(info) ?? throw new IOException("The benchmark server did not start.");
+        string? ports = process.StandardOutput.ReadLine();
+        if (ports is null || !ports.StartsWith("PORTS ", StringComparison.Ordinal))
+        {
+            process.Kill();
+            throw new IOException($"The benchmark server did not report its ports: '{ports}'.");
+        }
+
+        var map = new Dictionary<string, int>();
+        foreach (string pair in ports.Substring(6).Split(' '))
+        {
+            string[] parts = pair.Split('=');
+            map[parts[0]] = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new ServerProcess(process, map);
+    }
+
+    private static async Task AcceptAsync(TcpListener listener, byte[]? flood, PacedSender? paced)
+    {
+        while (true)
+        {
+            Socket socket = await listener.AcceptSocketAsync().ConfigureAwait(false);
+            socket.NoDelay = true;
+            _ = ServeAsync(socket, flood, paced);
+        }
+    }
+
+    private static async Task ServeAsync(Socket socket, byte[]? flood, PacedSender? paced)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        try
+        {
+            int length = 0;
+            int end;
+            while ((end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8)) < 0)
+            {
+                if (length >= MaxRequestHeaderBytes)
+                {
+                    return;
+                }
+
+                int read = await socket.ReceiveAsync(buffer.AsMemory(length, MaxRequestHeaderBytes - length), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                length += read;
+            }
+
+            string key = FindHeader(Encoding.ASCII.GetString(buffer, 0, end), "Sec-WebSocket-Key") ?? "";
+            byte[] response = Encoding.ASCII.GetBytes(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                + WebSocketHandshake.ComputeAccept(key) + "\r\n\r\n");
+            await socket.SendAsync(response, SocketFlags.None).ConfigureAwait(false);
+
+            if (flood is not null)
+            {
+                _ = FloodAsync(socket, flood);
+            }
+
+            paced?.Add(socket);
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            paced?.Remove(socket);
+            socket.Dispose();
+        }
+    }
+
+    private static async Task FloodAsync(Socket socket, byte[] frame)
+    {
+        // Several frames per send, so that the server is never the bottleneck of a receive benchmark.
+        int count = Math.Max(1, (64 * 1024) / frame.Length);
+        byte[] batch = new byte[frame.Length * count];
+        for (int i = 0; i < count; i++)
+        {
+            frame.CopyTo(batch, i * frame.Length);
+        }
+
+        try
+        {
+            while (true)
+            {
+                await socket.SendAsync(batch, SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // The client went away.
+        }
+    }
+
+    private static string? FindHeader(string headers, string name)
+    {
+        foreach (string line in headers.Split("\r\n"))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return line.Substring(colon + 1).Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One timer: every 20 ms, one delta frame to every connection (sends are not awaited one by one).</summary>
+    private sealed class PacedSender(byte[] frame)
+    {
+        private readonly HashSet<Socket> _sockets = new();
+
+        public void Add(Socket socket)
+        {
+            lock (_sockets)
+            {
+                _sockets.Add(socket);
+            }
+        }
+
+        public void Remove(Socket socket)
+        {
+            lock (_sockets)
+            {
+                _sockets.Remove(socket);
+            }
+        }
+
+        public async Task RunAsync()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            var sends = new List<Task>();
+            Socket[] snapshot = [];
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            {
+                lock (_sockets)
+                {
+                    if (snapshot.Length != _sockets.Count)
+                    {
+                        snapshot = new Socket[_sockets.Count];
+                    }
+
+                    _sockets.CopyTo(snapshot);
+                }
+
+                sends.Clear();
+                foreach (Socket socket in snapshot)
+                {
+                    sends.Add(SendAsync(socket));
+                }
+
+                await Task.WhenAll(sends).ConfigureAwait(false);
+            }
+        }
+
+        private async Task SendAsync(Socket socket)
+        {
+            try
+            {
+                await socket.SendAsync(frame, SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The client went away; its ServeAsync removes it.
+            }
+        }
+    }
+}
+
+/// <summary>The running server process; disposing closes its standard input and waits for it to exit.</summary>
+internal sealed class ServerProcess(Process process, IReadOnlyDictionary<string, int> ports) : IDisposable
+{
+    public Uri Uri(string name) => new($"ws://127.0.0.1:{ports[name]}/v1/realtime");
+
+    public int Port(string name) => ports[name];
+
+    public void Dispose()
+    {
+        try
+        {
+            process.StandardInput.Close();
+            if (!process.WaitForExit(5_000))
+            {
+                process.Kill();
+            }
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+}
