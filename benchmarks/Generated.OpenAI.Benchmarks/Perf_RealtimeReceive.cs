@@ -19,6 +19,7 @@ namespace Generated.OpenAI.Benchmarks;
 /// <c>Ours</c> must allocate nothing (checked by <c>Program</c>).
 /// </summary>
 [MemoryDiagnoser]
+[Support.DryAllocationGate]
 public class Perf_RealtimeReceive
 {
     private byte[] _pcm = [];

@@ -23,6 +23,7 @@ namespace Generated.OpenAI.Benchmarks;
 /// SDK's <c>ClientWebSocket</c> calls <c>RandomNumberGenerator.Fill</c> per frame instead, which is not charged here.
 /// </remarks>
 [MemoryDiagnoser]
+[Support.DryAllocationGate]
 public class Perf_RealtimeSend
 {
     private readonly MaskKeySource _maskKeys = new();

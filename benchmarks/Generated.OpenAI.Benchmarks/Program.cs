@@ -102,6 +102,16 @@ public static class Program
                 || report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Contains("ours", StringComparison.OrdinalIgnoreCase))
             && !report.BenchmarkCase.Descriptor.HasCategory(NoAllocationGate);
 
+    /// <summary>
+    /// The smallest heap object on 64-bit .NET (header, method table, one field): an operation that allocates anything
+    /// allocates at least this much. BenchmarkDotNet counts allocations process-wide, so a few kilobytes that another
+    /// thread allocated once during a measured iteration (a thread-pool or timer structure; seen in CI even on the bare
+    /// <c>Base64.EncodeToUtf8</c> baseline) show as a few bytes per operation over the
+    /// <see cref="Support.DryAllocationGateAttribute.Invocations"/> operations of a dry run. Below this figure it is
+    /// not an allocation made by every operation; the runtime tests pin 0 B per event with the per-thread counter.
+    /// </summary>
+    private const long SmallestObjectBytes = 24;
+
     private static bool CheckZeroAllocation(Summary summary)
     {
         bool ok = true;
@@ -113,10 +123,14 @@ public static class Program
                 Console.Error.WriteLine($"ZERO-ALLOCATION CHECK: no allocation data for {report.BenchmarkCase.DisplayInfo} (is [MemoryDiagnoser] missing?)");
                 ok = false;
             }
-            else if (allocated.Value > 0)
+            else if (allocated.Value >= SmallestObjectBytes)
             {
                 Console.Error.WriteLine($"ZERO-ALLOCATION CHECK FAILED: {report.BenchmarkCase.DisplayInfo} allocates {allocated.Value} B/op");
                 ok = false;
+            }
+            else if (allocated.Value > 0)
+            {
+                Console.WriteLine($"Zero-allocation check passed: {report.BenchmarkCase.DisplayInfo} ({allocated.Value} B/op: less than one object per operation, process-wide noise)");
             }
             else
             {

@@ -202,7 +202,9 @@ public class OverlayTests
         Assert.True(result.Succeeded);
         Assert.Contains(result.Findings, f => f.Id == SpecPreparer.OverlayApplied && f.Message.EndsWith(": 2 actions, 2 nodes changed", System.StringComparison.Ordinal));
         var schemas = result.Document!["components"]!["schemas"]!;
-        Assert.Equal("""["commentary","final_answer"]""", schemas["RealtimeConversationItemMessageAssistant"]!["properties"]!["phase"]!["enum"]!.ToJsonString());
+        // phase reuses the spec's own MessagePhase (commentary | final_answer), the enum of Responses and Chat messages.
+        Assert.Equal("#/components/schemas/MessagePhase", schemas["RealtimeConversationItemMessageAssistant"]!["properties"]!["phase"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("""["commentary","final_answer"]""", schemas["MessagePhase"]!["enum"]!.ToJsonString());
         var members = schemas["RealtimeServerEvent"]!["anyOf"]!.AsArray().Select(m => m!["$ref"]!.GetValue<string>()).ToList();
         Assert.Equal(46 + 1, members.Count);
         Assert.Equal("#/components/schemas/RealtimeServerEventTranscriptionSessionUpdated", members[^1]);

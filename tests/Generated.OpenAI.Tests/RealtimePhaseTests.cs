@@ -53,7 +53,7 @@ public class RealtimePhaseTests
         // (Unknown), as it does any item it cannot place; read as the assistant item they are, phase is typed.
         Assert.All(output, o => Assert.Equal(RealtimeConversationItemKind.Unknown, o.Kind));
         var items = output.Select(o => JsonModel.Deserialize<RealtimeConversationItemMessageAssistant>(Encoding.UTF8.GetBytes(o.UnknownJson!.Value.GetRawText()))).ToList();
-        Assert.Equal([RealtimeConversationItemMessageAssistantPhase.Commentary, RealtimeConversationItemMessageAssistantPhase.FinalAnswer], items.Select(i => i.Phase));
+        Assert.Equal([MessagePhase.Commentary, MessagePhase.FinalAnswer], items.Select(i => i.Phase));
         Assert.Equal("What changes at the active site at high temperature?", items[1].Content.Single().Transcript);
         Assert.All(items, i => Assert.Empty(i.ExtensionData));
     }
@@ -66,7 +66,7 @@ public class RealtimePhaseTests
         string full = DocsResponseDone.Replace("\"phase\":", "\"type\": \"message\", \"role\": \"assistant\", \"phase\":", System.StringComparison.Ordinal);
         var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(full));
         var items = evt.AsResponseDone.Response.Output!.Select(o => o.AsMessageAssistant).ToList();
-        Assert.Equal([RealtimeConversationItemMessageAssistantPhase.Commentary, RealtimeConversationItemMessageAssistantPhase.FinalAnswer], items.Select(i => i.Phase));
+        Assert.Equal([MessagePhase.Commentary, MessagePhase.FinalAnswer], items.Select(i => i.Phase));
         Assert.Equal(RealtimeConversationItemMessageAssistantContentItemType.OutputAudio, items[0].Content.Single().Type);
 
         // And it is written back as it came.
@@ -78,7 +78,7 @@ public class RealtimePhaseTests
     [Fact]
     public void Phase_is_written_as_the_docs_spell_it()
     {
-        var item = new RealtimeConversationItemMessageAssistant { Content = [], Phase = RealtimeConversationItemMessageAssistantPhase.FinalAnswer };
+        var item = new RealtimeConversationItemMessageAssistant { Content = [], Phase = MessagePhase.FinalAnswer };
         string json = Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(item));
         Assert.Contains("\"phase\":\"final_answer\"", json);
     }
