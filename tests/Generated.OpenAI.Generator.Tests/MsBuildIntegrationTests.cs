@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using Xunit;
 using Xunit.Abstractions;
@@ -10,26 +9,16 @@ namespace Generated.OpenAI.Generator.Tests;
 public class MsBuildIntegrationTests
 {
     private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../"));
-    private static readonly string s_artifacts = Path.Combine(Path.GetTempPath(), "oai-msbuild-tests");
+    // One folder per checkout (kept between runs, so the builds stay incremental): two checkouts running these tests
+    // at the same time must not share one obj/ folder.
+    private static readonly string s_artifacts = Path.Combine(Path.GetTempPath(), "oai-msbuild-tests",
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s_repo)))[..12]);
     private readonly ITestOutputHelper _output;
 
     public MsBuildIntegrationTests(ITestOutputHelper output) => _output = output;
 
     private (int ExitCode, string Output) BuildSdk(string properties)
-    {
-        var psi = new ProcessStartInfo("dotnet", $"build runtime/Generated.OpenAI/Generated.OpenAI.csproj -v:m -nologo --artifacts-path \"{s_artifacts}\" {properties}")
-        {
-            WorkingDirectory = s_repo,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd() + stderr.GetAwaiter().GetResult();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), "the build did not finish in 8 minutes");
-        _output.WriteLine(output);
-        return (process.ExitCode, output);
-    }
+        => DotnetCli.Run($"build runtime/Generated.OpenAI/Generated.OpenAI.csproj -v:m -nologo --artifacts-path \"{s_artifacts}\" {properties}", s_repo, TimeSpan.FromMinutes(8), _output);
 
     [Fact]
     public void A_missing_spec_is_one_error_that_says_where_and_how_not_a_cascade()

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using Xunit;
 using Xunit.Abstractions;
@@ -18,20 +17,7 @@ public class OverlayBuildTests
     public OverlayBuildTests(ITestOutputHelper output) => _output = output;
 
     private (int ExitCode, string Output) Build(string project, string properties = "")
-    {
-        var psi = new ProcessStartInfo("dotnet", $"build \"{project}\" -v:m -nologo {properties}")
-        {
-            WorkingDirectory = Path.GetDirectoryName(project)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd() + stderr.GetAwaiter().GetResult();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the build did not finish in 5 minutes");
-        _output.WriteLine(output);
-        return (process.ExitCode, output);
-    }
+        => DotnetCli.Run($"build \"{project}\" -v:m -nologo {properties}", Path.GetDirectoryName(project)!, TimeSpan.FromMinutes(5), _output);
 
     [Fact]
     public void A_project_overlay_is_applied_reported_and_editing_it_rebuilds_the_spec()

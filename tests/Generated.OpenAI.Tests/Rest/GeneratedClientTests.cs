@@ -266,7 +266,7 @@ public sealed class GeneratedClientTests
         const string Key = "sk-proj-TOPSECRET0123456789abcdefTOPSECRET";
         const string AdminKey = "sk-admin-TOPSECRET9876543210fedcbaTOPSECRET";
         await using RestSimulator simulator = await RestSimulator.StartAsync();
-        using var logs = new CapturingLoggerProvider();
+        using var logs = new Generated.OpenAI.Runtime.Tests.Http.CapturingLoggerProvider();
         var options = new OpenAIClientOptions { ApiKey = Key, AdminApiKey = AdminKey, BaseUrl = simulator.BaseUrl, MaxRetries = 1, InitialRetryDelay = TimeSpan.FromMilliseconds(10) };
         var client = new OpenAIClient(options, logger: logs.CreateLogger("Generated.OpenAI"));
         var texts = new List<string>();
