@@ -84,22 +84,20 @@ public class Perf_RealtimeLoopback
 
         _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
         RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
-        _prebuiltFrame = new byte[FrameHeader.MaxHeaderLength + _prebuiltJson.Length];
-        int frameLength = MaskedFrame.WriteCopy(_prebuiltFrame, _prebuiltJson, new MaskKeySource().Next());
-        Array.Resize(ref _prebuiltFrame, frameLength);
+        _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltJson);
         _serverFrame = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm));
         _rawReceiveBuffer = new byte[_serverFrame.Length * Batch];
 
         string sink = "sink";
         string flood = PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
 
-        _raw = await RawConnectAsync(_server.Port(sink)).ConfigureAwait(false);
+        _raw = await RawWebSocket.ConnectAsync(_server.Port(sink)).ConfigureAwait(false);
         _ours = await WebSocketConnection.ConnectAsync(_server.Uri(sink), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
         _clientWebSocket = new ClientWebSocket();
         await _clientWebSocket.ConnectAsync(_server.Uri(sink), CancellationToken.None).ConfigureAwait(false);
         _official = await StartOfficialAsync(_server.Port(sink)).ConfigureAwait(false);
 
-        _rawReceive = await RawConnectAsync(_server.Port(flood)).ConfigureAwait(false);
+        _rawReceive = await RawWebSocket.ConnectAsync(_server.Port(flood)).ConfigureAwait(false);
         _oursReceive = await WebSocketConnection.ConnectAsync(_server.Uri(flood), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
         _clientWebSocketReceive = new ClientWebSocket();
         await _clientWebSocketReceive.ConnectAsync(_server.Uri(flood), CancellationToken.None).ConfigureAwait(false);
@@ -269,35 +267,5 @@ public class Perf_RealtimeLoopback
             new ApiKeyCredential("benchmark"),
             new global::OpenAI.Realtime.RealtimeClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1") });
         return await client.StartConversationSessionAsync("gpt-realtime", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private static async Task<Socket> RawConnectAsync(int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-        string key = WebSocketHandshake.CreateKey();
-        byte[] request = Encoding.ASCII.GetBytes(
-            $"GET /v1/realtime HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        await socket.SendAsync(request, SocketFlags.None).ConfigureAwait(false);
-
-        // Read the 101 byte by byte, so that no frame byte after it is consumed here.
-        byte[] response = new byte[1024];
-        int length = 0;
-        while (response.AsSpan(0, length).IndexOf("\r\n\r\n"u8) < 0)
-        {
-            int read = await socket.ReceiveAsync(response.AsMemory(length, 1), SocketFlags.None).ConfigureAwait(false);
-            if (read == 0 || (length += read) == response.Length)
-            {
-                throw new IOException("The server did not complete the upgrade.");
-            }
-        }
-
-        if (!Encoding.ASCII.GetString(response, 0, length).StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-        {
-            throw new IOException("The server refused the upgrade.");
-        }
-
-        return socket;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,7 +27,11 @@ namespace Generated.OpenAI.Benchmarks;
 /// <para>Ours: <see cref="WebSocketConnection"/> with <c>SendAudioAppendAsync</c> from PCM (JSON + base64 + mask per
 /// event) and, on receive, <c>IsEventType</c> + <c>DecodeDelta</c> into a PCM buffer: the audio hot path of the SDK's
 /// realtime sessions, without their event channel and typed events. Baseline: <see cref="ClientWebSocket"/> sending a
-/// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all.</para>
+/// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all. Baseline (<c>CPU ratio</c>
+/// = 1): raw TCP with the same pacing: a socket writing the prebuilt masked frame every 20 ms and reading the server's
+/// bytes (a delta is counted per frame length received), with no WebSocket code, the floor of this workload on this
+/// machine. <c>user</c> and <c>kernel</c> split <c>CPU/core</c>: on loopback the sender's system call also runs the
+/// TCP delivery into the server's socket, so the kernel share is paid by every client, whatever its library.</para>
 /// <para>Exempt from the zero-allocation gate: the window includes timers, socket completions and the harness; the
 /// per-event figure is in <c>B/event</c>.</para>
 /// </remarks>
@@ -44,8 +49,11 @@ public class Perf_RealtimeSessions
     private ServerProcess _server = null!;
     private byte[] _pcm = [];
     private byte[] _prebuiltAppend = [];
+    private byte[] _prebuiltFrame = [];
+    private int _serverFrameLength;
     private WebSocketConnection[] _ours = [];
     private ClientWebSocket[] _clientWebSockets = [];
+    private Socket[] _raw = [];
     private readonly WindowMetrics.Counter _events = new();
 
     [Params(10, 100, 1_000)]
@@ -58,6 +66,8 @@ public class Perf_RealtimeSessions
         _pcm = AudioSamples.CreatePcm(AudioSamples.Pcm20Ms);
         _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
         RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltAppend);
+        _serverFrameLength = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm)).Length;
     }
 
     [GlobalCleanup]
@@ -77,6 +87,23 @@ public class Perf_RealtimeSessions
         foreach (WebSocketConnection connection in _ours)
         {
             connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    [IterationSetup(Target = nameof(RawTcp))]
+    public void ConnectRaw()
+    {
+        _raw = new Socket[Sessions];
+        Parallel.For(0, Sessions, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            _raw[i] = RawWebSocket.ConnectAsync(_server.Port("paced960")).GetAwaiter().GetResult());
+    }
+
+    [IterationCleanup(Target = nameof(RawTcp))]
+    public void CloseRaw()
+    {
+        foreach (Socket socket in _raw)
+        {
+            socket.Dispose();
         }
     }
 
@@ -102,7 +129,14 @@ public class Perf_RealtimeSessions
         }
     }
 
-    [Benchmark(Baseline = true, Description = "ClientWebSocket, prebuilt append, receive only")]
+    [Benchmark(Baseline = true, Description = "raw TCP, prebuilt frame, count bytes")]
+    public Task RawTcp() => RunWindowAsync(nameof(RawTcp), _raw.Length, (i, stop) =>
+    {
+        Socket socket = _raw[i];
+        return Task.WhenAll(RawSendLoopAsync(socket, stop), RawReceiveLoopAsync(socket, stop));
+    });
+
+    [Benchmark(Description = "ClientWebSocket, prebuilt append, receive only")]
     public Task ClientWebSocketPrebuilt() => RunWindowAsync(nameof(ClientWebSocketPrebuilt), _clientWebSockets.Length, (i, stop) =>
     {
         ClientWebSocket socket = _clientWebSockets[i];
@@ -160,6 +194,36 @@ public class Perf_RealtimeSessions
             WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(stop).ConfigureAwait(false);
             if (RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType)
                 && RealtimeAudioDeltaReader.DecodeDelta(message.Payload, pcm, out _) == AudioDeltaStatus.Done)
+            {
+                _events.Increment();
+            }
+        }
+    }
+
+    private async Task RawSendLoopAsync(Socket socket, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(s_chunk);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            // A 1.3 KB frame fits the socket's send buffer: one call, as for the WebSocket clients.
+            await socket.SendAsync(_prebuiltFrame, SocketFlags.None, stop).ConfigureAwait(false);
+            _events.Increment();
+        }
+    }
+
+    private async Task RawReceiveLoopAsync(Socket socket, CancellationToken stop)
+    {
+        byte[] buffer = new byte[16 * 1024];
+        long pending = 0;
+        while (true)
+        {
+            int read = await socket.ReceiveAsync(buffer, SocketFlags.None, stop).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            for (pending += read; pending >= _serverFrameLength; pending -= _serverFrameLength)
             {
                 _events.Increment();
             }

@@ -31,9 +31,12 @@ public static class Program
 
         IConfig config = DefaultConfig.Instance
             .AddColumn(
-                new Support.WindowMetrics.Column("CPU/core", 0, "Perf_RealtimeSessions: client process CPU time / wall time over the window (median of windows)"),
-                new Support.WindowMetrics.Column("B/event", 1, "Perf_RealtimeSessions: bytes allocated by the client process / events (appends sent + deltas received)"),
-                new Support.WindowMetrics.Column("events/s", 2, "Perf_RealtimeSessions: appends sent + deltas received per second (real time: sessions x 100)"));
+                new Support.WindowMetrics.Column("CPU/core", Support.WindowMetrics.Metric.Cpu, "Perf_RealtimeSessions: client process CPU time (user + kernel) / wall time over the window (median of windows)"),
+                new Support.WindowMetrics.Column("user", Support.WindowMetrics.Metric.User, "Perf_RealtimeSessions: the user-mode part of CPU/core (.NET code: ours, the BCL, thread pool, GC)"),
+                new Support.WindowMetrics.Column("kernel", Support.WindowMetrics.Metric.Kernel, "Perf_RealtimeSessions: the kernel-mode part of CPU/core (socket system calls, loopback TCP delivery, epoll, wake-ups)"),
+                new Support.WindowMetrics.Column("B/event", Support.WindowMetrics.Metric.BytesPerEvent, "Perf_RealtimeSessions: bytes allocated by the client process / events (appends sent + deltas received)"),
+                new Support.WindowMetrics.Column("events/s", Support.WindowMetrics.Metric.EventsPerSecond, "Perf_RealtimeSessions: appends sent + deltas received per second (real time: sessions x 100)"),
+                new Support.WindowMetrics.Column("CPU ratio", Support.WindowMetrics.Metric.Cpu, "Perf_RealtimeSessions: CPU/core / the baseline's CPU/core (raw TCP, same sessions, same run)", ratioToBaseline: true));
 
         // Window metrics are written by the benchmark processes (which inherit this variable) and read by the columns.
         string metrics = Path.Combine(Path.GetTempPath(), "generated-openai-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));

@@ -21,24 +21,45 @@ internal static class WindowMetrics
     /// <summary>Set by <c>Program</c> in the host; the benchmark child process inherits it.</summary>
     public const string DirectoryVariable = "GENERATED_OPENAI_BENCH_METRICS";
 
-    public readonly record struct Snapshot(long Timestamp, TimeSpan Cpu, long Allocated, long Events)
+    /// <summary>What one recorded window holds, in the order of the fields of a line.</summary>
+    public enum Metric
+    {
+        /// <summary>Process CPU time (user + kernel) / wall time, in cores.</summary>
+        Cpu,
+
+        /// <summary>User-mode CPU time / wall time: the .NET code (ours, the BCL's, the thread pool, GC).</summary>
+        User,
+
+        /// <summary>Kernel-mode CPU time / wall time: socket system calls (on loopback, including the TCP stack's
+        /// delivery to the server's socket), epoll, futex wake-ups.</summary>
+        Kernel,
+
+        /// <summary>Bytes allocated by the process / events.</summary>
+        BytesPerEvent,
+
+        /// <summary>Events (appends sent + deltas received) per second.</summary>
+        EventsPerSecond,
+    }
+
+    public readonly record struct Snapshot(long Timestamp, TimeSpan User, TimeSpan Kernel, long Allocated, long Events)
     {
         public static Snapshot Take(long events)
         {
             using Process self = Process.GetCurrentProcess();
-            return new Snapshot(Stopwatch.GetTimestamp(), self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true), events);
+            return new Snapshot(Stopwatch.GetTimestamp(), self.UserProcessorTime, self.PrivilegedProcessorTime, GC.GetTotalAllocatedBytes(precise: true), events);
         }
     }
 
-    /// <summary>Records one window: CPU fraction of one core, bytes allocated per event, events per second.</summary>
+    /// <summary>Records one window: CPU, user and kernel fractions of one core, bytes allocated per event, events per second.</summary>
     public static void Record(string key, Snapshot start, Snapshot end)
     {
         double wall = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
-        double cpu = (end.Cpu - start.Cpu).TotalSeconds / wall;
+        double user = (end.User - start.User).TotalSeconds / wall;
+        double kernel = (end.Kernel - start.Kernel).TotalSeconds / wall;
         long events = end.Events - start.Events;
         double bytesPerEvent = events == 0 ? double.NaN : (double)(end.Allocated - start.Allocated) / events;
-        string line = string.Create(CultureInfo.InvariantCulture, $"{cpu:F4} {bytesPerEvent:F2} {events / wall:F0}");
-        Console.WriteLine($"// window {key}: cpu/core {cpu:F4}, B/event {bytesPerEvent:F2}, events/s {events / wall:F0}");
+        string line = string.Create(CultureInfo.InvariantCulture, $"{user + kernel:F4} {user:F4} {kernel:F4} {bytesPerEvent:F2} {events / wall:F0}");
+        Console.WriteLine($"// window {key}: cpu/core {user + kernel:F4} (user {user:F4}, kernel {kernel:F4}), B/event {bytesPerEvent:F2}, events/s {events / wall:F0}");
         string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
         if (directory is not null)
         {
@@ -51,8 +72,29 @@ internal static class WindowMetrics
         => benchmarkCase.Descriptor.Type.Name + "." + benchmarkCase.Descriptor.WorkloadMethod.Name + "-"
             + string.Join("-", benchmarkCase.Parameters.Items.Select(p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)));
 
-    /// <summary>A summary column: the median over the recorded windows of one value (0: CPU/core, 1: B/event, 2: events/s).</summary>
-    public sealed class Column(string name, int index, string legend) : IColumn
+    /// <summary>The median over the recorded windows of <paramref name="metric"/>, or NaN when none was recorded.</summary>
+    public static double Median(BenchmarkCase benchmarkCase, Metric metric)
+    {
+        string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
+        string path = directory is null ? string.Empty : Path.Combine(directory, Key(benchmarkCase) + ".txt");
+        if (!File.Exists(path))
+        {
+            return double.NaN;
+        }
+
+        List<double> values = File.ReadAllLines(path)
+            .Where(l => l.Length > 0)
+            .Select(l => double.Parse(l.Split(' ')[(int)metric], CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+        return values.Count == 0 ? double.NaN : values[values.Count / 2];
+    }
+
+    /// <summary>
+    /// A summary column: the median of one <see cref="Metric"/> over the recorded windows, or with
+    /// <c>ratioToBaseline</c> the case's median CPU divided by its baseline's (same parameters, same run).
+    /// </summary>
+    public sealed class Column(string name, Metric metric, string legend, bool ratioToBaseline = false) : IColumn
     {
         public string Id => nameof(WindowMetrics) + name;
 
@@ -62,7 +104,7 @@ internal static class WindowMetrics
 
         public ColumnCategory Category => ColumnCategory.Custom;
 
-        public int PriorityInCategory => index;
+        public int PriorityInCategory => ratioToBaseline ? 99 : (int)metric;
 
         public bool IsNumeric => true;
 
@@ -72,22 +114,25 @@ internal static class WindowMetrics
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
         {
-            string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
-            string path = directory is null ? string.Empty : Path.Combine(directory, Key(benchmarkCase) + ".txt");
-            if (!File.Exists(path))
+            double value = Median(benchmarkCase, metric);
+            if (ratioToBaseline)
+            {
+                BenchmarkCase? baseline = summary.GetBaseline(summary.GetLogicalGroupKey(benchmarkCase));
+                value = baseline is null ? double.NaN : value / Median(baseline, metric);
+            }
+
+            if (double.IsNaN(value))
             {
                 return "-";
             }
 
-            List<double> values = File.ReadAllLines(path)
-                .Where(l => l.Length > 0)
-                .Select(l => double.Parse(l.Split(' ')[index], CultureInfo.InvariantCulture))
-                .Order()
-                .ToList();
-            double median = values.Count == 0 ? double.NaN : values[values.Count / 2];
-            return index == 0 ? median.ToString("F3", CultureInfo.InvariantCulture)
-                : index == 1 ? median.ToString("F1", CultureInfo.InvariantCulture)
-                : median.ToString("N0", CultureInfo.InvariantCulture);
+            return ratioToBaseline ? value.ToString("F2", CultureInfo.InvariantCulture)
+                : metric switch
+                {
+                    Metric.BytesPerEvent => value.ToString("F1", CultureInfo.InvariantCulture),
+                    Metric.EventsPerSecond => value.ToString("N0", CultureInfo.InvariantCulture),
+                    _ => value.ToString("F3", CultureInfo.InvariantCulture),
+                };
         }
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

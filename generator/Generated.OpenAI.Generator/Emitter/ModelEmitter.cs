@@ -244,24 +244,29 @@ internal static partial class ModelEmitter
             if (p.ConstValue is not null)
             {
                 w.Open($"if (!_wire.IsSet({i}))");
-                w.Line($"writer.WritePropertyName(s_name{i});");
-                w.Line($"writer.WriteStringValue(s_value{i});");
+                w.Line($"writer.WriteString(s_name{i}, s_value{i});");
                 w.Close();
             }
             else if (p.Type.Nullable)
             {
                 string value = p.Type.IsValueType ? field + ".Value" : field;
                 w.Open($"if ({p.Name.TrimStart('@')}Specified)");
-                w.Line($"writer.WritePropertyName(s_name{i});");
-                w.Line($"if ({field} is null) {{ writer.WriteNullValue(); }} else {{ {syntax.Write(p.Type, "writer", value, 0)} }}");
+                if (TypeSyntax.WriteProperty(p.Type, "writer", $"s_name{i}", value) is { } combined)
+                {
+                    w.Line($"if ({field} is null) {{ writer.WriteNull(s_name{i}); }} else {{ {combined} }}");
+                }
+                else
+                {
+                    w.Line($"writer.WritePropertyName(s_name{i});");
+                    w.Line($"if ({field} is null) {{ writer.WriteNullValue(); }} else {{ {syntax.Write(p.Type, "writer", value, 0)} }}");
+                }
                 w.Close();
             }
             else if (p.Type.IsValueType)
             {
                 string holder = p.Required && !p.Deprecated ? field : p.Name;
                 w.Open($"if ({holder}.HasValue)");
-                w.Line($"writer.WritePropertyName(s_name{i});");
-                w.Line(syntax.Write(p.Type, "writer", holder + ".Value", 0));
+                EmitPropertyWrite(w, syntax, p.Type, i, holder + ".Value");
                 w.Close();
                 if (p.Type.Kind != TypeRefKind.Any)
                 {
@@ -271,8 +276,7 @@ internal static partial class ModelEmitter
             else
             {
                 w.Open($"if ({p.Name} is not null)");
-                w.Line($"writer.WritePropertyName(s_name{i});");
-                w.Line(syntax.Write(p.Type, "writer", p.Name, 0));
+                EmitPropertyWrite(w, syntax, p.Type, i, p.Name);
                 w.Close();
                 EmitWireNull(w, i);
             }
@@ -285,9 +289,21 @@ internal static partial class ModelEmitter
     private static void EmitWireNull(SourceWriter w, int index)
     {
         w.Open($"else if (_wire.IsSet({index}))");
-        w.Line($"writer.WritePropertyName(s_name{index});");
-        w.Line("writer.WriteNullValue();");
+        w.Line($"writer.WriteNull(s_name{index});");
         w.Close();
+    }
+
+    private static void EmitPropertyWrite(SourceWriter w, TypeSyntax syntax, TypeRef type, int index, string value)
+    {
+        if (TypeSyntax.WriteProperty(type, "writer", $"s_name{index}", value) is { } combined)
+        {
+            w.Line(combined);
+        }
+        else
+        {
+            w.Line($"writer.WritePropertyName(s_name{index});");
+            w.Line(syntax.Write(type, "writer", value, 0));
+        }
     }
 
     // ---- helpers shared by enums and unions --------------------------------------------------------------

@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -88,23 +90,49 @@ public static class JsonHelpers
         }
     }
 
-    /// <summary>Reads an array.</summary>
+    /// <summary>
+    /// Reads an array into a list of exactly its length. The elements are gathered first in an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (owned by this call, cleared of references and returned before it ends,
+    /// also when an element throws): growing a <see cref="List{T}"/> from empty would allocate about twice the final
+    /// storage in discarded arrays (4, 8, 16... elements).
+    /// </summary>
     public static List<T> ReadList<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw Unexpected(ref reader, "an array", typeof(T).Name + "[]");
         }
-        var list = new List<T>();
-        while (reader.Read())
+
+        T[] scratch = ArrayPool<T>.Shared.Rent(16);
+        int count = 0;
+        try
         {
-            if (reader.TokenType == JsonTokenType.EndArray)
+            while (reader.Read())
             {
-                return list;
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    var list = new List<T>(count);
+                    list.AddRange(new ReadOnlySpan<T>(scratch, 0, count));
+                    return list;
+                }
+
+                if (count == scratch.Length)
+                {
+                    T[] larger = ArrayPool<T>.Shared.Rent(checked(count * 2));
+                    Array.Copy(scratch, larger, count);
+                    ArrayPool<T>.Shared.Return(scratch, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+                    scratch = larger;
+                }
+
+                scratch[count++] = read(ref reader);
             }
-            list.Add(read(ref reader));
+
+            throw Truncated(typeof(T).Name + "[]");
         }
-        throw Truncated(typeof(T).Name + "[]");
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        }
     }
 
     /// <summary>Reads an object of string keys to values.</summary>
