@@ -80,7 +80,7 @@ public static class RealtimeAudioEvents
     /// <summary>Writes the event for little-endian PCM16 bytes; <paramref name="eventId"/> may be null to omit it.</summary>
     public static int WriteAppendEvent(Span<byte> destination, RealtimeAudioAppendEvent eventType, ReadOnlySpan<byte> pcm, string? eventId = null)
     {
-        int position = WritePrefix(destination, GetTypeUtf8(eventType), pcm.Length, default, eventId);
+        int position = WritePrefix(destination, GetTypeUtf8(eventType), pcm.Length, default, eventId, knownType: true);
         position += EncodeBase64(pcm, destination.Slice(position));
         return WriteSuffix(destination, position);
     }
@@ -88,7 +88,7 @@ public static class RealtimeAudioEvents
     /// <summary>Writes the event for PCM16 samples; <paramref name="eventId"/> may be null to omit it.</summary>
     public static int WriteAppendEvent(Span<byte> destination, RealtimeAudioAppendEvent eventType, ReadOnlySpan<short> pcm, string? eventId = null)
     {
-        int position = WritePrefix(destination, GetTypeUtf8(eventType), checked(pcm.Length * 2), default, eventId);
+        int position = WritePrefix(destination, GetTypeUtf8(eventType), checked(pcm.Length * 2), default, eventId, knownType: true);
         position += EncodeBase64(pcm, destination.Slice(position));
         return WriteSuffix(destination, position);
     }
@@ -104,9 +104,14 @@ public static class RealtimeAudioEvents
         return checked((int)length);
     }
 
-    private static int WritePrefix(Span<byte> destination, ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventIdUtf8, string? eventIdString)
+    /// <param name="knownType">The type is one of ours (<see cref="GetTypeUtf8"/>), known not to need escaping.</param>
+    private static int WritePrefix(Span<byte> destination, ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventIdUtf8, string? eventIdString, bool knownType = false)
     {
-        ValidateVerbatim(eventType, nameof(eventType));
+        if (!knownType)
+        {
+            ValidateVerbatim(eventType, nameof(eventType));
+        }
+
         int eventIdLength = eventIdString is null ? eventIdUtf8.Length : Encoding.UTF8.GetByteCount(eventIdString);
         int total = GetLength(eventType.Length, pcmByteLength, eventIdLength);
         if (destination.Length < total)
