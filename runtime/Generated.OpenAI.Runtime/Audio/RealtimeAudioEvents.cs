@@ -104,7 +104,7 @@ public static class RealtimeAudioEvents
         return checked((int)length);
     }
 
-    /// <param name="knownType">The type is one of ours (<see cref="GetTypeUtf8"/>), known not to need escaping.</param>
+    // knownType: the type came from GetTypeUtf8 (constants that need no escaping), so its check is skipped.
     private static int WritePrefix(Span<byte> destination, ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventIdUtf8, string? eventIdString, bool knownType = false)
     {
         if (!knownType)
