@@ -26,7 +26,7 @@ namespace Generated.OpenAI.Benchmarks;
 /// measured windows is shown. The connections are opened before and closed after each window (not measured).</para>
 /// <para>Ours: <see cref="WebSocketConnection"/> with <c>SendAudioAppendAsync</c> from PCM (JSON + base64 + mask per
 /// event) and, on receive, <c>IsEventType</c> + <c>DecodeDelta</c> into a PCM buffer: the audio hot path of the SDK's
-/// realtime sessions, without their event channel and typed events. Baseline: <see cref="ClientWebSocket"/> sending a
+/// realtime sessions, without their event channel and typed events. Compared with: <see cref="ClientWebSocket"/> sending a
 /// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all. Baseline (<c>CPU ratio</c>
 /// = 1): raw TCP with the same pacing: a socket writing the prebuilt masked frame every 20 ms and reading the server's
 /// bytes (a delta is counted per frame length received), with no WebSocket code, the floor of this workload on this
