@@ -44,7 +44,12 @@ public class RealtimePhaseTests
     public void The_docs_response_done_example_reads_phase_typed_on_each_assistant_item()
     {
         Assert.True(PinnedSpec.OverlayApplied);
-        var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(DocsResponseDone));
+        // The docs leave out the event_id every server event carries (the spec requires it): as printed, the event
+        // is kept raw, with the reason; with its event_id, it reads typed.
+        var verbatim = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(DocsResponseDone));
+        Assert.Equal(RealtimeServerEventKind.Unknown, verbatim.Kind);
+        Assert.Contains("\"event_id\"", verbatim.UnknownReason);
+        var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(WithEventId(DocsResponseDone)));
         Assert.Equal(RealtimeServerEventKind.ResponseDone, evt.Kind);
         var output = evt.AsResponseDone.Response.Output!;
         Assert.Equal(2, output.Count);
@@ -63,7 +68,7 @@ public class RealtimePhaseTests
     {
         // The same example with what the docs shortened away put back: every output item of a real response.done
         // carries "type": "message" and "role": "assistant" (required by the spec's RealtimeConversationItemMessageAssistant).
-        string full = DocsResponseDone.Replace("\"phase\":", "\"type\": \"message\", \"role\": \"assistant\", \"phase\":", System.StringComparison.Ordinal);
+        string full = WithEventId(DocsResponseDone).Replace("\"phase\":", "\"type\": \"message\", \"role\": \"assistant\", \"phase\":", System.StringComparison.Ordinal);
         var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(full));
         var items = evt.AsResponseDone.Response.Output!.Select(o => o.AsMessageAssistant).ToList();
         Assert.Equal([MessagePhase.Commentary, MessagePhase.FinalAnswer], items.Select(i => i.Phase));
@@ -82,4 +87,6 @@ public class RealtimePhaseTests
         string json = Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(item));
         Assert.Contains("\"phase\":\"final_answer\"", json);
     }
+
+    private static string WithEventId(string json) => json.Replace("\"type\": \"response.done\",", "\"event_id\": \"event_1\", \"type\": \"response.done\",", System.StringComparison.Ordinal);
 }

@@ -31,10 +31,12 @@ internal static partial class ModelEmitter
         w.Open($"public sealed partial class {u.Name} : global::Generated.OpenAI.Serialization.IJsonModel<{u.Name}>");
         w.Line($"private static readonly byte[] s_discriminator = global::System.Text.Encoding.UTF8.GetBytes({SourceWriter.Literal(u.DiscriminatorProperty)});");
         w.Line("private readonly object? _value;");
+        w.Line("private readonly string? _unknownReason;");
         w.Line();
-        w.Open($"private {u.Name}({kind} kind, object? value)");
+        w.Open($"private {u.Name}({kind} kind, object? value, string? unknownReason = null)");
         w.Line("Kind = kind;");
         w.Line("_value = value;");
+        w.Line("_unknownReason = unknownReason;");
         w.Close();
         w.Line();
         w.Line("/// <summary>Which case this value holds.</summary>");
@@ -91,6 +93,12 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line("/// <summary>The raw JSON when <see cref=\"Kind\"/> is Unknown; otherwise <c>null</c>.</summary>");
         w.Line($"public global::System.Text.Json.JsonElement? UnknownJson => Kind == {kind}.Unknown ? (global::System.Text.Json.JsonElement)_value! : null;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Why JSON that names a case was read as Unknown: which member it lacks (<c>error.message</c> missing, null or of");
+        w.Line($"/// another JSON kind), or that the <c>{SourceWriter.Escape(u.DiscriminatorProperty)}</c> is missing. <c>null</c> for a value that names no case (newer than this SDK) and for every other case.");
+        w.Line("/// </summary>");
+        w.Line("public string? UnknownReason => _unknownReason;");
 
         if (dispatchesOnValue)
         {
@@ -112,6 +120,16 @@ internal static partial class ModelEmitter
             EmitUtf8Switch(w, Identifier(u.DiscriminatorProperty) + "Utf8", map);
             w.Line($"return {kind}.Unknown;");
             w.Close();
+            w.Line();
+            w.Line($"/// <summary>The <c>{SourceWriter.Escape(u.DiscriminatorProperty)}</c> value of a case as UTF-8 (its first, where it lists several); empty for Unknown and cases without one.</summary>");
+            w.Open($"public static global::System.ReadOnlySpan<byte> {Parser.Naming.Pascal(u.DiscriminatorProperty).TrimStart('@', '_')}Of({kind} kind) => kind switch");
+            foreach (var c in objectCases.Where(c => c.DiscriminatorValues.Count > 0))
+            {
+                w.Line($"{kind}.{c.Name} => {SourceWriter.Literal(c.DiscriminatorValues[0])}u8,");
+            }
+            w.Line("_ => default,");
+            w.Outdent();
+            w.Line("};");
             w.Line();
             w.Line($"/// <summary>The case of a complete JSON object, found from its <c>{SourceWriter.Escape(u.DiscriminatorProperty)}</c> wherever it stands, without reading the rest or allocating.</summary>");
             w.Open($"public static {kind} PeekKind(global::System.ReadOnlySpan<byte> utf8Json)");
@@ -160,7 +178,11 @@ internal static partial class ModelEmitter
 
     private static void EmitUnionRead(SourceWriter w, TypeSyntax syntax, UnionModel u, string kind, List<UnionCase> objectCases, bool dispatchesOnValue)
     {
-        string Make(UnionCase c, string r = "reader") => $"return new({kind}.{c.Name}, {syntax.Read(c.Type, r, 0)});";
+        // A strict union's object cases are checked once read: one whose required member is missing reads as
+        // Unknown with the reason, the reader rewound to the object's start to keep its raw JSON.
+        string Make(UnionCase c, string r = "reader") => u.IsStrict && c.Type.Kind == TypeRefKind.Object
+            ? $"return Checked({kind}.{c.Name}, {syntax.Read(c.Type, r, 0)}, ref reader, start);"
+            : $"return new({kind}.{c.Name}, {syntax.Read(c.Type, r, 0)});";
 
         var shapedAll = objectCases.Where(c => c.Type.Kind == TypeRefKind.Object).ToList();
         var shared = shapedAll.Count > 1
@@ -181,6 +203,17 @@ internal static partial class ModelEmitter
         if (dispatchesOnValue && shapedFree.Count > 1)
         {
             w.Line($"private static readonly global::Generated.OpenAI.Serialization.UnionShape[] s_freeShapes = {Shapes(shapedFree)};");
+        }
+        if (u.IsStrict)
+        {
+            w.Line();
+            w.Open($"private static {u.Name} Checked({kind} kind, object value, ref {TypeSyntax.Reader} reader, {TypeSyntax.Reader} start)");
+            w.Open($"if ({TypeSyntax.Helpers}.FindMissingMember(value) is {{ }} missing)");
+            w.Line("reader = start;");
+            w.Line($"return new({kind}.Unknown, {TypeSyntax.Helpers}.ReadAny(ref reader), {TypeSyntax.Helpers}.MissingMemberReason(missing));");
+            w.Close();
+            w.Line("return new(kind, value);");
+            w.Close();
         }
         w.Line();
         w.Line("/// <summary>Reads whichever case the JSON is: by token kind, then by discriminator value, then by shape.</summary>");
@@ -248,6 +281,10 @@ internal static partial class ModelEmitter
         if (objectCases.Count > 0)
         {
             w.Open($"case {TypeSyntax.TokenType}.StartObject:");
+            if (u.IsStrict)
+            {
+                w.Line("var start = reader;");
+            }
             var fallback = objectCases.FirstOrDefault(c => c.Type.Kind != TypeRefKind.Object && c.DiscriminatorValues.Count == 0);
             if (dispatchesOnValue)
             {
@@ -275,7 +312,12 @@ internal static partial class ModelEmitter
                 }
                 w.Close();
             }
-            if (!EmitShapeMatch(w, kind, shapedAll, "s_shapes", Make))
+            if (u.IsStrict)
+            {
+                // Every case requires the discriminator: without it the object is none of them.
+                w.Line($"return new({kind}.Unknown, {TypeSyntax.Helpers}.ReadAny(ref reader), {SourceWriter.Literal($"The \"{u.DiscriminatorProperty}\" member is missing or not a string.")});");
+            }
+            else if (!EmitShapeMatch(w, kind, shapedAll, "s_shapes", Make))
             {
                 w.Line(fallback is not null ? Make(fallback) : "break;");
             }

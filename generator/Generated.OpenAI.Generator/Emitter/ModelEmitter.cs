@@ -51,7 +51,11 @@ internal static partial class ModelEmitter
     {
         TypeHeader(w, o, $"The <c>{SourceWriter.Escape(o.SchemaName ?? o.Name)}</c> object.");
         w.Line($"[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Generated.OpenAI.Serialization.JsonModelConverter<{o.Name}>))]");
-        w.Open($"public partial class {o.Name} : global::Generated.OpenAI.Serialization.IJsonModel<{o.Name}>");
+        var checkable = o.Properties.Where(IsCheckedOnRead).ToList();
+        string interfaces = $"global::Generated.OpenAI.Serialization.IJsonModel<{o.Name}>"
+            + (checkable.Count > 0 ? ", " + RequiredMembersInterface : "")
+            + (o.EventType is not null ? ", " + RealtimeEventInterface : "");
+        w.Open($"public partial class {o.Name} : {interfaces}");
 
         for (int i = 0; i < o.Properties.Count; i++)
         {
@@ -84,11 +88,21 @@ internal static partial class ModelEmitter
             EmitProperty(w, syntax, p);
         }
 
+        if (o.EventType is not null)
+        {
+            EmitRealtimeEvent(w, o);
+        }
+
         w.Line();
         w.Line("/// <summary>Properties the spec does not define, kept as they were read and written back unchanged.</summary>");
         w.Line("public global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement> ExtensionData => _extensionData ??= new(global::System.StringComparer.Ordinal);");
         w.Line();
         EmitObjectRead(w, syntax, o);
+        if (checkable.Count > 0)
+        {
+            w.Line();
+            EmitFindMissingMember(w, checkable);
+        }
         w.Line();
         EmitObjectWrite(w, syntax, o);
         w.Line();
@@ -143,6 +157,45 @@ internal static partial class ModelEmitter
         {
             w.Line($"public {type}? {p.Name} {{ get; set; }}");
         }
+    }
+
+    private const string RequiredMembersInterface = "global::Generated.OpenAI.Serialization.IRequiredMembers";
+    private const string RealtimeEventInterface = "global::Generated.OpenAI.Realtime.IRealtimeEvent";
+
+    /// <summary>A member the spec requires and never allows to be null: a reader that did not see it says so.</summary>
+    private static bool IsCheckedOnRead(PropertyModel p) =>
+        p.Required && !p.Deprecated && p.ConstValue is null && !p.Type.Nullable && p.Type.Kind != TypeRefKind.Any;
+
+    private static void EmitRealtimeEvent(SourceWriter w, ObjectModel o)
+    {
+        var eventId = o.Properties.First(p => p.JsonName == "event_id");
+        w.Line();
+        w.Line($"/// <summary>The event's <c>type</c> as UTF-8: <c>{SourceWriter.Escape(o.EventType!)}</c>.</summary>");
+        w.Line($"public static global::System.ReadOnlySpan<byte> TypeUtf8 => {SourceWriter.Literal(o.EventType!)}u8;");
+        w.Line();
+        w.Line($"global::System.ReadOnlySpan<byte> {RealtimeEventInterface}.TypeUtf8 => TypeUtf8;");
+        w.Line();
+        w.Line($"string? {RealtimeEventInterface}.EventId {{ get => {eventId.Name}; set => {eventId.Name} = value{(eventId.Required ? "!" : "")}; }}");
+    }
+
+    /// <summary>
+    /// The path of the first required member that reading left unset (absent, null, or of another JSON kind, which
+    /// the reader keeps raw in ExtensionData), looking into required objects too; null when every one is there.
+    /// </summary>
+    private static void EmitFindMissingMember(SourceWriter w, List<PropertyModel> checkable)
+    {
+        w.Open($"string? {RequiredMembersInterface}.FindMissingMember()");
+        foreach (var p in checkable)
+        {
+            string test = p.Type.IsValueType ? $"!{FieldName(p.Name)}.HasValue" : $"{p.Name} is null";
+            w.Line($"if ({test}) {{ return {SourceWriter.Literal(p.JsonName)}; }}");
+        }
+        foreach (var p in checkable.Where(p => p.Type.Kind == TypeRefKind.Object))
+        {
+            w.Line($"if ({TypeSyntax.Helpers}.FindMissingMember({p.Name}) is {{ }} in{p.Name.TrimStart('@')}) {{ return {SourceWriter.Literal(p.JsonName + ".")} + in{p.Name.TrimStart('@')}; }}");
+        }
+        w.Line("return null;");
+        w.Close();
     }
 
     private static void EmitObjectRead(SourceWriter w, TypeSyntax syntax, ObjectModel o)

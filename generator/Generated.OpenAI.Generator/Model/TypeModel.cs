@@ -3,9 +3,14 @@ namespace Generated.OpenAI.Generator.Model;
 /// <summary>One emitted C# type. <see cref="SchemaName"/> is null for types lifted out of another schema.</summary>
 internal abstract record TypeModel(string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated);
 
+/// <summary>
+/// An object. <see cref="EventType"/> is set for realtime events (a string <c>event_id</c> and a constant
+/// <c>type</c>): the constant, which the runtime's event interface exposes as UTF-8.
+/// </summary>
 internal sealed record ObjectModel(
     string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
-    ImmutableEquatableArray<PropertyModel> Properties)
+    ImmutableEquatableArray<PropertyModel> Properties,
+    string? EventType)
     : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
 
 /// <summary>
@@ -33,10 +38,14 @@ internal sealed record EnumMember(string Name, string Value);
 /// <summary>
 /// A <c>oneOf</c>/<c>anyOf</c>. Read by JSON token kind first; object cases by the discriminator's value
 /// (<see cref="UnionCase.DiscriminatorValues"/>), then by shape (required and known property names).
+/// <see cref="IsStrict"/>: every object case is a realtime event that lists its discriminator values and requires
+/// the discriminator: an object without it, or whose case lacks a member that case requires, reads as Unknown with
+/// the reason, never as a case with a null where the spec promises a value.
 /// </summary>
 internal sealed record UnionModel(
     string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
     string DiscriminatorProperty,
+    bool IsStrict,
     ImmutableEquatableArray<UnionCase> Cases)
     : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
 

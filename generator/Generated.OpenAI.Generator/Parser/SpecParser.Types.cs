@@ -11,8 +11,11 @@ internal sealed partial class SpecParser
     private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
     {
         "ExtensionData", "ReadJson", "WriteJson", "FromJson", "ToJson", "Equals", "GetHashCode", "ToString", "GetType",
-        "Kind", "Value", "UnknownJson", "PeekKind", "MemberwiseClone", "Finalize",
+        "Kind", "Value", "UnknownJson", "UnknownReason", "PeekKind", "MemberwiseClone", "Finalize", EventTypeMember,
     };
+
+    /// <summary>The static member that holds a realtime event's <c>type</c> as UTF-8.</summary>
+    private const string EventTypeMember = "TypeUtf8";
 
     // ---- objects ------------------------------------------------------------------------------------------
 
@@ -42,7 +45,12 @@ internal sealed partial class SpecParser
                 Describe(raw.Schema) ?? DescribeReferenced(raw.Schema), raw.Schema.GetBool("deprecated")));
         }
 
-        return new ObjectModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), models.ToEquatableArray());
+        // A realtime event: a string event_id beside a constant type. Its type is exposed as UTF-8 and the runtime
+        // reads and sets its event_id through one interface.
+        string? eventType = models.Any(m => m.JsonName == "event_id" && m.Type.Kind == TypeRefKind.String)
+            ? models.FirstOrDefault(m => m.JsonName == "type")?.ConstValue
+            : null;
+        return new ObjectModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), models.ToEquatableArray(), eventType);
     }
 
     private string? DescribeReferenced(JsonNode schema) =>
@@ -169,6 +177,9 @@ internal sealed partial class SpecParser
         string discriminator = schema["discriminator"]?.GetString("propertyName") ?? "type";
         var caseNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name, "Unknown" };
         var cases = new List<UnionCase>(members.Count);
+        bool strict = true;
+        int objectCases = 0;
+        int events = 0;
         for (int i = 0; i < members.Count; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -211,6 +222,12 @@ internal sealed partial class SpecParser
             {
                 CollectProperties(member.Schema, pointer + member.Pointer, name, known, required, 1);
             }
+            if ((AcceptedKinds(member.Schema, 0) & JsonKinds.Object) != 0)
+            {
+                objectCases++;
+                strict &= type.Kind == TypeRefKind.Object && values.Count > 0 && required.Contains(discriminator);
+                events += known.Any(k => k.JsonName == "event_id") ? 1 : 0;
+            }
             cases.Add(new UnionCase(
                 caseName,
                 type.WithNullable(false),
@@ -224,7 +241,10 @@ internal sealed partial class SpecParser
                 known.Select(k => (k.JsonName, Value: SingleValue(k.Schema))).Where(k => k.Value is not null)
                     .Select(k => new UnionConst(k.JsonName, k.Value!)).OrderBy(k => k.Property, StringComparer.Ordinal).ToEquatableArray()));
         }
-        return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator, cases.ToEquatableArray());
+        return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator,
+            // Strict: the realtime event unions (cases that carry an event_id beside the type). Other unions keep
+            // reading a case that lacks a required member, as OpenAI's REST examples need.
+            strict && objectCases > 0 && events * 2 > objectCases, cases.ToEquatableArray());
     }
 
     private JsonNode ArrayItemsOf(JsonNode schema)

@@ -81,6 +81,15 @@ public static class JsonHelpers
     /// <summary>Reads any value as an independent <see cref="JsonElement"/> (it owns a copy of its JSON).</summary>
     public static JsonElement ReadAny(ref Utf8JsonReader reader) => JsonElement.ParseValue(ref reader);
 
+    /// <summary>
+    /// The path of the first member the spec requires that <paramref name="value"/> was read without (see
+    /// <see cref="IRequiredMembers"/>); <see langword="null"/> when it has them all or requires none.
+    /// </summary>
+    public static string? FindMissingMember(object? value) => value is IRequiredMembers model ? model.FindMissingMember() : null;
+
+    /// <summary>The <c>UnknownReason</c> of a union value whose case lacked <paramref name="path"/>.</summary>
+    public static string MissingMemberReason(string path) => $"The required member \"{path}\" is missing, null or of another JSON kind.";
+
     /// <summary>Skips the current value (and its children).</summary>
     public static void Skip(ref Utf8JsonReader reader)
     {

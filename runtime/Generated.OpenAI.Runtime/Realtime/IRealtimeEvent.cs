@@ -1,0 +1,17 @@
+using System;
+
+namespace Generated.OpenAI.Realtime;
+
+/// <summary>
+/// A realtime event model: what the generator emits for every schema with a string <c>event_id</c> and a constant
+/// <c>type</c> (client and server events of every session kind). Sessions read the type and set the id through it,
+/// so that no event type is written by hand in the runtime.
+/// </summary>
+public interface IRealtimeEvent
+{
+    /// <summary>The event's <c>type</c> as UTF-8 (a constant of the event's class, also its static <c>TypeUtf8</c>).</summary>
+    ReadOnlySpan<byte> TypeUtf8 { get; }
+
+    /// <summary>The event's <c>event_id</c>: set by the client on events it sends, by the server on events it sends.</summary>
+    string? EventId { get; set; }
+}
