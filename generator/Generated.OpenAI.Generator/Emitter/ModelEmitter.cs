@@ -175,6 +175,8 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line($"global::System.ReadOnlySpan<byte> {RealtimeEventInterface}.TypeUtf8 => TypeUtf8;");
         w.Line();
+        w.Line($"string {RealtimeEventInterface}.Type => {SourceWriter.Literal(o.EventType!)};");
+        w.Line();
         w.Line($"string? {RealtimeEventInterface}.EventId {{ get => {eventId.Name}; set => {eventId.Name} = value{(eventId.Required ? "!" : "")}; }}");
     }
 

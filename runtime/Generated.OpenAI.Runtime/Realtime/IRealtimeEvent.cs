@@ -12,6 +12,9 @@ public interface IRealtimeEvent
     /// <summary>The event's <c>type</c> as UTF-8 (a constant of the event's class, also its static <c>TypeUtf8</c>).</summary>
     ReadOnlySpan<byte> TypeUtf8 { get; }
 
+    /// <summary>The event's <c>type</c> (a constant string: reading it allocates nothing).</summary>
+    string Type { get; }
+
     /// <summary>The event's <c>event_id</c>: set by the client on events it sends, by the server on events it sends.</summary>
     string? EventId { get; set; }
 }

@@ -64,37 +64,35 @@ public sealed class RealtimeClient : IDisposable
     /// <summary>Connects a voice-agent session (<c>/realtime?model=</c>) and starts its receive loop.</summary>
     /// <exception cref="WebSocketHandshakeException">The server refused the connection (e.g. 401 for a bad key).</exception>
     /// <exception cref="WebSocketConnectionException">The connection could not be made.</exception>
-    public async Task<RealtimeVoiceSession> ConnectVoiceAgentAsync(string model = DefaultVoiceModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<RealtimeVoiceSession> ConnectVoiceAgentAsync(string model = DefaultVoiceModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
-        options ??= new RealtimeSessionOptions();
-        WebSocketConnection connection = await ConnectAsync("realtime", "model=" + Uri.EscapeDataString(model), options, cancellationToken).ConfigureAwait(false);
-        var session = new RealtimeVoiceSession(connection, options);
-        session.Start();
-        return session;
+        return ConnectAsync(RealtimeVoiceSession.Descriptor, "model=" + Uri.EscapeDataString(model), static (c, o) => new RealtimeVoiceSession(c, o), options, cancellationToken);
     }
 
     /// <summary>Connects a transcription session (<c>/realtime?intent=transcription</c>) and starts its receive loop.</summary>
     /// <exception cref="WebSocketHandshakeException">The server refused the connection.</exception>
     /// <exception cref="WebSocketConnectionException">The connection could not be made.</exception>
-    public async Task<RealtimeTranscriptionSession> ConnectTranscriptionAsync(RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options ??= new RealtimeSessionOptions();
-        WebSocketConnection connection = await ConnectAsync("realtime", "intent=transcription", options, cancellationToken).ConfigureAwait(false);
-        var session = new RealtimeTranscriptionSession(connection, options);
-        session.Start();
-        return session;
-    }
+    public Task<RealtimeTranscriptionSession> ConnectTranscriptionAsync(RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
+        => ConnectAsync(RealtimeVoiceSession.Descriptor, "intent=transcription", static (c, o) => new RealtimeTranscriptionSession(c, o), options, cancellationToken);
 
     /// <summary>Connects a translation session (<c>/realtime/translations?model=</c>) and starts its receive loop.</summary>
     /// <exception cref="WebSocketHandshakeException">The server refused the connection.</exception>
     /// <exception cref="WebSocketConnectionException">The connection could not be made.</exception>
-    public async Task<RealtimeTranslationSession> ConnectTranslationAsync(string model = DefaultTranslationModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<RealtimeTranslationSession> ConnectTranslationAsync(string model = DefaultTranslationModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
+        return ConnectAsync(RealtimeTranslationSession.Descriptor, "model=" + Uri.EscapeDataString(model), static (c, o) => new RealtimeTranslationSession(c, o), options, cancellationToken);
+    }
+
+    /// <summary>Connects a session of any kind: the kind's path with <paramref name="query"/>, then its subclass, started.</summary>
+    internal async Task<TSession> ConnectAsync<TSession, TServerEvent>(RealtimeSessionKind<TServerEvent> kind, string query, Func<WebSocketConnection, RealtimeSessionOptions, TSession> create, RealtimeSessionOptions? options, CancellationToken cancellationToken)
+        where TSession : RealtimeSession<TServerEvent>
+        where TServerEvent : class, IJsonModel<TServerEvent>
+    {
         options ??= new RealtimeSessionOptions();
-        WebSocketConnection connection = await ConnectAsync("realtime/translations", "model=" + Uri.EscapeDataString(model), options, cancellationToken).ConfigureAwait(false);
-        var session = new RealtimeTranslationSession(connection, options);
+        WebSocketConnection connection = await ConnectAsync(kind.Path, query, options, cancellationToken).ConfigureAwait(false);
+        TSession session = create(connection, options);
         session.Start();
         return session;
     }

@@ -3,7 +3,7 @@ using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
 
-/// <summary>Options of one realtime session (connection limits and the audio sink).</summary>
+/// <summary>Options of one realtime session: the audio sink, how much it may hold, how long it waits, connection limits.</summary>
 public sealed class RealtimeSessionOptions
 {
     /// <summary>
@@ -17,6 +17,28 @@ public sealed class RealtimeSessionOptions
 
     /// <summary>Also parse and publish audio deltas that went to <see cref="AudioSink"/> (allocates per delta). Default: false.</summary>
     public bool EmitAudioDeltaEvents { get; set; }
+
+    /// <summary>
+    /// How many received events may wait for the app to read them. When the queue is full the session applies
+    /// <see cref="Backpressure"/>. Default: 4,096.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 4096;
+
+    /// <summary>How many bytes of event JSON may wait for the app to read them (see <see cref="MaxQueuedEvents"/>). Default: 16 MiB.</summary>
+    public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>What happens when the app reads events more slowly than they arrive. Default: <see cref="RealtimeBackpressure.Wait"/>.</summary>
+    public RealtimeBackpressure Backpressure { get; set; } = RealtimeBackpressure.Wait;
+
+    /// <summary>How many <c>error</c> events <c>Errors</c> keeps (the most recent). Default: 64.</summary>
+    public int MaxRetainedErrors { get; set; } = 64;
+
+    /// <summary>
+    /// How long a call that waits for the server's answer (<c>UpdateSessionAsync</c>, <c>CommitAndWaitAsync</c>, the
+    /// graceful part of <c>CloseAsync</c>) waits before it throws <see cref="TimeoutException"/>; its
+    /// <c>CancellationToken</c> still applies. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever. Default: 30 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The largest server message accepted; larger ones end the session with <see cref="WebSocketProtocolException"/>. Default: 17 MiB.</summary>
     public int MaxMessageSize { get; set; } = WebSocketConnectionOptions.DefaultMaxMessageSize;

@@ -18,80 +18,70 @@ namespace Generated.OpenAI.Realtime;
 public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServerEvent>
 {
     internal RealtimeTranscriptionSession(WebSocketConnection connection, RealtimeSessionOptions options)
-        : base(connection, options)
+        : base(connection, options, RealtimeVoiceSession.Descriptor)
     {
     }
 
     /// <summary>Transcripts per <c>item_id</c>: deltas joined verbatim, replaced by the completed transcript.</summary>
     public RealtimeTranscriptAccumulator Transcripts { get; } = new();
 
-    private protected override ReadOnlySpan<byte> AudioDeltaType => RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType;
-
-    private protected override RealtimeAudioAppendEvent AppendEventType => RealtimeAudioAppendEvent.InputAudioBufferAppend;
-
-    private protected override int DefaultChunkBytes => RealtimeAudio.BytesPer100Milliseconds;
-
-    /// <summary>Sends <c>session.update</c> (always <c>"type":"transcription"</c>) and waits for <c>session.updated</c>.</summary>
+    /// <summary>
+    /// Sends <c>session.update</c> (always <c>"type":"transcription"</c>) and waits for the <c>session.updated</c> that
+    /// answers it (updates are answered in the order they were sent).
+    /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
+    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The <c>session.updated</c> event.</returns>
     public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeTranscriptionSessionCreateRequestGA session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeTranscriptionSessionCreateRequestGA(session) };
-        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated, cancellationToken);
+        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, "session.updated", cancellationToken);
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c>: the audio so far becomes an item and is transcribed.</summary>
     public ValueTask<string> CommitAsync(CancellationToken cancellationToken = default)
-        => SendModelAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
+        => SendEventAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
 
     /// <summary>
-    /// Commits and waits for the completed transcript of the committed item
-    /// (<c>conversation.item.input_audio_transcription.completed</c>).
+    /// Commits and waits for the transcript of the item this commit produced: the item named by the
+    /// <c>input_audio_buffer.committed</c> that answers it, then that item's
+    /// <c>conversation.item.input_audio_transcription.completed</c>, whatever other items complete meanwhile. Meant
+    /// for manual turns (turn detection off): with server VAD the server commits on its own.
     /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the commit (e.g. less than 100 ms of audio).</exception>
+    /// <exception cref="RealtimeTranscriptionFailedException">The server could not transcribe the item.</exception>
+    /// <exception cref="TimeoutException">No transcript within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The final transcript of the committed item.</returns>
     public async Task<RealtimeTranscript> CommitAndWaitAsync(CancellationToken cancellationToken = default)
     {
-        byte[] json = JsonModel.SerializeToUtf8Bytes(new RealtimeClientEventInputAudioBufferCommit());
-        RealtimeServerEvent done = await SendAndWaitAsync(json, static e => e.GetTypeKind() == RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted, cancellationToken).ConfigureAwait(false);
-        if (done.TryGetConversationItemInputAudioTranscriptionCompleted(out var completed))
-        {
-            return new RealtimeTranscript(completed.ItemId, null, completed.Transcript, IsFinal: true);
-        }
-
-        JsonElement raw = done.UnknownJson ?? default;
-        string itemId = RealtimeEventExtensions.GetString(raw, "item_id") ?? string.Empty;
-        return new RealtimeTranscript(itemId, null, RealtimeEventExtensions.GetString(raw, "transcript") ?? Transcripts.GetText(itemId) ?? string.Empty, IsFinal: true);
+        var commit = new RealtimeClientEventInputAudioBufferCommit();
+        RealtimeServerEvent done = await SendAndWaitAsync(commit, commit, RealtimeConversationRules.AnswersCommit, "the transcript of the committed item", cancellationToken).ConfigureAwait(false);
+        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = done.AsConversationItemInputAudioTranscriptionCompleted;
+        return new RealtimeTranscript(completed.ItemId, null, completed.Transcript, IsFinal: true);
     }
 
     /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
     public ValueTask<string> ClearAsync(CancellationToken cancellationToken = default)
-        => SendModelAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
+        => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
     public ValueTask<string> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
-        return SendModelAsync(clientEvent, cancellationToken);
+        return clientEvent.Value is IRealtimeEvent model
+            ? SendEventAsync(clientEvent, model, cancellationToken)
+            : SendRawEventAsync(clientEvent.UnknownJson!.Value, cancellationToken);
     }
-
-    private protected override RealtimeServerEvent ParseEvent(in ReadOnlySequence<byte> json) => JsonModel.Deserialize<RealtimeServerEvent>(json);
-
-    private protected override RealtimeServerEvent CreateUnknown(JsonElement json) => RealtimeServerEvent.FromUnknown(json);
-
-    private protected override RealtimeServerEventError? GetError(RealtimeServerEvent serverEvent) => serverEvent.IsError ? serverEvent.AsError : null;
 
     private protected override void OnEvent(RealtimeServerEvent serverEvent)
     {
-        switch (serverEvent.Kind)
+        switch (serverEvent.Value)
         {
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when serverEvent.IsConversationItemInputAudioTranscriptionDelta:
-                RealtimeServerEventConversationItemInputAudioTranscriptionDelta delta = serverEvent.AsConversationItemInputAudioTranscriptionDelta;
+            case RealtimeServerEventConversationItemInputAudioTranscriptionDelta delta:
                 Transcripts.Append(delta.ItemId, null, delta.Delta);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted when serverEvent.IsConversationItemInputAudioTranscriptionCompleted:
-                RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = serverEvent.AsConversationItemInputAudioTranscriptionCompleted;
+            case RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed:
                 Transcripts.Complete(completed.ItemId, null, completed.Transcript);
                 break;
         }

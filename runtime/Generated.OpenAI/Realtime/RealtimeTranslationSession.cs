@@ -19,9 +19,20 @@ namespace Generated.OpenAI.Realtime;
 public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTranslationServerEvent>
 {
     internal RealtimeTranslationSession(WebSocketConnection connection, RealtimeSessionOptions options)
-        : base(connection, options)
+        : base(connection, options, Descriptor)
     {
     }
+
+    /// <summary>The translation endpoint: <c>/realtime/translations</c>, its own event union, 200 ms appends.</summary>
+    internal static RealtimeSessionKind<RealtimeTranslationServerEvent> Descriptor { get; } = new()
+    {
+        Path = "realtime/translations",
+        AudioAppendType = RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
+        AudioDeltaType = RealtimeTranslationServerEventSessionOutputAudioDelta.TypeUtf8.ToArray(),
+        DefaultChunkBytes = RealtimeAudio.BytesPer200Milliseconds,
+        GetError = static e => e.TryGetRealtimeServerEventError(out RealtimeServerEventError? error) ? error : null,
+        IsAudioDelta = static e => e.Kind == RealtimeTranslationServerEventKind.SessionOutputAudioDelta,
+    };
 
     /// <summary>The translated text (<c>session.output_transcript.delta</c> joined verbatim), under item id <c>output</c>,
     /// and the source text (<c>session.input_transcript.delta</c>) under <c>input</c>.</summary>
@@ -33,20 +44,21 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     /// <summary>The recognized source text so far.</summary>
     public string InputTranscript => Transcripts.GetText("input") ?? string.Empty;
 
-    private protected override ReadOnlySpan<byte> AudioDeltaType => RealtimeAudioDeltaReader.SessionOutputAudioDeltaType;
+    /// <summary>Whether <see cref="RealtimeSession{TServerEvent}.CloseAsync"/> received <c>session.closed</c>, i.e. the remaining translated audio was flushed.</summary>
+    public bool OutputFlushed { get; private set; }
 
-    private protected override RealtimeAudioAppendEvent AppendEventType => RealtimeAudioAppendEvent.SessionInputAudioBufferAppend;
-
-    private protected override int DefaultChunkBytes => RealtimeAudio.BytesPer200Milliseconds;
-
-    /// <summary>Sends <c>session.update</c> and waits for <c>session.updated</c>.</summary>
+    /// <summary>
+    /// Sends <c>session.update</c> and waits for the <c>session.updated</c> that answers it (updates are answered in
+    /// the order they were sent).
+    /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
+    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The <c>session.updated</c> event.</returns>
     public Task<RealtimeTranslationServerEvent> UpdateSessionAsync(RealtimeTranslationSessionUpdateRequest session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeTranslationClientEventSessionUpdate { Session = session };
-        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeTranslationServerEventKind.SessionUpdated, cancellationToken);
+        return SendAndWaitAsync(update, update, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionUpdated ? WaitStep.Done : WaitStep.NotMine, "session.updated", cancellationToken);
     }
 
     /// <summary>Sets the target language (<c>session.audio.output.language</c>, e.g. <c>es</c>) and waits for <c>session.updated</c>.</summary>
@@ -65,47 +77,41 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     public ValueTask<string> SendAsync(RealtimeTranslationClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
-        return SendModelAsync(clientEvent, cancellationToken);
+        return clientEvent.Value is IRealtimeEvent model
+            ? SendEventAsync(clientEvent, model, cancellationToken)
+            : SendRawEventAsync(clientEvent.UnknownJson!.Value, cancellationToken);
     }
 
     /// <summary>
-    /// Ends the session: sends <c>session.close</c> and waits (up to <paramref name="timeout"/>, default 10 s) for
-    /// <c>session.closed</c>, which follows the flush of the remaining translated audio. Returns whether it arrived.
-    /// The server then closes the socket, which completes the event stream.
+    /// The graceful end of a translation: <c>session.close</c>, then <c>session.closed</c>, which follows the flush of
+    /// the remaining translated audio (<see cref="OutputFlushed"/>), within <see cref="RealtimeSessionOptions.ResponseTimeout"/>;
+    /// the close handshake follows either way.
     /// </summary>
-    public async Task<bool> CloseAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    private protected override async Task OnClosingAsync(CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
+        var close = new RealtimeTranslationClientEventSessionClose();
         try
         {
-            await SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(new RealtimeTranslationClientEventSessionClose()), static e => e.GetTypeKind() == RealtimeTranslationServerEventKind.SessionClosed, limit.Token).ConfigureAwait(false);
-            return true;
+            await SendAndWaitAsync(close, close, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionClosed ? WaitStep.Done : WaitStep.NotMine, "session.closed", cancellationToken).ConfigureAwait(false);
+            OutputFlushed = true;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException or RealtimeSessionClosedException or RealtimeErrorException)
         {
-            return false;
+            // Not flushed (OutputFlushed stays false); closing goes on.
         }
     }
 
-    private protected override RealtimeTranslationServerEvent ParseEvent(in ReadOnlySequence<byte> json) => JsonModel.Deserialize<RealtimeTranslationServerEvent>(json);
-
-    private protected override RealtimeTranslationServerEvent CreateUnknown(JsonElement json) => RealtimeTranslationServerEvent.FromUnknown(json);
-
-    private protected override RealtimeServerEventError? GetError(RealtimeTranslationServerEvent serverEvent)
-        => serverEvent.IsRealtimeServerEventError ? serverEvent.AsRealtimeServerEventError : null;
-
     private protected override void OnEvent(RealtimeTranslationServerEvent serverEvent)
     {
-        switch (serverEvent.GetTypeKind())
+        switch (serverEvent.Value)
         {
-            case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta when serverEvent.IsSessionOutputTranscriptDelta:
-                Transcripts.Append("output", null, serverEvent.AsSessionOutputTranscriptDelta.Delta);
+            case RealtimeTranslationServerEventSessionOutputTranscriptDelta output:
+                Transcripts.Append("output", null, output.Delta);
                 break;
-            case RealtimeTranslationServerEventKind.SessionInputTranscriptDelta when serverEvent.IsSessionInputTranscriptDelta:
-                Transcripts.Append("input", null, serverEvent.AsSessionInputTranscriptDelta.Delta);
+            case RealtimeTranslationServerEventSessionInputTranscriptDelta input:
+                Transcripts.Append("input", null, input.Delta);
                 break;
-            case RealtimeTranslationServerEventKind.SessionClosed:
+            case RealtimeTranslationServerEventSessionClosed:
                 Transcripts.Complete("output", null, null);
                 Transcripts.Complete("input", null, null);
                 break;

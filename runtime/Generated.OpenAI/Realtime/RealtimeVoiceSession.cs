@@ -29,9 +29,20 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     private long _currentItemAudioBytes;
 
     internal RealtimeVoiceSession(WebSocketConnection connection, RealtimeSessionOptions options)
-        : base(connection, options)
+        : base(connection, options, Descriptor)
     {
     }
+
+    /// <summary>The voice-agent and transcription endpoint: <c>/realtime</c>, <see cref="RealtimeServerEvent"/>, 100 ms appends.</summary>
+    internal static RealtimeSessionKind<RealtimeServerEvent> Descriptor { get; } = new()
+    {
+        Path = "realtime",
+        AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
+        AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
+        DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
+        GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
+        IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseAudioDelta,
+    };
 
     /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
     public RealtimeTranscriptAccumulator OutputTranscripts { get; } = new();
@@ -69,12 +80,6 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// <summary>PCM16 bytes received for <see cref="CurrentAudioItemId"/>.</summary>
     public long CurrentItemAudioBytes => Interlocked.Read(ref _currentItemAudioBytes);
 
-    private protected override ReadOnlySpan<byte> AudioDeltaType => RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType;
-
-    private protected override RealtimeAudioAppendEvent AppendEventType => RealtimeAudioAppendEvent.InputAudioBufferAppend;
-
-    private protected override int DefaultChunkBytes => RealtimeAudio.BytesPer100Milliseconds;
-
     /// <summary>
     /// Registers a function tool: its definition is added to <c>session.tools</c> by <see cref="UpdateSessionAsync"/>,
     /// and when the model calls it (<c>response.function_call_arguments.done</c>) the handler runs off the receive loop.
@@ -102,11 +107,14 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
     /// <summary>
     /// Sends <c>session.update</c> (always <c>"type":"realtime"</c>), adding the registered function tools that
-    /// <paramref name="session"/> does not already list, and waits for <c>session.updated</c>.
+    /// <paramref name="session"/> does not already list, and waits for the <c>session.updated</c> that answers it
+    /// (updates are answered in the order they were sent; one the server rejects is answered by an <c>error</c>
+    /// naming its <c>event_id</c>).
     /// </summary>
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
     /// <exception cref="RealtimeSessionClosedException">The session ended first.</exception>
-    /// <returns>The <c>session.updated</c> event (the union, so that a payload the spec does not describe still arrives).</returns>
+    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <returns>The <c>session.updated</c> event.</returns>
     public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeSessionCreateRequestGA session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -124,33 +132,36 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         }
 
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeSessionCreateRequestGA(session) };
-        return SendAndWaitAsync(JsonModel.SerializeToUtf8Bytes(update), static e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated, cancellationToken);
+        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, "session.updated", cancellationToken);
     }
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
     public ValueTask<string> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
-        return SendModelAsync(clientEvent, cancellationToken);
+        return clientEvent.Value is IRealtimeEvent model
+            ? SendEventAsync(clientEvent, model, cancellationToken)
+            : SendRawEventAsync(clientEvent.UnknownJson!.Value, cancellationToken);
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c> (needed when turn detection is off).</summary>
     public ValueTask<string> CommitAudioAsync(CancellationToken cancellationToken = default)
-        => SendModelAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
+        => SendEventAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
 
     /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
     public ValueTask<string> ClearInputAudioAsync(CancellationToken cancellationToken = default)
-        => SendModelAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
+        => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
 
     /// <summary>Sends <c>response.create</c>, with optional per-response parameters.</summary>
     public ValueTask<string> CreateResponseAsync(RealtimeResponseCreateParams? response = null, CancellationToken cancellationToken = default)
-        => SendModelAsync(new RealtimeClientEventResponseCreate { Response = response }, cancellationToken);
+        => SendEventAsync(new RealtimeClientEventResponseCreate { Response = response }, cancellationToken);
 
     /// <summary>
-    /// Interrupts the assistant: <c>response.cancel</c> (when a response is in flight), <c>output_audio_buffer.clear</c>,
-    /// and <c>conversation.item.truncate</c> of <see cref="CurrentAudioItemId"/> at <paramref name="audioEndMs"/>
-    /// (default: all audio received so far for that item, i.e. what a player that keeps up has played).
-    /// Returns the event ids sent, in order.
+    /// Interrupts the assistant: <c>response.cancel</c> (when a response is in flight) and
+    /// <c>conversation.item.truncate</c> of <see cref="CurrentAudioItemId"/> at <paramref name="audioEndMs"/>
+    /// (default: all audio received so far for that item, i.e. what a player that keeps up has played), so that the
+    /// conversation holds what the user heard. Over a WebSocket the app owns playback: stop your player too.
+    /// (<c>output_audio_buffer.clear</c> is for WebRTC and SIP only and is not sent.) Returns the event ids sent, in order.
     /// </summary>
     public async Task<IReadOnlyList<string>> InterruptAsync(long? audioEndMs = null, CancellationToken cancellationToken = default)
     {
@@ -162,28 +173,21 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             itemId = _currentAudioItemId;
         }
 
-        var sent = new List<string>(3);
+        var sent = new List<string>(2);
         if (responseId is not null)
         {
-            sent.Add(await SendModelAsync(new RealtimeClientEventResponseCancel { ResponseId = responseId }, cancellationToken).ConfigureAwait(false));
+            sent.Add(await SendEventAsync(new RealtimeClientEventResponseCancel { ResponseId = responseId }, cancellationToken).ConfigureAwait(false));
         }
 
-        sent.Add(await SendModelAsync(new RealtimeClientEventOutputAudioBufferClear(), cancellationToken).ConfigureAwait(false));
         if (itemId is not null)
         {
             long endMs = audioEndMs ?? (CurrentItemAudioBytes * 1000 / RealtimeAudio.BytesPerSecond);
             var truncate = new RealtimeClientEventConversationItemTruncate { ItemId = itemId, ContentIndex = 0, AudioEndMs = endMs };
-            sent.Add(await SendModelAsync(truncate, cancellationToken).ConfigureAwait(false));
+            sent.Add(await SendEventAsync(truncate, cancellationToken).ConfigureAwait(false));
         }
 
         return sent;
     }
-
-    private protected override RealtimeServerEvent ParseEvent(in ReadOnlySequence<byte> json) => JsonModel.Deserialize<RealtimeServerEvent>(json);
-
-    private protected override RealtimeServerEvent CreateUnknown(JsonElement json) => RealtimeServerEvent.FromUnknown(json);
-
-    private protected override RealtimeServerEventError? GetError(RealtimeServerEvent serverEvent) => serverEvent.IsError ? serverEvent.AsError : null;
 
     private protected override void OnDisposing() => _toolsStopping.Cancel();
 
@@ -191,28 +195,21 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
     private protected override void OnEvent(RealtimeServerEvent serverEvent)
     {
-        // Switch on the declared type: some GA payloads do not fit the pinned spec and arrive as Unknown
-        // (see RealtimeEventExtensions); the fields needed here are then read from the raw JSON.
-        JsonElement raw = serverEvent.UnknownJson ?? default;
-        switch (serverEvent.GetTypeKind())
+        // Typed events only: an Unknown event (a type this SDK does not know, or one that lacks what the spec
+        // requires) is published but never acted on.
+        switch (serverEvent.Value)
         {
-            case RealtimeServerEventKind.ResponseCreated:
+            case RealtimeServerEventResponseCreated created:
                 lock (_stateLock)
                 {
-                    _activeResponseId = serverEvent.IsResponseCreated ? serverEvent.AsResponseCreated.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
+                    _activeResponseId = created.Response.Id;
                 }
 
                 break;
-            case RealtimeServerEventKind.ResponseContentPartAdded:
-                string? partItemId = serverEvent.IsResponseContentPartAdded ? serverEvent.AsResponseContentPartAdded.ItemId : RealtimeEventExtensions.GetString(raw, "item_id");
-                if (partItemId is not null)
-                {
-                    SetAudioItem(partItemId);
-                }
-
+            case RealtimeServerEventResponseContentPartAdded part:
+                SetAudioItem(part.ItemId);
                 break;
-            case RealtimeServerEventKind.ResponseAudioDelta when serverEvent.IsResponseAudioDelta:
-                RealtimeServerEventResponseAudioDelta delta = serverEvent.AsResponseAudioDelta;
+            case RealtimeServerEventResponseAudioDelta delta:
                 SetAudioItem(delta.ItemId);
                 if (AudioSink is null)
                 {
@@ -220,27 +217,23 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 }
 
                 break;
-            case RealtimeServerEventKind.ResponseAudioTranscriptDelta when serverEvent.IsResponseAudioTranscriptDelta:
-                RealtimeServerEventResponseAudioTranscriptDelta transcriptDelta = serverEvent.AsResponseAudioTranscriptDelta;
+            case RealtimeServerEventResponseAudioTranscriptDelta transcriptDelta:
                 OutputTranscripts.Append(transcriptDelta.ItemId, transcriptDelta.ResponseId, transcriptDelta.Delta);
                 break;
-            case RealtimeServerEventKind.ResponseAudioTranscriptDone when serverEvent.IsResponseAudioTranscriptDone:
-                RealtimeServerEventResponseAudioTranscriptDone transcriptDone = serverEvent.AsResponseAudioTranscriptDone;
+            case RealtimeServerEventResponseAudioTranscriptDone transcriptDone:
                 OutputTranscripts.Complete(transcriptDone.ItemId, transcriptDone.ResponseId, null);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when serverEvent.IsConversationItemInputAudioTranscriptionDelta:
-                RealtimeServerEventConversationItemInputAudioTranscriptionDelta inputDelta = serverEvent.AsConversationItemInputAudioTranscriptionDelta;
+            case RealtimeServerEventConversationItemInputAudioTranscriptionDelta inputDelta:
                 InputTranscripts.Append(inputDelta.ItemId, null, inputDelta.Delta);
                 break;
-            case RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted when serverEvent.IsConversationItemInputAudioTranscriptionCompleted:
-                RealtimeServerEventConversationItemInputAudioTranscriptionCompleted inputDone = serverEvent.AsConversationItemInputAudioTranscriptionCompleted;
+            case RealtimeServerEventConversationItemInputAudioTranscriptionCompleted inputDone:
                 InputTranscripts.Complete(inputDone.ItemId, null, inputDone.Transcript);
                 break;
-            case RealtimeServerEventKind.ResponseFunctionCallArgumentsDone when serverEvent.IsResponseFunctionCallArgumentsDone:
-                StartFunctionCall(serverEvent.AsResponseFunctionCallArgumentsDone);
+            case RealtimeServerEventResponseFunctionCallArgumentsDone call:
+                StartFunctionCall(call);
                 break;
-            case RealtimeServerEventKind.ResponseDone:
-                string? doneId = serverEvent.IsResponseDone ? serverEvent.AsResponseDone.Response.Id : RealtimeEventExtensions.GetString(raw, "response", "id");
+            case RealtimeServerEventResponseDone done:
+                string? doneId = done.Response.Id;
                 List<(string CallId, Task<string> Output)>? calls = null;
                 lock (_stateLock)
                 {
@@ -316,7 +309,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             {
                 string text = await output.ConfigureAwait(false);
                 var item = new RealtimeConversationItemFunctionCallOutput { CallId = callId, Output = text };
-                await SendModelAsync(new RealtimeClientEventConversationItemCreate { Item = RealtimeConversationItem.FromFunctionCallOutput(item) }, token).ConfigureAwait(false);
+                await SendEventAsync(new RealtimeClientEventConversationItemCreate { Item = RealtimeConversationItem.FromFunctionCallOutput(item) }, token).ConfigureAwait(false);
             }
 
             if (CreateResponseAfterToolCalls)
@@ -324,7 +317,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 await CreateResponseAsync(null, token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException or ObjectDisposedException)
         {
             // The session is ending; the outputs have nowhere to go.
         }

@@ -1,0 +1,199 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Serialization;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Realtime;
+
+// Sending: typed client events serialized once into a reused buffer, each with an event_id; audio appends written
+// straight into the connection's send pipe with an event_id of their own, 0 B per append.
+public abstract partial class RealtimeSession<TServerEvent>
+{
+    private const int MaxEventIdBytes = 64;
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _sendBuffer = new(4096);
+    private readonly string _eventIdPrefix;
+    private readonly byte[] _appendIdPrefix;
+    private Utf8JsonWriter? _sendWriter;
+    private long _nextEventId;
+    private long _nextAppendId;
+
+    /// <summary>
+    /// Sends one input-audio append event with <paramref name="pcm16"/> (24 kHz mono PCM16, little-endian),
+    /// base64-encoded straight into the socket's send buffer: no allocation per call. The event carries an
+    /// <c>event_id</c> of its own (<c>evt_…_a&lt;n&gt;</c>), so that an <c>error</c> about it says it was an append.
+    /// Fails (never throws synchronously) when the session has ended.
+    /// </summary>
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
+    {
+        if ((pcm16.Length & 1) != 0)
+        {
+            return ValueTask.FromException(new ArgumentException("PCM16 audio must have an even number of bytes.", nameof(pcm16)));
+        }
+
+        try
+        {
+            var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
+            Span<byte> id = stackalloc byte[MaxEventIdBytes];
+            int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
+            return _connection.SendTextAsync(length, state, static (destination, state) =>
+            {
+                Span<byte> id = stackalloc byte[MaxEventIdBytes];
+                RealtimeAudioEvents.WriteAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id));
+            }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    /// <summary>
+    /// Sends a PCM16 stream (24 kHz mono) in chunks (default 100 ms; 200 ms for translation), optionally paced to real
+    /// time. The stream is read to its end; a trailing odd byte is dropped. Returns the number of bytes sent.
+    /// </summary>
+    public async Task<long> SendAudioAsync(Stream pcm16, RealtimeAudioStreamOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pcm16);
+        int chunk = options is { ChunkBytes: > 0 } ? options.ChunkBytes : _kind.DefaultChunkBytes;
+        if ((chunk & 1) != 0)
+        {
+            throw new ArgumentException("The chunk size must be even.", nameof(options));
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(chunk);
+        try
+        {
+            long total = 0;
+            long started = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                int read = await pcm16.ReadAtLeastAsync(buffer.AsMemory(0, chunk), chunk, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                read &= ~1;
+                if (read == 0)
+                {
+                    return total;
+                }
+
+                await SendAudioAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                total += read;
+                options?.Progress?.Report(total);
+                if (options is { PaceInRealTime: true })
+                {
+                    TimeSpan due = TimeSpan.FromSeconds(total / (double)RealtimeAudio.BytesPerSecond) - Stopwatch.GetElapsedTime(started);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Sends a typed client event with an <c>event_id</c> (see the envelope overload); returns the id.</summary>
+    private protected ValueTask<string> SendEventAsync<TEvent>(TEvent clientEvent, CancellationToken cancellationToken)
+        where TEvent : IJsonModel<TEvent>, IRealtimeEvent
+        => SendEventAsync(clientEvent, clientEvent, cancellationToken);
+
+    /// <summary>
+    /// Sends a typed client event: gives it an <c>event_id</c> (on the model) when it has none, serializes it once
+    /// into the session's reused buffer and sends it as one text message. Returns the event id.
+    /// </summary>
+    /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
+    /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
+    private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken)
+        where TEnvelope : IJsonModel<TEnvelope>
+    {
+        string eventId = clientEvent.EventId ??= NextEventId();
+        RememberSent(eventId, clientEvent.Type);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _sendBuffer.ResetWrittenCount();
+            Utf8JsonWriter writer = _sendWriter ??= new Utf8JsonWriter(_sendBuffer, JsonModel.WriterOptions);
+            writer.Reset(_sendBuffer);
+            envelope.WriteJson(writer);
+            writer.Flush();
+            await _connection.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        return eventId;
+    }
+
+    /// <summary>
+    /// Sends a client event the SDK has no model for (a union's Unknown case): its properties as they are, with an
+    /// <c>event_id</c> first when it has none. Returns the event id.
+    /// </summary>
+    private protected async ValueTask<string> SendRawEventAsync(JsonElement json, CancellationToken cancellationToken)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException("A client event must be a JSON object.", nameof(json));
+        }
+
+        string eventId = json.TryGetProperty("event_id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : NextEventId();
+        RememberSent(eventId, json.TryGetProperty("type", out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _sendBuffer.ResetWrittenCount();
+            Utf8JsonWriter writer = _sendWriter ??= new Utf8JsonWriter(_sendBuffer, JsonModel.WriterOptions);
+            writer.Reset(_sendBuffer);
+            writer.WriteStartObject();
+            writer.WriteString("event_id"u8, eventId);
+            foreach (JsonProperty property in json.EnumerateObject())
+            {
+                if (!property.NameEquals("event_id"u8))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            await _connection.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        return eventId;
+    }
+
+    private string NextEventId() => _eventIdPrefix + Interlocked.Increment(ref _nextEventId).ToString(CultureInfo.InvariantCulture);
+
+    private static string NewEventIdPrefix() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "_";
+
+    /// <summary>An append: its type, its PCM (borrowed until the send completes) and the number in its event_id.</summary>
+    private readonly record struct AppendState(ReadOnlyMemory<byte> Type, ReadOnlyMemory<byte> Pcm, byte[] IdPrefix, long Number)
+    {
+        public ReadOnlySpan<byte> WriteId(Span<byte> destination)
+        {
+            IdPrefix.CopyTo(destination);
+            Utf8Formatter.TryFormat(Number, destination.Slice(IdPrefix.Length), out int digits);
+            return destination.Slice(0, IdPrefix.Length + digits);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Models;
+
+namespace Generated.OpenAI.Realtime;
+
+// Answers matched to questions: errors correlated by the client event_id they name (kept in a bounded ring), and
+// calls that wait for the server's answer, each matched by its own rule and bounded by a deadline.
+public abstract partial class RealtimeSession<TServerEvent>
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, string?> _sentTypes = new(StringComparer.Ordinal);
+    private readonly Queue<string> _sentOrder = new();
+    private readonly RealtimeErrorException[] _errors;
+    private readonly List<Waiter> _waiters = [];
+    private int _errorCount;
+    private int _errorNext;
+
+    /// <summary>What a waiting call makes of a server event.</summary>
+    internal enum WaitStep
+    {
+        /// <summary>Not this call's answer; offer it to the next waiting call.</summary>
+        NotMine,
+
+        /// <summary>Part of this call's answer (e.g. the <c>committed</c> that names the item); no other call gets it.</summary>
+        Consumed,
+
+        /// <summary>This call's answer: the call returns the event (or the exception the rule set).</summary>
+        Done,
+    }
+
+    /// <summary>
+    /// Raised on the receive loop for every <c>error</c> event (also published in the event stream). Keep it quick;
+    /// an exception thrown by a handler ends the session with <see cref="RealtimeCallbackException"/>.
+    /// </summary>
+    public event Action<RealtimeErrorException>? ErrorReceived;
+
+    /// <summary>The most recent <c>error</c> events (at most <see cref="RealtimeSessionOptions.MaxRetainedErrors"/>), oldest first.</summary>
+    public IReadOnlyList<RealtimeErrorException> Errors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var list = new RealtimeErrorException[_errorCount];
+                for (int i = 0; i < _errorCount; i++)
+                {
+                    list[i] = _errors[(_errorNext - _errorCount + i + _errors.Length) % _errors.Length];
+                }
+
+                return list;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the <c>error</c> event the server sends for the client event <paramref name="clientEventId"/>
+    /// (returned by the send methods). Returns at once if it already arrived and is still among <see cref="Errors"/>.
+    /// Waits without a deadline: this is for an error that may never come; use <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <exception cref="RealtimeSessionClosedException">The session ended before such an error arrived.</exception>
+    public Task<RealtimeErrorException> WaitForErrorAsync(string clientEventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientEventId);
+        var waiter = new Waiter(clientEventId, null, errorOnly: true);
+        lock (_lock)
+        {
+            foreach (RealtimeErrorException error in Errors)
+            {
+                if (error.ClientEventId == clientEventId)
+                {
+                    return Task.FromResult(error);
+                }
+            }
+
+            if (_completion.Task.IsCompleted)
+            {
+                return Task.FromException<RealtimeErrorException>(CreateClosedException());
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        return AwaitAsync<RealtimeErrorException>(waiter, Timeout.InfiniteTimeSpan, "an error", cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a client event and waits for its answer: the first server event that <paramref name="step"/> says is
+    /// <see cref="WaitStep.Done"/> (calls that wait for the same kind of answer are answered in the order they were
+    /// sent, as the server answers them), or the <c>error</c> that names the event's <c>event_id</c>
+    /// (<see cref="RealtimeErrorException"/>). Bounded by <see cref="RealtimeSessionOptions.ResponseTimeout"/>.
+    /// </summary>
+    /// <param name="send">Sends the event (with the event id given) and returns.</param>
+    /// <param name="eventId">The event's <c>event_id</c>, set on it before the call.</param>
+    /// <param name="step">The matching rule; it may fail the call through the waiter it is given.</param>
+    /// <param name="expected">What the call waits for, for the timeout message.</param>
+    /// <param name="cancellationToken">Ends the wait (the session goes on).</param>
+    private protected async Task<TServerEvent> SendAndWaitAsync(Func<CancellationToken, ValueTask<string>> send, string eventId, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
+    {
+        var waiter = new Waiter(eventId, step, errorOnly: false);
+        lock (_lock)
+        {
+            if (_completion.Task.IsCompleted)
+            {
+                throw CreateClosedException();
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        try
+        {
+            await send(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            RemoveWaiter(waiter);
+            throw;
+        }
+
+        return await AwaitAsync<TServerEvent>(waiter, _options.ResponseTimeout, expected, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="clientEvent"/> (inside <paramref name="envelope"/>) with an <c>event_id</c> and waits for
+    /// its answer; see <see cref="SendAndWaitAsync(Func{CancellationToken, ValueTask{string}}, string, Func{TServerEvent, Waiter, WaitStep}, string, CancellationToken)"/>.
+    /// </summary>
+    private protected Task<TServerEvent> SendAndWaitAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
+        where TEnvelope : Serialization.IJsonModel<TEnvelope>
+    {
+        string eventId = clientEvent.EventId ??= NextEventId();
+        return SendAndWaitAsync(token => SendEventAsync(envelope, clientEvent, token), eventId, step, expected, cancellationToken);
+    }
+
+    private void HandleError(RealtimeServerEventError error)
+    {
+        string? clientEventId = error.Error.EventId;
+        RealtimeErrorException exception;
+        lock (_lock)
+        {
+            exception = new RealtimeErrorException(error, clientEventId is null ? null : SentTypeOf(clientEventId));
+            _errors[_errorNext] = exception;
+            _errorNext = (_errorNext + 1) % _errors.Length;
+            _errorCount = Math.Min(_errorCount + 1, _errors.Length);
+            if (clientEventId is not null)
+            {
+                for (int i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    Waiter waiter = _waiters[i];
+                    if (waiter.EventId == clientEventId)
+                    {
+                        _waiters.RemoveAt(i);
+                        if (waiter.ErrorOnly)
+                        {
+                            waiter.Completion.TrySetResult(exception);
+                        }
+                        else
+                        {
+                            waiter.Completion.TrySetException(exception);
+                        }
+                    }
+                }
+            }
+        }
+
+        try
+        {
+            ErrorReceived?.Invoke(exception);
+        }
+        catch (Exception ex)
+        {
+            throw new RealtimeCallbackException(nameof(ErrorReceived), ex);
+        }
+    }
+
+    /// <summary>The type of a client event this session sent, from its <c>event_id</c>.</summary>
+    private string? SentTypeOf(string clientEventId)
+    {
+        if (clientEventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal) && clientEventId.Length > _eventIdPrefix.Length && clientEventId[_eventIdPrefix.Length] == 'a')
+        {
+            return Encoding.UTF8.GetString(_kind.AudioAppendType.Span);
+        }
+
+        return _sentTypes.TryGetValue(clientEventId, out string? type) ? type : null;
+    }
+
+    private void RememberSent(string eventId, string? type)
+    {
+        lock (_lock)
+        {
+            if (_sentTypes.TryAdd(eventId, type))
+            {
+                _sentOrder.Enqueue(eventId);
+                while (_sentOrder.Count > Math.Max(1, _options.SentEventHistory))
+                {
+                    _sentTypes.Remove(_sentOrder.Dequeue());
+                }
+            }
+        }
+    }
+
+    private void CompleteWaiters(TServerEvent serverEvent)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < _waiters.Count; i++)
+            {
+                Waiter waiter = _waiters[i];
+                WaitStep result = waiter.Step is null ? WaitStep.NotMine : waiter.Step(serverEvent, waiter);
+                if (result == WaitStep.Done)
+                {
+                    _waiters.RemoveAt(i);
+                    waiter.Completion.TrySetResult(serverEvent);
+                    return;
+                }
+
+                if (result == WaitStep.Consumed)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void FailWaiters()
+    {
+        Waiter[] waiters;
+        lock (_lock)
+        {
+            waiters = _waiters.ToArray();
+            _waiters.Clear();
+        }
+
+        foreach (Waiter waiter in waiters)
+        {
+            waiter.Completion.TrySetException(CreateClosedException());
+        }
+    }
+
+    private async Task<T> AwaitAsync<T>(Waiter waiter, TimeSpan timeout, string expected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (T)await waiter.Completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"The server did not answer with {expected} within {timeout.TotalSeconds:0.###} s (RealtimeSessionOptions.ResponseTimeout).", ex);
+        }
+        finally
+        {
+            RemoveWaiter(waiter);
+        }
+    }
+
+    private void RemoveWaiter(Waiter waiter)
+    {
+        lock (_lock)
+        {
+            _waiters.Remove(waiter);
+        }
+    }
+
+    private Exception CreateClosedException()
+    {
+        Exception? terminal = Volatile.Read(ref _terminalException);
+        string message = terminal is not null
+            ? "The realtime session ended: " + terminal.Message
+            : _disposing ? "The realtime session was disposed." : "The server closed the realtime session.";
+        return new RealtimeSessionClosedException(message, _closeStatus ?? _connection.CloseStatus, terminal);
+    }
+
+    /// <summary>A call waiting for its answer.</summary>
+    internal sealed class Waiter(string? eventId, Func<TServerEvent, Waiter, WaitStep>? step, bool errorOnly)
+    {
+        public string? EventId { get; } = eventId;
+
+        public Func<TServerEvent, Waiter, WaitStep>? Step { get; } = step;
+
+        public bool ErrorOnly { get; } = errorOnly;
+
+        /// <summary>State a multi-step rule keeps (the item id a commit produced).</summary>
+        public string? State { get; set; }
+
+        public TaskCompletionSource<object> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Ends the call with <paramref name="exception"/> (the rule then returns <see cref="WaitStep.Done"/>).</summary>
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

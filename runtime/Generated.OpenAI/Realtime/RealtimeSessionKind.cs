@@ -1,0 +1,33 @@
+using System;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Serialization;
+
+namespace Generated.OpenAI.Realtime;
+
+/// <summary>
+/// What one kind of realtime session is on the wire: its endpoint, its server event union, and its audio events.
+/// The session core (<see cref="RealtimeSession{TServerEvent}"/>) runs every kind from one of these; a new kind is
+/// one descriptor and one subclass with its helpers. Every event type comes from the generated models.
+/// </summary>
+/// <typeparam name="TServerEvent">The server event union of the endpoint.</typeparam>
+public sealed class RealtimeSessionKind<TServerEvent>
+    where TServerEvent : class, IJsonModel<TServerEvent>
+{
+    /// <summary>The WebSocket path under the base URL, e.g. <c>realtime</c> or <c>realtime/translations</c>.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The <c>type</c> of the client event that appends input audio, as UTF-8 (a generated <c>TypeUtf8</c>).</summary>
+    public required ReadOnlyMemory<byte> AudioAppendType { get; init; }
+
+    /// <summary>The <c>type</c> of the server event that carries output audio, as UTF-8 (a generated <c>TypeUtf8</c>).</summary>
+    public required ReadOnlyMemory<byte> AudioDeltaType { get; init; }
+
+    /// <summary>How many PCM16 bytes <c>SendAudioAsync(Stream)</c> sends per event unless told otherwise.</summary>
+    public required int DefaultChunkBytes { get; init; }
+
+    /// <summary>The <c>error</c> event inside a server event, or <see langword="null"/> for any other event.</summary>
+    public required Func<TServerEvent, RealtimeServerEventError?> GetError { get; init; }
+
+    /// <summary>Whether a server event is an output audio delta (which <see cref="RealtimeBackpressure.DropOldestAudio"/> may drop).</summary>
+    public required Func<TServerEvent, bool> IsAudioDelta { get; init; }
+}
