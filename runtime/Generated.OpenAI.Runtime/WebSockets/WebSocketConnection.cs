@@ -438,6 +438,13 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     {
                         case FrameStep.Ping:
                             await SendControlFrameAsync(Opcode.Pong, payload, cancellationToken).ConfigureAwait(false);
+                            if (IsTerminated)
+                            {
+                                // Aborted or disposed meanwhile (the pong was then skipped): stop here rather than
+                                // work through a burst of buffered frames.
+                                throw CreateClosedException();
+                            }
+
                             break;
                         case FrameStep.Close:
                             closeMessage = await OnCloseFrameAsync(payload, cancellationToken).ConfigureAwait(false);
@@ -1039,14 +1046,20 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
         if (_sendLock.Wait(0))
         {
-            // Keep the lock forever: nothing may write after this. Completing returns the pipe's buffers; it may
-            // try to flush leftovers into the already closed stream, which is expected to fail.
+            // Completing returns the pipe's buffers; it may try to flush leftovers into the already closed stream,
+            // which is expected to fail. The lock is released again, not kept: a pending receive that is answering
+            // a ping waits for it, and would wait forever. Nothing writes after this all the same, because every
+            // holder of the lock re-checks the state (now Aborted or Closed) before it touches the writer.
             try
             {
                 await _writer.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {
+            }
+            finally
+            {
+                _sendLock.Release();
             }
         }
 
@@ -1074,6 +1087,12 @@ public sealed class WebSocketConnection : IAsyncDisposable
         ValueTask<FlushResult> flush;
         try
         {
+            if (State != WebSocketState.Open)
+            {
+                _sendLock.Release(); // disposed or closing since the check above: the writer may be completed
+                return;
+            }
+
             WriteFrameCopy(Opcode.Ping, fin: true, ReadOnlySpan<byte>.Empty);
             flush = _writer.FlushAsync();
         }
@@ -1183,6 +1202,17 @@ public sealed class WebSocketConnection : IAsyncDisposable
         catch (Exception)
         {
             // Disposing a broken TLS or socket stream may throw; the socket is closed regardless.
+        }
+    }
+
+    private bool IsTerminated
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state is WebSocketState.Closed or WebSocketState.Aborted;
+            }
         }
     }
 

@@ -306,6 +306,42 @@ public sealed class WebSocketConnectionEvilServerTests
         Assert.Equal(new byte[] { 9 }, (await first.WaitAsync(s_timeout)).Payload.ToArray());
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Dispose_during_a_ping_burst_faults_the_pending_receive_within_a_second()
+    {
+        // 4,096 empty pings per write: the receive loop answers pong after pong, so DisposeAsync races with the
+        // pongs for the send lock. Fifty runs, because the race was lost only about a quarter of the time.
+        byte[] pings = new byte[2 * 4096];
+        for (int i = 0; i < pings.Length; i += 2)
+        {
+            pings[i] = 0x89;
+        }
+
+        for (int run = 0; run < 50; run++)
+        {
+            await using var server = new RawWebSocketServer();
+            Task<RawServerConnection> accept = server.AcceptAsync();
+            WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask().WaitAsync(s_timeout);
+            await using RawServerConnection serverSide = await accept;
+            using var stop = new CancellationTokenSource();
+            Task drain = serverSide.DrainAsync(stop.Token);
+            Task burst = serverSide.WriteRepeatedlyAsync(pings, TimeSpan.Zero, stop.Token);
+            // On the pool: fed pings without pause, the receive may never yield back to its caller.
+            Task<WebSocketReceivedMessage> receive = Task.Run(() => connection.ReceiveMessageAsync().AsTask());
+            while (serverSide.BytesDrained < 6 * 100 && !receive.IsCompleted)
+            {
+                await Task.Delay(1); // until at least a hundred pongs (6 bytes each) came back
+            }
+
+            await connection.DisposeAsync().AsTask().WaitAsync(s_timeout);
+            WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(() => receive.WaitAsync(TimeSpan.FromSeconds(1)));
+            Assert.Equal(ShutdownReason.Disposed, ex.Reason);
+            Assert.Equal(WebSocketState.Aborted, connection.State);
+            stop.Cancel();
+            await Task.WhenAll(drain, burst).WaitAsync(s_timeout);
+        }
+    }
+
     [Fact]
     public async Task Header_values_with_line_breaks_are_rejected_before_connecting()
     {
