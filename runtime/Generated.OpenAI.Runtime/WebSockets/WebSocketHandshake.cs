@@ -90,6 +90,11 @@ internal static class WebSocketHandshake
         {
             throw new ArgumentOutOfRangeException(nameof(options), "KeepAliveInterval must not be negative.");
         }
+
+        if (!IsValidTimeout(options.KeepAliveTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "KeepAliveTimeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
     }
 
     /// <summary>The GET upgrade request as bytes.</summary>

@@ -342,6 +342,56 @@ public sealed class WebSocketConnectionEvilServerTests
         }
     }
 
+    [Fact(Timeout = 15_000)]
+    public async Task Keep_alive_aborts_a_peer_that_never_answers_with_keep_alive_timeout()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(); // completes the handshake, then never reads or writes
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromMilliseconds(300) };
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        await using RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+
+        WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(() => receive.WaitAsync(s_timeout));
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, ex.Reason);
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, connection.ShutdownReason);
+        Assert.Equal(WebSocketState.Aborted, connection.State);
+        WebSocketConnectionException next = await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, next.Reason);
+        Assert.True(await serverSide.SeesEndOfStreamAsync(s_timeout));
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Keep_alive_keeps_a_peer_that_answers_its_pings()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromMilliseconds(500) };
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        await using RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+
+        // Answer every ping for three timeouts' worth of pings: the connection must stay open throughout.
+        for (int pings = 0; pings < 30; pings++)
+        {
+            (_, int opcode, byte[] payload) = await serverSide.ReadClientFrameAsync();
+            Assert.Equal(0x9, opcode);
+            await serverSide.WriteAsync(RawServerConnection.Frame(0x8A, payload));
+        }
+
+        Assert.Equal(WebSocketState.Open, connection.State);
+        Assert.False(receive.IsCompleted);
+        await serverSide.WriteAsync(RawServerConnection.Frame(0x82, [7]));
+        Assert.Equal(new byte[] { 7 }, (await receive.WaitAsync(s_timeout)).Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task Keep_alive_timeout_must_be_positive_or_infinite()
+    {
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveTimeout = TimeSpan.Zero };
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await WebSocketConnection.ConnectAsync(new Uri("ws://127.0.0.1:1/"), options, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Header_values_with_line_breaks_are_rejected_before_connecting()
     {
