@@ -8,6 +8,20 @@ internal static class Redaction
 {
     private const string Hidden = "***";
 
+    /// <summary>
+    /// The request headers whose values are shown as they are (in <see cref="OpenAIClientOptions.ToString"/> and in
+    /// request logs): they identify a client or a format and never carry a credential. The value of every other
+    /// header is hidden, so that a credential under a name nobody listed (<c>Ocp-Apim-Subscription-Key</c>,
+    /// <c>X-Custom-Token</c>...) does not leak. Headers starting with <c>X-Stainless-</c> (client platform
+    /// telemetry) are shown too.
+    /// </summary>
+    private static readonly string[] s_harmlessHeaders =
+    [
+        "Accept", "Content-Type", "User-Agent", "OpenAI-Beta", "OpenAI-Organization", "OpenAI-Project",
+    ];
+
+    private const string HarmlessHeaderPrefix = "X-Stainless-";
+
     /// <summary>At most the last four characters of a long key survive: <c>sk-...abcd</c>; a short key becomes <c>***</c>.</summary>
     public static string RedactKey(string? key)
     {
@@ -23,8 +37,21 @@ internal static class Redaction
         return string.Concat(prefix, "...", key.AsSpan(key.Length - 4));
     }
 
-    /// <summary>Values of credential-bearing headers are replaced by <c>***</c>.</summary>
-    public static string RedactHeaderValue(string name, string value) => IsSensitiveHeader(name) ? Hidden : value;
+    /// <summary>The value of a header that is not on the harmless allow-list (see <see cref="IsHarmlessHeader"/>) becomes <c>***</c>.</summary>
+    public static string RedactHeaderValue(string name, string value) => IsHarmlessHeader(name) ? value : Hidden;
+
+    /// <summary>True for the short allow-list of headers whose values may be shown (see <see cref="s_harmlessHeaders"/>).</summary>
+    public static bool IsHarmlessHeader(string name)
+    {
+        foreach (string harmless in s_harmlessHeaders)
+        {
+            if (name.Equals(harmless, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return name.StartsWith(HarmlessHeaderPrefix, StringComparison.OrdinalIgnoreCase);
+    }
 
     public static bool IsSensitiveHeader(string name) =>
         name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
