@@ -1,5 +1,7 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
@@ -391,6 +393,102 @@ public sealed class WebSocketConnectionEvilServerTests
         var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveTimeout = TimeSpan.Zero };
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await WebSocketConnection.ConnectAsync(new Uri("ws://127.0.0.1:1/"), options, CancellationToken.None));
     }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Http_1_0_switching_protocols_is_a_handshake_exception()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(respond: false);
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        string response = RawWebSocketServer.BuildUpgradeResponse(serverSide.RequestHeaders["Sec-WebSocket-Key"]);
+        Assert.StartsWith("HTTP/1.1 101 ", response, StringComparison.Ordinal);
+        await serverSide.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.0" + response["HTTP/1.1".Length..]));
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(101, ex.StatusCode);
+        Assert.Equal(ShutdownReason.HandshakeFailed, ex.Reason);
+        Assert.Contains("HTTP/1.1", ex.Message, StringComparison.Ordinal);
+    }
+
+    private const string EphemeralSecret = "ek_68af2b9c0d1e4f5a6b7c8d9e0f1a2b3c";
+    private const string UnrelatedKey = "sk-svcacct-ANOTHER-KEY-IN-THE-BODY-987654321";
+
+    [Theory(Timeout = 15_000)]
+    [InlineData("sk-proj-THIS-IS-THE-SECRET-0123456789abcd", "THIS-IS-THE-SECRET")]
+    [InlineData("opaque.token.WITHOUT.A.KNOWN.PREFIX.42", "WITHOUT.A.KNOWN")]
+    public async Task Refused_upgrade_with_a_chunked_error_body_shows_the_server_message_and_no_secret(string bearer, string secretCore)
+    {
+        string json = "{\"error\":{\"message\":\"Incorrect API key provided: " + bearer + ". Also rejected: " + EphemeralSecret + ", " + UnrelatedKey
+            + ".\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+        int cut = json.IndexOf(bearer, StringComparison.Ordinal) + (bearer.Length / 2); // the key straddles two chunks
+        string response = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            + "WWW-Authenticate: Bearer realm=\"OpenAI\", error_description=\"bad key " + bearer + "\"\r\n"
+            + "X-Echo-Authorization: Bearer " + bearer + "\r\n"
+            + "X-Session: " + EphemeralSecret + "\r\n\r\n"
+            + Chunk(json[..cut], extension: ";name=value") + Chunk(json[cut..]) + "0\r\n\r\n";
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: response);
+        var options = new WebSocketConnectionOptions();
+        options.Headers["Authorization"] = "Bearer " + bearer;
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(
+            () => WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout));
+        await using RawServerConnection serverSide = await accept;
+
+        Assert.Equal(401, ex.StatusCode);
+        Assert.StartsWith("The server refused the WebSocket upgrade (HTTP 401 Unauthorized): Incorrect API key provided: ", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.Contains("\"code\":\"invalid_api_key\"", ex.ResponseBody, StringComparison.Ordinal);
+        Assert.Contains(ex.ResponseHeaders, h => h.Key == "X-Session");
+        var texts = new List<string> { ex.Message, ex.ResponseBody, ex.ToString(), ex.ReasonPhrase ?? string.Empty };
+        texts.AddRange(ex.ResponseHeaders.Select(h => h.Key + ": " + h.Value));
+        foreach (string text in texts)
+        {
+            Assert.DoesNotContain(bearer, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secretCore, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(EphemeralSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("68af2b9c0d1e", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("ANOTHER-KEY-IN-THE-BODY", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Endless_chunked_error_body_is_read_up_to_64_KiB_and_the_socket_closed()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: "HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n");
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        Task flood = serverSide.WriteRepeatedlyAsync(Encoding.ASCII.GetBytes(Chunk(new string('x', 1000))), TimeSpan.Zero, CancellationToken.None);
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(403, ex.StatusCode);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.Equal(64 * 1024, ex.ResponseBody.Length);
+        Assert.Matches("^x+$", ex.ResponseBody);
+        await flood.WaitAsync(s_timeout); // ends when the client has closed the socket
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Trickled_endless_chunked_error_body_ends_at_the_connect_timeout()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var options = new WebSocketConnectionOptions { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        Task trickle = serverSide.WriteRepeatedlyAsync(Encoding.ASCII.GetBytes(Chunk("y")), TimeSpan.FromMilliseconds(20), CancellationToken.None);
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(401, ex.StatusCode);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.StartsWith("y", ex.ResponseBody, StringComparison.Ordinal);
+        await trickle.WaitAsync(s_timeout); // ends when the client has closed the socket
+    }
+
+    private static string Chunk(string data, string extension = "")
+        => Encoding.UTF8.GetByteCount(data).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + extension + "\r\n" + data + "\r\n";
 
     [Fact]
     public async Task Header_values_with_line_breaks_are_rejected_before_connecting()
