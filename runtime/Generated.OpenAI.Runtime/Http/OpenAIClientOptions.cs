@@ -75,7 +75,12 @@ public sealed class OpenAIClientOptions
     /// <summary>Text appended to the <c>User-Agent</c> header (for example an application name and version).</summary>
     public string? UserAgentSuffix { get; set; }
 
-    /// <summary>Describes the options with every key redacted.</summary>
+    /// <summary>
+    /// Describes the options with every key redacted. Of <see cref="DefaultHeaders"/> only the values of a short
+    /// allow-list are shown (<c>Accept</c>, <c>Content-Type</c>, <c>User-Agent</c>, <c>OpenAI-Beta</c>,
+    /// <c>OpenAI-Organization</c>, <c>OpenAI-Project</c> and <c>X-Stainless-*</c>); every other value is <c>***</c>,
+    /// because a header with any other name may carry a credential.
+    /// </summary>
     public override string ToString()
     {
         var sb = new StringBuilder("OpenAIClientOptions { ");

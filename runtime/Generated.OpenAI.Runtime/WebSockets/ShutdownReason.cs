@@ -47,4 +47,10 @@ public enum ShutdownReason
 
     /// <summary>The HTTP upgrade was refused or its response was not a valid RFC 6455 handshake.</summary>
     HandshakeFailed,
+
+    /// <summary>
+    /// After a keep-alive ping the peer sent nothing (no pong, no data) within
+    /// <see cref="WebSocketConnectionOptions.KeepAliveTimeout"/>; the socket was closed without a close handshake.
+    /// </summary>
+    KeepAliveTimeout,
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO;
 using System.IO.Pipelines;
 using System.Net;
@@ -34,7 +35,9 @@ namespace Generated.OpenAI.WebSockets;
 /// <see cref="WebSocketMessageType.Close"/> message.</para>
 /// <para><b>Lifetime.</b> Cancelling any operation aborts the connection (a frame may be half done). Disposing aborts
 /// it too: a pending receive ends within a second with <see cref="WebSocketConnectionException"/> and the socket is closed.
-/// Use <see cref="CloseAsync"/> for a graceful close. <see cref="ShutdownReason"/> says why the connection ended.</para>
+/// Use <see cref="CloseAsync"/> for a graceful close. <see cref="ShutdownReason"/> says why the connection ended.
+/// With <see cref="WebSocketConnectionOptions.KeepAliveInterval"/> set, a peer that sends nothing within
+/// <see cref="WebSocketConnectionOptions.KeepAliveTimeout"/> of a ping is aborted (<see cref="ShutdownReason.KeepAliveTimeout"/>).</para>
 /// </remarks>
 public sealed class WebSocketConnection : IAsyncDisposable
 {
@@ -55,6 +58,14 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private readonly int _maxMessageSize;
     private readonly TimeSpan _closeTimeout;
     private readonly Timer? _keepAliveTimer;
+
+    // Keep-alive timeout: armed when a ping goes out, checked when it fires. Null when keep-alive or its timeout is off.
+    private readonly Timer? _keepAliveDeadlineTimer;
+    private readonly TimeSpan _keepAliveTimeout;
+    private readonly object _keepAliveLock = new();
+    private bool _keepAliveDeadlineArmed; // guarded by _keepAliveLock
+    private long _keepAlivePingTimestamp; // Stopwatch timestamp of the ping that armed the deadline; guarded by _keepAliveLock
+    private bool _receivedSincePing; // set by the receiver on every read that returns bytes, cleared when a deadline is armed
 
     private WebSocketState _state = WebSocketState.Open;
     private ShutdownReason _shutdownReason;
@@ -87,8 +98,14 @@ public sealed class WebSocketConnection : IAsyncDisposable
         _maxMessageSize = options.MaxMessageSize;
         _closeTimeout = options.CloseTimeout;
         SubProtocol = subProtocol;
+        _keepAliveTimeout = options.KeepAliveTimeout;
         if (options.KeepAliveInterval > TimeSpan.Zero)
         {
+            if (options.KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+            {
+                _keepAliveDeadlineTimer = new Timer(static state => ((WebSocketConnection)state!).OnKeepAliveDeadline(), this, Timeout.Infinite, Timeout.Infinite);
+            }
+
             _keepAliveTimer = new Timer(static state => ((WebSocketConnection)state!).OnKeepAlive(), this, options.KeepAliveInterval, options.KeepAliveInterval);
         }
     }
@@ -266,7 +283,9 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     return ReceiveGuardedAsync(hasPendingRead: true, read, cancellationToken);
                 }
 
-                switch (TryTakeBufferedMessage(read.Result, out WebSocketReceivedMessage message))
+                ReadResult result = read.Result;
+                NoteReceived(result);
+                switch (TryTakeBufferedMessage(result, out WebSocketReceivedMessage message))
                 {
                     case SyncStep.Taken:
                         return new ValueTask<WebSocketReceivedMessage>(message);
@@ -418,6 +437,8 @@ public sealed class WebSocketConnection : IAsyncDisposable
                 throw CreateClosedException();
             }
 
+            NoteReceived(result);
+
             ReadOnlySequence<byte> buffer = result.Buffer;
             SequencePosition consumed = buffer.Start;
             SequencePosition examined = buffer.End;
@@ -438,6 +459,13 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     {
                         case FrameStep.Ping:
                             await SendControlFrameAsync(Opcode.Pong, payload, cancellationToken).ConfigureAwait(false);
+                            if (IsTerminated)
+                            {
+                                // Aborted or disposed meanwhile (the pong was then skipped): stop here rather than
+                                // work through a burst of buffered frames.
+                                throw CreateClosedException();
+                            }
+
                             break;
                         case FrameStep.Close:
                             closeMessage = await OnCloseFrameAsync(payload, cancellationToken).ConfigureAwait(false);
@@ -1039,14 +1067,20 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
         if (_sendLock.Wait(0))
         {
-            // Keep the lock forever: nothing may write after this. Completing returns the pipe's buffers; it may
-            // try to flush leftovers into the already closed stream, which is expected to fail.
+            // Completing returns the pipe's buffers; it may try to flush leftovers into the already closed stream,
+            // which is expected to fail. The lock is released again, not kept: a pending receive that is answering
+            // a ping waits for it, and would wait forever. Nothing writes after this all the same, because every
+            // holder of the lock re-checks the state (now Aborted or Closed) before it touches the writer.
             try
             {
                 await _writer.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {
+            }
+            finally
+            {
+                _sendLock.Release();
             }
         }
 
@@ -1064,6 +1098,87 @@ public sealed class WebSocketConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Any bytes from the peer (a pong, data, a ping) count as liveness for the keep-alive timeout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NoteReceived(in ReadResult result)
+    {
+        if (_keepAliveDeadlineTimer is not null && !result.Buffer.IsEmpty)
+        {
+            Volatile.Write(ref _receivedSincePing, true);
+        }
+    }
+
+    /// <summary>
+    /// Starts the keep-alive timeout for the ping about to be sent, unless an earlier ping is still unanswered
+    /// (its deadline stands: a peer that never answers must not be saved by more pings).
+    /// </summary>
+    private void ArmKeepAliveDeadline()
+    {
+        if (_keepAliveDeadlineTimer is null)
+        {
+            return;
+        }
+
+        lock (_keepAliveLock)
+        {
+            if (_keepAliveDeadlineArmed && !Volatile.Read(ref _receivedSincePing))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _receivedSincePing, false);
+            _keepAliveDeadlineArmed = true;
+            _keepAlivePingTimestamp = Stopwatch.GetTimestamp();
+            TryScheduleKeepAliveDeadline(_keepAliveTimeout);
+        }
+    }
+
+    private void OnKeepAliveDeadline()
+    {
+        lock (_keepAliveLock)
+        {
+            if (!_keepAliveDeadlineArmed)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _receivedSincePing))
+            {
+                _keepAliveDeadlineArmed = false; // answered; the next ping arms a new deadline
+                return;
+            }
+
+            TimeSpan remaining = _keepAliveTimeout - Stopwatch.GetElapsedTime(_keepAlivePingTimestamp);
+            if (remaining > TimeSpan.Zero)
+            {
+                // A callback of an earlier arming that raced with a re-arm, or an early one: wait out the rest.
+                TryScheduleKeepAliveDeadline(remaining);
+                return;
+            }
+
+            _keepAliveDeadlineArmed = false;
+            if (Volatile.Read(ref _receiveInProgress) == 0)
+            {
+                // Nothing reads the socket, so a pong could not have been seen: no verdict (see KeepAliveTimeout).
+                return;
+            }
+        }
+
+        Abort(ShutdownReason.KeepAliveTimeout);
+    }
+
+    private void TryScheduleKeepAliveDeadline(TimeSpan dueTime)
+    {
+        try
+        {
+            _keepAliveDeadlineTimer!.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection shut down meanwhile.
+        }
+    }
+
     private void OnKeepAlive()
     {
         if (State != WebSocketState.Open || !_sendLock.Wait(0))
@@ -1074,6 +1189,14 @@ public sealed class WebSocketConnection : IAsyncDisposable
         ValueTask<FlushResult> flush;
         try
         {
+            if (State != WebSocketState.Open)
+            {
+                _sendLock.Release(); // disposed or closing since the check above: the writer may be completed
+                return;
+            }
+
+            // Before the ping is written: its pong may be received before the flush returns.
+            ArmKeepAliveDeadline();
             WriteFrameCopy(Opcode.Ping, fin: true, ReadOnlySpan<byte>.Empty);
             flush = _writer.FlushAsync();
         }
@@ -1176,6 +1299,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     private void ShutdownTransport()
     {
         _keepAliveTimer?.Dispose();
+        _keepAliveDeadlineTimer?.Dispose();
         try
         {
             _stream.Dispose();
@@ -1183,6 +1307,17 @@ public sealed class WebSocketConnection : IAsyncDisposable
         catch (Exception)
         {
             // Disposing a broken TLS or socket stream may throw; the socket is closed regardless.
+        }
+    }
+
+    private bool IsTerminated
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state is WebSocketState.Closed or WebSocketState.Aborted;
+            }
         }
     }
 

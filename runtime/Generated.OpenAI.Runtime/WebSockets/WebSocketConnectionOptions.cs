@@ -30,8 +30,28 @@ public sealed class WebSocketConnectionOptions
     /// </summary>
     public int MaxMessageSize { get; set; } = DefaultMaxMessageSize;
 
+    /// <summary>The default <see cref="KeepAliveTimeout"/>: 30 seconds.</summary>
+    public static readonly TimeSpan DefaultKeepAliveTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Interval between unsolicited pings; <see cref="TimeSpan.Zero"/> (default) sends none.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long the peer has to show it is alive after a keep-alive ping: if nothing at all arrives from it in that
+    /// time (no pong, no data, no ping), the connection is aborted with <see cref="ShutdownReason.KeepAliveTimeout"/>
+    /// and a pending or later <see cref="WebSocketConnection.ReceiveMessageAsync"/> throws
+    /// <see cref="WebSocketConnectionException"/> with that reason. Default <see cref="DefaultKeepAliveTimeout"/>
+    /// (30 s, a fixed value rather than a multiple of the interval, so that it means the same whatever the interval);
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the check off. Used only when
+    /// <see cref="KeepAliveInterval"/> is positive; a ping that is still unanswered keeps its deadline when further
+    /// pings go out.
+    /// </summary>
+    /// <remarks>
+    /// The connection reads from the socket only while a <see cref="WebSocketConnection.ReceiveMessageAsync"/> is
+    /// pending, so only then can a pong be seen. A deadline that passes while no receive is pending gives no verdict
+    /// (the next ping starts a new one); keep a receive loop running, as the realtime session does.
+    /// </remarks>
+    public TimeSpan KeepAliveTimeout { get; set; } = DefaultKeepAliveTimeout;
 
     /// <summary>Time allowed for TCP connect, TLS and the upgrade handshake together. Default 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);

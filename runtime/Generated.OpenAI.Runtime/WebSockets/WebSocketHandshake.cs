@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Generated.OpenAI.Http;
 
 namespace Generated.OpenAI.WebSockets;
 
@@ -20,6 +21,9 @@ internal static class WebSocketHandshake
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private const int MaxResponseHeaderBytes = 32 * 1024;
     private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int MaxServerMessageLength = 1000;
+    private const int MaxReasonPhraseLength = 200;
+    private const int MinSecretLength = 8;
 
     private static readonly string[] s_reservedHeaders =
     [
@@ -90,6 +94,11 @@ internal static class WebSocketHandshake
         {
             throw new ArgumentOutOfRangeException(nameof(options), "KeepAliveInterval must not be negative.");
         }
+
+        if (!IsValidTimeout(options.KeepAliveTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "KeepAliveTimeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
     }
 
     /// <summary>The GET upgrade request as bytes.</summary>
@@ -121,11 +130,13 @@ internal static class WebSocketHandshake
 
     /// <summary>
     /// Reads the response status line and headers, checks them against RFC 6455 section 4.1 and returns the
-    /// negotiated subprotocol. Consumes exactly the header block from <paramref name="reader"/>.
+    /// negotiated subprotocol. Consumes exactly the header block from <paramref name="reader"/> (and, for a refused
+    /// upgrade, up to <see cref="MaxErrorBodyBytes"/> of its body).
     /// </summary>
     public static async ValueTask<string?> ReadResponseAsync(PipeReader reader, string key, WebSocketConnectionOptions options, CancellationToken cancellationToken)
     {
-        (int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers) response = (0, null, []);
+        List<string> secrets = CollectSecrets(options);
+        UpgradeResponse response = default;
         bool found = false;
         while (!found)
         {
@@ -140,7 +151,7 @@ internal static class WebSocketHandshake
                 {
                     consumed = sequenceReader.Position;
                     examined = consumed;
-                    response = ParseHeaderBlock(headerBlock);
+                    response = ParseHeaderBlock(headerBlock, secrets);
                     found = true;
                 }
                 else if (buffer.Length > MaxResponseHeaderBytes)
@@ -160,58 +171,191 @@ internal static class WebSocketHandshake
 
         if (response.StatusCode != 101)
         {
-            string? body = await TryReadBodyAsync(reader, response.Headers, cancellationToken).ConfigureAwait(false);
-            throw new WebSocketHandshakeException(response.StatusCode, response.ReasonPhrase, response.Headers,
-                $"The server refused the WebSocket upgrade with HTTP {response.StatusCode.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}.")
-            {
-                ResponseBody = body,
-            };
+            byte[]? body = await TryReadBodyAsync(reader, response.StatusCode, response.Headers, cancellationToken).ConfigureAwait(false);
+            throw CreateRefusal(response, body, secrets);
         }
 
-        return Validate(response, key, options);
+        return Validate(response, key, options, secrets);
     }
 
-    /// <summary>Reads a refused upgrade's body when it has a small Content-Length (error JSON); null otherwise.</summary>
-    private static async ValueTask<string?> TryReadBodyAsync(PipeReader reader, List<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exception for a refused upgrade. Its message carries the server's own explanation (the <c>error.message</c>
+    /// of OpenAI's error JSON) when there is one, so that a user sees why, not just the status; every text the server
+    /// wrote is scrubbed of the request's credentials and of anything shaped like a key first.
+    /// </summary>
+    private static WebSocketHandshakeException CreateRefusal(UpgradeResponse response, byte[]? body, List<string> secrets)
     {
-        int length = -1;
-        foreach (KeyValuePair<string, string> header in headers)
+        string? serverMessage = body is null ? null : ApiErrorBody.Parse(body).Message;
+        serverMessage = ToSingleLine(Redaction.ScrubCredentials(serverMessage, secrets), MaxServerMessageLength);
+        var message = new StringBuilder("The server refused the WebSocket upgrade (HTTP ")
+            .Append(response.StatusCode.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(response.ReasonPhrase))
         {
-            if (string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)
-                && int.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
+            message.Append(' ').Append(response.ReasonPhrase);
+        }
+
+        message.Append(')');
+        if (string.IsNullOrEmpty(serverMessage))
+        {
+            message.Append('.');
+        }
+        else
+        {
+            message.Append(": ").Append(serverMessage);
+            if (serverMessage[^1] is not ('.' or '!' or '?'))
             {
-                length = parsed;
+                message.Append('.');
             }
         }
 
-        if (length <= 0 || length > MaxErrorBodyBytes)
+        return new WebSocketHandshakeException(response.StatusCode, response.ReasonPhrase, response.Headers, message.ToString())
+        {
+            ResponseBody = body is null ? null : Redaction.ScrubCredentials(Encoding.UTF8.GetString(body), secrets),
+        };
+    }
+
+    /// <summary>
+    /// The values of the request headers that may be credentials: every header off the harmless allow-list
+    /// (<see cref="Redaction.IsHarmlessHeader"/>), and the token after an auth scheme (<c>Bearer sk-...</c>).
+    /// Values under <see cref="MinSecretLength"/> characters are skipped: scrubbing them would garble the text.
+    /// </summary>
+    private static List<string> CollectSecrets(WebSocketConnectionOptions options)
+    {
+        var secrets = new List<string>();
+        foreach (KeyValuePair<string, string> header in options.Headers)
+        {
+            if (Redaction.IsHarmlessHeader(header.Key) || header.Value is null)
+            {
+                continue;
+            }
+
+            string value = header.Value.Trim();
+            int space = value.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                Add(value.Substring(space + 1).Trim());
+            }
+
+            Add(value);
+        }
+
+        return secrets;
+
+        void Add(string secret)
+        {
+            if (secret.Length >= MinSecretLength && !secrets.Contains(secret))
+            {
+                secrets.Add(secret);
+            }
+        }
+    }
+
+    /// <summary>Control characters (a server could forge log lines with them) become spaces; the text is cut at <paramref name="maxLength"/>.</summary>
+    private static string? ToSingleLine(string? text, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
 
+        var builder = new StringBuilder(Math.Min(text.Length, maxLength + 3));
+        foreach (char c in text.AsSpan().Trim())
+        {
+            if (builder.Length == maxLength)
+            {
+                return builder.Append("...").ToString();
+            }
+
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Reads the body of a refused upgrade, framed by Content-Length or by chunked transfer coding, and returns at
+    /// most <see cref="MaxErrorBodyBytes"/> of it: the whole body, or what arrived before the limit, the end of the
+    /// stream, a framing error or <paramref name="cancellationToken"/> (the connect timeout) stopped the reading.
+    /// Null when the response has no body the client can delimit. The caller owns the returned array.
+    /// </summary>
+    private static async ValueTask<byte[]?> TryReadBodyAsync(PipeReader reader, int statusCode, List<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    {
+        if (statusCode is < 200 or 204 or 304)
+        {
+            return null;
+        }
+
+        string? transferEncoding = null;
+        string? contentLength = null;
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            if (string.Equals(header.Key, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                transferEncoding = transferEncoding is null ? header.Value : transferEncoding + ", " + header.Value;
+            }
+            else if (string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                contentLength = contentLength is null || contentLength == header.Value ? header.Value : "conflict";
+            }
+        }
+
+        long length = -1;
+        bool chunked = false;
+        if (transferEncoding is not null)
+        {
+            // RFC 9112 section 6.3: Transfer-Encoding wins over Content-Length; only chunked as the final coding is readable.
+            string[] codings = transferEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            chunked = codings.Length > 0 && string.Equals(codings[^1], "chunked", StringComparison.OrdinalIgnoreCase);
+            if (!chunked)
+            {
+                return null;
+            }
+        }
+        else if (contentLength is null || !long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out length) || length == 0)
+        {
+            return null; // no body, or one delimited only by the end of the connection: not worth waiting for
+        }
+
+        var body = new ArrayBufferWriter<byte>(chunked ? 1024 : (int)Math.Min(length, MaxErrorBodyBytes));
+        var decoder = new ChunkedBodyDecoder();
         try
         {
             while (true)
             {
                 ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                if (buffer.Length >= length || result.IsCompleted)
+                bool done;
+                SequencePosition consumed;
+                if (chunked)
                 {
-                    string body = Encoding.UTF8.GetString(buffer.Slice(0, Math.Min(length, buffer.Length)));
-                    reader.AdvanceTo(buffer.End);
-                    return body;
+                    done = decoder.Decode(buffer, body, MaxErrorBodyBytes, out consumed);
+                }
+                else
+                {
+                    long take = Math.Min(buffer.Length, Math.Min(length, MaxErrorBodyBytes) - body.WrittenCount);
+                    ReadOnlySequence<byte> slice = buffer.Slice(0, take);
+                    slice.CopyTo(body.GetSpan((int)take));
+                    body.Advance((int)take);
+                    consumed = slice.End;
+                    done = body.WrittenCount == Math.Min(length, MaxErrorBodyBytes);
                 }
 
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(consumed, buffer.End);
+                if (done || result.IsCompleted)
+                {
+                    break;
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
-            return null; // the status code is the important part; a body that does not arrive is not an error of its own
+            // The status code is the important part; keep whatever part of the body arrived in time.
         }
+
+        return body.WrittenCount == 0 ? null : body.WrittenSpan.ToArray();
     }
 
-    private static (int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers) ParseHeaderBlock(ReadOnlySequence<byte> block)
+    private static UpgradeResponse ParseHeaderBlock(ReadOnlySequence<byte> block, List<string> secrets)
     {
         // Handshake-time only: strings are fine here.
         string text = Encoding.Latin1.GetString(block);
@@ -228,7 +372,7 @@ internal static class WebSocketHandshake
 
         if (statusParts.Length == 3)
         {
-            reasonPhrase = statusParts[2];
+            reasonPhrase = ToSingleLine(Redaction.ScrubCredentials(statusParts[2], secrets), MaxReasonPhraseLength);
         }
 
         var headers = new List<KeyValuePair<string, string>>(lines.Length);
@@ -241,17 +385,24 @@ internal static class WebSocketHandshake
                 throw new WebSocketHandshakeException(statusCode, reasonPhrase, headers, "The upgrade response contains a malformed header line.");
             }
 
+            // A server may echo a credential in any header (WWW-Authenticate's error_description, a debugging header):
+            // credential headers are hidden whole, every other value is scrubbed.
             string name = line.Substring(0, colon).Trim();
-            string value = IsCredentialHeader(name) ? "(redacted)" : line.Substring(colon + 1).Trim();
+            string value = Redaction.IsSensitiveHeader(name) ? "***" : Redaction.ScrubCredentials(line.Substring(colon + 1).Trim(), secrets)!;
             headers.Add(new KeyValuePair<string, string>(name, value));
         }
 
-        return (statusCode, reasonPhrase, headers);
+        return new UpgradeResponse(string.Equals(statusParts[0], "HTTP/1.1", StringComparison.Ordinal), statusCode, reasonPhrase, headers);
     }
 
-    private static string? Validate((int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers) response, string key, WebSocketConnectionOptions options)
+    private static string? Validate(UpgradeResponse response, string key, WebSocketConnectionOptions options, List<string> secrets)
     {
-        (int statusCode, string? reasonPhrase, List<KeyValuePair<string, string>> headers) = response;
+        (bool isHttp11, int statusCode, string? reasonPhrase, List<KeyValuePair<string, string>> headers) = response;
+        if (!isHttp11)
+        {
+            // RFC 6455 section 4.1: the upgrade is an HTTP/1.1 mechanism; an HTTP/1.0 "101" is not a switch.
+            throw new WebSocketHandshakeException(statusCode, reasonPhrase, headers, "The server answered 101 with an HTTP version other than HTTP/1.1; a WebSocket upgrade requires HTTP/1.1.");
+        }
 
         string? Find(string name)
         {
@@ -298,7 +449,8 @@ internal static class WebSocketHandshake
 
             if (!offered)
             {
-                throw new WebSocketHandshakeException(statusCode, reasonPhrase, headers, $"The server selected subprotocol '{subProtocol}', which the client did not offer.");
+                throw new WebSocketHandshakeException(statusCode, reasonPhrase, headers,
+                    $"The server selected subprotocol '{ToSingleLine(Redaction.ScrubCredentials(subProtocol, secrets), MaxReasonPhraseLength)}', which the client did not offer.");
             }
         }
 
@@ -326,10 +478,8 @@ internal static class WebSocketHandshake
         return false;
     }
 
-    private static bool IsCredentialHeader(string name)
-        => string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase)
-        || string.Equals(name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
-        || string.Equals(name, "Set-Cookie", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The status line and headers of the upgrade response; header values already scrubbed of secrets.</summary>
+    private readonly record struct UpgradeResponse(bool IsHttp11, int StatusCode, string? ReasonPhrase, List<KeyValuePair<string, string>> Headers);
 
     private static bool IsToken(string value)
     {

@@ -113,6 +113,28 @@ public sealed class RedactionTests
         Assert.Contains("https://example.test/v1", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void OptionsToStringShowsOnlyTheValuesOfAllowListedDefaultHeaders()
+    {
+        var options = new OpenAIClientOptions { ApiKey = ApiKey, BaseUrl = new Uri("https://example.test/v1") };
+        options.DefaultHeaders["X-Api-Key"] = "secret";
+        options.DefaultHeaders["Ocp-Apim-Subscription-Key"] = "apim-SUBSCRIPTION-secret";
+        options.DefaultHeaders["X-Custom-Token"] = "custom-TOKEN-secret";
+        options.DefaultHeaders["User-Agent"] = "my-app/1.0";
+        options.DefaultHeaders["OpenAI-Beta"] = "realtime=v1";
+        options.DefaultHeaders["X-Stainless-Lang"] = "csharp";
+
+        string text = options.ToString();
+
+        Assert.Contains("X-Api-Key: ***", text, StringComparison.Ordinal);
+        Assert.Contains("Ocp-Apim-Subscription-Key: ***", text, StringComparison.Ordinal);
+        Assert.Contains("X-Custom-Token: ***", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+        Assert.Contains("User-Agent: my-app/1.0", text, StringComparison.Ordinal);
+        Assert.Contains("OpenAI-Beta: realtime=v1", text, StringComparison.Ordinal);
+        Assert.Contains("X-Stainless-Lang: csharp", text, StringComparison.Ordinal);
+    }
+
     private static int GetClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -90,6 +90,7 @@ internal sealed class RawWebSocketServer : IAsyncDisposable
 internal sealed class RawServerConnection : IAsyncDisposable
 {
     private readonly TcpClient _client;
+    private long _bytesDrained;
 
     public RawServerConnection(TcpClient client, NetworkStream stream, Dictionary<string, string> requestHeaders)
     {
@@ -194,6 +195,45 @@ internal sealed class RawServerConnection : IAsyncDisposable
         catch (IOException)
         {
             return true; // reset by peer also means closed
+        }
+    }
+
+    /// <summary>How many bytes <see cref="DrainAsync"/> has read and discarded so far.</summary>
+    public long BytesDrained => Interlocked.Read(ref _bytesDrained);
+
+    /// <summary>Reads and discards whatever the client sends until it closes, the stream fails or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await Stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                Interlocked.Add(ref _bytesDrained, read);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Writes <paramref name="chunk"/> over and over until the client closes, the stream fails or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task WriteRepeatedlyAsync(byte[] chunk, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Stream.WriteAsync(chunk, cancellationToken);
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, cancellationToken);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
         }
     }
 

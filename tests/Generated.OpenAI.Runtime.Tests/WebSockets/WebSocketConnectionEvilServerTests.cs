@@ -1,5 +1,7 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
@@ -305,6 +307,188 @@ public sealed class WebSocketConnectionEvilServerTests
         await serverSide.WriteAsync(RawServerConnection.Frame(0x82, [9]));
         Assert.Equal(new byte[] { 9 }, (await first.WaitAsync(s_timeout)).Payload.ToArray());
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Dispose_during_a_ping_burst_faults_the_pending_receive_within_a_second()
+    {
+        // 4,096 empty pings per write: the receive loop answers pong after pong, so DisposeAsync races with the
+        // pongs for the send lock. Fifty runs, because the race was lost only about a quarter of the time.
+        byte[] pings = new byte[2 * 4096];
+        for (int i = 0; i < pings.Length; i += 2)
+        {
+            pings[i] = 0x89;
+        }
+
+        for (int run = 0; run < 50; run++)
+        {
+            await using var server = new RawWebSocketServer();
+            Task<RawServerConnection> accept = server.AcceptAsync();
+            WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask().WaitAsync(s_timeout);
+            await using RawServerConnection serverSide = await accept;
+            using var stop = new CancellationTokenSource();
+            Task drain = serverSide.DrainAsync(stop.Token);
+            Task burst = serverSide.WriteRepeatedlyAsync(pings, TimeSpan.Zero, stop.Token);
+            // On the pool: fed pings without pause, the receive may never yield back to its caller.
+            Task<WebSocketReceivedMessage> receive = Task.Run(() => connection.ReceiveMessageAsync().AsTask());
+            while (serverSide.BytesDrained < 6 * 100 && !receive.IsCompleted)
+            {
+                await Task.Delay(1); // until at least a hundred pongs (6 bytes each) came back
+            }
+
+            await connection.DisposeAsync().AsTask().WaitAsync(s_timeout);
+            WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(() => receive.WaitAsync(TimeSpan.FromSeconds(1)));
+            Assert.Equal(ShutdownReason.Disposed, ex.Reason);
+            Assert.Equal(WebSocketState.Aborted, connection.State);
+            stop.Cancel();
+            await Task.WhenAll(drain, burst).WaitAsync(s_timeout);
+        }
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Keep_alive_aborts_a_peer_that_never_answers_with_keep_alive_timeout()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(); // completes the handshake, then never reads or writes
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromMilliseconds(300) };
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        await using RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+
+        WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(() => receive.WaitAsync(s_timeout));
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, ex.Reason);
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, connection.ShutdownReason);
+        Assert.Equal(WebSocketState.Aborted, connection.State);
+        WebSocketConnectionException next = await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
+        Assert.Equal(ShutdownReason.KeepAliveTimeout, next.Reason);
+        Assert.True(await serverSide.SeesEndOfStreamAsync(s_timeout));
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Keep_alive_keeps_a_peer_that_answers_its_pings()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(50), KeepAliveTimeout = TimeSpan.FromMilliseconds(500) };
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        await using RawServerConnection serverSide = await accept;
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+
+        // Answer every ping for three timeouts' worth of pings: the connection must stay open throughout.
+        for (int pings = 0; pings < 30; pings++)
+        {
+            (_, int opcode, byte[] payload) = await serverSide.ReadClientFrameAsync();
+            Assert.Equal(0x9, opcode);
+            await serverSide.WriteAsync(RawServerConnection.Frame(0x8A, payload));
+        }
+
+        Assert.Equal(WebSocketState.Open, connection.State);
+        Assert.False(receive.IsCompleted);
+        await serverSide.WriteAsync(RawServerConnection.Frame(0x82, [7]));
+        Assert.Equal(new byte[] { 7 }, (await receive.WaitAsync(s_timeout)).Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task Keep_alive_timeout_must_be_positive_or_infinite()
+    {
+        var options = new WebSocketConnectionOptions { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveTimeout = TimeSpan.Zero };
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await WebSocketConnection.ConnectAsync(new Uri("ws://127.0.0.1:1/"), options, CancellationToken.None));
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Http_1_0_switching_protocols_is_a_handshake_exception()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(respond: false);
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        string response = RawWebSocketServer.BuildUpgradeResponse(serverSide.RequestHeaders["Sec-WebSocket-Key"]);
+        Assert.StartsWith("HTTP/1.1 101 ", response, StringComparison.Ordinal);
+        await serverSide.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.0" + response["HTTP/1.1".Length..]));
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(101, ex.StatusCode);
+        Assert.Equal(ShutdownReason.HandshakeFailed, ex.Reason);
+        Assert.Contains("HTTP/1.1", ex.Message, StringComparison.Ordinal);
+    }
+
+    private const string EphemeralSecret = "ek_68af2b9c0d1e4f5a6b7c8d9e0f1a2b3c";
+    private const string UnrelatedKey = "sk-svcacct-ANOTHER-KEY-IN-THE-BODY-987654321";
+
+    [Theory(Timeout = 15_000)]
+    [InlineData("sk-proj-THIS-IS-THE-SECRET-0123456789abcd", "THIS-IS-THE-SECRET")]
+    [InlineData("opaque.token.WITHOUT.A.KNOWN.PREFIX.42", "WITHOUT.A.KNOWN")]
+    public async Task Refused_upgrade_with_a_chunked_error_body_shows_the_server_message_and_no_secret(string bearer, string secretCore)
+    {
+        string json = "{\"error\":{\"message\":\"Incorrect API key provided: " + bearer + ". Also rejected: " + EphemeralSecret + ", " + UnrelatedKey
+            + ".\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+        int cut = json.IndexOf(bearer, StringComparison.Ordinal) + (bearer.Length / 2); // the key straddles two chunks
+        string response = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            + "WWW-Authenticate: Bearer realm=\"OpenAI\", error_description=\"bad key " + bearer + "\"\r\n"
+            + "X-Echo-Authorization: Bearer " + bearer + "\r\n"
+            + "X-Session: " + EphemeralSecret + "\r\n\r\n"
+            + Chunk(json[..cut], extension: ";name=value") + Chunk(json[cut..]) + "0\r\n\r\n";
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: response);
+        var options = new WebSocketConnectionOptions();
+        options.Headers["Authorization"] = "Bearer " + bearer;
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(
+            () => WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask().WaitAsync(s_timeout));
+        await using RawServerConnection serverSide = await accept;
+
+        Assert.Equal(401, ex.StatusCode);
+        Assert.StartsWith("The server refused the WebSocket upgrade (HTTP 401 Unauthorized): Incorrect API key provided: ", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.Contains("\"code\":\"invalid_api_key\"", ex.ResponseBody, StringComparison.Ordinal);
+        Assert.Contains(ex.ResponseHeaders, h => h.Key == "X-Session");
+        var texts = new List<string> { ex.Message, ex.ResponseBody, ex.ToString(), ex.ReasonPhrase ?? string.Empty };
+        texts.AddRange(ex.ResponseHeaders.Select(h => h.Key + ": " + h.Value));
+        foreach (string text in texts)
+        {
+            Assert.DoesNotContain(bearer, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secretCore, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(EphemeralSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("68af2b9c0d1e", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("ANOTHER-KEY-IN-THE-BODY", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Endless_chunked_error_body_is_read_up_to_64_KiB_and_the_socket_closed()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: "HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n");
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        Task flood = serverSide.WriteRepeatedlyAsync(Encoding.ASCII.GetBytes(Chunk(new string('x', 1000))), TimeSpan.Zero, CancellationToken.None);
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(403, ex.StatusCode);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.Equal(64 * 1024, ex.ResponseBody.Length);
+        Assert.Matches("^x+$", ex.ResponseBody);
+        await flood.WaitAsync(s_timeout); // ends when the client has closed the socket
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Trickled_endless_chunked_error_body_ends_at_the_connect_timeout()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync(customResponse: "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var options = new WebSocketConnectionOptions { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+        Task<WebSocketConnection> connect = WebSocketConnection.ConnectAsync(server.Uri, options, CancellationToken.None).AsTask();
+        await using RawServerConnection serverSide = await accept;
+        Task trickle = serverSide.WriteRepeatedlyAsync(Encoding.ASCII.GetBytes(Chunk("y")), TimeSpan.FromMilliseconds(20), CancellationToken.None);
+
+        WebSocketHandshakeException ex = await Assert.ThrowsAsync<WebSocketHandshakeException>(() => connect.WaitAsync(s_timeout));
+        Assert.Equal(401, ex.StatusCode);
+        Assert.NotNull(ex.ResponseBody);
+        Assert.StartsWith("y", ex.ResponseBody, StringComparison.Ordinal);
+        await trickle.WaitAsync(s_timeout); // ends when the client has closed the socket
+    }
+
+    private static string Chunk(string data, string extension = "")
+        => Encoding.UTF8.GetByteCount(data).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + extension + "\r\n" + data + "\r\n";
 
     [Fact]
     public async Task Header_values_with_line_breaks_are_rejected_before_connecting()
