@@ -3,7 +3,8 @@
 #
 #   spec/update.sh <path to openapi.yaml> <upstream commit> [yyyy-MM-dd] [--sha256 <expected>] [--all-tests]
 #
-#   1. copies the file to ../shared/spec/openai-openapi/<date>/ (where the pin expects it), unless it is there;
+#   1. copies the file into the repository, to spec/openai-openapi/<date>/ (where the pin expects it), unless it is
+#      there; commit it with the pin, so that a clone builds from it;
 #   2. verifies it (reads as OpenAPI 3.1; with --sha256, has that hash) and records its SHA-256, the commit and the
 #      date in spec/OpenApiSpec.props (openai-spec pin);
 #   3. prints the API diff against the previous pin, with spec/openai-overlay.yaml applied to both, and saves it
@@ -35,17 +36,17 @@ if [[ -z $date ]]; then
 fi
 [[ $date =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || { echo "spec/update.sh: error: give the upstream date (yyyy-MM-dd); '$date' is not one" >&2; exit 2; }
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$repo"
 props=spec/OpenApiSpec.props
-store=$(realpath -m "$repo/../shared/spec/openai-openapi")
+store=$repo/spec/openai-openapi
 pinned() { sed -n "s:.*<OpenApiPinned$1>\(.*\)</OpenApiPinned$1>.*:\1:p" "$props"; }
 old_date=$(pinned Date) old_file=$(pinned File) old_commit=$(pinned Commit)
 old_spec=$store/$old_date/$old_file
 new_spec=$store/$date/$(basename "$spec")
 started=$(date +%s)
 
-# 1. The file where the pin expects it.
+# 1. The file where the pin expects it, in the repository.
 if [[ $(realpath "$spec") != "$new_spec" ]]; then
   if [[ -f $new_spec ]] && ! cmp -s "$spec" "$new_spec"; then
     echo "spec/update.sh: error: $new_spec exists and differs from $spec; move it away first" >&2; exit 1
@@ -83,3 +84,4 @@ fi
 finished=$(date +%s)
 git status --short -- tests/Generated.OpenAI.Generator.Tests/Snapshots | sed 's/^/spec\/update.sh: snapshot changed, review: /'
 echo "spec/update.sh: pinned $commit ($date); rebuild and tests $((finished - build_started)) s, total $((finished - started)) s"
+echo "spec/update.sh: commit $(realpath --relative-to=. "$new_spec") with $props (git add spec/)"

@@ -51,8 +51,8 @@ internal static class SpecPreparer
         {
             findings.Add(new("error", MissingFile,
                 $"The OpenAPI spec was not found at '{path}'. The pinned spec is openai/openai-openapi's openapi.yaml; " +
-                "put it at that path (the repository expects ../shared/spec/openai-openapi/<date>/openapi.yaml beside the " +
-                "checkout) or build with -p:OpenApiSpecPath=<path to an openapi.yaml or openapi.json>."));
+                "put it at that path (the repository commits it as spec/openai-openapi/<date>/openapi.yaml) " +
+                "or build with -p:OpenApiSpecPath=<path to an openapi.yaml or openapi.json>."));
             return new(false, null, null, findings);
         }
 
@@ -62,7 +62,7 @@ internal static class SpecPreparer
         {
             findings.Add(new("error", HashMismatch,
                 $"The OpenAPI spec at '{path}' has SHA-256 {sha}, but the pin in spec/OpenApiSpec.props expects {expectedSha256.ToLowerInvariant()}. " +
-                "Restore the pinned file from openai/openai-openapi, or run spec/update to move the pin to this file."));
+                "Restore the pinned file from openai/openai-openapi, or run spec/update.sh to move the pin to this file."));
             return new(false, sha, null, findings);
         }
 

@@ -196,9 +196,7 @@ public class OverlayTests
     [Fact]
     public void The_repository_overlay_adds_phase_and_the_missing_server_event_to_the_pinned_spec()
     {
-        string repo = Path.GetFullPath(Path.Combine(System.AppContext.BaseDirectory, "../../../../../"));
-        string pinned = Path.Combine(repo, "../shared/spec/openai-openapi/2026-05-13/openapi.yaml");
-        var result = SpecPreparer.Prepare(pinned, null, [Path.Combine(repo, "spec/openai-overlay.yaml")]);
+        var result = SpecPreparer.Prepare(RepositorySpecs.Pinned, null, [Path.Combine(RepositorySpecs.Repo, "spec/openai-overlay.yaml")]);
         Assert.True(result.Succeeded);
         Assert.Contains(result.Findings, f => f.Id == SpecPreparer.OverlayApplied && f.Message.EndsWith(": 2 actions, 2 nodes changed", System.StringComparison.Ordinal));
         var schemas = result.Document!["components"]!["schemas"]!;

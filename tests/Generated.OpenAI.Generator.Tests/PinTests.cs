@@ -18,6 +18,27 @@ public class PinTests
     }
 
     [Fact]
+    public void The_pinned_spec_the_regeneration_spec_and_OpenAIs_licence_are_in_the_repository()
+    {
+        var pin = Pin.Read(Path.Combine(RepositorySpecs.Repo, "spec/OpenApiSpec.props"));
+        string pinned = Path.Combine(RepositorySpecs.Folder, pin.Date, pin.File);
+        Assert.Equal(RepositorySpecs.Pinned, pinned);
+        Assert.True(File.Exists(pinned), pinned);
+        Assert.Equal(pin.Sha256, Sha256Of(pinned));
+        Assert.Equal(RepositorySpecs.PinnedSha256, pin.Sha256);
+        Assert.Equal(RepositorySpecs.NewerSha256, Sha256Of(RepositorySpecs.Newer));
+        string licence = File.ReadAllText(Path.Combine(RepositorySpecs.Folder, "LICENSE"));
+        Assert.Contains("The MIT License", licence);
+        Assert.Contains("OpenAI", licence);
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    [Fact]
     public void Writing_a_pin_changes_only_the_commit_date_file_and_hash_and_keeps_the_rest_of_the_file()
     {
         string props = CopyOfTheRepositoryPin();

@@ -85,9 +85,9 @@ public class SpecToolTests
     [Fact]
     public void The_pinned_spec_prepares_with_its_known_validation_finding_reported_not_fatal()
     {
-        string pinned = Path.GetFullPath(Path.Combine(System.AppContext.BaseDirectory, "../../../../../../shared/spec/openai-openapi/2026-05-13/openapi.yaml"));
+        string pinned = RepositorySpecs.Pinned;
         Assert.True(File.Exists(pinned), pinned);
-        var result = SpecPreparer.Prepare(pinned, "74cbcf73838f4cd7e209b2d3f2e9ddc9fa155f21a44360b6fac7646a6d4f5f8b");
+        var result = SpecPreparer.Prepare(pinned, RepositorySpecs.PinnedSha256);
         Assert.True(result.Succeeded);
         Assert.Contains(result.Findings, f => f.Severity == "message" && f.Message.Contains("CodeInterpreterToolCall"));
         using var doc = JsonDocument.Parse(result.Json);

@@ -98,8 +98,8 @@ public sealed class PackageConsumptionTests
     [Fact]
     public async Task A_project_with_the_runtime_and_generator_packages_builds_a_client_from_its_own_2026_07_16_spec()
     {
-        string specSource = Path.GetFullPath(Path.Combine(_feed.RepoRoot, "..", "shared", "spec", "openai-openapi", "2026-07-16", "openapi.yaml"));
-        Assert.True(File.Exists(specSource), $"The 2026-07-16 spec is expected at {specSource} (see ../shared/spec/README.md).");
+        string specSource = Path.GetFullPath(Path.Combine(_feed.RepoRoot, "spec", "openai-openapi", "2026-07-16", "openapi.yaml"));
+        Assert.True(File.Exists(specSource), $"The 2026-07-16 spec is committed at {specSource} (see spec/openai-openapi/README.md).");
         string directory = _feed.NewProjectDirectory("ownspec");
         File.Copy(specSource, Path.Combine(directory, "openapi.yaml"));
         ConsumerProject.Write(directory, "OwnSpec",
