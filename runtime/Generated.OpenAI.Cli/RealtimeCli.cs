@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Realtime;
+using Generated.OpenAI.Serialization;
 using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
 using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslationSession;
@@ -174,9 +175,9 @@ public static class RealtimeCli
             cancellationToken).ConfigureAwait(false);
 
         Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
-            e.GetTypeKind() switch
+            e.Kind switch
             {
-                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta when e.IsConversationItemInputAudioTranscriptionDelta => (e.AsConversationItemInputAudioTranscriptionDelta.Delta, false),
+                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta => (e.AsConversationItemInputAudioTranscriptionDelta.Delta, false),
                 RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted => (null, true),
                 _ => (null, false),
             });
@@ -210,7 +211,8 @@ public static class RealtimeCli
         bool closed;
         try
         {
-            closed = await session.CloseAsync(s_answerTimeout, cancellationToken).ConfigureAwait(false);
+            await session.CloseAsync(cancellationToken).ConfigureAwait(false);
+            closed = session.OutputFlushed;
         }
         catch (RealtimeErrorException ex)
         {
@@ -268,9 +270,9 @@ public static class RealtimeCli
             cancellationToken).ConfigureAwait(false);
 
         Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
-            e.GetTypeKind() switch
+            e.Kind switch
             {
-                RealtimeServerEventKind.ResponseAudioTranscriptDelta when e.IsResponseAudioTranscriptDelta => (e.AsResponseAudioTranscriptDelta.Delta, false),
+                RealtimeServerEventKind.ResponseAudioTranscriptDelta => (e.AsResponseAudioTranscriptDelta.Delta, false),
                 RealtimeServerEventKind.ResponseDone => (null, true),
                 _ => (null, false),
             });
@@ -296,7 +298,7 @@ public static class RealtimeCli
     }
 
     private static async Task SendAsync<T>(RealtimeSession<T> session, byte[] pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
-        where T : class
+        where T : class, IJsonModel<T>
     {
         string total = Seconds(pcm.Length);
         await stderr.WriteLineAsync($"Streaming {total} s of audio{(fast ? " (--fast)" : " in real time")}...").ConfigureAwait(false);
@@ -343,12 +345,12 @@ public static class RealtimeCli
         await foreach (RealtimeTranslationServerEvent e in events.ConfigureAwait(false))
         {
             activity.Touch();
-            switch (e.GetTypeKind())
+            switch (e.Kind)
             {
-                case RealtimeTranslationServerEventKind.RealtimeServerEventError when e.IsRealtimeServerEventError:
+                case RealtimeTranslationServerEventKind.RealtimeServerEventError:
                     await stderr.WriteLineAsync("server error: " + e.AsRealtimeServerEventError.Error.Message).ConfigureAwait(false);
                     break;
-                case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta when e.IsSessionOutputTranscriptDelta:
+                case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta:
                     await stdout.WriteAsync(e.AsSessionOutputTranscriptDelta.Delta).ConfigureAwait(false);
                     await stdout.FlushAsync().ConfigureAwait(false);
                     break;

@@ -24,7 +24,7 @@ public sealed class FaultTests
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync();
 
         await session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA { Instructions = "Be brief." }).WaitAsync(Patience);
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.SessionUpdated);
 
         Assert.Equal(["SessionCreated", "Unknown", "SessionUpdated"], Kinds(events));
         Assert.Equal("""{"type":"future.event","x":1}""", events[1].UnknownJson!.Value.GetRawText());
@@ -136,11 +136,11 @@ public sealed class FaultTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1));
 
         RealtimeServerEvent updated = await session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA()).WaitAsync(Patience);
-        Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.GetTypeKind());
+        Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.Kind);
     }
 
     private static async Task ReadAllAsync<T>(RealtimeSession<T> session, CancellationToken cancellationToken = default)
-        where T : class
+        where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Patience);

@@ -57,7 +57,7 @@ public sealed class RealtimeClientTests
         using RealtimeClient device = CreateClient(simulator, apiKey: secret.ValueValue);
         await using Generated.OpenAI.Realtime.RealtimeTranslationSession session = await device.ConnectTranslationAsync();
         RealtimeTranslationServerEvent created = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
-        Assert.Equal(RealtimeTranslationServerEventKind.SessionCreated, created.GetTypeKind());
+        Assert.Equal(RealtimeTranslationServerEventKind.SessionCreated, created.Kind);
     }
 
     [Fact(Timeout = 30000)]

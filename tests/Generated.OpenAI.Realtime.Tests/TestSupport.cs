@@ -36,9 +36,9 @@ internal static class TestSupport
         throw new InvalidOperationException("The event stream ended before the expected event.");
     }
 
-    public static string[] Kinds(IEnumerable<RealtimeServerEvent> events) => events.Select(e => e.GetTypeKind().ToString()).ToArray();
+    public static string[] Kinds(IEnumerable<RealtimeServerEvent> events) => events.Select(e => e.Kind.ToString()).ToArray();
 
-    public static string[] Kinds(IEnumerable<RealtimeTranslationServerEvent> events) => events.Select(e => e.GetTypeKind().ToString()).ToArray();
+    public static string[] Kinds(IEnumerable<RealtimeTranslationServerEvent> events) => events.Select(e => e.Kind.ToString()).ToArray();
 
     /// <summary>The client messages of the last connection, as (type, JSON).</summary>
     public static List<RealtimeClientMessage> Messages(RealtimeSimulator simulator)

@@ -24,7 +24,8 @@ public sealed class TranslationSessionTests
 
         byte[] input = SampleAudio.CreatePcm16(TimeSpan.FromSeconds(1.1));
         await session.SendAudioAsync(new MemoryStream(input));
-        Assert.True(await session.CloseAsync(Patience));
+        await session.CloseAsync().WaitAsync(Patience);
+        Assert.True(session.OutputFlushed);
         List<RealtimeTranslationServerEvent> events = [];
         await foreach (RealtimeTranslationServerEvent e in session.ReadEventsAsync())
         {

@@ -32,14 +32,14 @@ public sealed class VoiceSessionTests
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioSink = pcm => received.Write(pcm) });
 
         RealtimeServerEvent updated = await session.UpdateSessionAsync(ManualTurns());
-        Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.GetTypeKind());
+        Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.Kind);
 
         byte[] question = SampleAudio.CreatePcm16(TimeSpan.FromSeconds(1));
         Assert.Equal(question.Length, await session.SendAudioAsync(new MemoryStream(question)));
         string commitId = await session.CommitAudioAsync();
         string responseId = await session.CreateResponseAsync();
 
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.GetTypeKind() == RealtimeServerEventKind.ResponseDone);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone);
 
         // Handshake: URL, credential, safety identifier.
         RealtimeHandshake handshake = simulator.Handshakes.Single();
@@ -55,7 +55,10 @@ public sealed class VoiceSessionTests
         Assert.Equal(
             "{\"event_id\":\"" + updateId + "\",\"type\":\"session.update\",\"session\":{\"type\":\"realtime\",\"output_modalities\":[\"audio\"],\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":null}}}}",
             messages[0].Json);
-        Assert.Equal("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Convert.ToBase64String(question, 0, 4800) + "\"}", messages[1].Json);
+        // Each append carries an event_id of its own (the session's prefix, "a", a sequence number), written with the audio.
+        Assert.Matches("^\\{\"event_id\":\"evt_[0-9a-f]{8}_a1\",\"type\":\"input_audio_buffer.append\",\"audio\":\"", messages[1].Json);
+        Assert.EndsWith("\"audio\":\"" + Convert.ToBase64String(question, 0, 4800) + "\"}", messages[1].Json);
+        Assert.Contains("_a2\"", messages[2].Json);
         Assert.Equal("{\"event_id\":\"" + commitId + "\",\"type\":\"input_audio_buffer.commit\"}", messages[11].Json);
         Assert.Equal("{\"event_id\":\"" + responseId + "\",\"type\":\"response.create\"}", messages[12].Json);
         Assert.Equal(question, simulator.GetReceivedAudio(handshake.ConnectionId));
@@ -65,7 +68,7 @@ public sealed class VoiceSessionTests
             ["SessionCreated", "SessionUpdated", "InputAudioBufferCommitted", "ConversationItemAdded", "ConversationItemDone",
              "ResponseCreated", "ResponseOutputItemAdded", "ConversationItemAdded", "ResponseContentPartAdded"],
             Kinds(events).Take(9));
-        Assert.DoesNotContain(events, e => e.GetTypeKind() == RealtimeServerEventKind.ResponseAudioDelta);
+        Assert.DoesNotContain(events, e => e.Kind == RealtimeServerEventKind.ResponseAudioDelta);
         Assert.Equal(
             ["ResponseAudioDone", "ResponseAudioTranscriptDone", "ResponseContentPartDone", "ResponseOutputItemDone", "ConversationItemDone", "ResponseDone"],
             Kinds(events).TakeLast(6));
@@ -89,7 +92,7 @@ public sealed class VoiceSessionTests
         using RealtimeClient client = CreateClient(simulator);
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync();
         await session.CreateResponseAsync();
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.GetTypeKind() == RealtimeServerEventKind.ResponseDone);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone);
 
         byte[] audio = events.Where(e => e.IsResponseAudioDelta).SelectMany(e => e.AsResponseAudioDelta.Delta.ToArray()).ToArray();
         Assert.Equal(10, events.Count(e => e.IsResponseAudioDelta));
@@ -116,7 +119,7 @@ public sealed class VoiceSessionTests
         await session.CreateResponseAsync();
 
         int done = 0;
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.GetTypeKind() == RealtimeServerEventKind.ResponseDone && ++done == 2);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone && ++done == 2);
 
         Assert.Equal("""{"location":"San Francisco"}""", await arguments.Task);
         RealtimeServerEventResponseFunctionCallArgumentsDone call = events.Single(e => e.IsResponseFunctionCallArgumentsDone).AsResponseFunctionCallArgumentsDone;
@@ -132,12 +135,12 @@ public sealed class VoiceSessionTests
             messages[2].Json);
 
         string answer = SimulatedText.FunctionAnswer("get_weather", """{"temperature_c":21}""");
-        string secondResponse = events.Last(e => e.GetTypeKind() == RealtimeServerEventKind.ResponseCreated).AsResponseCreated.Response.Id!;
+        string secondResponse = events.Last(e => e.Kind == RealtimeServerEventKind.ResponseCreated).AsResponseCreated.Response.Id!;
         Assert.Equal(answer, session.OutputTranscripts.GetResponseText(secondResponse));
     }
 
     [Fact(Timeout = 30000)]
-    public async Task Interrupting_cancels_clears_and_truncates_at_the_audio_received()
+    public async Task Interrupting_cancels_and_truncates_at_the_audio_received_without_the_WebRTC_only_clear()
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { ResponseChunkDelay = TimeSpan.FromMilliseconds(100) });
         using RealtimeClient client = CreateClient(simulator);
@@ -151,25 +154,26 @@ public sealed class VoiceSessionTests
         Assert.NotNull(itemId);
 
         IReadOnlyList<string> sent = await session.InterruptAsync(audioEndMs: 100);
-        Assert.Equal(3, sent.Count);
+        Assert.Equal(2, sent.Count);
 
         var seen = new HashSet<RealtimeServerEventKind>();
         List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e =>
         {
-            seen.Add(e.GetTypeKind());
-            return seen.Contains(RealtimeServerEventKind.ResponseDone) && seen.Contains(RealtimeServerEventKind.OutputAudioBufferCleared) && seen.Contains(RealtimeServerEventKind.ConversationItemTruncated);
+            seen.Add(e.Kind);
+            return seen.Contains(RealtimeServerEventKind.ResponseDone) && seen.Contains(RealtimeServerEventKind.ConversationItemTruncated);
         });
 
-        RealtimeServerEvent done = events.Single(e => e.GetTypeKind() == RealtimeServerEventKind.ResponseDone);
+        RealtimeServerEvent done = events.Single(e => e.Kind == RealtimeServerEventKind.ResponseDone);
         Assert.Equal("cancelled", (done.UnknownJson ?? Json(done.ToString()!)).GetProperty("response").GetProperty("status").GetString());
         RealtimeServerEventConversationItemTruncated truncated = events.Single(e => e.IsConversationItemTruncated).AsConversationItemTruncated;
         Assert.Equal(itemId, truncated.ItemId);
         Assert.Equal(100, truncated.AudioEndMs);
 
         List<RealtimeClientMessage> messages = Messages(simulator);
-        Assert.Equal(["response.create", "response.cancel", "output_audio_buffer.clear", "conversation.item.truncate"], messages.Select(m => m.Type));
+        // output_audio_buffer.clear is "WebRTC/SIP only" in the spec: never sent on a WebSocket.
+        Assert.Equal(["response.create", "response.cancel", "conversation.item.truncate"], messages.Select(m => m.Type));
         Assert.Equal("{\"event_id\":\"" + sent[0] + "\",\"type\":\"response.cancel\",\"response_id\":\"" + responseId + "\"}", messages[1].Json);
-        Assert.Equal("{\"event_id\":\"" + sent[2] + "\",\"type\":\"conversation.item.truncate\",\"item_id\":\"" + itemId + "\",\"content_index\":0,\"audio_end_ms\":100}", messages[3].Json);
+        Assert.Equal("{\"event_id\":\"" + sent[1] + "\",\"type\":\"conversation.item.truncate\",\"item_id\":\"" + itemId + "\",\"content_index\":0,\"audio_end_ms\":100}", messages[2].Json);
         Assert.Null(session.ActiveResponseId);
     }
 
@@ -201,8 +205,8 @@ public sealed class VoiceSessionTests
 
         // The session goes on.
         RealtimeServerEvent ok = await session.UpdateSessionAsync(ManualTurns()).WaitAsync(Patience);
-        Assert.Equal(RealtimeServerEventKind.SessionUpdated, ok.GetTypeKind());
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.GetTypeKind() == RealtimeServerEventKind.SessionUpdated);
+        Assert.Equal(RealtimeServerEventKind.SessionUpdated, ok.Kind);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.SessionUpdated);
         Assert.Equal(["SessionCreated", "Error", "Error", "SessionUpdated"], Kinds(events));
     }
 

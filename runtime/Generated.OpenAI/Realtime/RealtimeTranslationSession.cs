@@ -85,7 +85,9 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     /// <summary>
     /// The graceful end of a translation: <c>session.close</c>, then <c>session.closed</c>, which follows the flush of
     /// the remaining translated audio (<see cref="OutputFlushed"/>), within <see cref="RealtimeSessionOptions.ResponseTimeout"/>;
-    /// the close handshake follows either way.
+    /// the close handshake follows. A server that rejects <c>session.close</c> (it is in the spec but not in the
+    /// guides) makes <c>CloseAsync</c> throw that <see cref="RealtimeErrorException"/> with the session still open,
+    /// so that the app can let the remaining translation arrive before it disposes the session.
     /// </summary>
     private protected override async Task OnClosingAsync(CancellationToken cancellationToken)
     {
@@ -95,7 +97,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
             await SendAndWaitAsync(close, close, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionClosed ? WaitStep.Done : WaitStep.NotMine, "session.closed", cancellationToken).ConfigureAwait(false);
             OutputFlushed = true;
         }
-        catch (Exception ex) when (ex is TimeoutException or RealtimeSessionClosedException or RealtimeErrorException)
+        catch (Exception ex) when (ex is TimeoutException or RealtimeSessionClosedException)
         {
             // Not flushed (OutputFlushed stays false); closing goes on.
         }
