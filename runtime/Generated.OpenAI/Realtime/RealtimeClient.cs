@@ -145,6 +145,7 @@ public sealed class RealtimeClient : IDisposable
         {
             MaxMessageSize = options.MaxMessageSize,
             KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveTimeout,
             ConnectTimeout = options.ConnectTimeout,
             CloseTimeout = options.CloseTimeout,
         };

@@ -46,6 +46,14 @@ public sealed class RealtimeSessionOptions
     /// <summary>Interval of client pings; <see cref="TimeSpan.Zero"/> disables them. Default: 30 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the server has to show it is alive after a keep-alive ping (a pong, or anything else); past it the
+    /// session ends with <see cref="WebSocketConnectionException"/> (<see cref="ShutdownReason.KeepAliveTimeout"/>).
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the check off. While the session holds back
+    /// reading because the app is behind (see <see cref="Backpressure"/>) nothing is judged. Default: 30 s.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = WebSocketConnectionOptions.DefaultKeepAliveTimeout;
+
     /// <summary>Timeout of the TCP/TLS connect and the upgrade. Default: 30 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -6,13 +6,21 @@ namespace Generated.OpenAI.Realtime;
 
 /// <summary>
 /// Joins transcript deltas verbatim per item, in the order items were first seen. Thread-safe: the session's
-/// receive loop appends while callers read snapshots.
+/// receive loop appends while callers read snapshots. Bounded, so that a session of any length (or a server that
+/// never stops sending) holds a fixed amount: at most <see cref="MaxItems"/> items (the oldest are forgotten) of at
+/// most <see cref="MaxItemLength"/> characters each (the oldest text is forgotten).
 /// </summary>
 public sealed class RealtimeTranscriptAccumulator
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
+    private readonly Queue<string> _order = new();
+
+    /// <summary>How many items are kept; adding one more forgets the oldest. Default: 1,000.</summary>
+    public int MaxItems { get; init; } = 1000;
+
+    /// <summary>How many characters of one item are kept; past it the oldest text is forgotten. Default: 1,048,576.</summary>
+    public int MaxItemLength { get; init; } = 1 << 20;
 
     /// <summary>The transcripts so far, in first-seen order.</summary>
     public IReadOnlyList<RealtimeTranscript> Transcripts
@@ -80,7 +88,11 @@ public sealed class RealtimeTranscriptAccumulator
         ArgumentNullException.ThrowIfNull(itemId);
         lock (_lock)
         {
-            GetOrAdd(itemId, responseId).Text.Append(delta);
+            StringBuilder text = GetOrAdd(itemId, responseId).Text.Append(delta);
+            if (text.Length > MaxItemLength)
+            {
+                text.Remove(0, text.Length - MaxItemLength);
+            }
         }
     }
 
@@ -93,7 +105,7 @@ public sealed class RealtimeTranscriptAccumulator
             Entry entry = GetOrAdd(itemId, responseId);
             if (finalText is not null)
             {
-                entry.Text.Clear().Append(finalText);
+                entry.Text.Clear().Append(finalText, Math.Max(0, finalText.Length - MaxItemLength), Math.Min(finalText.Length, MaxItemLength));
             }
 
             entry.IsFinal = true;
@@ -104,9 +116,14 @@ public sealed class RealtimeTranscriptAccumulator
     {
         if (!_entries.TryGetValue(itemId, out Entry? entry))
         {
+            while (_order.Count >= Math.Max(1, MaxItems))
+            {
+                _entries.Remove(_order.Dequeue());
+            }
+
             entry = new Entry { ResponseId = responseId };
             _entries.Add(itemId, entry);
-            _order.Add(itemId);
+            _order.Enqueue(itemId);
         }
 
         return entry;
