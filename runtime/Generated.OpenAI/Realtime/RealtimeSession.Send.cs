@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading;
@@ -118,6 +119,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
     /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken)
         where TEnvelope : IJsonModel<TEnvelope>
     {

@@ -1,0 +1,143 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Generated.OpenAI.WebSockets;
+using Xunit;
+using Xunit.Abstractions;
+using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
+
+namespace Generated.OpenAI.Realtime.Tests.Hostile;
+
+/// <summary>The session core itself: a new kind is one descriptor and one subclass; what sends cost.</summary>
+[Collection(TimingSensitiveCollection.Name)]
+public sealed class SessionCoreTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact(Timeout = 30000)]
+    public async Task A_new_session_kind_is_one_descriptor_and_one_subclass()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        Task<EchoSession> connecting = client.ConnectAsync(EchoSession.Descriptor, "call_id=rtc_123", static (c, o) => new EchoSession(c, o), null, CancellationToken.None);
+        await using RawServerConnection server = await peer.AcceptAsync();
+        await using EchoSession session = await connecting.WaitAsync(Patience);
+
+        Assert.StartsWith("GET /v1/realtime/echo?call_id=rtc_123 ", server.RequestHeaders[":request-line"], StringComparison.Ordinal);
+
+        // The core runs the kind: its audio event types, its helpers, its state, its errors.
+        await session.SendAudioAsync(new byte[480]);
+        Assert.Equal("input_audio_buffer.append", (await ReadClientEventAsync(server))!.Value.GetProperty("type").GetString());
+        string pinged = await session.PingAsync();
+        Assert.Equal(pinged, (await ReadClientEventAsync(server, "input_audio_buffer.clear")).GetProperty("event_id").GetString());
+        await SendAsync(server, """{"type":"input_audio_buffer.cleared","event_id":"s1"}""");
+        await SendAsync(server, """{"type":"error","event_id":"s2","error":{"type":"server_error","message":"m"}}""");
+        Assert.Equal(RealtimeServerEventKind.InputAudioBufferCleared, (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.Kind);
+        Assert.Equal(RealtimeServerEventKind.Error, (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.Kind);
+        Assert.Equal(1, session.Cleared);
+        Assert.Single(session.Errors);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Audio_sends_with_event_ids_allocate_nothing_through_the_session_api()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+        using var stop = new CancellationTokenSource();
+        Task drain = server.DrainAsync(stop.Token);
+        ReadOnlyMemory<byte> pcm = new byte[4800]; // 100 ms
+        for (int i = 0; i < 200; i++)
+        {
+            await session.SendAudioAsync(pcm);
+        }
+
+        const int Measured = 20000;
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < Measured; i++)
+        {
+            await session.SendAudioAsync(pcm);
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        output.WriteLine($"{allocated} B for {Measured} appends ({allocated / (double)Measured:0.00} B per append), each with its event_id");
+        Assert.True(allocated < Measured, $"{allocated} B for {Measured} appends");
+        await stop.CancelAsync();
+        await server.DisposeAsync();
+        await drain.WaitAsync(Patience);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_typed_client_event_is_serialized_once_into_a_reused_buffer()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+        using var stop = new CancellationTokenSource();
+        Task drain = server.DrainAsync(stop.Token);
+        RealtimeClientEvent MakeEvent() => RealtimeClientEvent.FromResponseCreate(new RealtimeClientEventResponseCreate { Response = new RealtimeResponseCreateParams { Instructions = "Say hello." } });
+        var events = new RealtimeClientEvent[2200];
+        for (int i = 0; i < events.Length; i++)
+        {
+            events[i] = MakeEvent();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            await session.SendAsync(events[i]);
+        }
+
+        const int Measured = 2000;
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 200; i < 200 + Measured; i++)
+        {
+            await session.SendAsync(events[i]);
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        double perEvent = allocated / (double)Measured;
+        output.WriteLine($"{perEvent:0.0} B per typed response.create sent (its event_id string and its history entry; the JSON goes to a reused buffer)");
+        Assert.True(perEvent < 400, $"{perEvent:0.0} B per event");
+        Assert.StartsWith("evt_", ((RealtimeClientEventResponseCreate)events[^1].Value!).EventId, StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await server.DisposeAsync();
+        await drain.WaitAsync(Patience);
+    }
+
+    /// <summary>A test-only kind: a descriptor (path, union, audio events) and a subclass with one helper and some state.</summary>
+    private sealed class EchoSession : RealtimeSession<RealtimeServerEvent>
+    {
+        public EchoSession(WebSocketConnection connection, RealtimeSessionOptions options)
+            : base(connection, options, Descriptor)
+        {
+        }
+
+        public static RealtimeSessionKind<RealtimeServerEvent> Descriptor { get; } = new()
+        {
+            Path = "realtime/echo",
+            AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
+            AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
+            DefaultChunkBytes = 4800,
+            GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
+            IsAudioDelta = static e => e.IsResponseAudioDelta,
+        };
+
+        public int Cleared { get; private set; }
+
+        public ValueTask<string> PingAsync() => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), CancellationToken.None);
+
+        private protected override void OnEvent(RealtimeServerEvent serverEvent)
+        {
+            if (serverEvent.IsInputAudioBufferCleared)
+            {
+                Cleared++;
+            }
+        }
+    }
+}
