@@ -87,12 +87,22 @@ public readonly struct Base64Data : IEquatable<Base64Data>, IJsonModel<Base64Dat
     /// <summary>The decoded bytes when this holds decoded bytes; otherwise decodes into a new array.</summary>
     public ReadOnlyMemory<byte> ToMemory() => _isEncoded ? ToArray() : _data;
 
-    /// <summary>Reads a JSON string; the base64 text is copied once into an array this value owns.</summary>
+    /// <summary>
+    /// Reads a JSON string; the base64 text is copied once into an array this value owns, or, inside
+    /// <see cref="JsonModel.DeserializeBorrowingBase64{T}"/>, borrowed from the JSON being read (not copied).
+    /// </summary>
     public static Base64Data ReadJson(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             throw JsonHelpers.Unexpected(ref reader, "a base64 string", nameof(Base64Data));
+        }
+
+        ReadOnlyMemory<byte> source = JsonModel.BorrowSource;
+        if (!source.IsEmpty && !reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            // TokenStartIndex is the opening quote, an offset into the memory the reader was made over.
+            return new Base64Data(source.Slice(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length), isEncoded: true);
         }
         int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         byte[] text = new byte[length];

@@ -28,6 +28,35 @@ public static class JsonModel
         return Deserialize<T>(ref reader);
     }
 
+    /// <summary>
+    /// Reads one <typeparamref name="T"/> whose base64 payloads (<see cref="Base64Data"/>) are BORROWED from
+    /// <paramref name="utf8Json"/> instead of copied: they are valid only while the caller keeps that memory valid.
+    /// Everything else is read as by <see cref="Deserialize{T}(ReadOnlySpan{byte})"/>. For a receive loop that owns
+    /// the buffer until its reader has moved on (a realtime session's typed audio deltas).
+    /// </summary>
+    public static T DeserializeBorrowingBase64<T>(ReadOnlyMemory<byte> utf8Json) where T : IJsonModel<T>
+    {
+        ReadOnlyMemory<byte> previous = t_borrowSource;
+        t_borrowSource = utf8Json;
+        try
+        {
+            return Deserialize<T>(utf8Json.Span);
+        }
+        finally
+        {
+            t_borrowSource = previous;
+        }
+    }
+
+    /// <summary>
+    /// The memory that <see cref="DeserializeBorrowingBase64{T}"/> is reading on this thread: the reader's
+    /// <see cref="Utf8JsonReader.TokenStartIndex"/> is an offset into it. Empty otherwise.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> BorrowSource => t_borrowSource;
+
+    [ThreadStatic]
+    private static ReadOnlyMemory<byte> t_borrowSource;
+
     private static T Deserialize<T>(ref Utf8JsonReader reader) where T : IJsonModel<T>
     {
         if (!reader.Read())

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace Generated.OpenAI.Realtime;
 
@@ -13,6 +14,11 @@ namespace Generated.OpenAI.Realtime;
 /// <see cref="RealtimeBackpressure.DropOldestAudio"/> the oldest queued audio deltas are dropped instead (counted),
 /// and the writer waits only when no audio delta is left to drop. Every other event is kept.
 /// </summary>
+/// <remarks>
+/// An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
+/// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
+/// socket again. Waiting allocates nothing: each side has one reusable signal.
+/// </remarks>
 internal sealed class RealtimeEventQueue<T>
     where T : class
 {
@@ -20,14 +26,16 @@ internal sealed class RealtimeEventQueue<T>
     private readonly int _capacity;
     private readonly long _capacityBytes;
     private readonly RealtimeBackpressure _policy;
+    private readonly Signal _readable;
+    private readonly Signal _writable;
+    private readonly Signal _returned;
     private Entry[] _ring;
     private int _head;
     private int _count;
     private long _bytes;
     private bool _completed;
     private Exception? _error;
-    private TaskCompletionSource? _readable;
-    private TaskCompletionSource? _writable;
+    private BorrowState _borrow;
     private long _droppedAudioDeltas;
 
     public RealtimeEventQueue(int capacity, long capacityBytes, RealtimeBackpressure policy)
@@ -36,6 +44,19 @@ internal sealed class RealtimeEventQueue<T>
         _capacityBytes = Math.Max(1, capacityBytes);
         _policy = policy;
         _ring = new Entry[Math.Min(_capacity, 64)];
+        _readable = new Signal(_lock, runContinuationsAsynchronously: true);
+        _writable = new Signal(_lock, runContinuationsAsynchronously: true);
+        // The reader returning a borrowed event resumes the receive loop on the reader's own thread: it receives and
+        // parses the next message right there (usually already buffered) and queues it before the reader looks again,
+        // with no thread switch. Only this side runs inline, so the two can never recurse into each other.
+        _returned = new Signal(_lock, runContinuationsAsynchronously: false);
+    }
+
+    private enum BorrowState
+    {
+        None,
+        Queued,
+        Taken,
     }
 
     /// <summary>Events queued now.</summary>
@@ -50,89 +71,124 @@ internal sealed class RealtimeEventQueue<T>
         }
     }
 
-    /// <summary>Bytes of JSON queued now.</summary>
-    public long Bytes
+    /// <summary>Audio deltas dropped by <see cref="RealtimeBackpressure.DropOldestAudio"/> so far.</summary>
+    public long DroppedAudioDeltas => Interlocked.Read(ref _droppedAudioDeltas);
+
+    /// <summary>Whether the reader is waiting for an event right now (so one queued now is taken at once).</summary>
+    public bool HasWaitingReader
     {
         get
         {
             lock (_lock)
             {
-                return _bytes;
+                return _readable.IsArmed;
             }
         }
     }
-
-    /// <summary>Audio deltas dropped by <see cref="RealtimeBackpressure.DropOldestAudio"/> so far.</summary>
-    public long DroppedAudioDeltas => Interlocked.Read(ref _droppedAudioDeltas);
 
     /// <summary>
     /// Queues <paramref name="item"/>, waiting while the queue is full. An event larger than the byte capacity is
     /// queued alone once the queue is empty. Returns false when the queue was completed meanwhile.
     /// </summary>
-    public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, CancellationToken cancellationToken)
+    public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
     {
-        Task wait;
+        ValueTask wait;
         lock (_lock)
         {
-            if (TryEnqueueLocked(item, bytes, isAudio, out bool accepted))
+            if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
             {
                 return new ValueTask<bool>(accepted);
             }
 
-            _writable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _writable.Task;
+            wait = _writable.Arm();
         }
 
-        return EnqueueSlowAsync(wait, item, bytes, isAudio, cancellationToken);
+        return EnqueueSlowAsync(wait, item, bytes, isAudio, borrowed, cancellationToken);
     }
 
-    /// <summary>Takes the oldest event, if any.</summary>
-    public bool TryDequeue(out T? item)
+    /// <summary>Waits until the reader has taken the borrowed event and asked for the next one (or the queue ended).</summary>
+    public ValueTask WaitForReturnAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource? writable;
+        ValueTask wait;
         lock (_lock)
         {
+            if (_borrow == BorrowState.None)
+            {
+                return default;
+            }
+
+            wait = _returned.Arm();
+        }
+
+        return _returned.WaitAsync(wait, cancellationToken);
+    }
+
+    /// <summary>Takes the oldest event, if any; asking returns an event borrowed before.</summary>
+    public bool TryDequeue(out T? item)
+    {
+        bool spaceFreed;
+        bool returned;
+        lock (_lock)
+        {
+            returned = ReturnBorrowedLocked();
             if (_count == 0)
             {
                 item = null;
+                FinishSignals(returned, false);
                 return false;
             }
 
             ref Entry entry = ref _ring[_head];
             item = entry.Item;
+            if (entry.IsBorrowed)
+            {
+                _borrow = BorrowState.Taken;
+            }
+
             _bytes -= entry.Bytes;
             entry = default;
             _head = (_head + 1) % _ring.Length;
             _count--;
-            writable = _writable;
-            _writable = null;
+            spaceFreed = _writable.Disarm();
         }
 
-        writable?.TrySetResult();
+        FinishSignals(returned, spaceFreed);
         return true;
     }
 
     /// <summary>
     /// Waits until an event can be taken (true) or the queue is completed and drained (false, or the exception it
-    /// was completed with).
+    /// was completed with). Asking returns an event borrowed before.
     /// </summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
     {
-        Task wait;
+        ValueTask wait;
+        bool returned;
         lock (_lock)
         {
-            if (_count > 0)
+            returned = ReturnBorrowedLocked();
+            if (_count > 0 || _completed)
             {
-                return new ValueTask<bool>(true);
+                wait = default;
             }
-
-            if (_completed)
+            else
             {
+                wait = _readable.Arm();
+            }
+        }
+
+        FinishSignals(returned, false);
+        if (wait.IsCompleted)
+        {
+            lock (_lock)
+            {
+                if (_count > 0)
+                {
+                    return new ValueTask<bool>(true);
+                }
+
                 return _error is null ? new ValueTask<bool>(false) : ValueTask.FromException<bool>(_error);
             }
-
-            _readable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            wait = _readable.Task;
         }
 
         return WaitToReadSlowAsync(wait, cancellationToken);
@@ -152,8 +208,9 @@ internal sealed class RealtimeEventQueue<T>
     /// <summary>No more events: readers drain what is queued, then see the end (or <paramref name="error"/>).</summary>
     public void Complete(Exception? error)
     {
-        TaskCompletionSource? readable;
-        TaskCompletionSource? writable;
+        bool readable;
+        bool writable;
+        bool returned;
         lock (_lock)
         {
             if (_completed)
@@ -163,14 +220,26 @@ internal sealed class RealtimeEventQueue<T>
 
             _completed = true;
             _error = error;
-            readable = _readable;
-            writable = _writable;
-            _readable = null;
-            _writable = null;
+            readable = _readable.Disarm();
+            writable = _writable.Disarm();
+            returned = _returned.Disarm();
+            _borrow = BorrowState.None;
         }
 
-        readable?.TrySetResult();
-        writable?.TrySetResult();
+        if (readable)
+        {
+            _readable.Set();
+        }
+
+        if (writable)
+        {
+            _writable.Set();
+        }
+
+        if (returned)
+        {
+            _returned.Set();
+        }
     }
 
     /// <summary>Drops every queued event (the session was disposed): what it held is released.</summary>
@@ -185,32 +254,33 @@ internal sealed class RealtimeEventQueue<T>
         }
     }
 
-    private async ValueTask<bool> EnqueueSlowAsync(Task wait, T item, int bytes, bool isAudio, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> EnqueueSlowAsync(ValueTask wait, T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
     {
         while (true)
         {
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _writable.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
-                if (TryEnqueueLocked(item, bytes, isAudio, out bool accepted))
+                if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
                 {
                     return accepted;
                 }
 
-                _writable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _writable.Task;
+                wait = _writable.Arm();
             }
         }
     }
 
-    private async ValueTask<bool> WaitToReadSlowAsync(Task wait, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitToReadSlowAsync(ValueTask wait, CancellationToken cancellationToken)
     {
-        await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _readable.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         return await WaitToReadAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Returns true when done (queued, or refused because the queue is completed); false when it must wait.</summary>
-    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, out bool accepted)
+    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, bool borrowed, out bool accepted)
     {
         if (_completed)
         {
@@ -234,14 +304,47 @@ internal sealed class RealtimeEventQueue<T>
             Grow();
         }
 
-        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio);
+        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio, borrowed);
         _count++;
         _bytes += bytes;
-        TaskCompletionSource? readable = _readable;
-        _readable = null;
-        readable?.TrySetResult();
+        if (borrowed)
+        {
+            _borrow = BorrowState.Queued;
+        }
+
+        if (_readable.Disarm())
+        {
+            // Set under the lock: the reader's continuation runs asynchronously, never inside it.
+            _readable.Set();
+        }
+
         accepted = true;
         return true;
+    }
+
+    /// <summary>The reader asked for more after taking a borrowed event: the writer may reuse the buffer.</summary>
+    private bool ReturnBorrowedLocked()
+    {
+        if (_borrow != BorrowState.Taken)
+        {
+            return false;
+        }
+
+        _borrow = BorrowState.None;
+        return _returned.Disarm();
+    }
+
+    private void FinishSignals(bool returned, bool writable)
+    {
+        if (returned)
+        {
+            _returned.Set();
+        }
+
+        if (writable)
+        {
+            _writable.Set();
+        }
     }
 
     private bool Fits(int bytes) => _count == 0 || (_count < _capacity && _bytes + bytes <= _capacityBytes);
@@ -249,7 +352,7 @@ internal sealed class RealtimeEventQueue<T>
     private void DropOldestAudioLocked(int bytes)
     {
         // Make the ring contiguous from index 0 (rotate in place), then compact it, skipping the oldest audio
-        // deltas until the new event fits.
+        // deltas until the new event fits. A borrowed event is never dropped (the writer is waiting for it).
         if (_head != 0)
         {
             Array.Reverse(_ring, 0, _head);
@@ -263,7 +366,7 @@ internal sealed class RealtimeEventQueue<T>
         for (int i = 0; i < count; i++)
         {
             Entry entry = _ring[i];
-            if (entry.IsAudio && !Fits(bytes))
+            if (entry.IsAudio && !entry.IsBorrowed && !Fits(bytes))
             {
                 _bytes -= entry.Bytes;
                 _count--;
@@ -289,5 +392,68 @@ internal sealed class RealtimeEventQueue<T>
         _head = 0;
     }
 
-    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio);
+    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio, bool IsBorrowed);
+
+    /// <summary>
+    /// One side's reusable wait: armed under the queue's lock by the side that must wait, disarmed under the lock by
+    /// the side that wakes it (which then sets it outside the lock). No allocation per wait.
+    /// </summary>
+    private sealed class Signal(object gate, bool runContinuationsAsynchronously) : IValueTaskSource
+    {
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = runContinuationsAsynchronously };
+
+        /// <summary>Guarded by the queue's lock.</summary>
+        public bool IsArmed { get; private set; }
+
+        /// <summary>Under the lock: the caller will wait on the returned task.</summary>
+        public ValueTask Arm()
+        {
+            _core.Reset();
+            IsArmed = true;
+            return new ValueTask(this, _core.Version);
+        }
+
+        /// <summary>Under the lock: whether a waiter was armed (the caller must then <see cref="Set"/> it).</summary>
+        public bool Disarm()
+        {
+            bool armed = IsArmed;
+            IsArmed = false;
+            return armed;
+        }
+
+        public void Set() => _core.SetResult(true);
+
+        /// <summary>The armed wait, made cancelable when <paramref name="cancellationToken"/> can be canceled.</summary>
+        public ValueTask WaitAsync(ValueTask wait, CancellationToken cancellationToken)
+            => cancellationToken.CanBeCanceled ? WaitCancelableAsync(wait, cancellationToken) : wait;
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask WaitCancelableAsync(ValueTask wait, CancellationToken cancellationToken)
+        {
+            using (cancellationToken.UnsafeRegister(static (state, token) => ((Signal)state!).Cancel(token), this))
+            {
+                await wait.ConfigureAwait(false);
+            }
+        }
+
+        public void GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+            => _core.OnCompleted(continuation, state, token, flags);
+
+        private void Cancel(CancellationToken token)
+        {
+            lock (gate)
+            {
+                if (!Disarm())
+                {
+                    return;
+                }
+            }
+
+            _core.SetException(new OperationCanceledException(token));
+        }
+    }
 }

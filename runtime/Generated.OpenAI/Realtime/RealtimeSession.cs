@@ -51,6 +51,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _audioBuffer;
+    private byte[] _lendBuffer = [];
     private RealtimeAudioSink? _audioSink;
     private Task _receiveLoop = Task.CompletedTask;
     private long _audioBytesReceived;
@@ -122,6 +123,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     public IAsyncEnumerable<TServerEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _queue.ReadAllAsync(cancellationToken);
 
     /// <summary>Reads the next event, or <see langword="null"/> when the session closed normally.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         while (await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -186,6 +188,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        _queue.Complete(null); // releases a loop that waits for a borrowed event to come back
         await _connection.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -198,10 +201,12 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _queue.Clear();
         if (_receiveLoop.IsCompleted)
         {
-            byte[] buffer = Interlocked.Exchange(ref _audioBuffer, []);
-            if (buffer.Length > 0)
+            foreach (byte[] buffer in (ReadOnlySpan<byte[]>)[Interlocked.Exchange(ref _audioBuffer, []), Interlocked.Exchange(ref _lendBuffer, [])])
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                if (buffer.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
 
@@ -233,15 +238,33 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// event to queue, or <see langword="null"/> when the audio went to the sink. Internal so that tests can measure
     /// the per-delta allocation of the sink path without a socket.
     /// </summary>
-    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload)
+    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload) => ProcessMessage(payload, out _);
+
+    /// <param name="payload">The message, borrowed from the connection until its next receive.</param>
+    /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> (a typed audio
+    /// delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): the loop then keeps the payload valid
+    /// until the reader has moved past the event.</param>
+    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed)
     {
+        borrowed = false;
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
-        if (sink is not null && TryDecodeAudio(payload, sink) && !_options.EmitAudioDeltaEvents)
+        bool isDelta = (sink is not null || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+        if (isDelta && sink is not null && TryDecodeAudio(payload, sink) && !_options.EmitAudioDeltaEvents)
         {
             return null;
         }
 
-        TServerEvent serverEvent = Parse(payload);
+        TServerEvent serverEvent;
+        if (isDelta && _options.ZeroCopyAudioDeltas)
+        {
+            serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
+            borrowed = true;
+        }
+        else
+        {
+            serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
+        }
+
         if (_kind.GetError(serverEvent) is { } error)
         {
             HandleError(error);
@@ -252,13 +275,29 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         return serverEvent;
     }
 
-    private bool TryDecodeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink sink)
+    /// <summary>
+    /// A message that straddles two of the connection's receive buffers, copied once into the session's reused
+    /// buffer (no allocation), so that its event can borrow from one block like the others.
+    /// </summary>
+    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload)
     {
-        if (!RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span))
+        int length = checked((int)payload.Length);
+        if (_lendBuffer.Length < length)
         {
-            return false;
+            if (_lendBuffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_lendBuffer);
+            }
+
+            _lendBuffer = ArrayPool<byte>.Shared.Rent(length);
         }
 
+        payload.CopyTo(_lendBuffer);
+        return _lendBuffer.AsMemory(0, length);
+    }
+
+    private bool TryDecodeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink sink)
+    {
         AudioDeltaStatus status = RealtimeAudioDeltaReader.DecodeDelta(payload, _audioBuffer, out int written);
         if (status == AudioDeltaStatus.DestinationTooSmall)
         {
@@ -290,11 +329,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         return true;
     }
 
-    private static TServerEvent Parse(in ReadOnlySequence<byte> payload)
+    /// <param name="payload">The message.</param>
+    /// <param name="lend">The same message as one block, when its base64 is to be borrowed rather than copied.</param>
+    private static TServerEvent Parse(in ReadOnlySequence<byte> payload, ReadOnlyMemory<byte> lend)
     {
         try
         {
-            return JsonModel.Deserialize<TServerEvent>(payload);
+            return lend.IsEmpty ? JsonModel.Deserialize<TServerEvent>(payload) : JsonModel.DeserializeBorrowingBase64<TServerEvent>(lend);
         }
         catch (JsonException ex)
         {
@@ -342,10 +383,22 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 }
 
                 int bytes = (int)message.Payload.Length;
-                TServerEvent? serverEvent = ProcessMessage(message.Payload);
-                if (serverEvent is not null && !await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), _stop.Token).ConfigureAwait(false))
+                TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
+                if (serverEvent is null)
+                {
+                    continue;
+                }
+
+                if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
                 {
                     break;
+                }
+
+                if (borrowed)
+                {
+                    // The event points into the payload: receive nothing until the reader has moved past it (or the
+                    // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
+                    await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }

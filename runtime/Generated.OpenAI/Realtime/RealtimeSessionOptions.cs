@@ -19,6 +19,16 @@ public sealed class RealtimeSessionOptions
     public bool EmitAudioDeltaEvents { get; set; }
 
     /// <summary>
+    /// Typed audio delta events borrow their base64 from the connection's receive buffer instead of copying it (a
+    /// message that straddles two receive buffers is first copied once into a buffer the session reuses): each such
+    /// event allocates only its own object. The audio (<c>Delta</c>) is valid until your next read of the event
+    /// stream (or dispose); copy or decode what you keep. In exchange the session reads nothing more from the socket
+    /// until you read again, so read events in a loop while it is on (a call that waits for the server, such as
+    /// <c>UpdateSessionAsync</c>, waits for your next read too). Default: false (each delta owns a copy).
+    /// </summary>
+    public bool ZeroCopyAudioDeltas { get; set; }
+
+    /// <summary>
     /// How many received events may wait for the app to read them. When the queue is full the session applies
     /// <see cref="Backpressure"/>. Default: 4,096.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Generated.OpenAI.Serialization;
 using Generated.OpenAI.WebSockets;
 using Xunit;
 using Xunit.Abstractions;
@@ -108,6 +109,65 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await server.DisposeAsync();
         await drain.WaitAsync(Patience);
+    }
+
+    [Theory(Timeout = 60000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_typed_audio_delta_borrows_its_audio_and_allocates_only_its_event_object(bool zeroCopy)
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        // One queued event at most, so that the loop cannot parse ahead of the measurement.
+        var options = new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero, ZeroCopyAudioDeltas = zeroCopy, MaxQueuedEvents = 1 };
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        byte[] pcm = new byte[4800]; // 100 ms
+        new Random(7).NextBytes(pcm);
+        byte[] delta = Text($$"""{"type":"response.output_audio.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(pcm)}}"}""");
+        const int WarmUp = 200;
+        const int Measured = 2000;
+        byte[] frames = new byte[delta.Length * (WarmUp + Measured)];
+        for (int k = 0; k < WarmUp + Measured; k++)
+        {
+            delta.CopyTo(frames, k * delta.Length);
+        }
+
+        Task writing = Task.Run(() => server.Stream.Write(frames)); // one write: the server side allocates nothing meanwhile
+
+        byte[] decoded = new byte[4800];
+        long before = 0;
+        int i = 0;
+        await foreach (RealtimeServerEvent next in session.ReadEventsAsync())
+        {
+            if (i == WarmUp)
+            {
+                before = GC.GetTotalAllocatedBytes(precise: true);
+            }
+
+            Base64Data audio = next.AsResponseAudioDelta.Delta;
+            if (i % 100 == 0)
+            {
+                Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(decoded, out int written));
+                Assert.Equal(pcm, decoded.AsSpan(0, written).ToArray());
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.EncodedUtf8, out ArraySegment<byte> segment));
+                // Borrowed: a slice of a receive buffer (the connection's, or the session's for a message that straddled
+                // two). Copied: an array of exactly the base64's size.
+                Assert.Equal(zeroCopy, segment.Array!.Length > segment.Count);
+            }
+
+            if (++i == WarmUp + Measured)
+            {
+                break;
+            }
+        }
+
+        long perDelta = (GC.GetTotalAllocatedBytes(precise: true) - before) / Measured;
+        await writing.WaitAsync(Patience);
+        output.WriteLine($"{(zeroCopy ? "ZeroCopyAudioDeltas" : "default (copied)")}: {perDelta} B per typed 100 ms audio delta");
+        Assert.True(zeroCopy ? perDelta < 1024 : perDelta > 6400, $"{perDelta} B per delta");
     }
 
     /// <summary>A test-only kind: a descriptor (path, union, audio events) and a subclass with one helper and some state.</summary>
