@@ -13,6 +13,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Models;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -82,8 +83,8 @@ public class Perf_RealtimeLoopback
         _pcmData = BinaryData.FromBytes(_pcm);
         _decoded = new byte[PcmBytes];
 
-        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
-        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltJson);
         _serverFrame = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm));
         _rawReceiveBuffer = new byte[_serverFrame.Length * Batch];
@@ -165,7 +166,7 @@ public class Perf_RealtimeLoopback
     {
         for (int i = 0; i < Batch; i++)
         {
-            await _ours.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm).ConfigureAwait(false);
+            await _ours.SendAudioAppendAsync(AudioSamples.AppendType, _pcm).ConfigureAwait(false);
         }
     }
 

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Models;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -74,13 +75,13 @@ public class Perf_RealtimeSend
     [Benchmark(Description = "ours: header + WriteAppendEvent + mask")]
     public int OursFrame()
     {
-        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length);
+        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length);
         int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
         Span<byte> frame = _frame.AsSpan(0, headerLength + payloadLength);
         int maskKey = _maskKeys.Next();
         WebSocketFrameParser.WriteClientHeader(frame, Opcode.Text, fin: true, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
-        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         WebSocketMask.Apply(payload, maskKey, 0);
         return frame.Length;
     }
@@ -89,7 +90,7 @@ public class Perf_RealtimeSend
     [Benchmark(Description = "ours: SendAudioAppendAsync (no-op stream)")]
     public int OursConnection()
     {
-        ValueTask send = _connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcmMemory);
+        ValueTask send = _connection.SendAudioAppendAsync(AudioSamples.AppendType, _pcmMemory);
         if (!send.IsCompletedSuccessfully)
         {
             throw new InvalidOperationException("The send did not complete synchronously.");
