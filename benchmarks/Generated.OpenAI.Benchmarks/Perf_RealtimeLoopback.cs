@@ -13,6 +13,9 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Http;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -32,6 +35,12 @@ namespace Generated.OpenAI.Benchmarks;
 /// (no parse, no decode); ours receives and decodes the PCM (<c>ReceiveMessageAsync</c> + <c>DecodeDelta</c>); the
 /// official SDK enumerates <c>ReceiveUpdatesAsync</c> and copies each update's <c>Delta</c>.</item>
 /// </list>
+/// Through the session API (sessions from <see cref="RealtimeClient.ConnectVoiceAgentAsync"/> against the same
+/// listeners), next to the connection-level rows: <c>session.SendAudioAsync</c> (send); the audio sink, the session's
+/// receive loop decoding into it (receive; a gated sink lets each operation's <see cref="Batch"/> deltas through and
+/// parks the loop in between, so one thread-pool hop per batch is charged); and the typed events an app reads with
+/// <c>ReadEventAsync</c> (receive), each against its connection row, <c>SendAudioAppendAsync</c> or
+/// <c>ReceiveMessageAsync + DecodeDelta</c>.
 /// The official SDK connects through its own <c>RealtimeClient</c> with <c>RealtimeClientOptions.Endpoint</c> pointed at
 /// the local server. Client and server share the machine's two cores, so ratios mean more than absolute rates.
 /// </summary>
@@ -68,12 +77,48 @@ public class Perf_RealtimeLoopback
     private ClientWebSocket _clientWebSocketReceive = null!;
     private global::OpenAI.Realtime.RealtimeSessionClient _officialReceive = null!;
     private IAsyncEnumerator<global::OpenAI.Realtime.RealtimeServerUpdate> _officialUpdates = null!;
+    private RealtimeClient? _realtimeClient;
+    private RealtimeVoiceSession? _session;
+    private GatedAudioSink? _sink;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms)]
     public int PcmBytes { get; set; }
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    // The sessions are connected only for their own rows: a session's receive loop runs on another thread (the typed
+    // one fills its queue from the flood as soon as it connects), which must not happen while another row is measured.
+    [GlobalSetup(Target = nameof(OursSession))]
+    public void SetupSession()
+    {
+        Setup();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(SinkListener), null).GetAwaiter().GetResult();
+    }
+
+    [GlobalSetup(Target = nameof(OursSessionSink))]
+    public void SetupSessionSink()
+    {
+        Setup();
+        _sink = new GatedAudioSink(_decoded);
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), _sink.OnAudio).GetAwaiter().GetResult();
+        _sink.FirstDelta.GetAwaiter().GetResult();
+        OursSessionSink().GetAwaiter().GetResult();
+        Verify(nameof(OursSessionSink));
+    }
+
+    [GlobalSetup(Target = nameof(SessionReadEvent))]
+    public void SetupSessionTyped()
+    {
+        Setup();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), null).GetAwaiter().GetResult();
+        SessionReadEvent().AsTask().GetAwaiter().GetResult();
+        Verify(nameof(SessionReadEvent));
+    }
+
+    private string SinkListener => "sink";
+
+    private string FloodListener => PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
 
     private async Task SetupAsync()
     {
@@ -82,14 +127,14 @@ public class Perf_RealtimeLoopback
         _pcmData = BinaryData.FromBytes(_pcm);
         _decoded = new byte[PcmBytes];
 
-        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
-        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltJson);
         _serverFrame = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm));
         _rawReceiveBuffer = new byte[_serverFrame.Length * Batch];
 
-        string sink = "sink";
-        string flood = PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
+        string sink = SinkListener;
+        string flood = FloodListener;
 
         _raw = await RawWebSocket.ConnectAsync(_server.Port(sink)).ConfigureAwait(false);
         _ours = await WebSocketConnection.ConnectAsync(_server.Uri(sink), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
@@ -137,6 +182,9 @@ public class Perf_RealtimeLoopback
         _oursReceive.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _official.Dispose();
         _officialReceive.Dispose();
+        _sink?.Dispose();
+        _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _realtimeClient?.Dispose();
         _raw.Dispose();
         _rawReceive.Dispose();
         _server.Dispose();
@@ -165,7 +213,18 @@ public class Perf_RealtimeLoopback
     {
         for (int i = 0; i < Batch; i++)
         {
-            await _ours.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm).ConfigureAwait(false);
+            await _ours.SendAudioAppendAsync(AudioSamples.AppendType, _pcm).ConfigureAwait(false);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session.SendAudioAsync from PCM")]
+    [BenchmarkCategory(Send)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursSession()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            await _session!.SendAudioAsync(_pcm).ConfigureAwait(false);
         }
     }
 
@@ -223,6 +282,29 @@ public class Perf_RealtimeLoopback
         }
     }
 
+    /// <summary>The session's receive loop decoding <see cref="Batch"/> deltas into the audio sink (see <see cref="GatedAudioSink"/>).</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink")]
+    [BenchmarkCategory(Receive)]
+    public Task OursSessionSink() => _sink!.ReceiveAsync(Batch);
+
+    /// <summary><see cref="Batch"/> typed audio delta events read with <c>ReadEventAsync</c>, the PCM decoded from each.</summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta")]
+    [BenchmarkCategory(Receive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SessionReadEvent()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            RealtimeServerEvent? serverEvent = await _session!.ReadEventAsync().ConfigureAwait(false);
+            if (serverEvent?.Value is not RealtimeServerEventResponseAudioDelta delta)
+            {
+                throw new InvalidOperationException($"Expected an audio delta, read {serverEvent?.Kind.ToString() ?? "the end"}.");
+            }
+
+            delta.Delta.TryDecode(_decoded, out _);
+        }
+    }
+
     [Benchmark(OperationsPerInvoke = Batch, Description = "ClientWebSocket, receive into a buffer")]
     [BenchmarkCategory(Receive)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -259,6 +341,13 @@ public class Perf_RealtimeLoopback
 
             delta.Delta.ToMemory().Span.CopyTo(_decoded);
         }
+    }
+
+    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink)
+    {
+        var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{port}/v1") });
+        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioSink = sink }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        return (client, session);
     }
 
     private static async Task<global::OpenAI.Realtime.RealtimeSessionClient> StartOfficialAsync(int port)

@@ -4,9 +4,12 @@ using System.ClientModel.Primitives;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -18,6 +21,14 @@ namespace Generated.OpenAI.Benchmarks;
 /// (its position known in advance), the floor any implementation has to pay. Methods whose name starts with
 /// <c>Ours</c> must allocate nothing (checked by <c>Program</c>).
 /// </summary>
+/// <remarks>
+/// Through the session API (a <see cref="RealtimeVoiceSession"/> over the same replayed frame, built with the SDK's
+/// internal constructor), next to the connection-level row <c>ReceiveMessageAsync + DecodeDelta</c>: the audio sink
+/// path (what the session's receive loop does per message, <c>ProcessMessage</c>, driven here on the benchmark thread;
+/// 0 B, gated), the same message read as a typed event (<c>ProcessMessage</c> without a sink: the event object and its
+/// base64 copy are what it allocates), and the typed event as an app reads it, <c>ReadEventAsync</c>, with the
+/// session's real receive loop on another thread filling its bounded queue.
+/// </remarks>
 [MemoryDiagnoser]
 [Support.DryAllocationGate]
 public class Perf_RealtimeReceive
@@ -29,6 +40,12 @@ public class Perf_RealtimeReceive
     private int _deltaLength;
     private byte[] _decoded = [];
     private WebSocketConnection _connection = null!;
+    private WebSocketConnection _sinkConnection = null!;
+    private RealtimeVoiceSession _sinkSession = null!;
+    private WebSocketConnection _typedConnection = null!;
+    private RealtimeVoiceSession _typedSession = null!;
+    private RealtimeVoiceSession? _loopSession;
+    private int _sinkBytes;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms, AudioSamples.Pcm1S)]
     public int PcmBytes { get; set; }
@@ -49,10 +66,36 @@ public class Perf_RealtimeReceive
         Verify(nameof(OursReceiveAndDecode), OursReceiveAndDecode());
         Verify(nameof(Official), Official());
         Verify(nameof(Naive), Naive());
+
+        // The session rows: each over its own replay stream (a session owns its connection).
+        _sinkConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        _sinkSession = InMemorySession.Create(_sinkConnection, new RealtimeSessionOptions { AudioSink = pcm => _sinkBytes = CopyToPlayer(pcm) });
+        _typedConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        _typedSession = InMemorySession.Create(_typedConnection);
+        Verify(nameof(OursSessionAudioSink), OursSessionAudioSink());
+        Verify(nameof(SessionTypedEvent), SessionTypedEvent());
+    }
+
+    /// <summary>
+    /// The common setup, then a started session for <see cref="SessionReadEventAsync"/> only: its receive loop fills
+    /// the queue on another thread, which must not happen while another benchmark (a gated one) is measured.
+    /// </summary>
+    [GlobalSetup(Target = nameof(SessionReadEventAsync))]
+    public void SetupReceiveLoop()
+    {
+        Setup();
+        _loopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json))));
+        Verify(nameof(SessionReadEventAsync), SessionReadEventAsync().AsTask().GetAwaiter().GetResult());
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _sinkSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _typedSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _loopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     [Benchmark(Baseline = true, Description = "bare Base64.DecodeFromUtf8")]
     public int BareBase64()
@@ -84,6 +127,66 @@ public class Perf_RealtimeReceive
 
         RealtimeAudioDeltaReader.DecodeDelta(receive.Result.Payload, _decoded, out int written);
         return written;
+    }
+
+    /// <summary>
+    /// The session's audio sink path, as its receive loop runs it for each message: the receive, then
+    /// <c>ProcessMessage</c> (type check, decode into the session's pooled buffer, the sink, which copies the PCM into
+    /// the playback buffer as an app's player would). No event object; nothing queued.
+    /// </summary>
+    [Benchmark(Description = "ours: session audio sink (receive + ProcessMessage)")]
+    public int OursSessionAudioSink()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _sinkConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        if (_sinkSession.ProcessMessage(receive.Result.Payload) is not null)
+        {
+            throw new InvalidOperationException("The delta did not go to the sink.");
+        }
+
+        return _sinkBytes;
+    }
+
+    /// <summary>The same message read as a typed event (no sink): one read into <see cref="RealtimeServerEvent"/>, state updates, the PCM decoded from it.</summary>
+    [Benchmark(Description = "session: receive + ProcessMessage, typed event")]
+    public int SessionTypedEvent()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _typedConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        return DecodeTyped(_typedSession.ProcessMessage(receive.Result.Payload));
+    }
+
+    /// <summary>
+    /// The typed event as an app reads it: <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/>, with the session's
+    /// receive loop (another thread) reading the replayed frames into its bounded queue.
+    /// </summary>
+    [Benchmark(Description = "session: ReadEventAsync, typed event (receive loop)")]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> SessionReadEventAsync() => DecodeTyped(await _loopSession!.ReadEventAsync().ConfigureAwait(false));
+
+    private int DecodeTyped(RealtimeServerEvent? serverEvent)
+    {
+        if (serverEvent?.Value is not RealtimeServerEventResponseAudioDelta delta)
+        {
+            throw new InvalidOperationException($"Expected an audio delta, read {serverEvent?.Kind.ToString() ?? "the end"}.");
+        }
+
+        delta.Delta.TryDecode(_decoded, out int written);
+        return written;
+    }
+
+    private int CopyToPlayer(ReadOnlySpan<byte> pcm)
+    {
+        pcm.CopyTo(_decoded);
+        return pcm.Length;
     }
 
     /// <summary>

@@ -1,12 +1,18 @@
 using System;
+using System.Buffers;
 using System.Buffers.Text;
 using System.ClientModel.Primitives;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Realtime;
+using Generated.OpenAI.Serialization;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -19,19 +25,40 @@ namespace Generated.OpenAI.Benchmarks;
 /// <c>Program</c>).
 /// </summary>
 /// <remarks>
+/// <para>Through the session API, next to the connection-level rows: <c>session.SendAudioAsync</c> (the append with
+/// its own <c>event_id</c>, 0 B) against <c>SendAudioAppendAsync</c> of the same PCM; and, in their own categories,
+/// a typed <c>conversation.item.create</c> and <c>response.create</c> sent with
+/// <see cref="RealtimeVoiceSession.SendAsync(RealtimeClientEvent, System.Threading.CancellationToken)"/> (a new
+/// <c>event_id</c> per send, as for a new event: the id string is what it allocates) against the same model
+/// serialized into a reused <see cref="ArrayBufferWriter{T}"/> and sent with <c>WebSocketConnection.SendAsync</c>
+/// (the baseline). The typed rows do not depend on <see cref="PcmBytes"/>; they repeat under each value. The
+/// session is built over a no-op stream with the SDK's internal constructor and has no receive loop.</para>
 /// All variants take mask keys from the same pooled CSPRNG buffer (<see cref="MaskKeySource"/>); the official
 /// SDK's <c>ClientWebSocket</c> calls <c>RandomNumberGenerator.Fill</c> per frame instead, which is not charged here.
 /// </remarks>
 [MemoryDiagnoser]
 [Support.DryAllocationGate]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class Perf_RealtimeSend
 {
+    private const string ItemCreate = "conversation.item.create";
+    private const string ResponseCreate = "response.create";
+
     private readonly MaskKeySource _maskKeys = new();
     private byte[] _pcm = [];
     private ReadOnlyMemory<byte> _pcmMemory;
     private byte[] _frame = [];
     private NullDuplexStream _stream = null!;
     private WebSocketConnection _connection = null!;
+    private NullDuplexStream _sessionStream = null!;
+    private RealtimeVoiceSession _session = null!;
+    private RealtimeClientEvent _itemCreate = null!;
+    private RealtimeClientEvent _responseCreate = null!;
+    private RealtimeClientEvent _itemCreateWithId = null!;
+    private RealtimeClientEvent _responseCreateWithId = null!;
+    private readonly ArrayBufferWriter<byte> _eventBuffer = new(4096);
+    private Utf8JsonWriter _eventWriter = null!;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms, AudioSamples.Pcm1S)]
     public int PcmBytes { get; set; }
@@ -58,10 +85,40 @@ public class Perf_RealtimeSend
         {
             throw new InvalidOperationException($"{nameof(OursConnection)} wrote {_stream.LastWriteLength} bytes; the frame is {OursFrame()}.");
         }
+
+        _sessionStream = new NullDuplexStream();
+        _session = InMemorySession.Create(_sessionStream);
+        OursSessionAudio();
+
+        // The session's frame is the connection's plus `"event_id":"evt_xxxxxxxx_a<n>",`: the same audio, its own id.
+        int idLength = _sessionStream.LastWriteLength - _stream.LastWriteLength;
+        if (idLength is < 20 or > 40)
+        {
+            throw new InvalidOperationException($"{nameof(OursSessionAudio)} wrote {_sessionStream.LastWriteLength} bytes; the connection wrote {_stream.LastWriteLength}.");
+        }
+
+        // The typed events, read from JSON once: the session sets a new event_id on each send; the connection's copy
+        // carries an id of the same length as the session's.
+        _itemCreate = ReadClientEvent(ItemCreateJson(null), RealtimeClientEventKind.ConversationItemCreate);
+        _responseCreate = ReadClientEvent(ResponseCreateJson(null), RealtimeClientEventKind.ResponseCreate);
+        _itemCreateWithId = ReadClientEvent(ItemCreateJson("evt_0a1b2c3d_1000"), RealtimeClientEventKind.ConversationItemCreate);
+        _responseCreateWithId = ReadClientEvent(ResponseCreateJson("evt_0a1b2c3d_1000"), RealtimeClientEventKind.ResponseCreate);
+        _eventWriter = new Utf8JsonWriter(_eventBuffer, JsonModel.WriterOptions);
+        ConnectionItemCreate();
+        SessionItemCreate();
+        VerifyTyped(ItemCreate);
+        ConnectionResponseCreate();
+        SessionResponseCreate();
+        VerifyTyped(ResponseCreate);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _eventWriter.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "bare Base64.EncodeToUtf8")]
     public int BareBase64()
@@ -74,13 +131,13 @@ public class Perf_RealtimeSend
     [Benchmark(Description = "ours: header + WriteAppendEvent + mask")]
     public int OursFrame()
     {
-        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length);
+        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length);
         int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
         Span<byte> frame = _frame.AsSpan(0, headerLength + payloadLength);
         int maskKey = _maskKeys.Next();
         WebSocketFrameParser.WriteClientHeader(frame, Opcode.Text, fin: true, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
-        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         WebSocketMask.Apply(payload, maskKey, 0);
         return frame.Length;
     }
@@ -89,7 +146,7 @@ public class Perf_RealtimeSend
     [Benchmark(Description = "ours: SendAudioAppendAsync (no-op stream)")]
     public int OursConnection()
     {
-        ValueTask send = _connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcmMemory);
+        ValueTask send = _connection.SendAudioAppendAsync(AudioSamples.AppendType, _pcmMemory);
         if (!send.IsCompletedSuccessfully)
         {
             throw new InvalidOperationException("The send did not complete synchronously.");
@@ -97,6 +154,98 @@ public class Perf_RealtimeSend
 
         send.GetAwaiter().GetResult();
         return _pcm.Length;
+    }
+
+    /// <summary>
+    /// The session API's append: <see cref="RealtimeSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, System.Threading.CancellationToken)"/>,
+    /// the same frame as <see cref="OursConnection"/> plus the append's own <c>event_id</c>.
+    /// </summary>
+    [Benchmark(Description = "ours: session.SendAudioAsync (no-op stream)")]
+    public int OursSessionAudio()
+    {
+        ValueTask send = _session.SendAudioAsync(_pcmMemory);
+        if (!send.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The session's send did not complete synchronously.");
+        }
+
+        send.GetAwaiter().GetResult();
+        return _pcm.Length;
+    }
+
+    /// <summary>The connection-level floor of a typed event: serialize the model into a reused buffer, send it.</summary>
+    [Benchmark(Baseline = true, Description = "connection: model into reused buffer + SendAsync")]
+    [BenchmarkCategory(ItemCreate)]
+    public int ConnectionItemCreate() => SendSerialized(_itemCreateWithId);
+
+    /// <summary><see cref="RealtimeVoiceSession.SendAsync(RealtimeClientEvent, System.Threading.CancellationToken)"/>, a new event_id each time.</summary>
+    [Benchmark(Description = "session: SendAsync(RealtimeClientEvent)")]
+    [BenchmarkCategory(ItemCreate)]
+    public int SessionItemCreate() => SendThroughSession(_itemCreate);
+
+    [Benchmark(Baseline = true, Description = "connection: model into reused buffer + SendAsync")]
+    [BenchmarkCategory(ResponseCreate)]
+    public int ConnectionResponseCreate() => SendSerialized(_responseCreateWithId);
+
+    [Benchmark(Description = "session: SendAsync(RealtimeClientEvent)")]
+    [BenchmarkCategory(ResponseCreate)]
+    public int SessionResponseCreate() => SendThroughSession(_responseCreate);
+
+    private int SendSerialized(RealtimeClientEvent clientEvent)
+    {
+        _eventBuffer.ResetWrittenCount();
+        _eventWriter.Reset(_eventBuffer);
+        clientEvent.WriteJson(_eventWriter);
+        _eventWriter.Flush();
+        ValueTask send = _connection.SendAsync(_eventBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true);
+        if (!send.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The send did not complete synchronously.");
+        }
+
+        send.GetAwaiter().GetResult();
+        return _eventBuffer.WrittenCount;
+    }
+
+    private int SendThroughSession(RealtimeClientEvent clientEvent)
+    {
+        // A new event each time, as far as the session can tell: it gives the event a new event_id.
+        ((IRealtimeEvent)clientEvent.Value!).EventId = null;
+        ValueTask<string> send = _session.SendAsync(clientEvent);
+        if (!send.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The session's send did not complete synchronously.");
+        }
+
+        return send.Result.Length;
+    }
+
+    private static RealtimeClientEvent ReadClientEvent(string json, RealtimeClientEventKind kind)
+    {
+        RealtimeClientEvent clientEvent = JsonModel.Deserialize<RealtimeClientEvent>(System.Text.Encoding.UTF8.GetBytes(json));
+        return clientEvent.Kind == kind ? clientEvent : throw new InvalidOperationException($"The benchmark's event read as {clientEvent.Kind}: {clientEvent.UnknownReason}");
+    }
+
+    /// <summary>A user text message, as an app sends one (the shape of the issue's measurement).</summary>
+    private static string ItemCreateJson(string? eventId)
+        => "{" + (eventId is null ? "" : "\"event_id\":\"" + eventId + "\",") + "\"type\":\"" + System.Text.Encoding.UTF8.GetString(RealtimeClientEventConversationItemCreate.TypeUtf8)
+            + "\",\"item\":{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What is the weather like in Paris today? Answer in one short sentence.\"}]}}";
+
+    /// <summary>A response with per-response instructions and audio output.</summary>
+    private static string ResponseCreateJson(string? eventId)
+        => "{" + (eventId is null ? "" : "\"event_id\":\"" + eventId + "\",") + "\"type\":\"" + System.Text.Encoding.UTF8.GetString(RealtimeClientEventResponseCreate.TypeUtf8)
+            + "\",\"response\":{\"instructions\":\"Answer briefly and politely.\",\"output_modalities\":[\"audio\"]}}";
+
+    /// <summary>
+    /// Both paths must put the same event on the wire: the same frame length, give or take the digits of the session's
+    /// event_id (<c>evt_xxxxxxxx_&lt;n&gt;</c> against the connection's <c>evt_0a1b2c3d_1000</c>).
+    /// </summary>
+    private void VerifyTyped(string name)
+    {
+        if (_stream.LastWriteLength < 60 || Math.Abs(_stream.LastWriteLength - _sessionStream.LastWriteLength) > 4)
+        {
+            throw new InvalidOperationException($"{name}: the session wrote {_sessionStream.LastWriteLength} bytes, the connection {_stream.LastWriteLength}.");
+        }
     }
 
     /// <summary>

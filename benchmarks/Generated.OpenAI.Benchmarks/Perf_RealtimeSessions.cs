@@ -7,6 +7,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Models;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -64,8 +65,8 @@ public class Perf_RealtimeSessions
     {
         _server = RealtimeLoadServer.Start();
         _pcm = AudioSamples.CreatePcm(AudioSamples.Pcm20Ms);
-        _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm.Length)];
-        RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm);
+        _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltAppend);
         _serverFrameLength = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm)).Length;
     }
@@ -181,7 +182,7 @@ public class Perf_RealtimeSessions
         using var timer = new PeriodicTimer(s_chunk);
         while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
         {
-            await connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, _pcm, cancellationToken: stop).ConfigureAwait(false);
+            await connection.SendAudioAppendAsync(AudioSamples.AppendType, _pcm, cancellationToken: stop).ConfigureAwait(false);
             _events.Increment();
         }
     }
@@ -192,7 +193,7 @@ public class Perf_RealtimeSessions
         while (true)
         {
             WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(stop).ConfigureAwait(false);
-            if (RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType)
+            if (RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeServerEventResponseAudioDelta.TypeUtf8)
                 && RealtimeAudioDeltaReader.DecodeDelta(message.Payload, pcm, out _) == AudioDeltaStatus.Done)
             {
                 _events.Increment();

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Text;
+using Generated.OpenAI.Models;
 
 namespace Generated.OpenAI.Benchmarks.Support;
 
@@ -14,6 +15,12 @@ internal static class AudioSamples
     public const int Pcm20Ms = 960;
     public const int Pcm100Ms = 4_800;
     public const int Pcm1S = 48_000;
+
+    /// <summary>
+    /// The voice agent's append type, <c>input_audio_buffer.append</c>, from the generated constant, as an array (made
+    /// once) for <c>SendAudioAppendAsync</c>, which keeps it until the send completes.
+    /// </summary>
+    public static readonly ReadOnlyMemory<byte> AppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray();
 
     /// <summary>Deterministic noise: every byte value occurs, so the base64 uses the whole alphabet (including '+' and '/').</summary>
     public static byte[] CreatePcm(int length)

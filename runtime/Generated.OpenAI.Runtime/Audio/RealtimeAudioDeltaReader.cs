@@ -14,17 +14,13 @@ namespace Generated.OpenAI.Audio;
 /// No member allocates. The JSON is only borrowed for the call (it may be the connection's borrowed payload).
 /// A multi-segment payload is read in place; the base64 text is copied (into a pooled buffer, or the stack when
 /// small) only when it is JSON-escaped (e.g. <c>\/</c>) or spans segments. Only top-level properties are
-/// considered; nested objects and arrays are skipped. Stateless and thread-safe.
+/// considered; nested objects and arrays are skipped. Stateless and thread-safe. The event types to compare with
+/// are the caller's (the generated constants, e.g. <c>RealtimeServerEventResponseAudioDelta.TypeUtf8</c>): the runtime
+/// names no realtime event.
 /// </remarks>
 public static class RealtimeAudioDeltaReader
 {
     private const int StackCopyLimit = 512;
-
-    /// <summary>The UTF-8 event type <c>response.output_audio.delta</c> (voice agent).</summary>
-    public static ReadOnlySpan<byte> ResponseOutputAudioDeltaType => "response.output_audio.delta"u8;
-
-    /// <summary>The UTF-8 event type <c>session.output_audio.delta</c> (translation).</summary>
-    public static ReadOnlySpan<byte> SessionOutputAudioDeltaType => "session.output_audio.delta"u8;
 
     /// <summary>
     /// Returns the top-level <c>type</c> value as a slice of <paramref name="json"/> (no copy). False when the

@@ -3,7 +3,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Generated.OpenAI.Audio;
 
@@ -14,29 +13,20 @@ namespace Generated.OpenAI.Audio;
 /// intermediate buffer, no allocation. PCM is 16-bit little-endian, as the API expects. All members are
 /// stateless and thread-safe; spans are only borrowed for the duration of a call.
 /// </summary>
+/// <remarks>
+/// The event type is the caller's: the runtime names no realtime event. Pass the generated constant of the event
+/// (for example <c>RealtimeClientEventInputAudioBufferAppend.TypeUtf8</c> for <c>input_audio_buffer.append</c>, or
+/// <c>RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8</c> for translation sessions).
+/// </remarks>
 public static class RealtimeAudioEvents
 {
     private const int EncodeChunk = 3 * 256;
-
-    /// <summary>The UTF-8 event type <c>input_audio_buffer.append</c> (voice agent, transcription).</summary>
-    public static ReadOnlySpan<byte> InputAudioBufferAppendType => "input_audio_buffer.append"u8;
-
-    /// <summary>The UTF-8 event type <c>session.input_audio_buffer.append</c> (translation).</summary>
-    public static ReadOnlySpan<byte> SessionInputAudioBufferAppendType => "session.input_audio_buffer.append"u8;
 
     private static ReadOnlySpan<byte> EventIdPrefix => "\"event_id\":\""u8;
 
     private static ReadOnlySpan<byte> TypePrefix => "\"type\":\""u8;
 
     private static ReadOnlySpan<byte> AudioPrefix => "\",\"audio\":\""u8;
-
-    /// <summary>The UTF-8 type string of <paramref name="eventType"/>.</summary>
-    public static ReadOnlySpan<byte> GetTypeUtf8(RealtimeAudioAppendEvent eventType) => eventType switch
-    {
-        RealtimeAudioAppendEvent.InputAudioBufferAppend => InputAudioBufferAppendType,
-        RealtimeAudioAppendEvent.SessionInputAudioBufferAppend => SessionInputAudioBufferAppendType,
-        _ => throw new ArgumentOutOfRangeException(nameof(eventType)),
-    };
 
     /// <summary>
     /// The exact UTF-8 length of the event for <paramref name="pcmByteLength"/> bytes of PCM.
@@ -49,13 +39,6 @@ public static class RealtimeAudioEvents
         return GetLength(eventType.Length, pcmByteLength, eventId.Length);
     }
 
-    /// <summary>The exact UTF-8 length of the event; <paramref name="eventId"/> may be null to omit it.</summary>
-    public static int GetAppendEventLength(RealtimeAudioAppendEvent eventType, int pcmByteLength, string? eventId = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(pcmByteLength);
-        return GetLength(GetTypeUtf8(eventType).Length, pcmByteLength, eventId is null ? 0 : Encoding.UTF8.GetByteCount(eventId));
-    }
-
     /// <summary>
     /// Writes the event for little-endian PCM16 bytes into <paramref name="destination"/> and returns the number
     /// of bytes written (equal to <see cref="GetAppendEventLength(ReadOnlySpan{byte}, int, ReadOnlySpan{byte})"/>).
@@ -63,7 +46,7 @@ public static class RealtimeAudioEvents
     /// <exception cref="ArgumentException">The destination is too small, or the type or id would need JSON escaping.</exception>
     public static int WriteAppendEvent(Span<byte> destination, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> pcm, ReadOnlySpan<byte> eventId = default)
     {
-        int position = WritePrefix(destination, eventType, pcm.Length, eventId, null);
+        int position = WritePrefix(destination, eventType, pcm.Length, eventId);
         position += EncodeBase64(pcm, destination.Slice(position));
         return WriteSuffix(destination, position);
     }
@@ -72,23 +55,7 @@ public static class RealtimeAudioEvents
     /// <exception cref="ArgumentException">The destination is too small, or the type or id would need JSON escaping.</exception>
     public static int WriteAppendEvent(Span<byte> destination, ReadOnlySpan<byte> eventType, ReadOnlySpan<short> pcm, ReadOnlySpan<byte> eventId = default)
     {
-        int position = WritePrefix(destination, eventType, checked(pcm.Length * 2), eventId, null);
-        position += EncodeBase64(pcm, destination.Slice(position));
-        return WriteSuffix(destination, position);
-    }
-
-    /// <summary>Writes the event for little-endian PCM16 bytes; <paramref name="eventId"/> may be null to omit it.</summary>
-    public static int WriteAppendEvent(Span<byte> destination, RealtimeAudioAppendEvent eventType, ReadOnlySpan<byte> pcm, string? eventId = null)
-    {
-        int position = WritePrefix(destination, GetTypeUtf8(eventType), pcm.Length, default, eventId, knownType: true);
-        position += EncodeBase64(pcm, destination.Slice(position));
-        return WriteSuffix(destination, position);
-    }
-
-    /// <summary>Writes the event for PCM16 samples; <paramref name="eventId"/> may be null to omit it.</summary>
-    public static int WriteAppendEvent(Span<byte> destination, RealtimeAudioAppendEvent eventType, ReadOnlySpan<short> pcm, string? eventId = null)
-    {
-        int position = WritePrefix(destination, GetTypeUtf8(eventType), checked(pcm.Length * 2), default, eventId, knownType: true);
+        int position = WritePrefix(destination, eventType, checked(pcm.Length * 2), eventId);
         position += EncodeBase64(pcm, destination.Slice(position));
         return WriteSuffix(destination, position);
     }
@@ -104,15 +71,11 @@ public static class RealtimeAudioEvents
         return checked((int)length);
     }
 
-    // knownType: the type came from GetTypeUtf8 (constants that need no escaping), so its check is skipped.
-    private static int WritePrefix(Span<byte> destination, ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventIdUtf8, string? eventIdString, bool knownType = false)
+    private static int WritePrefix(Span<byte> destination, ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventId)
     {
-        if (!knownType)
-        {
-            ValidateVerbatim(eventType, nameof(eventType));
-        }
-
-        int eventIdLength = eventIdString is null ? eventIdUtf8.Length : Encoding.UTF8.GetByteCount(eventIdString);
+        ValidateVerbatim(eventType, nameof(eventType));
+        ValidateVerbatim(eventId, nameof(eventId));
+        int eventIdLength = eventId.Length;
         int total = GetLength(eventType.Length, pcmByteLength, eventIdLength);
         if (destination.Length < total)
         {
@@ -125,17 +88,7 @@ public static class RealtimeAudioEvents
         {
             EventIdPrefix.CopyTo(destination.Slice(position));
             position += EventIdPrefix.Length;
-            Span<byte> id = destination.Slice(position, eventIdLength);
-            if (eventIdString is null)
-            {
-                eventIdUtf8.CopyTo(id);
-            }
-            else
-            {
-                Encoding.UTF8.GetBytes(eventIdString, id);
-            }
-
-            ValidateVerbatim(id, "eventId");
+            eventId.CopyTo(destination.Slice(position));
             position += eventIdLength;
             destination[position++] = (byte)'"';
             destination[position++] = (byte)',';

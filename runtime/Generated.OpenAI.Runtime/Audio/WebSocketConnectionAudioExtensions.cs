@@ -9,33 +9,52 @@ namespace Generated.OpenAI.Audio;
 /// Sends audio-append events with the JSON, the base64 and the mask all produced inside the connection's send
 /// pipe: one frame, one flush, zero allocations in steady state.
 /// </summary>
+/// <remarks>
+/// The event type is the caller's UTF-8 (the runtime names no realtime event): the generated constant of the append
+/// event of the session's endpoint, e.g. <c>RealtimeClientEventInputAudioBufferAppend.TypeUtf8</c> (voice agent,
+/// transcription) or <c>RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8</c> (translation), kept in a
+/// <see cref="ReadOnlyMemory{T}"/> (an array made once) because the send may complete later.
+/// </remarks>
 public static class WebSocketConnectionAudioExtensions
 {
     /// <summary>
     /// Sends <c>{"event_id":..,"type":..,"audio":"&lt;base64&gt;"}</c> for little-endian PCM16 bytes as one text
-    /// message. <paramref name="pcm"/> is only read, and only until the returned task completes; it is never
-    /// modified (masking happens in the pipe). Sends are serialized by the connection.
+    /// message. <paramref name="eventType"/>, <paramref name="pcm"/> and <paramref name="eventId"/> are only read, and
+    /// only until the returned task completes; <paramref name="pcm"/> is never modified (masking happens in the pipe).
+    /// Sends are serialized by the connection.
     /// </summary>
-    public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, RealtimeAudioAppendEvent eventType, ReadOnlyMemory<byte> pcm, string? eventId = null, CancellationToken cancellationToken = default)
+    /// <param name="connection">The open connection.</param>
+    /// <param name="eventType">The event's <c>type</c> as UTF-8, written verbatim (it must need no JSON escaping).</param>
+    /// <param name="pcm">Little-endian PCM16.</param>
+    /// <param name="eventId">The event's <c>event_id</c> as UTF-8, written verbatim; empty omits it.</param>
+    /// <param name="cancellationToken">Aborts the connection if it fires while the frame is being written.</param>
+    /// <exception cref="ArgumentException">The type or the id would need JSON escaping.</exception>
+    public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, ReadOnlyMemory<byte> eventType, ReadOnlyMemory<byte> pcm, ReadOnlyMemory<byte> eventId = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        int length = RealtimeAudioEvents.GetAppendEventLength(eventType, pcm.Length, eventId);
+        int length = RealtimeAudioEvents.GetAppendEventLength(eventType.Span, pcm.Length, eventId.Span);
         return connection.SendTextAsync(
             length,
             (eventType, pcm, eventId),
-            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType, state.pcm.Span, state.eventId),
+            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span),
             cancellationToken);
     }
 
-    /// <summary>The PCM16-sample overload of <see cref="SendAudioAppendAsync(WebSocketConnection, RealtimeAudioAppendEvent, ReadOnlyMemory{byte}, string?, CancellationToken)"/>.</summary>
-    public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, RealtimeAudioAppendEvent eventType, ReadOnlyMemory<short> pcm, string? eventId = null, CancellationToken cancellationToken = default)
+    /// <summary>The PCM16-sample overload of <see cref="SendAudioAppendAsync(WebSocketConnection, ReadOnlyMemory{byte}, ReadOnlyMemory{byte}, ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
+    /// <param name="connection">The open connection.</param>
+    /// <param name="eventType">The event's <c>type</c> as UTF-8, written verbatim (it must need no JSON escaping).</param>
+    /// <param name="pcm">PCM16 samples, serialized little-endian whatever the machine's byte order.</param>
+    /// <param name="eventId">The event's <c>event_id</c> as UTF-8, written verbatim; empty omits it.</param>
+    /// <param name="cancellationToken">Aborts the connection if it fires while the frame is being written.</param>
+    /// <exception cref="ArgumentException">The type or the id would need JSON escaping.</exception>
+    public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, ReadOnlyMemory<byte> eventType, ReadOnlyMemory<short> pcm, ReadOnlyMemory<byte> eventId = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        int length = RealtimeAudioEvents.GetAppendEventLength(eventType, checked(pcm.Length * 2), eventId);
+        int length = RealtimeAudioEvents.GetAppendEventLength(eventType.Span, checked(pcm.Length * 2), eventId.Span);
         return connection.SendTextAsync(
             length,
             (eventType, pcm, eventId),
-            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType, state.pcm.Span, state.eventId),
+            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span),
             cancellationToken);
     }
 }

@@ -135,6 +135,9 @@ public abstract partial class RealtimeSession<TServerEvent>
         return SendAndWaitAsync(token => SendEventAsync(envelope, clientEvent, token), eventId, step, expected, cancellationToken);
     }
 
+    /// <summary>An event type (a generated <c>TypeUtf8</c>) as text, for messages.</summary>
+    private protected static string TypeName(ReadOnlySpan<byte> typeUtf8) => Encoding.UTF8.GetString(typeUtf8);
+
     private void HandleError(RealtimeServerEventError error)
     {
         string? clientEventId = error.Error.EventId;

@@ -36,7 +36,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeTranscriptionSessionCreateRequestGA(session) };
-        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, "session.updated", cancellationToken);
+        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c>: the audio so far becomes an item and is transcribed.</summary>

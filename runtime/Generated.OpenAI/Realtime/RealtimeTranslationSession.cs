@@ -58,7 +58,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeTranslationClientEventSessionUpdate { Session = session };
-        return SendAndWaitAsync(update, update, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionUpdated ? WaitStep.Done : WaitStep.NotMine, "session.updated", cancellationToken);
+        return SendAndWaitAsync(update, update, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionUpdated ? WaitStep.Done : WaitStep.NotMine, TypeName(RealtimeTranslationServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sets the target language (<c>session.audio.output.language</c>, e.g. <c>es</c>) and waits for <c>session.updated</c>.</summary>
@@ -94,7 +94,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
         var close = new RealtimeTranslationClientEventSessionClose();
         try
         {
-            await SendAndWaitAsync(close, close, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionClosed ? WaitStep.Done : WaitStep.NotMine, "session.closed", cancellationToken).ConfigureAwait(false);
+            await SendAndWaitAsync(close, close, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionClosed ? WaitStep.Done : WaitStep.NotMine, TypeName(RealtimeTranslationServerEventSessionClosed.TypeUtf8), cancellationToken).ConfigureAwait(false);
             OutputFlushed = true;
         }
         catch (Exception ex) when (ex is TimeoutException or RealtimeSessionClosedException)

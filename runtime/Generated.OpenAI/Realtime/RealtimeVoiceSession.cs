@@ -132,7 +132,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         }
 
         var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeSessionCreateRequestGA(session) };
-        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, "session.updated", cancellationToken);
+        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>

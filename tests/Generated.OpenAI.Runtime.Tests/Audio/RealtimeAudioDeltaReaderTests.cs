@@ -93,10 +93,10 @@ public sealed class RealtimeAudioDeltaReaderTests
     {
         byte[] json = DeltaEvent("AAAA", type: "session.output_audio.delta");
         Assert.True(RealtimeAudioDeltaReader.TryGetEventType(json, out ReadOnlySpan<byte> type));
-        Assert.True(type.SequenceEqual(RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
-        Assert.True(RealtimeAudioDeltaReader.IsEventType(json, RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
-        Assert.False(RealtimeAudioDeltaReader.IsEventType(json, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType));
-        Assert.True(RealtimeAudioDeltaReader.IsEventType(SegmentedSequence.Create(json, 3), RealtimeAudioDeltaReader.SessionOutputAudioDeltaType));
+        Assert.True(type.SequenceEqual(RealtimeEventTypes.SessionOutputAudioDelta));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(json, RealtimeEventTypes.SessionOutputAudioDelta));
+        Assert.False(RealtimeAudioDeltaReader.IsEventType(json, RealtimeEventTypes.ResponseOutputAudioDelta));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(SegmentedSequence.Create(json, 3), RealtimeEventTypes.SessionOutputAudioDelta));
 
         Span<byte> id = stackalloc byte[32];
         Assert.Equal(OperationStatus.Done, RealtimeAudioDeltaReader.TryCopyString(SegmentedSequence.Create(json, 3), "item_id"u8, id, out int written));
@@ -110,7 +110,7 @@ public sealed class RealtimeAudioDeltaReaderTests
         // An escaped type cannot be returned as a slice, but still compares equal.
         byte[] escapedType = "{\"type\":\"response.output\\u005Faudio.delta\"}"u8.ToArray();
         Assert.False(RealtimeAudioDeltaReader.TryGetEventType(escapedType, out _));
-        Assert.True(RealtimeAudioDeltaReader.IsEventType(escapedType, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType));
+        Assert.True(RealtimeAudioDeltaReader.IsEventType(escapedType, RealtimeEventTypes.ResponseOutputAudioDelta));
     }
 
     private const string OtherProperties =

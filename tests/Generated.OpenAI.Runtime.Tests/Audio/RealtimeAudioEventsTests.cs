@@ -18,9 +18,9 @@ public sealed class RealtimeAudioEventsTests
     {
         byte[] pcm = new byte[size];
         new Random(size).NextBytes(pcm);
-        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioEvents.InputAudioBufferAppendType, size);
+        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeEventTypes.InputAudioBufferAppend, size);
         byte[] destination = new byte[length + 10];
-        int written = RealtimeAudioEvents.WriteAppendEvent(destination, RealtimeAudioEvents.InputAudioBufferAppendType, pcm);
+        int written = RealtimeAudioEvents.WriteAppendEvent(destination, RealtimeEventTypes.InputAudioBufferAppend, pcm);
         Assert.Equal(length, written);
 
         using JsonDocument json = JsonDocument.Parse(destination.AsMemory(0, written));
@@ -45,9 +45,9 @@ public sealed class RealtimeAudioEventsTests
             BinaryPrimitives.WriteInt16LittleEndian(expectedPcm.AsSpan(i * 2), samples[i]);
         }
 
-        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioAppendEvent.SessionInputAudioBufferAppend, samples.Length * 2, "evt_\u00e9_1");
+        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeEventTypes.SessionInputAudioBufferAppend, samples.Length * 2, Encoding.UTF8.GetBytes("evt_\u00e9_1"));
         byte[] destination = new byte[length];
-        int written = RealtimeAudioEvents.WriteAppendEvent(destination, RealtimeAudioAppendEvent.SessionInputAudioBufferAppend, (ReadOnlySpan<short>)samples, "evt_\u00e9_1");
+        int written = RealtimeAudioEvents.WriteAppendEvent(destination, RealtimeEventTypes.SessionInputAudioBufferAppend, (ReadOnlySpan<short>)samples, Encoding.UTF8.GetBytes("evt_\u00e9_1"));
         Assert.Equal(length, written);
 
         using JsonDocument json = JsonDocument.Parse(destination);
@@ -64,8 +64,8 @@ public sealed class RealtimeAudioEventsTests
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes<short>(samples);
         byte[] a = new byte[200];
         byte[] b = new byte[200];
-        int wa = RealtimeAudioEvents.WriteAppendEvent(a, RealtimeAudioEvents.InputAudioBufferAppendType, samples.AsSpan(), "e1"u8);
-        int wb = RealtimeAudioEvents.WriteAppendEvent(b, RealtimeAudioEvents.InputAudioBufferAppendType, bytes, "e1"u8);
+        int wa = RealtimeAudioEvents.WriteAppendEvent(a, RealtimeEventTypes.InputAudioBufferAppend, samples.AsSpan(), "e1"u8);
+        int wb = RealtimeAudioEvents.WriteAppendEvent(b, RealtimeEventTypes.InputAudioBufferAppend, bytes, "e1"u8);
         Assert.Equal(a.AsSpan(0, wa).ToArray(), b.AsSpan(0, wb).ToArray());
         Assert.Equal("{\"event_id\":\"e1\",\"type\":\"input_audio_buffer.append\",\"audio\":\"AQD///9/AIA0Eg==\"}", Encoding.UTF8.GetString(a, 0, wa));
     }
@@ -74,9 +74,9 @@ public sealed class RealtimeAudioEventsTests
     public void Too_small_destination_and_values_needing_escapes_are_rejected()
     {
         byte[] pcm = new byte[10];
-        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioEvents.InputAudioBufferAppendType, pcm.Length);
-        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[length - 1], RealtimeAudioEvents.InputAudioBufferAppendType, pcm));
-        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[200], RealtimeAudioEvents.InputAudioBufferAppendType, pcm, "a\"b"u8));
-        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[200], RealtimeAudioAppendEvent.InputAudioBufferAppend, pcm, "a\\b"));
+        int length = RealtimeAudioEvents.GetAppendEventLength(RealtimeEventTypes.InputAudioBufferAppend, pcm.Length);
+        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[length - 1], RealtimeEventTypes.InputAudioBufferAppend, pcm));
+        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[200], RealtimeEventTypes.InputAudioBufferAppend, pcm, "a\"b"u8));
+        Assert.Throws<ArgumentException>(() => RealtimeAudioEvents.WriteAppendEvent(new byte[200], RealtimeEventTypes.InputAudioBufferAppend, pcm, "a\\b"u8));
     }
 }

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Generated.OpenAI.Audio;
+using Generated.OpenAI.Runtime.Tests.Audio;
 using Generated.OpenAI.WebSockets;
 using Xunit;
 using Xunit.Abstractions;
@@ -126,7 +127,7 @@ public sealed class WebSocketConnectionAllocationTests
         }
 
         WebSocketReceivedMessage message = receive.Result;
-        if (!RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeAudioDeltaReader.ResponseOutputAudioDeltaType)
+        if (!RealtimeAudioDeltaReader.IsEventType(message.Payload, RealtimeEventTypes.ResponseOutputAudioDelta)
             || RealtimeAudioDeltaReader.TryCopyString(message.Payload, "item_id"u8, itemId, out int idLength) != OperationStatus.Done
             || idLength != 6
             || RealtimeAudioDeltaReader.DecodeDelta(message.Payload, decoded, out int written) != AudioDeltaStatus.Done)
@@ -138,7 +139,7 @@ public sealed class WebSocketConnectionAllocationTests
     }
 
     private static void SendSynchronously(WebSocketConnection connection, ReadOnlyMemory<byte> pcm)
-        => Complete(connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.InputAudioBufferAppend, pcm));
+        => Complete(connection.SendAudioAppendAsync(RealtimeEventTypes.InputAudioBufferAppend, pcm));
 
     private static void Complete(ValueTask task)
     {

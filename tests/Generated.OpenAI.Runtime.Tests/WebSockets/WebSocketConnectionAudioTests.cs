@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Audio;
+using Generated.OpenAI.Runtime.Tests.Audio;
 using Generated.OpenAI.WebSockets;
 using Xunit;
 
@@ -33,7 +34,7 @@ public sealed class WebSocketConnectionAudioTests : IClassFixture<KestrelWebSock
         }
 
         Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
-        await connection.SendAudioAppendAsync(RealtimeAudioAppendEvent.SessionInputAudioBufferAppend, samples.AsMemory(), "evt_1");
+        await connection.SendAudioAppendAsync(RealtimeEventTypes.SessionInputAudioBufferAppend, samples.AsMemory(), "evt_1"u8.ToArray());
         WebSocketReceivedMessage message = await receive.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(WebSocketMessageType.Text, message.MessageType);
 
