@@ -123,8 +123,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken)
         where TEnvelope : IJsonModel<TEnvelope>
     {
-        string eventId = clientEvent.EventId ??= NextEventId();
-        RememberSent(eventId, clientEvent.Type);
+        string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
+        if (!eventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
+        {
+            RememberForeignId(eventId, clientEvent.Type);
+        }
+
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -154,8 +158,18 @@ public abstract partial class RealtimeSession<TServerEvent>
             throw new ArgumentException("A client event must be a JSON object.", nameof(json));
         }
 
-        string eventId = json.TryGetProperty("event_id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : NextEventId();
-        RememberSent(eventId, json.TryGetProperty("type", out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null);
+        string? type = json.TryGetProperty("type", out JsonElement typeElement) && typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
+        string eventId;
+        if (json.TryGetProperty("event_id", out JsonElement id) && id.ValueKind == JsonValueKind.String)
+        {
+            eventId = id.GetString()!;
+            RememberForeignId(eventId, type);
+        }
+        else
+        {
+            eventId = NextEventId(type);
+        }
+
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -184,7 +198,24 @@ public abstract partial class RealtimeSession<TServerEvent>
         return eventId;
     }
 
-    private string NextEventId() => _eventIdPrefix + Interlocked.Increment(ref _nextEventId).ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A new <c>event_id</c> (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>, one string) for an event of <paramref name="type"/>,
+    /// remembered in the history ring at slot n, so that an error naming it says what it was.
+    /// </summary>
+    private protected string NextEventId(string? type)
+    {
+        long number = Interlocked.Increment(ref _nextEventId);
+        string id = string.Create(_eventIdPrefix.Length + CountDigits(number), (_eventIdPrefix, number), static (span, state) =>
+        {
+            state._eventIdPrefix.CopyTo(span);
+            state.number.TryFormat(span.Slice(state._eventIdPrefix.Length), out _, default, CultureInfo.InvariantCulture);
+        });
+        int slot = (int)(number % _sentHistory.Length);
+        _sentHistory[slot] = new SentEvent(number, type);
+        return id;
+    }
+
+    private static int CountDigits(long value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
 
     private static string NewEventIdPrefix() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "_";
 

@@ -12,8 +12,9 @@ namespace Generated.OpenAI.Realtime;
 public abstract partial class RealtimeSession<TServerEvent>
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, string?> _sentTypes = new(StringComparer.Ordinal);
-    private readonly Queue<string> _sentOrder = new();
+    private readonly Dictionary<string, string?> _foreignSentTypes = new(StringComparer.Ordinal);
+    private readonly Queue<string> _foreignSentOrder = new();
+    private SentEvent[] _sentHistory = [];
     private readonly RealtimeErrorException[] _errors;
     private readonly List<Waiter> _waiters = [];
     private int _errorCount;
@@ -131,7 +132,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected Task<TServerEvent> SendAndWaitAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
         where TEnvelope : Serialization.IJsonModel<TEnvelope>
     {
-        string eventId = clientEvent.EventId ??= NextEventId();
+        string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
         return SendAndWaitAsync(token => SendEventAsync(envelope, clientEvent, token), eventId, step, expected, cancellationToken);
     }
 
@@ -182,28 +183,42 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>The type of a client event this session sent, from its <c>event_id</c>.</summary>
     private string? SentTypeOf(string clientEventId)
     {
-        if (clientEventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal) && clientEventId.Length > _eventIdPrefix.Length && clientEventId[_eventIdPrefix.Length] == 'a')
+        if (clientEventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
         {
-            return Encoding.UTF8.GetString(_kind.AudioAppendType.Span);
+            ReadOnlySpan<char> rest = clientEventId.AsSpan(_eventIdPrefix.Length);
+            if (rest.Length > 1 && rest[0] == 'a')
+            {
+                return TypeName(_kind.AudioAppendType.Span);
+            }
+
+            if (long.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number) && number > 0)
+            {
+                SentEvent sent = _sentHistory[(int)(number % _sentHistory.Length)];
+                return sent.Number == number ? sent.Type : null;
+            }
         }
 
-        return _sentTypes.TryGetValue(clientEventId, out string? type) ? type : null;
+        return _foreignSentTypes.TryGetValue(clientEventId, out string? type) ? type : null;
     }
 
-    private void RememberSent(string eventId, string? type)
+    /// <summary>An event_id the app chose: remembered in a bounded map (the session's own ids go to the ring).</summary>
+    private void RememberForeignId(string eventId, string? type)
     {
         lock (_lock)
         {
-            if (_sentTypes.TryAdd(eventId, type))
+            if (_foreignSentTypes.TryAdd(eventId, type))
             {
-                _sentOrder.Enqueue(eventId);
-                while (_sentOrder.Count > Math.Max(1, _options.SentEventHistory))
+                _foreignSentOrder.Enqueue(eventId);
+                while (_foreignSentOrder.Count > _sentHistory.Length)
                 {
-                    _sentTypes.Remove(_sentOrder.Dequeue());
+                    _foreignSentTypes.Remove(_foreignSentOrder.Dequeue());
                 }
             }
         }
     }
+
+    /// <summary>A sent event in the history ring: its number in the session's ids, and its type.</summary>
+    private readonly record struct SentEvent(long Number, string? Type);
 
     private void CompleteWaiters(TServerEvent serverEvent)
     {

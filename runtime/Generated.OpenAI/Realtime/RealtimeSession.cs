@@ -70,6 +70,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
+        _sentHistory = new SentEvent[Math.Max(1, options.SentEventHistory)];
         _eventIdPrefix = NewEventIdPrefix();
         _appendIdPrefix = Encoding.ASCII.GetBytes(_eventIdPrefix + "a");
     }
