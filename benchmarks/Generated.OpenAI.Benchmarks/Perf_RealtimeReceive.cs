@@ -45,6 +45,9 @@ public class Perf_RealtimeReceive
     private WebSocketConnection _typedConnection = null!;
     private RealtimeVoiceSession _typedSession = null!;
     private RealtimeVoiceSession? _loopSession;
+    private RealtimeVoiceSession _borrowingSession = null!;
+    private WebSocketConnection _borrowingConnection = null!;
+    private RealtimeVoiceSession? _borrowingLoopSession;
     private int _sinkBytes;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms, AudioSamples.Pcm1S)]
@@ -72,8 +75,20 @@ public class Perf_RealtimeReceive
         _sinkSession = InMemorySession.Create(_sinkConnection, new RealtimeSessionOptions { AudioSink = pcm => _sinkBytes = CopyToPlayer(pcm) });
         _typedConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _typedSession = InMemorySession.Create(_typedConnection);
+        _borrowingConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        _borrowingSession = InMemorySession.Create(_borrowingConnection, new RealtimeSessionOptions { ZeroCopyAudioDeltas = true });
         Verify(nameof(OursSessionAudioSink), OursSessionAudioSink());
         Verify(nameof(SessionTypedEvent), SessionTypedEvent());
+        Verify(nameof(SessionTypedEventZeroCopy), SessionTypedEventZeroCopy());
+    }
+
+    /// <summary>The common setup, then a started zero-copy session for <see cref="SessionReadEventZeroCopyAsync"/> only.</summary>
+    [GlobalSetup(Target = nameof(SessionReadEventZeroCopyAsync))]
+    public void SetupZeroCopyReceiveLoop()
+    {
+        Setup();
+        _borrowingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new RealtimeSessionOptions { ZeroCopyAudioDeltas = true }));
+        Verify(nameof(SessionReadEventZeroCopyAsync), SessionReadEventZeroCopyAsync().AsTask().GetAwaiter().GetResult());
     }
 
     /// <summary>
@@ -95,6 +110,8 @@ public class Perf_RealtimeReceive
         _sinkSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _typedSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _loopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _borrowingSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _borrowingLoopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true, Description = "bare Base64.DecodeFromUtf8")]
@@ -171,6 +188,30 @@ public class Perf_RealtimeReceive
     [Benchmark(Description = "session: ReadEventAsync, typed event (receive loop)")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SessionReadEventAsync() => DecodeTyped(await _loopSession!.ReadEventAsync().ConfigureAwait(false));
+
+    /// <summary>
+    /// The typed event with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: its base64 borrowed from the
+    /// receive buffer (valid until the next receive here), so it allocates only the event object.
+    /// </summary>
+    [Benchmark(Description = "session: receive + ProcessMessage, typed event, ZeroCopyAudioDeltas")]
+    public int SessionTypedEventZeroCopy()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _borrowingConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        return DecodeTyped(_borrowingSession.ProcessMessage(receive.Result.Payload));
+    }
+
+    /// <summary>
+    /// <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>:
+    /// each read hands the previous delta back, and the receive loop reads the next message on this thread.
+    /// </summary>
+    [Benchmark(Description = "session: ReadEventAsync, typed event, ZeroCopyAudioDeltas (receive loop)")]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> SessionReadEventZeroCopyAsync() => DecodeTyped(await _borrowingLoopSession!.ReadEventAsync().ConfigureAwait(false));
 
     private int DecodeTyped(RealtimeServerEvent? serverEvent)
     {
