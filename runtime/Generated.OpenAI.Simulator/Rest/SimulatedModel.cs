@@ -10,7 +10,7 @@ using System.Threading;
 namespace Generated.OpenAI.Simulator;
 
 /// <summary>
-/// The answers of <see cref="RestSimulatorOptions.AnswerFromRequest"/>: <c>POST /responses</c> and <c>POST /embeddings</c>
+/// The answers of <see cref="RestSimulatorOptions.AnswerFromRequest"/>: <c>POST /responses</c>, <c>POST /embeddings</c> and images
 /// computed from the request instead of copied from the spec's example, so that a client can run a tool loop, continue
 /// a conversation, ask for structured output, and embed a batch. Deterministic: the same request gives the same answer
 /// except for the ids, which count up per simulator.
@@ -21,7 +21,8 @@ namespace Generated.OpenAI.Simulator;
 /// from its parameter schema); otherwise a message (<c>Simulated answer to: …</c>, or a JSON value made from the
 /// <c>text.format</c> JSON schema). A <c>reasoning.effort</c> other than <c>none</c> adds a reasoning item first.
 /// The field set comes from the spec's own example response, so that strict readers find every required field.
-/// Embeddings: one vector per input, <c>dimensions</c> long (8 by default), float or base64 as asked.
+/// Embeddings: one vector per input, <c>dimensions</c> long (8 by default), float or base64 as asked. Images
+/// (generations and edits): <c>n</c> copies of a valid 1×1 PNG as <c>b64_json</c> (the spec's example has <c>"..."</c>).
 /// </remarks>
 internal sealed class SimulatedModel
 {
@@ -35,8 +36,17 @@ internal sealed class SimulatedModel
 
     public SimulatedModel(byte[] responseTemplate) => _responseTemplate = responseTemplate;
 
+    /// <summary>A 1×1 PNG: the image every simulated image answer carries.</summary>
+    public static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
     public RestResponseBody? TryAnswer(string pathTemplate, byte[] body, bool stream)
     {
+        if (pathTemplate == "/images/edits")
+        {
+            // Multipart: one image, whatever was asked.
+            return Json(Images(1));
+        }
+
         JsonObject? request;
         try
         {
@@ -56,6 +66,7 @@ internal sealed class SimulatedModel
         {
             "/responses" => stream ? StreamResponse(request) : Json(BuildResponse(request, "completed")),
             "/embeddings" => Json(Embeddings(request)),
+            "/images/generations" => Json(Images(request["n"] is JsonValue n && n.TryGetValue(out int count) && count > 0 ? count : 1)),
             _ => null,
         };
     }
@@ -225,6 +236,29 @@ internal sealed class SimulatedModel
 
         Add("response.completed", new JsonObject { ["response"] = final });
         return new RestResponseBody("text/event-stream", [], events);
+    }
+
+    private static JsonObject Images(int count)
+    {
+        var data = new JsonArray();
+        for (int i = 0; i < count; i++)
+        {
+            data.Add(new JsonObject { ["b64_json"] = Convert.ToBase64String(Png) });
+        }
+
+        return new JsonObject
+        {
+            ["created"] = 1713833628,
+            ["data"] = data,
+            ["output_format"] = "png",
+            ["usage"] = new JsonObject
+            {
+                ["total_tokens"] = 100,
+                ["input_tokens"] = 50,
+                ["output_tokens"] = 50,
+                ["input_tokens_details"] = new JsonObject { ["text_tokens"] = 10, ["image_tokens"] = 40 },
+            },
+        };
     }
 
     private static JsonObject Embeddings(JsonObject request)
