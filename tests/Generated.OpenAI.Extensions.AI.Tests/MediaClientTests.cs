@@ -66,7 +66,8 @@ public sealed class MediaClientTests
         Assert.Equal(response.Text, Assert.IsType<CreateTranscriptionResponse>(response.RawRepresentation).AsJson.Text);
         IReadOnlyList<MultipartPart> parts = await MultipartPart.ReadAllAsync(sim.Rest.Requests[^1]);
         MultipartPart file = parts.Single(p => p.Name == "file");
-        Assert.Equal(("audio.wav", wav), (file.FileName, file.Content));
+        Assert.Equal("audio.wav", file.FileName);
+        Assert.Equal(wav, file.Content);
         Assert.Equal(("gpt-4o-transcribe", "en", "json"), (parts.Single(p => p.Name == "model").Text, parts.Single(p => p.Name == "language").Text, parts.Single(p => p.Name == "response_format").Text));
 
         List<SpeechToTextResponseUpdate> updates = [];
@@ -123,7 +124,8 @@ public sealed class MediaClientTests
         ImageGenerationResponse generated = await images.GenerateImagesAsync("A lighthouse", new ImageGenerationOptions { Count = 2, ImageSize = new System.Drawing.Size(1024, 1536), MediaType = "image/png" });
 
         Assert.Equal(2, generated.Contents.Count);
-        Assert.All(generated.Contents, c => Assert.Equal(("image/png", SimulatedPng), (((DataContent)c).MediaType, ((DataContent)c).Data.ToArray())));
+        Assert.All(generated.Contents, c => Assert.Equal("image/png", Assert.IsType<DataContent>(c).MediaType));
+        Assert.All(generated.Contents, c => Assert.Equal(SimulatedPng, ((DataContent)c).Data.ToArray()));
         Assert.Equal(100, generated.Usage!.TotalTokenCount);
         Assert.IsType<ImagesResponse>(generated.RawRepresentation);
         JsonElement sent = Body(sim.Rest.Requests[^1]);

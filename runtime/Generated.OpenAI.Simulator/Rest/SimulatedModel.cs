@@ -144,7 +144,8 @@ internal sealed class SimulatedModel
         }
 
         response["output"] = output;
-        long inputTokens = Words(request["input"]?.ToJsonString() ?? string.Empty);
+        // Counted from the texts, not the JSON, so that two clients that shape the same request differently are billed alike.
+        long inputTokens = Words(LastUserText(request)) + Words(request["instructions"]?.GetValue<string>() ?? string.Empty) + Words(toolOutput ?? string.Empty);
         long outputTokens = Words(outputText) + reasoningTokens;
         response["usage"] = new JsonObject
         {
