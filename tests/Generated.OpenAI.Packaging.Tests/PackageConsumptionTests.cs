@@ -58,6 +58,21 @@ public sealed class PackageConsumptionTests
         Assert.Contains("lib/net10.0/Generated.OpenAI.Runtime.xml", runtime);
         Assert.Contains("README.md", runtime);
 
+        IReadOnlyList<string> meai = Entries("Generated.OpenAI.Extensions.AI");
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Extensions.AI.dll", meai);
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Extensions.AI.xml", meai);
+        Assert.Contains("README.md", meai);
+        XElement meaiSpec = Nuspec("Generated.OpenAI.Extensions.AI");
+        var meaiDependencies = meaiSpec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => $"{e.Attribute("id")?.Value} {e.Attribute("version")?.Value}").ToList();
+        Assert.Contains($"Generated.OpenAI {_feed.Version}", meaiDependencies);
+        Assert.Contains(meaiDependencies, d => d.StartsWith("Microsoft.Extensions.AI.Abstractions ", StringComparison.Ordinal));
+        Assert.DoesNotContain(meaiDependencies, d => d.StartsWith("OpenAI ", StringComparison.Ordinal) || d.StartsWith("Microsoft.Extensions.AI.OpenAI", StringComparison.Ordinal));
+        Assert.Equal("MIT", meaiSpec.Descendants().Single(e => e.Name.LocalName == "license").Value);
+        Assert.Equal("README.md", meaiSpec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+        Assert.NotNull(meaiSpec.Descendants().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("commit"));
+        // The SDK itself keeps no Microsoft.Extensions.AI dependency.
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("Microsoft.Extensions.AI", StringComparison.Ordinal));
+
         IReadOnlyList<string> generator = Entries("Generated.OpenAI.Generator");
         Assert.Contains("analyzers/dotnet/cs/Generated.OpenAI.Generator.dll", generator);
         Assert.Contains("build/Generated.OpenAI.Generator.props", generator);
@@ -73,6 +88,7 @@ public sealed class PackageConsumptionTests
 
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI"), ".snupkg")), "Generated.OpenAI has no .snupkg symbols package.");
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Runtime"), ".snupkg")), "Generated.OpenAI.Runtime has no .snupkg symbols package.");
+        Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Extensions.AI"), ".snupkg")), "Generated.OpenAI.Extensions.AI has no .snupkg symbols package.");
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed class RestSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<(SpecOperation, bool, string?), RestResponseBody> _bodies = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _requestCounter;
+    private SimulatedModel? _model;
 
     private RestSimulator(List<Exception> errors, WebApplication app, Uri root, RestSimulatorOptions options, SpecCatalog catalog)
     {
@@ -203,15 +204,32 @@ public sealed class RestSimulator : IAsyncDisposable
         }
 
         bool stream = operation.CanStream && (shape.Stream || (operation.PathTemplate == "/audio/speech" && shape.StreamFormat == "sse"));
+        if (_options.AnswerFromRequest && operation.Method == "POST" && operation.PathTemplate is "/responses" or "/embeddings" or "/images/generations" or "/images/edits")
+        {
+            _model ??= new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body);
+            if (_model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)
+            {
+                await WriteAnswerAsync(context, operation, simulated).ConfigureAwait(false);
+                return;
+            }
+        }
+
         RestResponseBody answer = _bodies.GetOrAdd((operation, stream, shape.ResponseFormat), key => key.Item2
             ? RestResponses.Streaming(_catalog, key.Item1)
             : RestResponses.NonStreaming(_catalog, key.Item1, key.Item3));
 
-        response.StatusCode = operation.SuccessStatus;
         if (operation.PathTemplate == "/realtime/calls" && operation.Method == "POST")
         {
             response.Headers.Location = "/v1/realtime/calls/rtc_sim_" + requestId[8..];
         }
+
+        await WriteAnswerAsync(context, operation, answer).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAnswerAsync(HttpContext context, SpecOperation operation, RestResponseBody answer)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = operation.SuccessStatus;
 
         if (answer.SseEvents is { } events)
         {

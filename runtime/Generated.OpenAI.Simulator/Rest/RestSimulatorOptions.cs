@@ -19,6 +19,14 @@ public sealed class RestSimulatorOptions
     /// <summary>When true, requests without a non-empty <c>Authorization: Bearer</c> get 401 (off by default).</summary>
     public bool RequireAuthorization { get; set; }
 
+    /// <summary>
+    /// When true, <c>POST /responses</c> (streamed or not) <c>POST /embeddings</c> and image generations and edits answer from the request rather than
+    /// with the spec's example: function tools are called, their outputs are answered, <c>previous_response_id</c>,
+    /// <c>conversation</c>, <c>reasoning</c> and <c>text.format</c> are honoured, and an embedding batch gets one vector per
+    /// input, images are a valid PNG (see <see cref="SimulatedModel"/>). Off by default, so the spec's examples stay what every other test sees.
+    /// </summary>
+    public bool AnswerFromRequest { get; set; }
+
     /// <summary>Faults installed at start (more can be added with <see cref="RestSimulator.AddFault(RestFault)"/>).</summary>
     public System.Collections.Generic.IList<RestFault> Faults { get; } = new System.Collections.Generic.List<RestFault>();
 }

@@ -10,7 +10,7 @@ using Xunit;
 namespace Generated.OpenAI.Packaging.Tests;
 
 /// <summary>
-/// Packs Generated.OpenAI, Generated.OpenAI.Runtime and Generated.OpenAI.Generator once per test run, with a version
+/// Packs Generated.OpenAI, Generated.OpenAI.Runtime, Generated.OpenAI.Generator and Generated.OpenAI.Extensions.AI once per test run, with a version
 /// no earlier run used (so the NuGet cache can never hand back a stale package), to a folder feed under a temporary
 /// root that also holds a nuget.config adding that feed, a global.json like the repository's, and empty
 /// Directory.Build.* files so that nothing above the temp folder leaks into the consumer projects. Packages from
@@ -19,13 +19,14 @@ namespace Generated.OpenAI.Packaging.Tests;
 /// </summary>
 public sealed class PackageFeed : IAsyncLifetime
 {
-    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI"];
+    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI", "Generated.OpenAI.Extensions.AI"];
 
     private static readonly Dictionary<string, string> s_projects = new(StringComparer.Ordinal)
     {
         ["Generated.OpenAI.Runtime"] = "runtime/Generated.OpenAI.Runtime/Generated.OpenAI.Runtime.csproj",
         ["Generated.OpenAI.Generator"] = "generator/Generated.OpenAI.Generator/Generated.OpenAI.Generator.csproj",
         ["Generated.OpenAI"] = "runtime/Generated.OpenAI/Generated.OpenAI.csproj",
+        ["Generated.OpenAI.Extensions.AI"] = "runtime/Generated.OpenAI.Extensions.AI/Generated.OpenAI.Extensions.AI.csproj",
     };
 
     public PackageFeed()
@@ -41,7 +42,7 @@ public sealed class PackageFeed : IAsyncLifetime
 
     public string Configuration { get; }
 
-    /// <summary>The version of all three packages in this run.</summary>
+    /// <summary>The version of all the packages in this run.</summary>
     public string Version { get; }
 
     /// <summary>The temporary root: feed/, nuget.config, and one folder per consumer project.</summary>
