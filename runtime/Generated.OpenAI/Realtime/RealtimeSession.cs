@@ -57,6 +57,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private long _audioBytesReceived;
     private long _invalidAudioDeltas;
     private volatile bool _disposing;
+    private volatile bool _closing;
     private Exception? _terminalException;
     private WebSocketCloseStatus? _closeStatus;
 
@@ -141,8 +142,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// <summary>
     /// Ends the session gracefully: what the kind needs first (translation: <c>session.close</c> and its
     /// <c>session.closed</c>, within <see cref="RealtimeSessionOptions.ResponseTimeout"/>), then the WebSocket close
-    /// handshake (1000, within <see cref="RealtimeSessionOptions.CloseTimeout"/>). Events that arrive meanwhile are
-    /// still queued; the event stream then completes. Does nothing when the session has already ended.
+    /// handshake (1000, within <see cref="RealtimeSessionOptions.CloseTimeout"/>). Events that arrived before are
+    /// still read; the event stream then completes. Does nothing when the session has already ended.
     /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
@@ -152,12 +153,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         await OnClosingAsync(cancellationToken).ConfigureAwait(false);
+        _closing = true;
         if (_connection.State == WebSocketState.Open)
         {
+            // The loop sees the server's close and ends the stream after what is queued; a loop held back by a full
+            // queue ends when the app reads on (the connection, closed meanwhile, then ends it normally).
             await _connection.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken).ConfigureAwait(false);
         }
-
-        await _completion.Task.WaitAsync(_options.CloseTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -403,9 +405,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (_disposing && ex is OperationCanceledException or WebSocketConnectionException)
+        catch (Exception ex) when ((_disposing || _closing) && ex is OperationCanceledException or WebSocketConnectionException)
         {
-            // DisposeAsync stopped the loop.
+            // DisposeAsync stopped the loop, or CloseAsync closed the connection under it.
         }
         catch (Exception ex)
         {

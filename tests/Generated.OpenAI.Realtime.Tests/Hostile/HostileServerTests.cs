@@ -498,6 +498,34 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<ArgumentException>(async () => await send);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task CloseAsync_ends_a_voice_session_gracefully_after_what_was_queued()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+        await SendAsync(server, TranscriptDelta("before the close"));
+        await Task.Delay(100);
+
+        Task closing = session.CloseAsync();
+        Assert.Equal(1000, await ReadCloseStatusAsync(server, Patience));
+        await server.WriteAsync(RawServerConnection.Frame(0x88, [0x03, 0xE8]));
+        await closing.WaitAsync(Patience);
+
+        List<RealtimeServerEvent> events = [];
+        await foreach (RealtimeServerEvent e in session.ReadEventsAsync(new CancellationTokenSource(Patience).Token))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal("before the close", Assert.Single(events).AsResponseAudioTranscriptDelta.Delta);
+        await session.Completion.WaitAsync(Patience);
+        Assert.Null(session.TerminalException);
+        Assert.True(await server.SeesEndOfStreamAsync(Patience));
+    }
+
     internal static async Task<(RealtimeVoiceSession Session, RawServerConnection Server)> ConnectVoiceAsync(HostilePeer peer, RealtimeClient client, RealtimeSessionOptions? options = null)
     {
         Task<RealtimeVoiceSession> connecting = client.ConnectVoiceAgentAsync(options: options);
