@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -33,9 +35,19 @@ internal static class ToolJson
         return parameters;
     }
 
-    /// <summary>The arguments of a call as the JSON text the API carries.</summary>
-    public static string Arguments(IDictionary<string, object?>? arguments) =>
-        arguments is null ? "{}" : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+    /// <summary>
+    /// The arguments of a call as the JSON text the API carries, compact as the model wrote them (MEAI's default options
+    /// indent, which would send the history back with whitespace the model never produced).
+    /// </summary>
+    public static string Arguments(IDictionary<string, object?>? arguments)
+    {
+        if (arguments is null)
+        {
+            return "{}";
+        }
+
+        return Compact(arguments, typeof(IDictionary<string, object?>));
+    }
 
     /// <summary>
     /// A call from the API's JSON text; text that is not a JSON object leaves the call with its
@@ -54,6 +66,17 @@ internal static class ToolJson
         null => result.Exception is { } exception ? $"Error: {exception.Message}" : string.Empty,
         string text => text,
         JsonElement element => element.GetRawText(),
-        object value => JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
+        object value => Compact(value, value.GetType()),
     };
+
+    private static string Compact(object value, Type type)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, value, AIJsonUtilities.DefaultOptions.GetTypeInfo(type));
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -204,7 +204,7 @@ public sealed class RestSimulator : IAsyncDisposable
         }
 
         bool stream = operation.CanStream && (shape.Stream || (operation.PathTemplate == "/audio/speech" && shape.StreamFormat == "sse"));
-        if (_options.AnswerFromRequest && operation.Method == "POST" && operation.PathTemplate is "/responses" or "/embeddings" or "/images/generations" or "/images/edits")
+        if (_options.AnswerFromRequest && operation.Method == "POST" && operation.PathTemplate is "/responses" or "/chat/completions" or "/embeddings" or "/images/generations" or "/images/edits")
         {
             _model ??= new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body);
             if (_model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)

@@ -20,7 +20,7 @@ public sealed class RestSimulatorOptions
     public bool RequireAuthorization { get; set; }
 
     /// <summary>
-    /// When true, <c>POST /responses</c> (streamed or not) <c>POST /embeddings</c> and image generations and edits answer from the request rather than
+    /// When true, <c>POST /responses</c> and <c>POST /chat/completions</c> (streamed or not), <c>POST /embeddings</c> and image generations and edits answer from the request rather than
     /// with the spec's example: function tools are called, their outputs are answered, <c>previous_response_id</c>,
     /// <c>conversation</c>, <c>reasoning</c> and <c>text.format</c> are honoured, and an embedding batch gets one vector per
     /// input, images are a valid PNG (see <see cref="SimulatedModel"/>). Off by default, so the spec's examples stay what every other test sees.

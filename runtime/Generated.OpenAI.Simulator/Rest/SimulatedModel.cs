@@ -21,10 +21,12 @@ namespace Generated.OpenAI.Simulator;
 /// from its parameter schema); otherwise a message (<c>Simulated answer to: …</c>, or a JSON value made from the
 /// <c>text.format</c> JSON schema). A <c>reasoning.effort</c> other than <c>none</c> adds a reasoning item first.
 /// The field set comes from the spec's own example response, so that strict readers find every required field.
+/// Chat Completions: the same rules over <c>messages</c> (a <c>tool</c> message last is quoted; else a function tool is
+/// called; else <c>Simulated answer to: …</c>), streamed as chunks with usage last when <c>stream_options.include_usage</c>.
 /// Embeddings: one vector per input, <c>dimensions</c> long (8 by default), float or base64 as asked. Images
 /// (generations and edits): <c>n</c> copies of a valid 1×1 PNG as <c>b64_json</c> (the spec's example has <c>"..."</c>).
 /// </remarks>
-internal sealed class SimulatedModel
+internal sealed partial class SimulatedModel
 {
     public const string AnswerPrefix = "Simulated answer to: ";
     public const string ToolAnswerPrefix = "The tool answered: ";
@@ -65,6 +67,7 @@ internal sealed class SimulatedModel
         return pathTemplate switch
         {
             "/responses" => stream ? StreamResponse(request) : Json(BuildResponse(request, "completed")),
+            "/chat/completions" => stream ? StreamChatCompletion(request) : Json(BuildChatCompletion(request)),
             "/embeddings" => Json(Embeddings(request)),
             "/images/generations" => Json(Images(request["n"] is JsonValue n && n.TryGetValue(out int count) && count > 0 ? count : 1)),
             _ => null,
