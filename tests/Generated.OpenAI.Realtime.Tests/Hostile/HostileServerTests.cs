@@ -272,9 +272,11 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         using RealtimeClient client = peer.CreateClient();
         byte[] pings = Enumerable.Repeat(RawServerConnection.Frame(0x89, "ping"u8), 500).SelectMany(f => f).ToArray();
         var slowest = TimeSpan.Zero;
+        // Dispose first tries a graceful close, which this server never answers: CloseTimeout bounds that part.
+        var options = new RealtimeSessionOptions { CloseTimeout = TimeSpan.FromMilliseconds(100) };
         for (int run = 0; run < 20; run++)
         {
-            (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client);
+            (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, options);
             await using RawServerConnection _ = server;
             using var stop = new CancellationTokenSource();
             Task burst = server.WriteRepeatedlyAsync(pings, TimeSpan.Zero, stop.Token);
