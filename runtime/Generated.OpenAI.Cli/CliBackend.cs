@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Simulator;
+using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Cli;
 
@@ -16,11 +17,15 @@ public sealed class CliBackend : IAsyncDisposable
 {
     private readonly RealtimeSimulator? _simulator;
 
-    private CliBackend(RealtimeClient client, RealtimeSimulator? simulator)
+    private CliBackend(RealtimeClient client, RealtimeSimulator? simulator, Uri baseUrl)
     {
         Client = client;
         _simulator = simulator;
+        BaseUrl = baseUrl;
     }
+
+    /// <summary>The base URL connected to (<c>…/v1</c>; the realtime endpoint is <c>…/v1/realtime</c>).</summary>
+    public Uri BaseUrl { get; }
 
     /// <summary>The client to connect with.</summary>
     public RealtimeClient Client { get; }
@@ -28,17 +33,34 @@ public sealed class CliBackend : IAsyncDisposable
     /// <summary>Whether the built-in simulator is in use.</summary>
     public bool IsSimulated => _simulator is not null;
 
+    /// <summary>
+    /// Reads <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>, before anything is read or sent.
+    /// </summary>
+    /// <exception cref="CliUsageException"><c>OPENAI_BASE_URL</c> is set but is not an absolute http(s) URL.</exception>
+    public static OpenAIClientOptions ReadOptions()
+    {
+        try
+        {
+            return new OpenAIClientOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliUsageException(ex.Message, ex);
+        }
+    }
+
     /// <summary>Starts the backend.</summary>
+    /// <param name="options">The options from <see cref="ReadOptions"/>.</param>
     /// <param name="forceSimulator">Use the simulator even when a key is set.</param>
     /// <param name="error">Where the notice goes.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<CliBackend> StartAsync(bool forceSimulator, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<CliBackend> StartAsync(OpenAIClientOptions options, bool forceSimulator, TextWriter error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(error);
-        var options = new OpenAIClientOptions();
         if (!forceSimulator && options.ApiKey is { Length: > 0 })
         {
-            return new CliBackend(new RealtimeClient(options), null);
+            return new CliBackend(new RealtimeClient(options), null, options.BaseUrl);
         }
 
         RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -47,7 +69,28 @@ public sealed class CliBackend : IAsyncDisposable
             : $"OPENAI_API_KEY is not set: using the built-in realtime simulator at {simulator.BaseUrl}.").ConfigureAwait(false);
         options.ApiKey = "sk-simulator";
         options.BaseUrl = simulator.BaseUrl;
-        return new CliBackend(new RealtimeClient(options), simulator);
+        return new CliBackend(new RealtimeClient(options), simulator, options.BaseUrl);
+    }
+
+    /// <summary>
+    /// Connects with <paramref name="connect"/>; a 404 from the handshake becomes a <see cref="CliEndpointException"/>
+    /// that says which path was asked for and what is usually wrong (a base URL without <c>/v1</c>).
+    /// </summary>
+    public async Task<T> ConnectAsync<T>(Func<RealtimeClient, Task<T>> connect)
+    {
+        ArgumentNullException.ThrowIfNull(connect);
+        try
+        {
+            return await connect(Client).ConfigureAwait(false);
+        }
+        catch (WebSocketHandshakeException ex) when (ex.StatusCode == 404)
+        {
+            string path = BaseUrl.AbsolutePath.TrimEnd('/') + "/realtime";
+            string hint = BaseUrl.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal)
+                ? "is OPENAI_BASE_URL the API's base URL?"
+                : "does OPENAI_BASE_URL end in /v1?";
+            throw new CliEndpointException($"the server answered 404 for {path}; {hint}", ex);
+        }
     }
 
     /// <summary>Stops the simulator, if any.</summary>

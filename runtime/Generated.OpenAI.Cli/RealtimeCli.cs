@@ -31,8 +31,11 @@ public static class RealtimeCli
     /// <summary>Exit code when the server did not answer in time.</summary>
     public const int ExitTimeout = 5;
 
-    /// <summary>Exit code when the run was canceled (Ctrl+C).</summary>
+    /// <summary>Exit code when the run was canceled (Ctrl+C, SIGINT).</summary>
     public const int ExitCanceled = 130;
+
+    /// <summary>Exit code when the run was ended by SIGTERM.</summary>
+    public const int ExitTerminated = 143;
 
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(60);
 
@@ -58,6 +61,13 @@ public static class RealtimeCli
         var translateInput = InputOption();
         var translateOutput = new Option<FileInfo>("--output", "-o") { Description = "The translated audio (WAV, 24 kHz mono PCM16).", Required = true };
         var language = new Option<string>("--language", "-l") { Description = "Target language code.", DefaultValueFactory = _ => "es" };
+        language.Validators.Add(static result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("--language must not be empty: give a language code such as es, fr or de.");
+            }
+        });
         var translateModel = new Option<string>("--model") { Description = "Translation model.", DefaultValueFactory = _ => RealtimeClient.DefaultTranslationModel };
         var translate = new Command("translate", "Translate the speech of a WAV file into another language (audio and text).")
         {
@@ -89,7 +99,12 @@ public static class RealtimeCli
             transcribe, translate, talk, sample,
         };
         ParseResult result = root.Parse(args);
-        return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+
+        // Signals are Program.Main's (System.CommandLine's own handler would race it); usage errors exit 2, as
+        // documented, where System.CommandLine's parse-error action returns 1.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        int exit = await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return result.Errors.Count > 0 ? ExitInput : exit;
     }
 
     private static Option<FileInfo> InputOption() => new("--input", "-i") { Description = "Input WAV file (any common rate and channel count).", Required = true };
@@ -100,10 +115,15 @@ public static class RealtimeCli
         {
             return await run().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or FormatException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is CliUsageException or FileNotFoundException or FormatException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ExitInput;
+        }
+        catch (CliEndpointException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitConnection;
         }
         catch (WebSocketHandshakeException ex)
         {
@@ -156,9 +176,11 @@ public static class RealtimeCli
 
     private static async Task<int> TranscribeAsync(FileInfo input, FileInfo? outputFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
-        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
-        await using RealtimeTranscriptionSession session = await backend.Client.ConnectTranscriptionAsync(null, cancellationToken).ConfigureAwait(false);
+        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        CheckWritable(outputFile, "--output");
+        OpenAIClientOptions options = CliBackend.ReadOptions();
+        await using CliBackend backend = await CliBackend.StartAsync(options, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        await using RealtimeTranscriptionSession session = await backend.ConnectAsync(c => c.ConnectTranscriptionAsync(null, cancellationToken)).ConfigureAwait(false);
         await session.UpdateSessionAsync(
             new RealtimeTranscriptionSessionCreateRequestGA
             {
@@ -197,11 +219,14 @@ public static class RealtimeCli
 
     private static async Task<int> TranslateAsync(FileInfo input, FileInfo outputFile, string language, string model, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
-        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        CheckWritable(outputFile, "--output");
+        CheckWritable(transcriptFile, "--transcript");
+        OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
+        await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var translated = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => translated.Write(pcm16) };
-        await using RealtimeTranslationSession session = await backend.Client.ConnectTranslationAsync(model, options, cancellationToken).ConfigureAwait(false);
+        await using RealtimeTranslationSession session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
         await session.SetLanguageAsync(language, cancellationToken).ConfigureAwait(false);
 
         using var stopPrinting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -251,11 +276,14 @@ public static class RealtimeCli
 
     private static async Task<int> TalkAsync(FileInfo input, FileInfo outputFile, string model, string voice, string? instructions, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        byte[] pcm = WavAudio.ReadPcm16Mono24k(input.FullName);
-        await using CliBackend backend = await CliBackend.StartAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        CheckWritable(outputFile, "--output");
+        CheckWritable(transcriptFile, "--transcript");
+        OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
+        await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var answer = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => answer.Write(pcm16) };
-        await using RealtimeVoiceSession session = await backend.Client.ConnectVoiceAgentAsync(model, options, cancellationToken).ConfigureAwait(false);
+        await using RealtimeVoiceSession session = await backend.ConnectAsync(c => c.ConnectVoiceAgentAsync(model, options, cancellationToken)).ConfigureAwait(false);
         await session.UpdateSessionAsync(
             new RealtimeSessionCreateRequestGA
             {
@@ -297,23 +325,56 @@ public static class RealtimeCli
         return 0;
     }
 
-    private static async Task SendAsync<T>(RealtimeSession<T> session, byte[] pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds out before anything is read or sent that <paramref name="file"/> can be written (its folder is created,
+    /// as the writers do; an existing file is opened without truncating it, a new one is created and removed).
+    /// </summary>
+    private static void CheckWritable(FileInfo? file, string option)
+    {
+        if (file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (file.Directory is { } directory)
+            {
+                Directory.CreateDirectory(directory.FullName);
+            }
+
+            using FileStream probe = File.Exists(file.FullName)
+                ? new FileStream(file.FullName, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)
+                : new FileStream(file.FullName, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new CliUsageException($"cannot write {option} {file.FullName}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task SendAsync<T>(RealtimeSession<T> session, Pcm16Mono24kStream pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
         where T : class, IJsonModel<T>
     {
-        string total = Seconds(pcm.Length);
+        long expected = pcm.EstimatedLength;
+        string total = Seconds(expected);
         await stderr.WriteLineAsync($"Streaming {total} s of audio{(fast ? " (--fast)" : " in real time")}...").ConfigureAwait(false);
         long reportedSecond = 0;
         var progress = new SynchronousProgress(sent =>
         {
             long second = sent / RealtimeAudio.BytesPerSecond;
-            if (second > reportedSecond || sent == pcm.Length)
+            if (second > reportedSecond || sent == expected)
             {
                 reportedSecond = second;
                 stderr.WriteLine($"  sent {Seconds(sent)} / {total} s");
             }
         });
-        using var stream = new MemoryStream(pcm, writable: false);
-        await session.SendAudioAsync(stream, new RealtimeAudioStreamOptions { PaceInRealTime = !fast, Progress = progress }, cancellationToken).ConfigureAwait(false);
+        await session.SendAudioAsync(pcm, new RealtimeAudioStreamOptions { PaceInRealTime = !fast, Progress = progress }, cancellationToken).ConfigureAwait(false);
+        if (pcm.Position != expected)
+        {
+            // Resampled audio comes out a few samples off the header's promise: report the true end.
+            await stderr.WriteLineAsync($"  sent {Seconds(pcm.Position)} / {Seconds(pcm.Position)} s").ConfigureAwait(false);
+        }
     }
 
     private static async Task PrintAsync(IAsyncEnumerable<RealtimeServerEvent> events, TextWriter stdout, TextWriter stderr, Func<RealtimeServerEvent, (string? Text, bool Done)> select)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Generated.OpenAI.Simulator;
@@ -24,6 +25,10 @@ internal static class LoopbackHost
             // Quiet by default; GENERATED_OPENAI_SIMULATOR_LOG=1 keeps ASP.NET Core's console logging for diagnosis.
             builder.Logging.ClearProviders();
         }
+        // A simulator runs inside someone else's process (the CLI, a test host): the default ConsoleLifetime would take
+        // SIGINT and SIGTERM for itself (stopping only the simulator and swallowing the signal) and hold
+        // Environment.Exit until the host is disposed, so the process could be stopped only with SIGKILL.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);

@@ -79,12 +79,83 @@ public sealed class CliTests
         Assert.Contains("Input file not found: /nonexistent/in.wav", error);
     }
 
+    [Theory]
+    [InlineData("translate", "--input", "x.wav")]
+    [InlineData("transcribe", "--input", "x.wav", "--no-such-option")]
+    [InlineData("no-such-command")]
+    public async Task Usage_errors_exit_with_2_as_the_README_says(params string[] args)
+    {
+        (int exit, _, string error) = await RunAsync(args);
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.NotEqual("", error);
+    }
+
     [Fact]
-    public async Task A_missing_required_option_fails()
+    public async Task A_missing_required_option_names_it()
     {
         (int exit, _, string error) = await RunAsync("translate", "--input", "x.wav");
-        Assert.NotEqual(0, exit);
+        Assert.Equal(RealtimeCli.ExitInput, exit);
         Assert.Contains("--output", error);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task An_empty_language_is_a_usage_error_without_a_stack_trace(string language)
+    {
+        string dir = TempDirectory();
+        string sample = SampleAudio.WriteWav(Path.Combine(dir, "s.wav"), TimeSpan.FromSeconds(0.5));
+        (int exit, _, string error) = await RunAsync("translate", "--input", sample, "--output", Path.Combine(dir, "o.wav"), "--language", language, "--fast", "--simulator");
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Contains("--language must not be empty", error);
+        Assert.DoesNotContain(" at ", error);
+        Assert.DoesNotContain("Streaming", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("transcribe", "--output")]
+    [InlineData("translate", "--output")]
+    [InlineData("translate", "--transcript")]
+    [InlineData("talk", "--output")]
+    [InlineData("talk", "--transcript")]
+    public async Task An_unwritable_output_is_found_before_connecting(string command, string option)
+    {
+        string dir = TempDirectory();
+        string sample = SampleAudio.WriteWav(Path.Combine(dir, "s.wav"), TimeSpan.FromSeconds(30));
+        string notADirectory = Path.Combine(dir, "file");
+        await File.WriteAllTextAsync(notADirectory, "x");
+        string unwritable = Path.Combine(notADirectory, "out.wav"); // under a regular file: unwritable even for root
+        var args = new System.Collections.Generic.List<string> { command, "--input", sample, "--simulator" }; // real-time pace: 30 s if it streamed
+        if (command != "transcribe" && option != "--output")
+        {
+            args.AddRange(["--output", Path.Combine(dir, "ok.wav")]);
+        }
+
+        args.AddRange([option, unwritable]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (int exit, _, string error) = await RunAsync([.. args]);
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Contains($"cannot write {option} {unwritable}", error);
+        Assert.DoesNotContain("Streaming", error);
+        Assert.DoesNotContain("simulator", error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
+        Assert.False(File.Exists(Path.Combine(dir, "ok.wav")));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_existing_output_file_survives_the_writability_check()
+    {
+        string dir = TempDirectory();
+        string sample = SampleAudio.WriteWav(Path.Combine(dir, "s.wav"), TimeSpan.FromSeconds(0.5));
+        string existing = Path.Combine(dir, "keep.wav");
+        await File.WriteAllTextAsync(existing, "keep");
+        string unwritable = Path.Combine(sample, "t.txt");
+        (int exit, _, _) = await RunAsync("translate", "--input", sample, "--output", existing, "--transcript", unwritable, "--simulator");
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal("keep", await File.ReadAllTextAsync(existing));
+        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]

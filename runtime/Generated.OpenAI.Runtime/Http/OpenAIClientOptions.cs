@@ -25,12 +25,29 @@ public sealed class OpenAIClientOptions
     public const int DefaultMaxRetries = 2;
 
     /// <summary>Creates options with the defaults, reading keys and base URL from the environment.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// <c>OPENAI_BASE_URL</c> is set but is not an absolute <c>http</c> or <c>https</c> URL. It is refused rather than
+    /// replaced by the default, so that a typo never sends the key and the data to a server the user did not choose.
+    /// The message names the variable, never its value (which may hold credentials).
+    /// </exception>
     public OpenAIClientOptions()
     {
         ApiKey = NullIfEmpty(Environment.GetEnvironmentVariable("OPENAI_API_KEY"));
         AdminApiKey = NullIfEmpty(Environment.GetEnvironmentVariable("OPENAI_ADMIN_KEY"));
         string? baseUrl = NullIfEmpty(Environment.GetEnvironmentVariable("OPENAI_BASE_URL"));
-        BaseUrl = baseUrl is not null && Uri.TryCreate(baseUrl, UriKind.Absolute, out Uri? parsed) ? parsed : DefaultBaseUrl;
+        if (baseUrl is null)
+        {
+            BaseUrl = DefaultBaseUrl;
+        }
+        else if (Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp))
+        {
+            BaseUrl = parsed;
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                "OPENAI_BASE_URL is set but is not an absolute http:// or https:// URL (for example https://api.openai.com/v1); fix it or unset it.");
+        }
     }
 
     /// <summary>The API key sent as <c>Authorization: Bearer</c>. Default: <c>OPENAI_API_KEY</c>.</summary>

@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Cli;
+using Generated.OpenAI.Simulator;
+using Xunit;
+using Xunit.Abstractions;
+using static Generated.OpenAI.Realtime.Tests.TestSupport;
+
+namespace Generated.OpenAI.Realtime.Tests;
+
+/// <summary>The <c>realtime</c> program as a child process (dotnet exec of the built dll): signals and environment.</summary>
+public sealed class CliProcessTests(ITestOutputHelper log)
+{
+    private static readonly Lazy<string> s_longSample = new(() =>
+    {
+        string path = Path.Combine(TempDirectory(), "long.wav");
+        SampleAudio.WriteWav(path, TimeSpan.FromSeconds(30));
+        return path;
+    });
+
+    public static TheoryData<string, string, bool> LongRunningCommands()
+    {
+        var data = new TheoryData<string, string, bool>();
+        foreach (string command in new[] { "transcribe", "translate", "talk" })
+        {
+            foreach (string signal in new[] { "INT", "TERM" })
+            {
+                data.Add(command, signal, false);
+                data.Add(command, signal, true);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory(Timeout = 60000)]
+    [MemberData(nameof(LongRunningCommands))]
+    public async Task SIGINT_and_SIGTERM_end_a_streaming_command_within_2_s_with_130_or_143(string command, string signal, bool remote)
+    {
+        await using RealtimeSimulator? server = remote ? await RealtimeSimulator.StartAsync() : null;
+        string dir = TempDirectory();
+        var args = new List<string> { command, "--input", s_longSample.Value };
+        if (command != "transcribe")
+        {
+            args.AddRange(["--output", Path.Combine(dir, "out.wav")]);
+        }
+
+        var env = new Dictionary<string, string?>
+        {
+            ["OPENAI_API_KEY"] = remote ? "sk-remote-test" : null,
+            ["OPENAI_BASE_URL"] = server?.BaseUrl.ToString(),
+        };
+        using var cli = CliProcess.Start(args, env);
+        await cli.WaitForStderrAsync("sent 1.0 /", TimeSpan.FromSeconds(40));
+        Assert.Equal(remote, !cli.Stderr.Contains("built-in realtime simulator", StringComparison.Ordinal));
+
+        var clock = Stopwatch.StartNew();
+        CliProcess.Kill(cli.Id, signal);
+        int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        clock.Stop();
+        log.WriteLine($"{command} {(remote ? "remote server" : "in-process simulator")} SIG{signal}: exit {exit} after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal(signal == "INT" ? RealtimeCli.ExitCanceled : RealtimeCli.ExitTerminated, exit);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.ElapsedMilliseconds} ms; stderr: {cli.Stderr}");
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_malformed_OPENAI_BASE_URL_is_a_usage_error_naming_the_variable_not_its_value()
+    {
+        string dir = TempDirectory();
+        string sample = Path.Combine(dir, "s.wav");
+        SampleAudio.WriteWav(sample, TimeSpan.FromSeconds(0.5));
+        var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test", ["OPENAI_BASE_URL"] = "api.example.com/v1?token=secret123" };
+        using var cli = CliProcess.Start(["transcribe", "--input", sample, "--fast"], env);
+        int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        log.WriteLine(cli.Stderr);
+        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Contains("OPENAI_BASE_URL", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret123", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("api.openai.com/v1/realtime", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", cli.Stderr, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_base_URL_without_v1_says_what_is_wrong_with_the_404()
+    {
+        await using RealtimeSimulator server = await RealtimeSimulator.StartAsync();
+        string dir = TempDirectory();
+        string sample = Path.Combine(dir, "s.wav");
+        SampleAudio.WriteWav(sample, TimeSpan.FromSeconds(0.5));
+        string root = server.BaseUrl.GetLeftPart(UriPartial.Authority);
+        var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test", ["OPENAI_BASE_URL"] = root };
+        using var cli = CliProcess.Start(["transcribe", "--input", sample, "--fast"], env);
+        int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        log.WriteLine(cli.Stderr);
+        Assert.Equal(RealtimeCli.ExitConnection, exit);
+        Assert.Contains("the server answered 404 for /realtime; does OPENAI_BASE_URL end in /v1?", cli.Stderr, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>A started <c>realtime</c> process with its output collected.</summary>
+    private sealed class CliProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _stderr = new();
+
+        private CliProcess(Process process) => _process = process;
+
+        public int Id => _process.Id;
+
+        public string Stderr
+        {
+            get
+            {
+                lock (_stderr)
+                {
+                    return _stderr.ToString();
+                }
+            }
+        }
+
+        public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+        {
+            var info = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            info.ArgumentList.Add("exec");
+            info.ArgumentList.Add(CliDll());
+            foreach (string arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.Environment.Remove("OPENAI_API_KEY");
+            info.Environment.Remove("OPENAI_BASE_URL");
+            foreach ((string name, string? value) in environment)
+            {
+                if (value is not null)
+                {
+                    info.Environment[name] = value;
+                }
+            }
+
+            var process = new Process { StartInfo = info };
+            var cli = new CliProcess(process);
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (cli._stderr)
+                    {
+                        cli._stderr.AppendLine(e.Data);
+                    }
+                }
+            };
+            process.OutputDataReceived += (_, _) => { };
+            process.Start();
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            return cli;
+        }
+
+        public static void Kill(int pid, string signal)
+        {
+            using Process kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        public async Task WaitForStderrAsync(string text, TimeSpan limit)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Stderr.Contains(text, StringComparison.Ordinal))
+            {
+                if (_process.HasExited)
+                {
+                    Assert.Fail($"exited ({_process.ExitCode}) before printing '{text}': {Stderr}");
+                }
+
+                Assert.True(clock.Elapsed < limit, $"no '{text}' within {limit}: {Stderr}");
+                await Task.Delay(50);
+            }
+        }
+
+        public async Task<int> WaitForExitAsync(TimeSpan limit)
+        {
+            using var cts = new CancellationTokenSource(limit);
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"still running after {limit}: {Stderr}");
+            }
+
+            _process.WaitForExit(); // drains the redirected output
+            return _process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+
+        private static string CliDll()
+        {
+            string beside = Path.Combine(AppContext.BaseDirectory, "realtime.dll");
+            if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "realtime.runtimeconfig.json")))
+            {
+                return beside;
+            }
+
+            // The CLI's own output folder, same configuration as the tests.
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            string? dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "Generated.sln")))
+            {
+                dir = Path.GetDirectoryName(dir.TrimEnd(Path.DirectorySeparatorChar));
+            }
+
+            Assert.NotNull(dir);
+            return Path.Combine(dir, "runtime", "Generated.OpenAI.Cli", "bin", configuration, "net10.0", "realtime.dll");
+        }
+    }
+}
