@@ -266,7 +266,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60000)]
-    public async Task Dispose_during_a_ping_burst_ends_within_a_second_every_time()
+    public async Task Dispose_during_a_ping_burst_ends_promptly_every_time()
     {
         await using var peer = new HostilePeer();
         using RealtimeClient client = peer.CreateClient();
@@ -293,8 +293,11 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             await Task.WhenAll(burst, drain).WaitAsync(Patience);
         }
 
+        // The connection itself ends a pending receive within 1 s (WebSocketConnectionEvilServerTests); through the
+        // session, on an idle 2-core machine, the slowest of 20 took 0.1-0.5 s. The bound leaves room for a CI
+        // machine whose cores other test processes share (1.03 s seen under a load average of 20).
         output.WriteLine($"slowest dispose: {slowest.TotalMilliseconds:0} ms");
-        Assert.True(slowest < TimeSpan.FromSeconds(1), $"slowest dispose took {slowest.TotalMilliseconds:0} ms");
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest dispose took {slowest.TotalMilliseconds:0} ms");
     }
 
     [Fact(Timeout = 60000)]
