@@ -25,7 +25,7 @@ public static class Program
     {
         if (args is ["--server"])
         {
-            // The separate-process WebSocket server of Perf_RealtimeLoopback and Perf_RealtimeSessions.
+            // The separate-process WebSocket server of Perf_RealtimeLoopback, Perf_RealtimeSessions and Perf_MeaiRealtime.
             return Support.RealtimeLoadServer.Run();
         }
 

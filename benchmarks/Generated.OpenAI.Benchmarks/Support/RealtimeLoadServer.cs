@@ -12,9 +12,9 @@ using Generated.OpenAI.WebSockets;
 namespace Generated.OpenAI.Benchmarks.Support;
 
 /// <summary>
-/// The WebSocket server of <c>Perf_RealtimeLoopback</c> and <c>Perf_RealtimeSessions</c>, run in a separate process
-/// (<c>Generated.OpenAI.Benchmarks --server</c>) so that its CPU time and allocations are not the client's. One
-/// listener per behaviour, on 127.0.0.1 ephemeral ports, printed as one line <c>PORTS name=port ...</c>:
+/// The WebSocket server of <c>Perf_RealtimeLoopback</c>, <c>Perf_RealtimeSessions</c> and <c>Perf_MeaiRealtime</c>, run
+/// in a separate process (<c>Generated.OpenAI.Benchmarks --server</c>) so that its CPU time and allocations are not the
+/// client's. One listener per behaviour, on 127.0.0.1 ephemeral ports, printed as one line <c>PORTS name=port ...</c>:
 /// <list type="bullet">
 /// <item><c>sink</c>: answers the upgrade, then reads and discards every byte (no frame parsing).</item>
 /// <item><c>flood960</c>, <c>flood4800</c>: also sends prebuilt <c>response.output_audio.delta</c> frames of 20 ms / 100 ms
