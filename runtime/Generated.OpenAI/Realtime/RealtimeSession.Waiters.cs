@@ -14,7 +14,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private readonly object _lock = new();
     private readonly Dictionary<string, string?> _foreignSentTypes = new(StringComparer.Ordinal);
     private readonly Queue<string> _foreignSentOrder = new();
-    private SentEvent[] _sentHistory = [];
+    private readonly SentEvent[] _sentHistory;
     private readonly RealtimeErrorException[] _errors;
     private readonly List<Waiter> _waiters = [];
     private int _errorCount;

@@ -112,11 +112,6 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// <summary>Why the session ended abnormally, or <see langword="null"/> (still running, server close, dispose).</summary>
     public Exception? TerminalException => Volatile.Read(ref _terminalException);
 
-    /// <summary>The session's kind: endpoint, event union, audio events.</summary>
-    private protected RealtimeSessionKind<TServerEvent> Kind => _kind;
-
-    private protected RealtimeSessionOptions Options => _options;
-
     /// <summary>
     /// The stream of every server event, in arrival order. Completes when the server closes the session; throws the
     /// exception that ended it otherwise. One enumeration at a time; cancelling <paramref name="cancellationToken"/>
