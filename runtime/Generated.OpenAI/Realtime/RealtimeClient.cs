@@ -86,7 +86,7 @@ public sealed class RealtimeClient : IDisposable
     }
 
     /// <summary>Connects a session of any kind: the kind's path with <paramref name="query"/>, then its subclass, started.</summary>
-    internal async Task<TSession> ConnectAsync<TSession, TServerEvent>(RealtimeSessionKind<TServerEvent> kind, string query, Func<WebSocketConnection, RealtimeSessionOptions, TSession> create, RealtimeSessionOptions? options, CancellationToken cancellationToken)
+    internal async Task<TSession> ConnectAsync<TSession, TServerEvent>(RealtimeSessionDescriptor<TServerEvent> kind, string query, Func<WebSocketConnection, RealtimeSessionOptions, TSession> create, RealtimeSessionOptions? options, CancellationToken cancellationToken)
         where TSession : RealtimeSession<TServerEvent>
         where TServerEvent : class, IJsonModel<TServerEvent>
     {

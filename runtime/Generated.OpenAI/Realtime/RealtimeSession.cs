@@ -16,7 +16,7 @@ namespace Generated.OpenAI.Realtime;
 /// <summary>
 /// What every realtime session shares: one receive loop over a <see cref="WebSocketConnection"/>, a bounded event
 /// stream, sends with <c>event_id</c>s, answers matched to their questions, the zero-allocation audio paths and the
-/// lifetime. A session kind is a <see cref="RealtimeSessionKind{TServerEvent}"/> plus a subclass with its helpers.
+/// lifetime. A session kind is a <see cref="RealtimeSessionDescriptor{TServerEvent}"/> plus a subclass with its helpers.
 /// </summary>
 /// <typeparam name="TServerEvent">The server event union of the endpoint family.</typeparam>
 /// <remarks>
@@ -46,7 +46,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
     private readonly WebSocketConnection _connection;
     private readonly RealtimeSessionOptions _options;
-    private readonly RealtimeSessionKind<TServerEvent> _kind;
+    private readonly RealtimeSessionDescriptor<TServerEvent> _kind;
     private readonly RealtimeEventQueue<TServerEvent> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -62,7 +62,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private WebSocketCloseStatus? _closeStatus;
 
     /// <summary>Creates a session over an open connection; the subclass's connect method starts it.</summary>
-    private protected RealtimeSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionKind<TServerEvent> kind)
+    private protected RealtimeSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<TServerEvent> kind)
     {
         _connection = connection;
         _options = options;

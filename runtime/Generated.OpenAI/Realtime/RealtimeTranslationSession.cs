@@ -24,7 +24,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     }
 
     /// <summary>The translation endpoint: <c>/realtime/translations</c>, its own event union, 200 ms appends.</summary>
-    internal static RealtimeSessionKind<RealtimeTranslationServerEvent> Descriptor { get; } = new()
+    internal static RealtimeSessionDescriptor<RealtimeTranslationServerEvent> Descriptor { get; } = new()
     {
         Path = "realtime/translations",
         AudioAppendType = RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),

@@ -34,7 +34,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     }
 
     /// <summary>The voice-agent and transcription endpoint: <c>/realtime</c>, <see cref="RealtimeServerEvent"/>, 100 ms appends.</summary>
-    internal static RealtimeSessionKind<RealtimeServerEvent> Descriptor { get; } = new()
+    internal static RealtimeSessionDescriptor<RealtimeServerEvent> Descriptor { get; } = new()
     {
         Path = "realtime",
         AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),

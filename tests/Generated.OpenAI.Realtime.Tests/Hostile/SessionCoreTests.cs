@@ -222,7 +222,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
         {
         }
 
-        public static RealtimeSessionKind<RealtimeServerEvent> Descriptor { get; } = new()
+        public static RealtimeSessionDescriptor<RealtimeServerEvent> Descriptor { get; } = new()
         {
             Path = "realtime/echo",
             AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),

@@ -10,7 +10,7 @@ namespace Generated.OpenAI.Realtime;
 /// one descriptor and one subclass with its helpers. Every event type comes from the generated models.
 /// </summary>
 /// <typeparam name="TServerEvent">The server event union of the endpoint.</typeparam>
-public sealed class RealtimeSessionKind<TServerEvent>
+public sealed class RealtimeSessionDescriptor<TServerEvent>
     where TServerEvent : class, IJsonModel<TServerEvent>
 {
     /// <summary>The WebSocket path under the base URL, e.g. <c>realtime</c> or <c>realtime/translations</c>.</summary>
