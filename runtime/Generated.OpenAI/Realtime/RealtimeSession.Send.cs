@@ -119,8 +119,9 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
     /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
+    /// <param name="waiter">A call that waits for this event's answer, registered once the send lock is held.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken)
+    private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
         where TEnvelope : IJsonModel<TEnvelope>
     {
         string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
@@ -132,6 +133,11 @@ public abstract partial class RealtimeSession<TServerEvent>
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (waiter is not null)
+            {
+                AddWaiter(waiter);
+            }
+
             _sendBuffer.ResetWrittenCount();
             Utf8JsonWriter writer = _sendWriter ??= new Utf8JsonWriter(_sendBuffer, JsonModel.WriterOptions);
             writer.Reset(_sendBuffer);

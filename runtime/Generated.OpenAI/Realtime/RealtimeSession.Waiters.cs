@@ -89,32 +89,25 @@ public abstract partial class RealtimeSession<TServerEvent>
     }
 
     /// <summary>
-    /// Sends a client event and waits for its answer: the first server event that <paramref name="step"/> says is
-    /// <see cref="WaitStep.Done"/> (calls that wait for the same kind of answer are answered in the order they were
-    /// sent, as the server answers them), or the <c>error</c> that names the event's <c>event_id</c>
-    /// (<see cref="RealtimeErrorException"/>). Bounded by <see cref="RealtimeSessionOptions.ResponseTimeout"/>.
+    /// Sends <paramref name="clientEvent"/> (inside <paramref name="envelope"/>) with an <c>event_id</c> and waits for
+    /// its answer: the first server event that <paramref name="step"/> says is <see cref="WaitStep.Done"/> (calls that
+    /// wait for the same kind of answer are answered in the order their events went out, as the server answers them:
+    /// the call is registered under the send lock, as its frame is written), or the <c>error</c> that names the
+    /// event's <c>event_id</c> (<see cref="RealtimeErrorException"/>). Bounded by
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.
     /// </summary>
-    /// <param name="send">Sends the event (with the event id given) and returns.</param>
-    /// <param name="eventId">The event's <c>event_id</c>, set on it before the call.</param>
+    /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
+    /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="step">The matching rule; it may fail the call through the waiter it is given.</param>
     /// <param name="expected">What the call waits for, for the timeout message.</param>
     /// <param name="cancellationToken">Ends the wait (the session goes on).</param>
-    private protected async Task<TServerEvent> SendAndWaitAsync(Func<CancellationToken, ValueTask<string>> send, string eventId, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
+    private protected async Task<TServerEvent> SendAndWaitAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
+        where TEnvelope : Serialization.IJsonModel<TEnvelope>
     {
-        var waiter = new Waiter(eventId, step, errorOnly: false);
-        lock (_lock)
-        {
-            if (_completion.Task.IsCompleted)
-            {
-                throw CreateClosedException();
-            }
-
-            _waiters.Add(waiter);
-        }
-
+        var waiter = new Waiter(clientEvent.EventId ??= NextEventId(clientEvent.Type), step, errorOnly: false);
         try
         {
-            await send(cancellationToken).ConfigureAwait(false);
+            await SendEventAsync(envelope, clientEvent, cancellationToken, waiter).ConfigureAwait(false);
         }
         catch
         {
@@ -125,15 +118,18 @@ public abstract partial class RealtimeSession<TServerEvent>
         return await AwaitAsync<TServerEvent>(waiter, _options.ResponseTimeout, expected, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Sends <paramref name="clientEvent"/> (inside <paramref name="envelope"/>) with an <c>event_id</c> and waits for
-    /// its answer; see <see cref="SendAndWaitAsync(Func{CancellationToken, ValueTask{string}}, string, Func{TServerEvent, Waiter, WaitStep}, string, CancellationToken)"/>.
-    /// </summary>
-    private protected Task<TServerEvent> SendAndWaitAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
-        where TEnvelope : Serialization.IJsonModel<TEnvelope>
+    /// <summary>Registers a call that waits for an answer; throws when the session has already ended.</summary>
+    private void AddWaiter(Waiter waiter)
     {
-        string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
-        return SendAndWaitAsync(token => SendEventAsync(envelope, clientEvent, token), eventId, step, expected, cancellationToken);
+        lock (_lock)
+        {
+            if (_completion.Task.IsCompleted)
+            {
+                throw CreateClosedException();
+            }
+
+            _waiters.Add(waiter);
+        }
     }
 
     /// <summary>An event type (a generated <c>TypeUtf8</c>) as text, for messages.</summary>
