@@ -7,7 +7,9 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Benchmarks.Support;
+using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Benchmarks;
@@ -27,14 +29,19 @@ namespace Generated.OpenAI.Benchmarks;
 /// measured windows is shown. The connections are opened before and closed after each window (not measured).</para>
 /// <para>Ours: <see cref="WebSocketConnection"/> with <c>SendAudioAppendAsync</c> from PCM (JSON + base64 + mask per
 /// event) and, on receive, <c>IsEventType</c> + <c>DecodeDelta</c> into a PCM buffer: the audio hot path of the SDK's
-/// realtime sessions, without their event channel and typed events. Compared with: <see cref="ClientWebSocket"/> sending a
+/// realtime sessions, without their event channel and typed events. Ours, session level: the same work through the
+/// API users call, <see cref="RealtimeClient.ConnectVoiceAgentAsync"/> with a <see cref="RealtimeSessionOptions.AudioSink"/>
+/// that counts the decoded 20 ms deltas (the session's receive loop decodes them from the receive buffer) and
+/// <see cref="RealtimeSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/> every 20 ms; no
+/// keep-alive pings, as on the connection row. Compared with: <see cref="ClientWebSocket"/> sending a
 /// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all. Baseline (<c>CPU ratio</c>
 /// = 1): raw TCP with the same pacing: a socket writing the prebuilt masked frame every 20 ms and reading the server's
 /// bytes (a delta is counted per frame length received), with no WebSocket code, the floor of this workload on this
 /// machine. <c>user</c> and <c>kernel</c> split <c>CPU/core</c>: on loopback the sender's system call also runs the
 /// TCP delivery into the server's socket, so the kernel share is paid by every client, whatever its library.</para>
-/// <para>Exempt from the zero-allocation gate: the window includes timers, socket completions and the harness; the
-/// per-event figure is in <c>B/event</c>.</para>
+/// <para>Exempt from the zero-allocation gate, both <c>ours</c> rows: the window includes timers, socket completions
+/// and the harness (and, for the session row, the receive loops keep running between windows, outside the measured
+/// invocation but inside the process); the per-event figure, 0 B in steady state, is in <c>B/event</c>.</para>
 /// </remarks>
 [MemoryDiagnoser]
 [BenchmarkCategory(Program.NoAllocationGate)]
@@ -53,6 +60,9 @@ public class Perf_RealtimeSessions
     private byte[] _prebuiltFrame = [];
     private int _serverFrameLength;
     private WebSocketConnection[] _ours = [];
+    private RealtimeClient _realtime = null!;
+    private RealtimeVoiceSession[] _sessions = [];
+    private RealtimeSessionOptions _sessionOptions = null!;
     private ClientWebSocket[] _clientWebSockets = [];
     private Socket[] _raw = [];
     private readonly WindowMetrics.Counter _events = new();
@@ -69,10 +79,29 @@ public class Perf_RealtimeSessions
         RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltAppend);
         _serverFrameLength = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm)).Length;
+        _realtime = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{_server.Port("paced960")}/v1") });
+
+        // One sink for every session: it runs on each session's receive loop with the decoded 20 ms of PCM.
+        WindowMetrics.Counter events = _events;
+        _sessionOptions = new RealtimeSessionOptions
+        {
+            AudioSink = pcm =>
+            {
+                if (pcm.Length == AudioSamples.Pcm20Ms)
+                {
+                    events.Increment();
+                }
+            },
+            KeepAliveInterval = TimeSpan.Zero, // as the connection row (WebSocketConnectionOptions' default)
+        };
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _server.Dispose();
+    public void Cleanup()
+    {
+        _realtime.Dispose();
+        _server.Dispose();
+    }
 
     [IterationSetup(Target = nameof(Ours))]
     public void ConnectOurs()
@@ -89,6 +118,27 @@ public class Perf_RealtimeSessions
         {
             connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    [IterationSetup(Target = nameof(OursSession))]
+    public void ConnectSessions()
+    {
+        _sessions = new RealtimeVoiceSession[Sessions];
+        Parallel.For(0, Sessions, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            _sessions[i] = _realtime.ConnectVoiceAgentAsync(options: _sessionOptions).GetAwaiter().GetResult());
+    }
+
+    [IterationCleanup(Target = nameof(OursSession))]
+    public void CloseSessions()
+    {
+        // All at once: the server never answers a close frame, so each dispose waits out CloseTimeout (500 ms).
+        var disposing = new Task[_sessions.Length];
+        for (int i = 0; i < _sessions.Length; i++)
+        {
+            disposing[i] = _sessions[i].DisposeAsync().AsTask();
+        }
+
+        Task.WhenAll(disposing).GetAwaiter().GetResult();
     }
 
     [IterationSetup(Target = nameof(RawTcp))]
@@ -151,6 +201,9 @@ public class Perf_RealtimeSessions
         return Task.WhenAll(OursSendLoopAsync(connection, stop), OursReceiveLoopAsync(connection, stop));
     });
 
+    [Benchmark(Description = "ours: RealtimeVoiceSession, SendAudioAsync, audio sink")]
+    public Task OursSession() => RunWindowAsync(nameof(OursSession), _sessions.Length, (i, stop) => SessionSendLoopAsync(_sessions[i], stop));
+
     private async Task RunWindowAsync(string method, int sessions, Func<int, CancellationToken, Task> session)
     {
         using var stop = new CancellationTokenSource();
@@ -198,6 +251,18 @@ public class Perf_RealtimeSessions
             {
                 _events.Increment();
             }
+        }
+    }
+
+    private async Task SessionSendLoopAsync(RealtimeVoiceSession session, CancellationToken stop)
+    {
+        // Deltas are counted by the sink, on the session's own receive loop.
+        ReadOnlyMemory<byte> pcm = _pcm;
+        using var timer = new PeriodicTimer(s_chunk);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            await session.SendAudioAsync(pcm, stop).ConfigureAwait(false);
+            _events.Increment();
         }
     }
 
