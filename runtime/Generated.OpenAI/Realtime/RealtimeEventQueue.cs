@@ -74,18 +74,6 @@ internal sealed class RealtimeEventQueue<T>
     /// <summary>Audio deltas dropped by <see cref="RealtimeBackpressure.DropOldestAudio"/> so far.</summary>
     public long DroppedAudioDeltas => Interlocked.Read(ref _droppedAudioDeltas);
 
-    /// <summary>Whether the reader is waiting for an event right now (so one queued now is taken at once).</summary>
-    public bool HasWaitingReader
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _readable.IsArmed;
-            }
-        }
-    }
-
     /// <summary>
     /// Queues <paramref name="item"/>, waiting while the queue is full. An event larger than the byte capacity is
     /// queued alone once the queue is empty. Returns false when the queue was completed meanwhile.
