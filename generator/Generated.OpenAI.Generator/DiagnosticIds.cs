@@ -12,6 +12,9 @@ internal static class DiagnosticIds
     /// <summary>A <c>$ref</c> points nowhere; the value degrades to raw JSON.</summary>
     public const string BrokenReference = "OAIGEN003";
 
+    /// <summary>A names file cannot be read, or one of its entries is invalid, clashes, or matches no schema of the spec.</summary>
+    public const string NamesFile = "OAIGEN004";
+
     /// <summary>A construct the generator does not model; it degrades to raw JSON (Info).</summary>
     public const string Unsupported = "OAIGEN100";
 

@@ -40,8 +40,16 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
             .Select(static (texts, _) => texts.OrderBy(t => t.FileName, StringComparer.Ordinal).FirstOrDefault())
             .WithTrackingName(TrackingNames.SpecText);
 
-        var model = specText.Combine(ns)
-            .Select(static (input, ct) => input.Left is null ? null : SpecParser.Parse(input.Left.FileName, input.Left.Text, input.Right, ct))
+        // Curated names: every AdditionalFile named *names.json, in the order the project lists them (later wins).
+        var namesFiles = context.AdditionalTextsProvider
+            .Where(static text => IsNamesFile(text.Path))
+            .Select(static (text, ct) => new NamesFile(Path.GetFileName(text.Path), text.GetText(ct)?.ToString() ?? ""))
+            .Collect()
+            .Select(static (files, _) => files.ToEquatableArray())
+            .WithTrackingName(TrackingNames.NamesFiles);
+
+        var model = specText.Combine(ns).Combine(namesFiles)
+            .Select(static (input, ct) => input.Left.Left is null ? null : SpecParser.Parse(input.Left.Left.FileName, input.Left.Left.Text, input.Left.Right, input.Right, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         context.RegisterSourceOutput(model, static (spc, m) => ReportDiagnostics(spc, m));
@@ -75,8 +83,11 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
     internal static bool IsSpecFile(string path)
     {
         string name = Path.GetFileName(path);
-        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && name.IndexOf("openapi", StringComparison.OrdinalIgnoreCase) >= 0;
+        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && name.IndexOf("openapi", StringComparison.OrdinalIgnoreCase) >= 0 && !IsNamesFile(path);
     }
+
+    /// <summary>A names file: curated C# names keyed by spec pointer (<c>openai-names.json</c>, <c>my.names.json</c>).</summary>
+    internal static bool IsNamesFile(string path) => Path.GetFileName(path).EndsWith("names.json", StringComparison.OrdinalIgnoreCase);
 
     private static void ReportDiagnostics(SourceProductionContext context, SpecModel? model)
     {
@@ -111,6 +122,7 @@ internal static class TrackingNames
 {
     public const string Options = "Options";
     public const string SpecText = "SpecText";
+    public const string NamesFiles = "NamesFiles";
     public const string Parse = "ParseSpec";
     public const string Types = "Types";
     public const string Catalog = "Catalog";
@@ -131,6 +143,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor BrokenReference = new(DiagnosticIds.BrokenReference,
         "A $ref points nowhere", "{0}: {1}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor NamesFile = new(DiagnosticIds.NamesFile,
+        "A names-file entry is not used", "{0}: {1}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor UnsupportedWarning = new(DiagnosticIds.Unsupported,
         "A construct is kept as raw JSON", "{0}: {1}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
@@ -145,6 +160,7 @@ internal static class Descriptors
     {
         DiagnosticIds.UnreadableSpec => info.Level == DiagnosticLevel.Error ? UnreadableSpec : UnsupportedWarning,
         DiagnosticIds.BrokenReference => BrokenReference,
+        DiagnosticIds.NamesFile => NamesFile,
         _ => info.Level == DiagnosticLevel.Warning ? UnsupportedWarning : Unsupported,
     };
 }

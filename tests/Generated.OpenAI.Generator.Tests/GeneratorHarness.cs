@@ -25,6 +25,13 @@ internal static class GeneratorHarness
     /// <summary>The pinned spec as the build prepares it (compact JSON).</summary>
     public static string RealSpec => s_realSpec.Value;
 
+    /// <summary>The repository's names file (spec/openai-names.json), which the SDK build gives the generator beside the spec.</summary>
+    public static AdditionalText RealNames => new InMemoryText("/spec/openai-names.json", File.ReadAllText(Path.Combine(RepositorySpecs.Repo, "spec", "openai-names.json")));
+
+    /// <summary>A driver over the pinned spec and the repository's names file: what the SDK build runs.</summary>
+    public static GeneratorDriver CreateRealDriver(string ns = "Generated.OpenAI.Models") =>
+        CreateDriver(new AdditionalText[] { new InMemoryText("/spec/openapi.json", RealSpec), RealNames }, ns);
+
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CSharpCompilation.Create(
             "Consumer",
@@ -42,9 +49,13 @@ internal static class GeneratorHarness
     public static GeneratorDriver CreateDriver(string? specJson, string? ns = null, string fileName = "openapi.json") =>
         CreateDriver(specJson is null ? null : new InMemoryText("/spec/" + fileName, specJson), ns);
 
-    public static GeneratorDriver CreateDriver(AdditionalText? spec, string? ns = null)
+    public static GeneratorDriver CreateDriver(AdditionalText? spec, string? ns = null) =>
+        CreateDriver(spec is null ? Array.Empty<AdditionalText>() : new[] { spec }, ns);
+
+    /// <summary>A driver given these AdditionalFiles (a spec, names files), in this order.</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> additionalFiles, string? ns = null)
     {
-        var texts = spec is null ? ImmutableArray<AdditionalText>.Empty : ImmutableArray.Create(spec);
+        var texts = additionalFiles.ToImmutableArray();
         return CSharpGeneratorDriver.Create(
             new[] { new OpenApiGenerator().AsSourceGenerator() },
             texts,

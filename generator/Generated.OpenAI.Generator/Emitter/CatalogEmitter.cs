@@ -59,11 +59,12 @@ internal static class CatalogEmitter
         foreach (var e in catalog.Entries)
         {
             string type = $"global::{catalog.Namespace}.{e.TypeName}";
+            string extensions = $"global::{catalog.Namespace}.{EnumModel.ExtensionsOf(e.TypeName)}";
             string read = e.IsClosedEnum
-                ? $"static json => global::Generated.OpenAI.Serialization.SchemaCatalogEntry.ReadWith(json, static (ref global::System.Text.Json.Utf8JsonReader r) => {type}Extensions.ReadJson(ref r))"
+                ? $"static json => global::Generated.OpenAI.Serialization.SchemaCatalogEntry.ReadWith(json, static (ref global::System.Text.Json.Utf8JsonReader r) => {extensions}.ReadJson(ref r))"
                 : $"static json => global::Generated.OpenAI.Serialization.JsonModel.Deserialize<{type}>(json)";
             string write = e.IsClosedEnum
-                ? $"static value => global::Generated.OpenAI.Serialization.SchemaCatalogEntry.WriteWith(({type})value, static (w, v) => {type}Extensions.WriteJson(w, v))"
+                ? $"static value => global::Generated.OpenAI.Serialization.SchemaCatalogEntry.WriteWith(({type})value, static (w, v) => {extensions}.WriteJson(w, v))"
                 : $"static value => global::Generated.OpenAI.Serialization.JsonModel.SerializeToUtf8Bytes(({type})value)";
             w.Line($"new({SourceWriter.Literal(e.SchemaName)}, typeof({type}), {read}, {write}),");
         }

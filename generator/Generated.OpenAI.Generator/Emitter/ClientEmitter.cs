@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Generated.OpenAI.Generator.Model;
-using Generated.OpenAI.Generator.Parser;
 
 namespace Generated.OpenAI.Generator.Emitter;
 
@@ -26,7 +25,7 @@ internal static class ClientEmitter
         w.Line($"namespace {group.Namespace};");
         w.Line();
         bool root = group.Path.Length == 0;
-        w.Doc("summary", root ? "The OpenAI API: every operation of the spec, grouped by resource (<c>client.Audio.Transcriptions</c>)." : $"Operations under <c>/{SourceWriter.Escape(group.Path.Replace('.', '/').ToLowerInvariant())}</c>.", "");
+        w.Doc("summary", null, root ? "The OpenAI API: every operation of the spec, grouped by resource (<c>client.Audio.Transcriptions</c>)." : $"Operations under <c>/{SourceWriter.Escape(group.Path.Replace('.', '/').ToLowerInvariant())}</c>.");
         w.Line("/// <remarks>Thread-safe; share one instance. Every method takes per-call <see cref=\"global::Generated.OpenAI.Http.RequestOptions\"/> and a cancellation token.</remarks>");
         w.Line(ModelEmitter.GeneratedCodeAttribute);
         w.Open($"public sealed partial class {group.ClassName}");
@@ -103,7 +102,7 @@ internal static class ClientEmitter
 
     private static void Docs(SourceWriter w, OperationModel op, string? extra = null, bool paging = false, string? returns = null)
     {
-        w.Doc("summary", op.Summary, $"<c>{op.OperationId}</c>.");
+        w.Doc("summary", op.Summary, $"<c>{SourceWriter.Escape(op.OperationId)}</c>.");
         w.Line($"/// <remarks><c>{op.HttpMethod} {SourceWriter.Escape(op.Path)}</c> (<c>{SourceWriter.Escape(op.OperationId)}</c>){(op.AdminAuth ? ", with the admin key" : "")}.{(extra is null ? "" : " " + extra)}</remarks>");
         foreach (var p in op.Parameters.Where(p => !(paging && p.JsonName == "after" && p.In == "query")))
         {
@@ -125,8 +124,6 @@ internal static class ClientEmitter
         }
     }
 
-    private static string Base(OperationModel op) => op.MethodName.Substring(0, op.MethodName.Length - "Async".Length);
-
     private static void EmitOperation(SourceWriter w, TypeSyntax syntax, OperationModel op)
     {
         EmitMethods(w, syntax, op, op.Body, primary: true);
@@ -147,7 +144,7 @@ internal static class ClientEmitter
     {
         var parameters = Parameters(syntax, op, body);
         string args = string.Join(", ", parameters.Select(p => p.Name));
-        string build = "Build" + Base(op) + (primary ? "" : Naming.Pascal(MediaName(body!.ContentType))) + "Request";
+        string build = body?.BuildMethodName ?? op.BuildMethodName;
         string? mediaNote = primary || body is null ? null : $"Sends the body as <c>{SourceWriter.Escape(body.ContentType)}</c>.";
         var response = op.Response;
         bool typedJson = response.Kind == ResponseKind.Json && response.Type!.Kind is TypeRefKind.Object or TypeRefKind.Union or TypeRefKind.OpenEnum;
@@ -189,7 +186,7 @@ internal static class ClientEmitter
             Docs(w, op, $"Answers plain text: asks for <c>response_format</c> <c>text</c> unless the body names another format (<c>srt</c>, <c>vtt</c>, or a JSON one, returned as its text).",
                 returns: "The body as text (<c>Value</c>), with the status and headers.");
             Attribute(w, op, body, "Text");
-            w.Open($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<string>> {Base(op)}TextAsync({Signature(parameters)})");
+            w.Open($"public global::System.Threading.Tasks.Task<global::Generated.OpenAI.Http.ApiResponse<string>> {op.TextMethodName}({Signature(parameters)})");
             w.Line("global::System.ArgumentNullException.ThrowIfNull(body);");
             w.Open($"if (body.{textFormat.PropertyName} is null)");
             w.Line($"body.{textFormat.PropertyName} = {syntax.Named(textFormat.EnumName)}.{textFormat.Member};");
@@ -205,7 +202,7 @@ internal static class ClientEmitter
             string how = body.HasStreamFlag ? " (sets <c>stream: true</c>)." : sseFormat is null ? "." : " (sets <c>stream_format: sse</c>).";
             Docs(w, op, "Streams the response as server-sent events" + how + (mediaNote is null ? "" : " " + mediaNote));
             Attribute(w, op, body, "Streaming");
-            w.Open($"public global::System.Collections.Generic.IAsyncEnumerable<{syntax.Of(streamEvent)}> {Base(op)}StreamingAsync({Signature(parameters)})");
+            w.Open($"public global::System.Collections.Generic.IAsyncEnumerable<{syntax.Of(streamEvent)}> {op.StreamingMethodName}({Signature(parameters)})");
             if (body.HasStreamFlag)
             {
                 w.Line("body.Stream = true;");
@@ -226,7 +223,7 @@ internal static class ClientEmitter
             w.Line();
             Docs(w, op, "Walks every page, following <c>last_id</c> while <c>has_more</c>.", paging: true);
             Attribute(w, op, body, "AutoPaging");
-            w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {Base(op)}AutoPagingAsync({Signature(pageParameters, enumeratorCancellation: true)})");
+            w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {op.AutoPagingMethodName}({Signature(pageParameters, enumeratorCancellation: true)})");
             w.Line($"var pager = new global::Generated.OpenAI.Http.CursorPager<{item}>(async (after, token) =>");
             w.Line("{");
             w.Indent();
@@ -268,17 +265,6 @@ internal static class ClientEmitter
         w.Close();
     }
 
-    private static string MediaName(string contentType)
-    {
-        string subtype = contentType.Substring(contentType.IndexOf('/') + 1);
-        return subtype switch
-        {
-            "form-data" => "multipart",
-            "x-www-form-urlencoded" => "form",
-            _ => subtype,
-        };
-    }
-
     private static string Pascal(string method) => method.Substring(0, 1) + method.Substring(1).ToLowerInvariant();
 
     private static string PathExpression(TypeSyntax syntax, OperationModel op)
@@ -310,7 +296,7 @@ internal static class ClientEmitter
     }
 
     private static string JsonString(TypeSyntax syntax, TypeRef enumType, string expression) =>
-        $"{syntax.Named(enumType.Name!)}Extensions.ToJsonString({expression})";
+        $"{syntax.EnumExtensions(enumType.Name!)}.ToJsonString({expression})";
 
     private static string AsText(TypeSyntax syntax, TypeRef type, string expression) => type.Kind switch
     {

@@ -18,7 +18,7 @@ internal static partial class ModelEmitter
         w.Line();
         w.Line($"/// <summary>The JSON text of <see cref=\"{e.Name}\"/> values.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Open($"public static partial class {e.Name}Extensions");
+        w.Open($"public static partial class {EnumModel.ExtensionsOf(e.Name)}");
         for (int i = 0; i < e.Members.Count; i++)
         {
             w.Line($"private static readonly {TypeSyntax.Encoded} s_value{i} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(e.Members[i].Value)});");

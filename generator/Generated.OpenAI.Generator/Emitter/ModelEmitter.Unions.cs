@@ -8,7 +8,7 @@ internal static partial class ModelEmitter
 {
     private static void EmitUnion(SourceWriter w, TypeSyntax syntax, UnionModel u)
     {
-        string kind = u.Name + "Kind";
+        string kind = u.KindName;
         var objectCases = u.Cases.Where(c => (c.Accepts & JsonKinds.Object) != 0).ToList();
         bool dispatchesOnValue = objectCases.Any(c => c.DiscriminatorValues.Count > 0);
 
@@ -19,7 +19,9 @@ internal static partial class ModelEmitter
         w.Line("Unknown = 0,");
         foreach (var c in u.Cases)
         {
-            w.Doc("summary", c.DiscriminatorValues.Count == 1 ? $"<c>{c.DiscriminatorValues[0]}</c>" : null, $"A <c>{syntax.Of(c.Type).Replace("global::", "")}</c>.");
+            w.Doc("summary", null, c.DiscriminatorValues.Count == 1 ? $"<c>{SourceWriter.Escape(c.DiscriminatorValues[0])}</c>"
+                : c.Type.Name is not null ? $"A <see cref=\"{syntax.Of(c.Type)}\"/>."
+                : $"A <c>{SourceWriter.Escape(syntax.Of(c.Type).Replace("global::", ""))}</c>.");
             w.Line($"{c.Name},");
         }
         w.Close();
@@ -66,13 +68,19 @@ internal static partial class ModelEmitter
                 w.Line($"/// <summary>Creates the <see cref=\"{kind}.{c.Name}\"/> case.</summary>");
                 w.Line($"public static implicit operator {u.Name}({type} value) => From{c.Name}(value);");
             }
+            if (c.Name == u.StringCase && c.Type.Kind != TypeRefKind.String)
+            {
+                w.Line();
+                w.Line($"/// <summary>Creates the <see cref=\"{kind}.{c.Name}\"/> case from a string: a known value or any other the API accepts.</summary>");
+                w.Line($"public static implicit operator {u.Name}(string value) => From{c.Name}(value);");
+            }
             w.Line();
             w.Line($"/// <summary>Whether this holds the <see cref=\"{kind}.{c.Name}\"/> case.</summary>");
             w.Line($"public bool Is{c.Name} => Kind == {kind}.{c.Name};");
             w.Line();
-            w.Line($"/// <summary>The <see cref=\"{kind}.{c.Name}\"/> case.</summary>");
+            w.Line($"/// <summary>The <see cref=\"{kind}.{c.Name}\"/> case; <see cref=\"TryGet{c.Name}\"/> asks without throwing.</summary>");
             w.Line($"/// <exception cref=\"global::System.InvalidOperationException\">This holds another case.</exception>");
-            w.Line($"public {type} As{c.Name} => Kind == {kind}.{c.Name} ? ({type})_value! : throw new global::System.InvalidOperationException($\"{u.Name} holds {{Kind}}, not {c.Name}.\");");
+            w.Line($"public {type} As{c.Name}() => Kind == {kind}.{c.Name} ? ({type})_value! : throw new global::System.InvalidOperationException($\"{u.Name} holds {{Kind}}, not {c.Name}.\");");
             w.Line();
             w.Line($"/// <summary>Gets the <see cref=\"{kind}.{c.Name}\"/> case if this holds it.</summary>");
             w.Open(isValueType
@@ -104,7 +112,7 @@ internal static partial class ModelEmitter
         {
             w.Line();
             w.Line($"/// <summary>The case for a <c>{SourceWriter.Escape(u.DiscriminatorProperty)}</c> value, compared as UTF-8 without allocating.</summary>");
-            w.Open($"public static {kind} KindOf(global::System.ReadOnlySpan<byte> {Identifier(u.DiscriminatorProperty)}Utf8)");
+            w.Open($"public static {kind} KindOf(global::System.ReadOnlySpan<byte> {u.DiscriminatorParameter})");
             var seen = new HashSet<string>(System.StringComparer.Ordinal);
             var map = new List<KeyValuePair<string, string>>();
             foreach (var c in objectCases)
@@ -117,12 +125,12 @@ internal static partial class ModelEmitter
                     }
                 }
             }
-            EmitUtf8Switch(w, Identifier(u.DiscriminatorProperty) + "Utf8", map);
+            EmitUtf8Switch(w, u.DiscriminatorParameter, map);
             w.Line($"return {kind}.Unknown;");
             w.Close();
             w.Line();
             w.Line($"/// <summary>The <c>{SourceWriter.Escape(u.DiscriminatorProperty)}</c> value of a case as UTF-8 (its first, where it lists several); empty for Unknown and cases without one.</summary>");
-            w.Open($"public static global::System.ReadOnlySpan<byte> {Parser.Naming.Pascal(u.DiscriminatorProperty).TrimStart('@', '_')}Of({kind} kind) => kind switch");
+            w.Open($"public static global::System.ReadOnlySpan<byte> {u.DiscriminatorOfName}({kind} kind) => kind switch");
             foreach (var c in objectCases.Where(c => c.DiscriminatorValues.Count > 0))
             {
                 w.Line($"{kind}.{c.Name} => {SourceWriter.Literal(c.DiscriminatorValues[0])}u8,");
@@ -163,12 +171,6 @@ internal static partial class ModelEmitter
         w.Line("/// <summary>The JSON of this value.</summary>");
         w.Line("public override string ToString() => global::System.Text.Encoding.UTF8.GetString(global::Generated.OpenAI.Serialization.JsonModel.SerializeToUtf8Bytes(this));");
         w.Close();
-    }
-
-    private static string Identifier(string jsonName)
-    {
-        string pascal = Parser.Naming.Pascal(jsonName).TrimStart('@', '_');
-        return pascal.Length == 0 ? "discriminator" : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
     }
 
     private static string Shapes(IEnumerable<UnionCase> cases) =>
@@ -228,7 +230,7 @@ internal static partial class ModelEmitter
             int n = 0;
             foreach (var c in strings.Where(c => c.Type.Kind == TypeRefKind.Enum))
             {
-                w.Line($"if ({syntax.Named(c.Type.Name!)}Extensions.TryReadJson(ref reader, out var known{n})) {{ return new({kind}.{c.Name}, known{n}); }}");
+                w.Line($"if ({syntax.EnumExtensions(c.Type.Name!)}.TryReadJson(ref reader, out var known{n})) {{ return new({kind}.{c.Name}, known{n}); }}");
                 n++;
             }
             var open = strings.FirstOrDefault(c => c.Type.Kind != TypeRefKind.Enum);

@@ -268,7 +268,7 @@ internal static partial class ModelEmitter
         string code = $"if (reader.TokenType == {TypeSyntax.TokenType}.Null) {{ {onNull} }} ";
         if (p.Type.Kind == TypeRefKind.Enum)
         {
-            return code + $"else if ({syntax.Named(p.Type.Name!)}Extensions.TryReadJson(ref reader, out var known{index})) {{ value.{p.Name} = known{index}; }} else {{ {keepRaw} }}";
+            return code + $"else if ({syntax.EnumExtensions(p.Type.Name!)}.TryReadJson(ref reader, out var known{index})) {{ value.{p.Name} = known{index}; }} else {{ {keepRaw} }}";
         }
         string? kindTest = TokenTest(p.Type);
         return kindTest is null

@@ -48,19 +48,23 @@ internal sealed class SourceWriter
         return this;
     }
 
-    /// <summary>An XML doc comment from spec text: escaped, one <c>///</c> line per source line.</summary>
+    /// <summary>
+    /// An XML doc comment, one <c>///</c> line per source line: <paramref name="text"/> is spec text (escaped here);
+    /// <paramref name="fallback"/>, used when the spec says nothing, is XML already (it may hold <c>&lt;c&gt;</c> and
+    /// <c>&lt;see/&gt;</c>) and is written as it is.
+    /// </summary>
     public SourceWriter Doc(string tag, string? text, string fallback)
     {
-        string body = string.IsNullOrWhiteSpace(text) ? fallback : text!.Trim();
-        var lines = body.Replace("\r\n", "\n").Split('\n');
+        bool fromSpec = !string.IsNullOrWhiteSpace(text);
+        var lines = (fromSpec ? text!.Trim() : fallback).Replace("\r\n", "\n").Split('\n');
         if (lines.Length == 1)
         {
-            return Line($"/// <{tag}>{Escape(lines[0].TrimEnd())}</{tag}>");
+            return Line($"/// <{tag}>{(fromSpec ? Escape(lines[0].TrimEnd()) : lines[0].TrimEnd())}</{tag}>");
         }
         Line($"/// <{tag}>");
         foreach (string line in lines)
         {
-            Line("/// " + Escape(line.TrimEnd()));
+            Line("/// " + (fromSpec ? Escape(line.TrimEnd()) : line.TrimEnd()));
         }
         return Line($"/// </{tag}>");
     }

@@ -20,6 +20,9 @@ internal sealed class TypeSyntax
 
     public string Named(string name) => $"global::{_ns}.{name}";
 
+    /// <summary>The class that reads, writes and spells the closed enum <paramref name="enumName"/>.</summary>
+    public string EnumExtensions(string enumName) => Named(EnumModel.ExtensionsOf(enumName));
+
     /// <summary>The C# type, without the nullable annotation of <paramref name="type"/> itself.</summary>
     public string Of(TypeRef type) => type.Kind switch
     {
@@ -48,7 +51,7 @@ internal sealed class TypeSyntax
         TypeRefKind.Base64 => $"{Base64Data}.ReadJson(ref {r})",
         TypeRefKind.Binary => $"{UploadFile}.ReadJson(ref {r})",
         TypeRefKind.Any => $"{Helpers}.ReadAny(ref {r})",
-        TypeRefKind.Enum => $"{Named(type.Name!)}Extensions.ReadJson(ref {r})",
+        TypeRefKind.Enum => $"{EnumExtensions(type.Name!)}.ReadJson(ref {r})",
         TypeRefKind.Array => $"{Helpers}.ReadList<{Element(type.Element!)}>(ref {r}, static (ref {Reader} r{depth}) => {ReadElement(type.Element!, "r" + depth, depth + 1)})",
         TypeRefKind.Map => $"{Helpers}.ReadMap<{Element(type.Element!)}>(ref {r}, static (ref {Reader} r{depth}) => {ReadElement(type.Element!, "r" + depth, depth + 1)})",
         _ => $"{Named(type.Name!)}.ReadJson(ref {r})",
@@ -66,7 +69,7 @@ internal sealed class TypeSyntax
         TypeRefKind.Int64 or TypeRefKind.Double => $"{w}.WriteNumberValue({e});",
         TypeRefKind.Boolean => $"{w}.WriteBooleanValue({e});",
         TypeRefKind.Any => $"{e}.WriteTo({w});",
-        TypeRefKind.Enum => $"{Named(type.Name!)}Extensions.WriteJson({w}, {e});",
+        TypeRefKind.Enum => $"{EnumExtensions(type.Name!)}.WriteJson({w}, {e});",
         TypeRefKind.Array => $"{Helpers}.WriteList<{Element(type.Element!)}>({w}, {e}, static (w{depth}, v{depth}) => {{ {WriteElement(type.Element!, "w" + depth, "v" + depth, depth + 1)} }});",
         TypeRefKind.Map => $"{Helpers}.WriteMap<{Element(type.Element!)}>({w}, {e}, static (w{depth}, v{depth}) => {{ {WriteElement(type.Element!, "w" + depth, "v" + depth, depth + 1)} }});",
         _ => $"{e}.WriteJson({w});",

@@ -5,11 +5,16 @@ namespace Generated.OpenAI.Generator.Model;
 /// <see cref="Body"/> is the body the main method takes; <see cref="AlternateBodies"/> are the other request media
 /// types whose body has another C# type (an overload each). <see cref="TextResponseFormat"/>: the body has a
 /// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant);
-/// <see cref="SseStreamFormat"/>: its <c>stream_format</c> enum asks for server-sent events.
+/// <see cref="SseStreamFormat"/>: its <c>stream_format</c> enum asks for server-sent events. The variants' names
+/// (<c>*TextAsync</c>, <c>*StreamingAsync</c>, <c>*AutoPagingAsync</c>) are given whether or not they are emitted.
 /// </remarks>
 internal sealed record OperationModel(
     string OperationId,
     string MethodName,
+    string TextMethodName,
+    string StreamingMethodName,
+    string AutoPagingMethodName,
+    string BuildMethodName,
     string HttpMethod,
     string Path,
     string? Summary,
@@ -34,9 +39,10 @@ internal sealed record ParameterModel(string JsonName, string Name, string In, b
 
 /// <summary>
 /// The request body. For form bodies (<c>multipart/form-data</c>, <c>application/x-www-form-urlencoded</c>)
-/// <see cref="Fields"/> lists the body object's properties as form fields.
+/// <see cref="Fields"/> lists the body object's properties as form fields. <see cref="BuildMethodName"/> is the
+/// private method that builds the request with this body.
 /// </summary>
-internal sealed record BodyModel(string ContentType, TypeRef Type, bool Required, ImmutableEquatableArray<FormField> Fields, bool HasStreamFlag);
+internal sealed record BodyModel(string ContentType, TypeRef Type, bool Required, ImmutableEquatableArray<FormField> Fields, bool HasStreamFlag, string BuildMethodName);
 
 /// <summary>
 /// A form field: the JSON name, the C# property, and its type (closed enums are sent by their spelling);

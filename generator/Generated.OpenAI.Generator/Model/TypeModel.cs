@@ -27,11 +27,16 @@ internal sealed record PropertyModel(
     string? Description,
     bool Deprecated);
 
+/// <summary>A string enum: open (a struct that takes any string) or closed (a C# enum and its <see cref="ExtensionsOf"/> class).</summary>
 internal sealed record EnumModel(
     string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
     bool IsOpen,
     ImmutableEquatableArray<EnumMember> Members)
-    : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
+    : TypeModel(Name, SchemaName, Pointer, Description, Deprecated)
+{
+    /// <summary>The static class that reads, writes and spells a closed enum's values: one rule, used by the parser (which reserves the name) and the emitter.</summary>
+    public static string ExtensionsOf(string enumName) => enumName + "Extensions";
+}
 
 internal sealed record EnumMember(string Name, string Value);
 
@@ -40,13 +45,20 @@ internal sealed record EnumMember(string Name, string Value);
 /// (<see cref="UnionCase.DiscriminatorValues"/>), then by shape (required and known property names).
 /// <see cref="IsStrict"/>: every object case is a realtime event that lists its discriminator values and requires
 /// the discriminator: an object without it, or whose case lacks a member that case requires, reads as Unknown with
-/// the reason, never as a case with a null where the spec promises a value.
+/// the reason, never as a case with a null where the spec promises a value. <see cref="KindName"/> is the enum of its
+/// cases; <see cref="DiscriminatorOfName"/> the static method giving a case's discriminator value
+/// (<see cref="DiscriminatorParameter"/> the name of <c>KindOf</c>'s parameter); <see cref="StringCase"/> the case a
+/// string converts to implicitly.
 /// </summary>
 internal sealed record UnionModel(
     string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
     string DiscriminatorProperty,
     bool IsStrict,
-    ImmutableEquatableArray<UnionCase> Cases)
+    ImmutableEquatableArray<UnionCase> Cases,
+    string KindName,
+    string DiscriminatorOfName,
+    string DiscriminatorParameter,
+    string? StringCase)
     : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
 
 internal sealed record UnionCase(

@@ -40,7 +40,7 @@ internal sealed partial class SpecParser
                 string context = Naming.Pascal(operationId).TrimStart('_');
                 try
                 {
-                    _operations.Add((group, BuildOperation(operationId, methodName, method, path.Key, path.Value, operation, pointer, context)));
+                    _operations.Add((group, BuildOperation(operationId, methodName, used, method, path.Key, path.Value, operation, pointer, context)));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -65,8 +65,9 @@ internal sealed partial class SpecParser
         return string.Join(".", segments);
     }
 
-    private OperationModel BuildOperation(string operationId, string methodName, string method, string path, JsonNode pathItem, JsonNode operation, string pointer, string context)
+    private OperationModel BuildOperation(string operationId, string methodName, HashSet<string> groupMethods, string method, string path, JsonNode pathItem, JsonNode operation, string pointer, string context)
     {
+        string stem = methodName.Substring(0, methodName.Length - "Async".Length);
         var parameters = new List<ParameterModel>();
         var names = new HashSet<string>(StringComparer.Ordinal) { "body", "options", "cancellationToken", "request" };
         foreach (var raw in pathItem["parameters"]?.Items.Concat(operation["parameters"]?.Items ?? new List<JsonNode>()) ?? operation["parameters"]?.Items ?? new List<JsonNode>())
@@ -78,7 +79,7 @@ internal sealed partial class SpecParser
             }
             string pascal = Naming.Pascal(jsonName).TrimStart('_', '@');
             string name = Naming.Unique(char.ToLowerInvariant(pascal[0]) + pascal.Substring(1), names);
-            var type = parameter["schema"] is { } schema ? Resolve(schema, context + pascal, pointer + "/parameters/" + jsonName) : TypeRef.String;
+            var type = parameter["schema"] is { } schema ? Resolve(schema, NameHint.Plain(context + pascal), pointer + "/parameters/" + jsonName) : TypeRef.String;
             bool isPath = parameter.GetString("in") == "path";
             parameters.Add(new ParameterModel(jsonName, name, parameter.GetString("in")!, isPath || parameter.GetBool("required"), type, parameter.GetString("description")));
         }
@@ -94,17 +95,18 @@ internal sealed partial class SpecParser
                 : content.Properties.FirstOrDefault(p => p.Key == "application/json") is { Key: not null } json ? json
                 : content.Properties[0];
             bool required = requestBody.GetBool("required");
-            body = BuildBody(preferred.Key, preferred.Value, required, pointer, context + "Request");
+            body = BuildBody(preferred.Key, preferred.Value, required, pointer, context + "Request", Naming.Unique("Build" + stem + "Request", groupMethods));
             foreach (var other in content.Properties)
             {
                 if (other.Key == preferred.Key || other.Key == "text/event-stream")
                 {
                     continue;
                 }
-                var alternate = BuildBody(other.Key, other.Value, true, pointer, context + Naming.Pascal(MediaSubtype(other.Key)) + "Request");
+                string media = Naming.Pascal(MediaSubtype(other.Key)).TrimStart('@', '_');
+                var alternate = BuildBody(other.Key, other.Value, true, pointer, context + media + "Request", "Build" + stem + media + "Request");
                 if (!alternate.Type.Equals(body.Type) && alternates.All(a => !a.Type.Equals(alternate.Type)))
                 {
-                    alternates.Add(alternate);
+                    alternates.Add(alternate with { BuildMethodName = Naming.Unique(alternate.BuildMethodName, groupMethods) });
                 }
             }
         }
@@ -113,7 +115,10 @@ internal sealed partial class SpecParser
         var paging = BuildPaging(parameters, response);
         bool admin = operation["security"] is { Kind: JsonKind.Array } security
             && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
-        return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
+        string buildWithoutBody = body?.BuildMethodName ?? Naming.Unique("Build" + stem + "Request", groupMethods);
+        return new OperationModel(operationId, methodName,
+            Naming.Unique(stem + "TextAsync", groupMethods), Naming.Unique(stem + "StreamingAsync", groupMethods), Naming.Unique(stem + "AutoPagingAsync", groupMethods),
+            buildWithoutBody, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
             operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging,
             EnumValue(body, "response_format", "text"), response.StreamEvent is null || body is { HasStreamFlag: true } ? null : EnumValue(body, "stream_format", "sse"));
     }
@@ -129,10 +134,10 @@ internal sealed partial class SpecParser
         };
     }
 
-    private BodyModel BuildBody(string contentType, JsonNode media, bool required, string pointer, string typeName)
+    private BodyModel BuildBody(string contentType, JsonNode media, bool required, string pointer, string typeName, string buildMethodName)
     {
         var schema = media["schema"];
-        var type = schema is null ? TypeRef.Any : Resolve(schema, typeName, pointer + "/requestBody");
+        var type = schema is null ? TypeRef.Any : Resolve(schema, NameHint.Plain(typeName), pointer + "/requestBody");
         var fields = new List<FormField>();
         bool hasStream = false;
         if (schema is not null && type.Kind == TypeRefKind.Object)
@@ -150,7 +155,7 @@ internal sealed partial class SpecParser
         {
             type = TypeRef.String; // application/sdp and other text bodies
         }
-        return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream);
+        return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream, buildMethodName);
     }
 
     /// <summary>The body's optional enum property <paramref name="jsonName"/> and its member spelled <paramref name="value"/>, if both exist.</summary>
@@ -181,7 +186,7 @@ internal sealed partial class SpecParser
         {
             return new ResponseModel(ResponseKind.None, null, null);
         }
-        TypeRef? stream = content["text/event-stream"]?["schema"] is { } sse ? Resolve(sse, context + "StreamEvent", pointer + "/responses/stream") : null;
+        TypeRef? stream = content["text/event-stream"]?["schema"] is { } sse ? Resolve(sse, NameHint.Plain(context + "StreamEvent"), pointer + "/responses/stream") : null;
         if (stream is not null && stream.Kind is not (TypeRefKind.Object or TypeRefKind.Union))
         {
             stream = null;
@@ -190,7 +195,7 @@ internal sealed partial class SpecParser
         string? first = content.Properties.Select(p => p.Key).FirstOrDefault(k => k != "text/event-stream");
         if (first == "application/json" && content["application/json"]?["schema"] is { } json)
         {
-            var type = Resolve(json, context + "Response", pointer + "/responses");
+            var type = Resolve(json, NameHint.Plain(context + "Response"), pointer + "/responses");
             // A download the spec declares as a JSON string (files/{id}/content) is bytes on the wire.
             return type.Kind == TypeRefKind.String
                 ? new ResponseModel(ResponseKind.Binary, null, stream)

@@ -8,11 +8,20 @@ namespace Generated.OpenAI.Generator.Parser;
 
 internal sealed partial class SpecParser
 {
-    private static readonly HashSet<string> s_reservedMemberNames = new(StringComparer.Ordinal)
+    /// <summary>What every generated object declares or inherits: no property takes these names.</summary>
+    private static readonly HashSet<string> s_objectMemberNames = new(StringComparer.Ordinal)
     {
-        "ExtensionData", "ReadJson", "WriteJson", "FromJson", "ToJson", "Equals", "GetHashCode", "ToString", "GetType",
-        "Kind", "Value", "UnknownJson", "UnknownReason", "PeekKind", "MemberwiseClone", "Finalize", EventTypeMember,
+        "ExtensionData", "ReadJson", "WriteJson", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", EventTypeMember,
     };
+
+    /// <summary>What an open enum declares: no known value takes these names.</summary>
+    private static readonly HashSet<string> s_openEnumMemberNames = new(StringComparer.Ordinal)
+    {
+        "Value", "IsKnown", "ReadJson", "WriteJson", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+    };
+
+    /// <summary>Case names a union cannot use: <c>Unknown</c> is the case of JSON no case describes.</summary>
+    private static readonly HashSet<string> s_unionCaseNames = new(StringComparer.Ordinal) { "Unknown" };
 
     /// <summary>The static member that holds a realtime event's <c>type</c> as UTF-8.</summary>
     private const string EventTypeMember = "TypeUtf8";
@@ -27,16 +36,18 @@ internal sealed partial class SpecParser
         var required = new HashSet<string>(StringComparer.Ordinal);
         CollectProperties(schema, pointer, name, properties, required, 0);
 
-        var memberNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name };
+        var memberNames = new HashSet<string>(s_objectMemberNames, StringComparer.Ordinal) { name };
         var models = new List<PropertyModel>(properties.Count);
         foreach (var raw in properties)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             string pascal = Naming.Pascal(raw.JsonName);
-            string memberName = Naming.Unique(pascal == name || s_reservedMemberNames.Contains(pascal) ? pascal + "Value" : pascal, memberNames);
+            string memberName = Naming.Unique(pascal == name || s_objectMemberNames.Contains(pascal) ? pascal + "Value" : pascal, memberNames);
             bool isRequired = required.Contains(raw.JsonName);
-            string? constValue = isRequired ? SingleValue(raw.Schema) : null;
-            var type = constValue is not null ? TypeRef.String : Resolve(raw.Schema, raw.Context + pascal.TrimStart('@', '_'), raw.Pointer);
+            // A constant the user never writes: a required single value, a `const`, and the `type` discriminator
+            // even where the spec leaves it optional (it says which shape the object is, so it is always sent).
+            string? constValue = isRequired || raw.JsonName == "type" || raw.Schema["const"] is not null ? SingleValue(raw.Schema) : null;
+            var type = constValue is not null ? TypeRef.String : Resolve(raw.Schema, NameHint.Member(raw.Context, pascal.TrimStart('@', '_')), raw.Pointer);
             if (type.Nullable)
             {
                 memberNames.Add(memberName + "Specified");
@@ -138,11 +149,17 @@ internal sealed partial class SpecParser
         {
             CollectEnumValues(m.Schema, values, 0);
         }
-        var memberNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name, "IsKnown" };
+        bool open = IsOpenEnum(members);
+        var reserved = open ? s_openEnumMemberNames : new HashSet<string>(StringComparer.Ordinal);
+        var memberNames = new HashSet<string>(reserved, StringComparer.Ordinal) { name };
         var enumMembers = values.Distinct(StringComparer.Ordinal)
-            .Select(v => new EnumMember(Naming.Unique(Naming.Pascal(v) == name ? Naming.Pascal(v) + "Value" : Naming.Pascal(v), memberNames), v))
+            .Select(v => new EnumMember(Naming.Unique(Naming.Pascal(v) == name || reserved.Contains(Naming.Pascal(v)) ? Naming.Pascal(v) + "Value" : Naming.Pascal(v), memberNames), v))
             .ToEquatableArray();
-        return new EnumModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), IsOpenEnum(members), enumMembers);
+        if (!open)
+        {
+            _usedTypeNames.Add(EnumModel.ExtensionsOf(name));
+        }
+        return new EnumModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), open, enumMembers);
     }
 
     private void CollectEnumValues(JsonNode schema, List<string> values, int depth)
@@ -175,31 +192,41 @@ internal sealed partial class SpecParser
     private UnionModel BuildUnion(string name, string? schemaName, JsonNode schema, string pointer, List<Member> members)
     {
         string discriminator = schema["discriminator"]?.GetString("propertyName") ?? "type";
-        var caseNames = new HashSet<string>(s_reservedMemberNames, StringComparer.Ordinal) { name, "Unknown" };
+        var caseNames = new HashSet<string>(s_unionCaseNames, StringComparer.Ordinal) { name };
         var cases = new List<UnionCase>(members.Count);
         bool strict = true;
         int objectCases = 0;
         int events = 0;
+        var memberValues = members.Select(m =>
+        {
+            var list = new List<string>();
+            CollectDiscriminatorValues(m.Schema, discriminator, list, 0);
+            return list.Distinct(StringComparer.Ordinal).ToList();
+        }).ToList();
+        // A case is named after its wire value (response.output_audio.delta → ResponseOutputAudioDelta) when that
+        // value is its only one and no other case shares it; otherwise after its schema, less the union's own name.
+        var valueCounts = memberValues.SelectMany(v => v).GroupBy(v => v, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         for (int i = 0; i < members.Count; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var member = members[i];
-            var values = new List<string>();
-            CollectDiscriminatorValues(member.Schema, discriminator, values, 0);
+            var values = memberValues[i];
+            string? wireName = values.Count == 1 && valueCounts[values[0]] == 1 && Naming.Pascal(values[0]) is { } pascalValue
+                && pascalValue != name && Naming.IsIdentifier(pascalValue) ? pascalValue : null;
 
             string caseName;
             TypeRef type;
             if (member.Schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal))
             {
-                type = Resolve(member.Schema, name, pointer + member.Pointer);
+                type = Resolve(member.Schema, NameHint.Plain(name), pointer + member.Pointer);
                 string target = Naming.Pascal(reference.Substring(SchemaPrefix.Length));
-                caseName = target.Length > name.Length && target.StartsWith(name, StringComparison.Ordinal) && char.IsUpper(target[name.Length])
+                caseName = wireName ?? (target.Length > name.Length && target.StartsWith(name, StringComparison.Ordinal) && char.IsUpper(target[name.Length])
                     ? target.Substring(name.Length)
-                    : target;
+                    : target);
             }
             else
             {
-                string hint = values.Count == 1 ? Naming.Pascal(values[0])
+                string hint = wireName ?? (values.Count == 1 ? Naming.Pascal(values[0])
                     : member.Schema.GetString("title") is { } title ? Naming.Pascal(title)
                     : (PrimaryType(member.Schema) ?? "Variant") switch
                     {
@@ -210,8 +237,8 @@ internal sealed partial class SpecParser
                         "array" => "Array",
                         "object" => "Object",
                         _ => "Variant",
-                    };
-                type = Resolve(member.Schema, name + hint.TrimStart('@', '_'), pointer + member.Pointer);
+                    });
+                type = Resolve(member.Schema, NameHint.Member(name, hint.TrimStart('@', '_')), pointer + member.Pointer);
                 caseName = hint == "Array" && type.Element is { } element ? CaseNameOf(element) + "Array" : hint;
             }
             caseName = Naming.Unique(caseName.TrimStart('@'), caseNames);
@@ -241,10 +268,19 @@ internal sealed partial class SpecParser
                 known.Select(k => (k.JsonName, Value: SingleValue(k.Schema))).Where(k => k.Value is not null)
                     .Select(k => new UnionConst(k.JsonName, k.Value!)).OrderBy(k => k.Property, StringComparer.Ordinal).ToEquatableArray()));
         }
+        // A string converts to the union implicitly: to its string case, or else to its one open enum.
+        string? stringCase = cases.Count(c => c.Type.Kind == TypeRefKind.String) == 1 ? cases.First(c => c.Type.Kind == TypeRefKind.String).Name
+            : cases.Count(c => c.Type.Kind == TypeRefKind.String) == 0 && cases.Count(c => c.Type.Kind == TypeRefKind.OpenEnum) == 1 ? cases.First(c => c.Type.Kind == TypeRefKind.OpenEnum).Name
+            : null;
+        string discriminatorPascal = Naming.Pascal(discriminator).TrimStart('@', '_');
         return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator,
             // Strict: the realtime event unions (cases that carry an event_id beside the type). Other unions keep
             // reading a case that lacks a required member, as OpenAI's REST examples need.
-            strict && objectCases > 0 && events * 2 > objectCases, cases.ToEquatableArray());
+            strict && objectCases > 0 && events * 2 > objectCases, cases.ToEquatableArray(),
+            Naming.Unique(name + "Kind", _usedTypeNames),
+            discriminatorPascal.Length == 0 ? "DiscriminatorOf" : discriminatorPascal + "Of",
+            discriminatorPascal.Length == 0 ? "discriminatorUtf8" : char.ToLowerInvariant(discriminatorPascal[0]) + discriminatorPascal.Substring(1) + "Utf8",
+            stringCase);
     }
 
     private JsonNode ArrayItemsOf(JsonNode schema)

@@ -28,15 +28,21 @@ internal sealed partial class SpecParser
     private readonly List<TypeModel> _types = new();
     private readonly List<SchemaExclusion> _exclusions = new();
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly CuratedNames _curated;
 
-    private SpecParser(JsonNode root, CancellationToken cancellationToken)
+    private SpecParser(JsonNode root, CuratedNames curated, CancellationToken cancellationToken)
     {
         _root = root;
         _schemas = root["components"]?["schemas"];
+        _curated = curated;
         _cancellationToken = cancellationToken;
     }
 
-    public static SpecModel Parse(string fileName, string text, string ns, CancellationToken cancellationToken)
+    public static SpecModel Parse(string fileName, string text, string ns, CancellationToken cancellationToken) =>
+        Parse(fileName, text, ns, ImmutableEquatableArray<NamesFile>.Empty, cancellationToken);
+
+    /// <summary>Parses the spec, naming the schemas that <paramref name="namesFiles"/> list as they say (later files win).</summary>
+    public static SpecModel Parse(string fileName, string text, string ns, ImmutableEquatableArray<NamesFile> namesFiles, CancellationToken cancellationToken)
     {
         JsonNode root;
         try
@@ -55,9 +61,12 @@ internal sealed partial class SpecParser
                 $"'{fileName}' is not an OpenAPI document: it has no top-level 'openapi' version string.", null));
         }
 
-        var parser = new SpecParser(root, cancellationToken);
+        var curated = CuratedNames.Read(namesFiles);
+        var parser = new SpecParser(root, curated, cancellationToken);
+        parser._diagnostics.AddRange(curated.Diagnostics);
         parser.ParseSchemas();
         parser.ParseOperations();
+        parser._diagnostics.AddRange(curated.Unused());
         string clientNs = ns.EndsWith(".Models", StringComparison.Ordinal) ? ns.Substring(0, ns.Length - ".Models".Length) : ns;
         var clients = parser._operations.Count == 0 ? new List<ClientGroupModel>() : parser.BuildClientGroups(clientNs, ns);
         var source = root["x-generated-openai-source"];
@@ -86,13 +95,25 @@ internal sealed partial class SpecParser
 
         var names = _schemas.Properties.Select(p => p.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
 
-        // Names first, so that types lifted out of a schema never take a component's name.
-        foreach (string name in names)
+        // Names first, so that types lifted out of a schema never take a component's name: the names file's,
+        // then each schema's own, then the GA-suffixed schemas' names without the suffix where that is free.
+        var typed = names.Where(n => ClassifyTopLevel(_schemas[n]!) != TopLevelKind.Alias).ToList();
+        foreach (string name in typed)
         {
-            if (ClassifyTopLevel(_schemas[name]!) != TopLevelKind.Alias)
+            if (_curated.Take(SchemaPrefix + name) is { } curated)
             {
-                _schemaTypeNames[name] = Naming.Unique(Naming.Pascal(name), _usedTypeNames);
+                _schemaTypeNames[name] = ClaimCurated(curated, SchemaPrefix + name);
             }
+        }
+        foreach (string name in typed.Where(n => !_schemaTypeNames.ContainsKey(n) && !Naming.Pascal(n).EndsWith("GA", StringComparison.Ordinal)))
+        {
+            _schemaTypeNames[name] = Naming.Unique(Naming.Pascal(name), _usedTypeNames);
+        }
+        foreach (string name in typed.Where(n => !_schemaTypeNames.ContainsKey(n)))
+        {
+            string pascal = Naming.Pascal(name);
+            string shortName = pascal.Substring(0, pascal.Length - 2);
+            _schemaTypeNames[name] = Naming.Unique(_usedTypeNames.Contains(shortName) || _schemas[name.Substring(0, name.Length - 2)] is not null ? pascal : shortName, _usedTypeNames);
         }
 
         foreach (string name in names)
@@ -226,7 +247,7 @@ internal sealed partial class SpecParser
                     $"Schema '{schemaName}' refers to itself through aliases only; it is kept as raw JSON.", SchemaPrefix + schemaName));
                 return TypeRef.Any;
             }
-            result = Resolve(schema, Naming.Pascal(schemaName), SchemaPrefix + schemaName, schemaName);
+            result = Resolve(schema, NameHint.Plain(Naming.Pascal(schemaName)), SchemaPrefix + schemaName, schemaName);
             _resolvingAliases.Remove(schemaName);
         }
         _topLevelRefs[schemaName] = result;
@@ -239,7 +260,7 @@ internal sealed partial class SpecParser
     /// The type of an inline schema. Objects, enums and unions found inline become types of their own, named
     /// after where they were found (<paramref name="contextName"/>); the same node always gives the same type.
     /// </summary>
-    private TypeRef Resolve(JsonNode schema, string contextName, string pointer, string? homeSchema = null)
+    private TypeRef Resolve(JsonNode schema, NameHint contextName, string pointer, string? homeSchema = null)
     {
         if (!schema.IsObject)
         {
@@ -261,7 +282,7 @@ internal sealed partial class SpecParser
         return result;
     }
 
-    private TypeRef ResolveUncached(JsonNode schema, string contextName, string pointer)
+    private TypeRef ResolveUncached(JsonNode schema, NameHint contextName, string pointer)
     {
         bool nullable = AllowsNull(schema);
 
@@ -274,7 +295,7 @@ internal sealed partial class SpecParser
                 var inner = Resolve(substantive[0].Schema, contextName, pointer + substantive[0].Pointer);
                 return inner.WithNullable(nullable || inner.Nullable);
             }
-            string name = Naming.Unique(contextName, _usedTypeNames);
+            string name = ClaimName(contextName, pointer);
             _types.Add(BuildObject(name, null, schema, pointer));
             return new TypeRef(TypeRefKind.Object, name, Nullable: nullable);
         }
@@ -289,16 +310,16 @@ internal sealed partial class SpecParser
             if (members.Count == 1)
             {
                 var single = members[0];
-                var inner = Resolve(single.Schema, contextName, single.Pointer);
+                var inner = Resolve(single.Schema, contextName, pointer + single.Pointer);
                 return inner.WithNullable(nullable || inner.Nullable);
             }
             if (members.All(IsStringLike))
             {
-                string enumName = Naming.Unique(contextName, _usedTypeNames);
+                string enumName = ClaimName(contextName, pointer);
                 _types.Add(BuildEnum(enumName, null, schema, pointer, members));
                 return new TypeRef(IsOpenEnum(members) ? TypeRefKind.OpenEnum : TypeRefKind.Enum, enumName, Nullable: nullable);
             }
-            string unionName = Naming.Unique(contextName, _usedTypeNames);
+            string unionName = ClaimName(contextName, pointer);
             _types.Add(BuildUnion(unionName, null, schema, pointer, members));
             return new TypeRef(TypeRefKind.Union, unionName, Nullable: nullable);
         }
@@ -307,7 +328,7 @@ internal sealed partial class SpecParser
         {
             if (values.Items.Any(v => v.Kind == JsonKind.String))
             {
-                string enumName = Naming.Unique(contextName, _usedTypeNames);
+                string enumName = ClaimName(contextName, pointer);
                 _types.Add(BuildEnum(enumName, null, schema, pointer, new List<Member> { new(schema, pointer) }));
                 return new TypeRef(TypeRefKind.Enum, enumName, Nullable: nullable);
             }
@@ -330,7 +351,7 @@ internal sealed partial class SpecParser
                 return TypeRef.Boolean.WithNullable(nullable);
             case "array":
                 var items = schema["items"];
-                var element = items is null ? TypeRef.Any : Resolve(items, contextName + "Item", pointer + "/items");
+                var element = items is null ? TypeRef.Any : Resolve(items, contextName.Element(), pointer + "/items");
                 return new TypeRef(TypeRefKind.Array, Element: element, Nullable: nullable);
             case "null":
                 return TypeRef.Any.WithNullable(true);
@@ -338,13 +359,13 @@ internal sealed partial class SpecParser
 
         if (schema["properties"] is { Properties.Count: > 0 })
         {
-            string name = Naming.Unique(contextName, _usedTypeNames);
+            string name = ClaimName(contextName, pointer);
             _types.Add(BuildObject(name, null, schema, pointer));
             return new TypeRef(TypeRefKind.Object, name, Nullable: nullable);
         }
         if (schema["additionalProperties"] is { IsObject: true } additional)
         {
-            return new TypeRef(TypeRefKind.Map, Element: Resolve(additional, contextName + "Value", pointer + "/additionalProperties"), Nullable: nullable);
+            return new TypeRef(TypeRefKind.Map, Element: Resolve(additional, contextName.Append("Value"), pointer + "/additionalProperties"), Nullable: nullable);
         }
         if (type is not null and not "object")
         {
@@ -353,6 +374,35 @@ internal sealed partial class SpecParser
         }
         // A free-form object, or a schema with no type: raw JSON keeps every value exactly.
         return TypeRef.Any.WithNullable(nullable);
+    }
+
+    /// <summary>
+    /// The name of a type lifted out of the schema at <paramref name="pointer"/>: the names file's, else the hint's
+    /// short form, else its full form (when the short one is taken), else the full form numbered.
+    /// </summary>
+    private string ClaimName(NameHint hint, string pointer)
+    {
+        if (_curated.Take(pointer) is { } curated)
+        {
+            return ClaimCurated(curated, pointer);
+        }
+        if (!_usedTypeNames.Contains(hint.Preferred) && !_curated.IsReserved(hint.Preferred))
+        {
+            return Naming.Unique(hint.Preferred, _usedTypeNames);
+        }
+        return Naming.Unique(_curated.IsReserved(hint.Fallback) ? hint.Fallback + "2" : hint.Fallback, _usedTypeNames);
+    }
+
+    /// <summary>A names-file name; one already taken (by another entry or a schema) is numbered, with a warning.</summary>
+    private string ClaimCurated(string name, string pointer)
+    {
+        string claimed = Naming.Unique(name, _usedTypeNames);
+        if (claimed != name)
+        {
+            _diagnostics.Add(new(DiagnosticIds.NamesFile, DiagnosticLevel.Warning,
+                $"The names file gives '{name}' to {pointer}, but another type already has that name; it is named '{claimed}'.", pointer));
+        }
+        return claimed;
     }
 
     private static string? PrimaryType(JsonNode schema)
