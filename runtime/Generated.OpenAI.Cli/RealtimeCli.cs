@@ -12,7 +12,7 @@ using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Serialization;
 using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
-using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslationSession;
+using RealtimeTranslationSessionInfo = Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo;
 
 namespace Generated.OpenAI.Cli;
 
@@ -182,11 +182,11 @@ public static class RealtimeCli
         await using CliBackend backend = await CliBackend.StartAsync(options, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         await using RealtimeTranscriptionSession session = await backend.ConnectAsync(c => c.ConnectTranscriptionAsync(null, cancellationToken)).ConfigureAwait(false);
         await session.UpdateSessionAsync(
-            new RealtimeTranscriptionSessionCreateRequestGA
+            new RealtimeTranscriptionSessionConfig
             {
-                Audio = new RealtimeTranscriptionSessionCreateRequestGAAudio
+                Audio = new RealtimeTranscriptionSessionAudio
                 {
-                    Input = new RealtimeTranscriptionSessionCreateRequestGAAudioInput
+                    Input = new RealtimeTranscriptionSessionAudioInput
                     {
                         Format = Pcm24k(),
                         Transcription = new AudioTranscription { Model = AudioTranscriptionModel.GptRealtimeWhisper },
@@ -199,7 +199,7 @@ public static class RealtimeCli
         Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
             e.Kind switch
             {
-                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta => (e.AsConversationItemInputAudioTranscriptionDelta.Delta, false),
+                RealtimeServerEventKind.ConversationItemInputAudioTranscriptionDelta => (e.AsConversationItemInputAudioTranscriptionDelta().Delta, false),
                 RealtimeServerEventKind.ConversationItemInputAudioTranscriptionCompleted => (null, true),
                 _ => (null, false),
             });
@@ -226,7 +226,7 @@ public static class RealtimeCli
         await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var translated = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => translated.Write(pcm16) };
-        await using RealtimeTranslationSession session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
+        await using RealtimeTranslationSessionInfo session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
         await session.SetLanguageAsync(language, cancellationToken).ConfigureAwait(false);
 
         using var stopPrinting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -285,14 +285,14 @@ public static class RealtimeCli
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => answer.Write(pcm16) };
         await using RealtimeVoiceSession session = await backend.ConnectAsync(c => c.ConnectVoiceAgentAsync(model, options, cancellationToken)).ConfigureAwait(false);
         await session.UpdateSessionAsync(
-            new RealtimeSessionCreateRequestGA
+            new RealtimeSessionConfig
             {
-                OutputModalities = [RealtimeSessionCreateRequestGAOutputModalitiesItem.Audio],
+                OutputModalities = [RealtimeSessionOutputModality.Audio],
                 Instructions = instructions,
-                Audio = new RealtimeSessionCreateRequestGAAudio
+                Audio = new RealtimeSessionAudio
                 {
-                    Input = new RealtimeSessionCreateRequestGAAudioInput { Format = Pcm24k(), TurnDetection = null },
-                    Output = new RealtimeSessionCreateRequestGAAudioOutput { Format = Pcm24k(), Voice = new VoiceIdsShared(voice) },
+                    Input = new RealtimeSessionAudioInput { Format = Pcm24k(), TurnDetection = null },
+                    Output = new RealtimeSessionAudioOutput { Format = Pcm24k(), Voice = new VoiceId(voice) },
                 },
             },
             cancellationToken).ConfigureAwait(false);
@@ -300,7 +300,7 @@ public static class RealtimeCli
         Task printer = PrintAsync(session.ReadEventsAsync(cancellationToken), stdout, stderr, static e =>
             e.Kind switch
             {
-                RealtimeServerEventKind.ResponseAudioTranscriptDelta => (e.AsResponseAudioTranscriptDelta.Delta, false),
+                RealtimeServerEventKind.ResponseOutputAudioTranscriptDelta => (e.AsResponseOutputAudioTranscriptDelta().Delta, false),
                 RealtimeServerEventKind.ResponseDone => (null, true),
                 _ => (null, false),
             });
@@ -353,7 +353,7 @@ public static class RealtimeCli
         }
     }
 
-    private static async Task SendAsync<T>(RealtimeSession<T> session, Pcm16Mono24kStream pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task SendAsync<T>(RealtimeBetaSession<T> session, Pcm16Mono24kStream pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
         where T : class, IJsonModel<T>
     {
         long expected = pcm.EstimatedLength;
@@ -383,7 +383,7 @@ public static class RealtimeCli
         {
             if (e.IsError)
             {
-                await stderr.WriteLineAsync("server error: " + e.AsError.Error.Message).ConfigureAwait(false);
+                await stderr.WriteLineAsync("server error: " + e.AsError().Error.Message).ConfigureAwait(false);
                 continue;
             }
 
@@ -408,11 +408,11 @@ public static class RealtimeCli
             activity.Touch();
             switch (e.Kind)
             {
-                case RealtimeTranslationServerEventKind.RealtimeServerEventError:
-                    await stderr.WriteLineAsync("server error: " + e.AsRealtimeServerEventError.Error.Message).ConfigureAwait(false);
+                case RealtimeTranslationServerEventKind.Error:
+                    await stderr.WriteLineAsync("server error: " + e.AsError().Error.Message).ConfigureAwait(false);
                     break;
                 case RealtimeTranslationServerEventKind.SessionOutputTranscriptDelta:
-                    await stdout.WriteAsync(e.AsSessionOutputTranscriptDelta.Delta).ConfigureAwait(false);
+                    await stdout.WriteAsync(e.AsSessionOutputTranscriptDelta().Delta).ConfigureAwait(false);
                     await stdout.FlushAsync().ConfigureAwait(false);
                     break;
                 case RealtimeTranslationServerEventKind.SessionClosed:
@@ -445,7 +445,7 @@ public static class RealtimeCli
         }
     }
 
-    private static RealtimeAudioFormats Pcm24k() => new RealtimeAudioFormatsAudioPcm { Type = RealtimeAudioFormatsAudioPcmType.AudioPcm, Rate = WavAudio.SampleRate };
+    private static RealtimeAudioFormats Pcm24k() => new PcmAudioFormat { Rate = WavAudio.SampleRate };
 
     private static string Seconds(long pcmBytes) => (pcmBytes / (double)RealtimeAudio.BytesPerSecond).ToString("0.0", CultureInfo.InvariantCulture);
 

@@ -63,7 +63,7 @@ public sealed class MediaClientTests
         SpeechToTextResponse response = await stt.GetTextAsync(new MemoryStream(wav), new SpeechToTextOptions { SpeechLanguage = "en" });
 
         Assert.False(string.IsNullOrWhiteSpace(response.Text));
-        Assert.Equal(response.Text, Assert.IsType<CreateTranscriptionResponse>(response.RawRepresentation).AsJson.Text);
+        Assert.Equal(response.Text, Assert.IsType<CreateTranscriptionResponse>(response.RawRepresentation).AsJson().Text);
         IReadOnlyList<MultipartPart> parts = await MultipartPart.ReadAllAsync(sim.Rest.Requests[^1]);
         MultipartPart file = parts.Single(p => p.Name == "file");
         Assert.Equal("audio.wav", file.FileName);

@@ -141,9 +141,9 @@ public sealed class ResponsesChatClientTests
         Assert.Equal("Simulated answer to: Tell me a story", string.Concat(updates.Select(u => u.Text)));
         long[] sequence = updates.Select(u => Assert.IsType<ResponseStreamEvent>(u.RawRepresentation)).Select(e => e.Kind switch
         {
-            ResponseStreamEventKind.ResponseTextDeltaEvent => e.AsResponseTextDeltaEvent.SequenceNumber,
-            ResponseStreamEventKind.ResponseReasoningSummaryTextDeltaEvent => e.AsResponseReasoningSummaryTextDeltaEvent.SequenceNumber,
-            ResponseStreamEventKind.ResponseCompletedEvent => e.AsResponseCompletedEvent.SequenceNumber,
+            ResponseStreamEventKind.ResponseOutputTextDelta => e.AsResponseOutputTextDelta().SequenceNumber,
+            ResponseStreamEventKind.ResponseReasoningSummaryTextDelta => e.AsResponseReasoningSummaryTextDelta().SequenceNumber,
+            ResponseStreamEventKind.ResponseCompleted => e.AsResponseCompleted().SequenceNumber,
             _ => -1,
         }).ToArray();
         Assert.Equal(sequence.Order(), sequence);

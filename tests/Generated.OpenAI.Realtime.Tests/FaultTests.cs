@@ -23,7 +23,7 @@ public sealed class FaultTests
         using RealtimeClient client = CreateClient(simulator);
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync();
 
-        await session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA { Instructions = "Be brief." }).WaitAsync(Patience);
+        await session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "Be brief." }).WaitAsync(Patience);
         List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.SessionUpdated);
 
         Assert.Equal(["SessionCreated", "Unknown", "SessionUpdated"], Kinds(events));
@@ -52,7 +52,7 @@ public sealed class FaultTests
         Assert.Equal(["SessionCreated"], Kinds(events));
         await session.Completion.WaitAsync(Patience);
         Assert.Same(error, session.TerminalException);
-        await Assert.ThrowsAsync<RealtimeSessionClosedException>(() => session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA()));
+        await Assert.ThrowsAsync<RealtimeSessionClosedException>(() => session.UpdateSessionAsync(new RealtimeSessionConfig()));
     }
 
     [Fact(Timeout = 30000)]
@@ -135,11 +135,11 @@ public sealed class FaultTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(TimeSpan.FromSeconds(1)));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1));
 
-        RealtimeServerEvent updated = await session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA()).WaitAsync(Patience);
+        RealtimeServerEvent updated = await session.UpdateSessionAsync(new RealtimeSessionConfig()).WaitAsync(Patience);
         Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.Kind);
     }
 
-    private static async Task ReadAllAsync<T>(RealtimeSession<T> session, CancellationToken cancellationToken = default)
+    private static async Task ReadAllAsync<T>(RealtimeBetaSession<T> session, CancellationToken cancellationToken = default)
         where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

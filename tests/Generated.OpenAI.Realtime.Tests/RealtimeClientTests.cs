@@ -27,20 +27,20 @@ public sealed class RealtimeClientTests
         using RealtimeClient server = CreateClient(simulator, safetyIdentifier: "user-7");
         RealtimeCreateClientSecretResponse secret = await server.CreateClientSecretAsync(new RealtimeCreateClientSecretRequest
         {
-            ExpiresAfter = new RealtimeCreateClientSecretRequestExpiresAfter { Seconds = 600 },
-            Session = RealtimeCreateClientSecretRequestSession.FromRealtimeSessionCreateRequestGA(new RealtimeSessionCreateRequestGA { Instructions = "Hi" }),
+            ExpiresAfter = new RealtimeCreateClientSecretExpiresAfter { Seconds = 600 },
+            Session = RealtimeCreateClientSecretSession.FromRealtime(new RealtimeSessionConfig { Instructions = "Hi" }),
         });
-        Assert.StartsWith("ek_", secret.ValueValue);
+        Assert.StartsWith("ek_", secret.Value);
 
         RecordedRequest request = simulator.ClientSecretRequests.Single();
         Assert.Equal("/v1/realtime/client_secrets", request.Path);
         Assert.Equal("user-7", request.Headers["OpenAI-Safety-Identifier"]);
         Assert.Equal("""{"expires_after":{"seconds":600},"session":{"type":"realtime","instructions":"Hi"}}""", System.Text.Encoding.UTF8.GetString(request.Body));
 
-        using RealtimeClient browser = CreateClient(simulator, apiKey: secret.ValueValue);
+        using RealtimeClient browser = CreateClient(simulator, apiKey: secret.Value);
         await using RealtimeVoiceSession session = await browser.ConnectVoiceAgentAsync();
         Assert.Equal(RealtimeServerEventKind.SessionCreated, (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.Kind);
-        Assert.Equal(secret.ValueValue, simulator.Handshakes.Single().Credential);
+        Assert.Equal(secret.Value, simulator.Handshakes.Single().Credential);
     }
 
     [Fact(Timeout = 30000)]
@@ -50,12 +50,12 @@ public sealed class RealtimeClientTests
         using RealtimeClient server = CreateClient(simulator);
         RealtimeTranslationClientSecretCreateResponse secret = await server.CreateTranslationClientSecretAsync(new RealtimeTranslationClientSecretCreateRequest
         {
-            Session = new RealtimeTranslationSessionCreateRequest { Model = "gpt-realtime-translate" },
+            Session = new RealtimeTranslationSessionConfig { Model = "gpt-realtime-translate" },
         });
         Assert.Equal("/v1/realtime/translations/client_secrets", simulator.ClientSecretRequests.Single().Path);
 
-        using RealtimeClient device = CreateClient(simulator, apiKey: secret.ValueValue);
-        await using Generated.OpenAI.Realtime.RealtimeTranslationSession session = await device.ConnectTranslationAsync();
+        using RealtimeClient device = CreateClient(simulator, apiKey: secret.Value);
+        await using Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo session = await device.ConnectTranslationAsync();
         RealtimeTranslationServerEvent created = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
         Assert.Equal(RealtimeTranslationServerEventKind.SessionCreated, created.Kind);
     }

@@ -49,7 +49,7 @@ internal static class TestSupport
 
     public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
-    public static RealtimeAudioFormats Pcm24k() => new RealtimeAudioFormatsAudioPcm { Type = RealtimeAudioFormatsAudioPcmType.AudioPcm, Rate = 24000 };
+    public static RealtimeAudioFormats Pcm24k() => new PcmAudioFormat { Rate = 24000 };
 
     /// <summary>A sequence cut into segments of <paramref name="segmentSize"/> bytes.</summary>
     public static ReadOnlySequence<byte> Segmented(byte[] data, int segmentSize)

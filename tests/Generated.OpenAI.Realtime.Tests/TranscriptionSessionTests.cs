@@ -18,11 +18,11 @@ public sealed class TranscriptionSessionTests
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         using RealtimeClient client = CreateClient(simulator);
         await using RealtimeTranscriptionSession session = await client.ConnectTranscriptionAsync();
-        await session.UpdateSessionAsync(new RealtimeTranscriptionSessionCreateRequestGA
+        await session.UpdateSessionAsync(new RealtimeTranscriptionSessionConfig
         {
-            Audio = new RealtimeTranscriptionSessionCreateRequestGAAudio
+            Audio = new RealtimeTranscriptionSessionAudio
             {
-                Input = new RealtimeTranscriptionSessionCreateRequestGAAudioInput
+                Input = new RealtimeTranscriptionSessionAudioInput
                 {
                     Format = Pcm24k(),
                     Transcription = new AudioTranscription { Model = AudioTranscriptionModel.GptRealtimeWhisper, Language = "en" },
@@ -57,12 +57,12 @@ public sealed class TranscriptionSessionTests
         Assert.Equal(["input_audio_buffer.commit", "input_audio_buffer.append", "input_audio_buffer.commit"], messages.TakeLast(3).Select(m => m.Type));
         Assert.Equal([.. first, .. second], simulator.GetReceivedAudio(handshake.ConnectionId));
 
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.IsConversationItemInputAudioTranscriptionCompleted && e.AsConversationItemInputAudioTranscriptionCompleted.ItemId == two.ItemId);
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.IsConversationItemInputAudioTranscriptionCompleted && e.AsConversationItemInputAudioTranscriptionCompleted().ItemId == two.ItemId);
         string[] kinds = Kinds(events);
         Assert.Equal(["SessionCreated", "SessionUpdated", "InputAudioBufferCommitted"], kinds.Take(3));
         Assert.Equal(2, kinds.Count(k => k == "ConversationItemInputAudioTranscriptionCompleted"));
         Assert.All(kinds.Skip(3).TakeWhile(k => k != "ConversationItemInputAudioTranscriptionCompleted"), k => Assert.Equal("ConversationItemInputAudioTranscriptionDelta", k));
-        string joined = string.Concat(events.Where(e => e.IsConversationItemInputAudioTranscriptionDelta && e.AsConversationItemInputAudioTranscriptionDelta.ItemId == one.ItemId).Select(e => e.AsConversationItemInputAudioTranscriptionDelta.Delta));
+        string joined = string.Concat(events.Where(e => e.IsConversationItemInputAudioTranscriptionDelta && e.AsConversationItemInputAudioTranscriptionDelta().ItemId == one.ItemId).Select(e => e.AsConversationItemInputAudioTranscriptionDelta().Delta));
         Assert.Equal(one.Text, joined);
     }
 }

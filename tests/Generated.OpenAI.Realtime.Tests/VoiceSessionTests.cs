@@ -14,12 +14,12 @@ namespace Generated.OpenAI.Realtime.Tests;
 
 public sealed class VoiceSessionTests
 {
-    private static RealtimeSessionCreateRequestGA ManualTurns() => new()
+    private static RealtimeSessionConfig ManualTurns() => new()
     {
-        OutputModalities = [RealtimeSessionCreateRequestGAOutputModalitiesItem.Audio],
-        Audio = new RealtimeSessionCreateRequestGAAudio
+        OutputModalities = [RealtimeSessionOutputModality.Audio],
+        Audio = new RealtimeSessionAudio
         {
-            Input = new RealtimeSessionCreateRequestGAAudioInput { Format = Pcm24k(), TurnDetection = null },
+            Input = new RealtimeSessionAudioInput { Format = Pcm24k(), TurnDetection = null },
         },
     };
 
@@ -68,7 +68,7 @@ public sealed class VoiceSessionTests
             ["SessionCreated", "SessionUpdated", "InputAudioBufferCommitted", "ConversationItemAdded", "ConversationItemDone",
              "ResponseCreated", "ResponseOutputItemAdded", "ConversationItemAdded", "ResponseContentPartAdded"],
             Kinds(events).Take(9));
-        Assert.DoesNotContain(events, e => e.Kind == RealtimeServerEventKind.ResponseAudioDelta);
+        Assert.DoesNotContain(events, e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta);
         Assert.Equal(
             ["ResponseAudioDone", "ResponseAudioTranscriptDone", "ResponseContentPartDone", "ResponseOutputItemDone", "ConversationItemDone", "ResponseDone"],
             Kinds(events).TakeLast(6));
@@ -80,7 +80,7 @@ public sealed class VoiceSessionTests
         RealtimeTranscript transcript = Assert.Single(session.OutputTranscripts.Transcripts);
         Assert.Equal(expected, transcript.Text);
         Assert.True(transcript.IsFinal);
-        Assert.Equal(expected, string.Concat(events.Where(e => e.IsResponseAudioTranscriptDelta).Select(e => e.AsResponseAudioTranscriptDelta.Delta)));
+        Assert.Equal(expected, string.Concat(events.Where(e => e.IsResponseOutputAudioTranscriptDelta).Select(e => e.AsResponseOutputAudioTranscriptDelta().Delta)));
         Assert.Null(session.ActiveResponseId);
         Assert.Empty(session.Errors);
     }
@@ -94,8 +94,8 @@ public sealed class VoiceSessionTests
         await session.CreateResponseAsync();
         List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone);
 
-        byte[] audio = events.Where(e => e.IsResponseAudioDelta).SelectMany(e => e.AsResponseAudioDelta.Delta.ToArray()).ToArray();
-        Assert.Equal(10, events.Count(e => e.IsResponseAudioDelta));
+        byte[] audio = events.Where(e => e.IsResponseOutputAudioDelta).SelectMany(e => e.AsResponseOutputAudioDelta().Delta.ToArray()).ToArray();
+        Assert.Equal(10, events.Count(e => e.IsResponseOutputAudioDelta));
         Assert.Equal(SampleAudio.BytesPerSecond, audio.Length); // the 1 s tone when nothing was committed
         Assert.Equal(SampleAudio.CreateTonePcm16(440, TimeSpan.FromSeconds(1)), audio);
         Assert.Equal(0, session.AudioBytesReceived);
@@ -122,7 +122,7 @@ public sealed class VoiceSessionTests
         List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone && ++done == 2);
 
         Assert.Equal("""{"location":"San Francisco"}""", await arguments.Task);
-        RealtimeServerEventResponseFunctionCallArgumentsDone call = events.Single(e => e.IsResponseFunctionCallArgumentsDone).AsResponseFunctionCallArgumentsDone;
+        RealtimeServerEventResponseFunctionCallArgumentsDone call = events.Single(e => e.IsResponseFunctionCallArgumentsDone).AsResponseFunctionCallArgumentsDone();
         Assert.Equal("get_weather", call.Name);
 
         List<RealtimeClientMessage> messages = Messages(simulator);
@@ -135,7 +135,7 @@ public sealed class VoiceSessionTests
             messages[2].Json);
 
         string answer = SimulatedText.FunctionAnswer("get_weather", """{"temperature_c":21}""");
-        string secondResponse = events.Last(e => e.Kind == RealtimeServerEventKind.ResponseCreated).AsResponseCreated.Response.Id!;
+        string secondResponse = events.Last(e => e.Kind == RealtimeServerEventKind.ResponseCreated).AsResponseCreated().Response.Id!;
         Assert.Equal(answer, session.OutputTranscripts.GetResponseText(secondResponse));
     }
 
@@ -165,7 +165,7 @@ public sealed class VoiceSessionTests
 
         RealtimeServerEvent done = events.Single(e => e.Kind == RealtimeServerEventKind.ResponseDone);
         Assert.Equal("cancelled", (done.UnknownJson ?? Json(done.ToString()!)).GetProperty("response").GetProperty("status").GetString());
-        RealtimeServerEventConversationItemTruncated truncated = events.Single(e => e.IsConversationItemTruncated).AsConversationItemTruncated;
+        RealtimeServerEventConversationItemTruncated truncated = events.Single(e => e.IsConversationItemTruncated).AsConversationItemTruncated();
         Assert.Equal(itemId, truncated.ItemId);
         Assert.Equal(100, truncated.AudioEndMs);
 
@@ -198,7 +198,7 @@ public sealed class VoiceSessionTests
         Assert.Same(error, Assert.Single(session.Errors));
 
         // A rejected session.update throws the correlated error.
-        var wrongType = RealtimeClientEventSessionUpdateSession.FromRealtimeTranscriptionSessionCreateRequestGA(new RealtimeTranscriptionSessionCreateRequestGA());
+        var wrongType = RealtimeClientEventSessionUpdateSession.FromTranscription(new RealtimeTranscriptionSessionConfig());
         string updateId = await session.SendAsync(RealtimeClientEvent.FromSessionUpdate(new RealtimeClientEventSessionUpdate { Session = wrongType }));
         RealtimeErrorException rejected = await session.WaitForErrorAsync(updateId).WaitAsync(Patience);
         Assert.Equal("session.type", rejected.Param);

@@ -36,7 +36,7 @@ public class RealtimeEventValidationTests
     public void A_complete_event_reads_typed_and_an_unlisted_type_is_Unknown_without_a_reason()
     {
         var delta = JsonModel.Deserialize<RealtimeServerEvent>("""{"type":"response.output_audio.delta","event_id":"x","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":"AAAA"}"""u8);
-        Assert.Equal(RealtimeServerEventKind.ResponseAudioDelta, delta.Kind);
+        Assert.Equal(RealtimeServerEventKind.ResponseOutputAudioDelta, delta.Kind);
         Assert.Null(delta.UnknownReason);
 
         var future = JsonModel.Deserialize<RealtimeServerEvent>("""{"type":"response.future_thing","event_id":"x"}"""u8);
@@ -69,7 +69,7 @@ public class RealtimeEventValidationTests
         Assert.Equal("error"u8.ToArray(), serverEvent.TypeUtf8.ToArray());
         Assert.Equal("s1", serverEvent.EventId);
 
-        Assert.Equal("session.input_audio_buffer.append"u8.ToArray(), RealtimeTranslationClientEvent.TypeOf(RealtimeTranslationClientEventKind.InputAudioBufferAppend).ToArray());
+        Assert.Equal("session.input_audio_buffer.append"u8.ToArray(), RealtimeTranslationClientEvent.TypeOf(RealtimeTranslationClientEventKind.SessionInputAudioBufferAppend).ToArray());
         Assert.True(RealtimeServerEvent.TypeOf(RealtimeServerEventKind.Unknown).IsEmpty);
     }
 }

@@ -51,7 +51,7 @@ public class RealtimePhaseTests
         Assert.Contains("\"event_id\"", verbatim.UnknownReason);
         var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(WithEventId(DocsResponseDone)));
         Assert.Equal(RealtimeServerEventKind.ResponseDone, evt.Kind);
-        var output = evt.AsResponseDone.Response.Output!;
+        var output = evt.AsResponseDone().Response.Output!;
         Assert.Equal(2, output.Count);
 
         // The shortened items lack the "type"/"role" that pick the item union's case, so the union keeps them raw
@@ -70,7 +70,7 @@ public class RealtimePhaseTests
         // carries "type": "message" and "role": "assistant" (required by the spec's RealtimeConversationItemMessageAssistant).
         string full = WithEventId(DocsResponseDone).Replace("\"phase\":", "\"type\": \"message\", \"role\": \"assistant\", \"phase\":", System.StringComparison.Ordinal);
         var evt = JsonModel.Deserialize<RealtimeServerEvent>(Encoding.UTF8.GetBytes(full));
-        var items = evt.AsResponseDone.Response.Output!.Select(o => o.AsMessageAssistant).ToList();
+        var items = evt.AsResponseDone().Response.Output!.Select(o => o.AsMessageAssistant()).ToList();
         Assert.Equal([MessagePhase.Commentary, MessagePhase.FinalAnswer], items.Select(i => i.Phase));
         Assert.Equal(RealtimeConversationItemMessageAssistantContentItemType.OutputAudio, items[0].Content.Single().Type);
 

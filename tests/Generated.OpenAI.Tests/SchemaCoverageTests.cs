@@ -92,12 +92,12 @@ public class SchemaCoverageTests
     public void Server_events_dispatch_on_UTF8_type_without_allocating()
     {
         byte[] json = Encoding.UTF8.GetBytes("{\"event_id\":\"event_1\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":\"AAAA\",\"type\":\"response.output_audio.delta\"}");
-        Assert.Equal(RealtimeServerEventKind.ResponseAudioDelta, RealtimeServerEvent.PeekKind(json));
+        Assert.Equal(RealtimeServerEventKind.ResponseOutputAudioDelta, RealtimeServerEvent.PeekKind(json));
         for (int i = 0; i < 100; i++) { RealtimeServerEvent.PeekKind(json); }
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10_000; i++)
         {
-            if (RealtimeServerEvent.PeekKind(json) != RealtimeServerEventKind.ResponseAudioDelta) { throw new InvalidOperationException(); }
+            if (RealtimeServerEvent.PeekKind(json) != RealtimeServerEventKind.ResponseOutputAudioDelta) { throw new InvalidOperationException(); }
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
@@ -126,23 +126,23 @@ public class SchemaCoverageTests
     [Fact]
     public void Absent_and_explicit_null_are_different_states_and_round_trip()
     {
-        var withNull = JsonModel.Deserialize<RealtimeSessionCreateRequestGAAudioInput>("{\"turn_detection\":null}"u8);
+        var withNull = JsonModel.Deserialize<RealtimeSessionAudioInput>("{\"turn_detection\":null}"u8);
         Assert.True(withNull.TurnDetectionSpecified);
         Assert.Null(withNull.TurnDetection);
         Assert.Equal("{\"turn_detection\":null}", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(withNull)));
 
-        var absent = JsonModel.Deserialize<RealtimeSessionCreateRequestGAAudioInput>("{}"u8);
+        var absent = JsonModel.Deserialize<RealtimeSessionAudioInput>("{}"u8);
         Assert.False(absent.TurnDetectionSpecified);
         Assert.Equal("{}", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(absent)));
 
-        var set = new RealtimeSessionCreateRequestGAAudioInput { TurnDetection = null };
+        var set = new RealtimeSessionAudioInput { TurnDetection = null };
         Assert.Equal("{\"turn_detection\":null}", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(set)));
     }
 
     [Fact]
     public void Open_enums_accept_models_the_spec_does_not_list()
     {
-        var session = JsonModel.Deserialize<RealtimeSessionCreateRequestGA>("{\"type\":\"realtime\",\"model\":\"gpt-realtime-9\"}"u8);
+        var session = JsonModel.Deserialize<RealtimeSessionConfig>("{\"type\":\"realtime\",\"model\":\"gpt-realtime-9\"}"u8);
         Assert.Equal("gpt-realtime-9", session.Model!.Value.Value);
         Assert.False(session.Model!.Value.IsKnown);
         Assert.Contains("\"model\":\"gpt-realtime-9\"", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(session)));
@@ -151,7 +151,7 @@ public class SchemaCoverageTests
     [Fact]
     public void Const_type_fields_are_filled_in_and_type_may_come_last()
     {
-        var update = new RealtimeClientEventSessionUpdate { Session = new RealtimeSessionCreateRequestGA() };
+        var update = new RealtimeClientEventSessionUpdate { Session = new RealtimeSessionConfig() };
         string json = Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(update));
         Assert.Contains("\"type\":\"session.update\"", json);
         Assert.Contains("\"session\":{\"type\":\"realtime\"}", json);

@@ -55,9 +55,9 @@ public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
         CreateTranscriptionResponse body = response.Value;
         (string text, UsageDetails? usage) = body.Kind switch
         {
-            CreateTranscriptionResponseKind.Json => (body.AsJson.Text, Usage(body.AsJson.Usage)),
-            CreateTranscriptionResponseKind.VerboseJson => (body.AsVerboseJson.Text, null),
-            CreateTranscriptionResponseKind.DiarizedJson => (body.AsDiarizedJson.Text, null),
+            CreateTranscriptionResponseKind.Json => (body.AsJson().Text, Usage(body.AsJson().Usage)),
+            CreateTranscriptionResponseKind.VerboseJson => (body.AsVerboseJson().Text, null),
+            CreateTranscriptionResponseKind.DiarizedJson => (body.AsDiarizedJson().Text, null),
             _ => throw OpenAIServerException.Malformed("a transcription request", "the answer is none of the transcription shapes (json, verbose_json, diarized_json)"),
         };
         return new SpeechToTextResponse(text)
@@ -79,16 +79,16 @@ public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
         {
             switch (streamEvent.Kind)
             {
-                case CreateTranscriptionResponseStreamEventKind.TranscriptTextDeltaEvent:
-                    yield return new SpeechToTextResponseUpdate(streamEvent.AsTranscriptTextDeltaEvent.Delta)
+                case CreateTranscriptionResponseStreamEventKind.TranscriptTextDelta:
+                    yield return new SpeechToTextResponseUpdate(streamEvent.AsTranscriptTextDelta().Delta)
                     {
                         Kind = SpeechToTextResponseUpdateKind.TextUpdating,
                         ModelId = model,
                         RawRepresentation = streamEvent,
                     };
                     break;
-                case CreateTranscriptionResponseStreamEventKind.TranscriptTextDoneEvent:
-                    TranscriptTextDoneEvent done = streamEvent.AsTranscriptTextDoneEvent;
+                case CreateTranscriptionResponseStreamEventKind.TranscriptTextDone:
+                    TranscriptTextDoneEvent done = streamEvent.AsTranscriptTextDone();
                     var contents = new List<AIContent> { new TextContent(done.Text) };
                     if (done.Usage is { } usage)
                     {
@@ -131,7 +131,7 @@ public sealed class OpenAISpeechToTextClient : ISpeechToTextClient
     }
 
     private static UsageDetails? Usage(CreateTranscriptionResponseJsonUsage? usage) =>
-        usage is not null && usage.TryGetTranscriptTextUsageTokens(out TranscriptTextUsageTokens? tokens)
+        usage is not null && usage.TryGetTokens(out TranscriptTextUsageTokens? tokens)
             ? new UsageDetails { InputTokenCount = tokens.InputTokens, OutputTokenCount = tokens.OutputTokens, TotalTokenCount = tokens.TotalTokens }
             : null;
 

@@ -57,23 +57,23 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient
     {
         ArgumentNullException.ThrowIfNull(text);
         CreateSpeechRequest request = Request(text, options);
-        request.StreamFormat = CreateSpeechRequestStreamFormat.Sse;
+        request.StreamFormat = CreateSpeechStreamFormat.Sse;
         string model = request.Model.ToString();
         string mediaType = SpeechAudioFormat.MediaType(request.ResponseFormat!.Value);
         await foreach (CreateSpeechResponseStreamEvent streamEvent in _client.Audio.Speech.CreateSpeechStreamingAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             switch (streamEvent.Kind)
             {
-                case CreateSpeechResponseStreamEventKind.SpeechAudioDeltaEvent:
-                    yield return new TextToSpeechResponseUpdate([new DataContent(streamEvent.AsSpeechAudioDeltaEvent.Audio.ToMemory(), mediaType)])
+                case CreateSpeechResponseStreamEventKind.SpeechAudioDelta:
+                    yield return new TextToSpeechResponseUpdate([new DataContent(streamEvent.AsSpeechAudioDelta().Audio.ToMemory(), mediaType)])
                     {
                         Kind = TextToSpeechResponseUpdateKind.AudioUpdating,
                         ModelId = model,
                         RawRepresentation = streamEvent,
                     };
                     break;
-                case CreateSpeechResponseStreamEventKind.SpeechAudioDoneEvent:
-                    SpeechAudioDoneEventUsage usage = streamEvent.AsSpeechAudioDoneEvent.Usage;
+                case CreateSpeechResponseStreamEventKind.SpeechAudioDone:
+                    SpeechAudioDoneEventUsage usage = streamEvent.AsSpeechAudioDone().Usage;
                     yield return new TextToSpeechResponseUpdate([new UsageContent(new UsageDetails { InputTokenCount = usage.InputTokens, OutputTokenCount = usage.OutputTokens, TotalTokenCount = usage.TotalTokens })])
                     {
                         Kind = TextToSpeechResponseUpdateKind.AudioUpdated,
@@ -89,7 +89,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient
     {
         CreateSpeechRequest request = options?.RawRepresentationFactory?.Invoke(this) is CreateSpeechRequest raw
             ? JsonModelCopy.Of(raw)
-            : new CreateSpeechRequest { Input = text, Model = OpenAIProvider.Model(options?.ModelId, _defaultModelId, "text-to-speech client"), Voice = VoiceIdsShared.Alloy };
+            : new CreateSpeechRequest { Input = text, Model = OpenAIProvider.Model(options?.ModelId, _defaultModelId, "text-to-speech client"), Voice = VoiceId.Alloy };
         request.Input = text;
         if (options?.ModelId is { } model)
         {
@@ -98,7 +98,7 @@ public sealed class OpenAITextToSpeechClient : ITextToSpeechClient
 
         if (options?.VoiceId is { } voice)
         {
-            request.Voice = new VoiceIdsShared(voice);
+            request.Voice = new VoiceId(voice);
         }
 
         if (options?.AudioFormat is not null || request.ResponseFormat is null)

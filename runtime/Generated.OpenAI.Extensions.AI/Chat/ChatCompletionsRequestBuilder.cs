@@ -131,7 +131,7 @@ internal static class ChatCompletionsRequestBuilder
         else if (message.Role == ChatRole.Assistant)
         {
             List<ChatCompletionMessageToolCallsItem> calls = message.Contents.OfType<FunctionCallContent>()
-                .Select(c => ChatCompletionMessageToolCallsItem.FromChatCompletionMessageToolCall(new ChatCompletionMessageToolCall
+                .Select(c => ChatCompletionMessageToolCallsItem.FromFunction(new ChatCompletionMessageToolCall
                 {
                     Id = c.CallId,
                     Function = new ChatCompletionMessageToolCallFunction { Name = c.Name, Arguments = ToolJson.Arguments(c.Arguments) },
@@ -168,8 +168,8 @@ internal static class ChatCompletionsRequestBuilder
     {
         { RawRepresentation: ChatCompletionRequestUserMessageContentPart raw } => raw,
         TextContent text => new ChatCompletionRequestMessageContentPartText { Text = text.Text },
-        DataContent data when data.HasTopLevelMediaType("image") => new ChatCompletionRequestMessageContentPartImage { ImageUrl = new ChatCompletionRequestMessageContentPartImageImageUrl { Url = data.Uri } },
-        UriContent uri when uri.HasTopLevelMediaType("image") => new ChatCompletionRequestMessageContentPartImage { ImageUrl = new ChatCompletionRequestMessageContentPartImageImageUrl { Url = uri.Uri.ToString() } },
+        DataContent data when data.HasTopLevelMediaType("image") => new ChatCompletionRequestMessageContentPartImage { ImageUrl = new ChatCompletionRequestMessageContentPartImageUrl { Url = data.Uri } },
+        UriContent uri when uri.HasTopLevelMediaType("image") => new ChatCompletionRequestMessageContentPartImage { ImageUrl = new ChatCompletionRequestMessageContentPartImageUrl { Url = uri.Uri.ToString() } },
         DataContent data when data.HasTopLevelMediaType("audio") => new ChatCompletionRequestMessageContentPartAudio
         {
             InputAudio = new ChatCompletionRequestMessageContentPartAudioInputAudio

@@ -16,7 +16,7 @@ internal static class ChatCompletionsResultReader
             throw OpenAIServerException.Malformed("a chat completion", "the answer has no choices");
         }
 
-        CreateChatCompletionResponseChoicesItem choice = completion.Choices[0];
+        CreateChatCompletionChoice choice = completion.Choices[0];
         var contents = new List<AIContent>();
         if (choice.Message.Content is { } text)
         {
@@ -35,7 +35,7 @@ internal static class ChatCompletionsResultReader
 
         foreach (ChatCompletionMessageToolCallsItem item in choice.Message.ToolCalls ?? [])
         {
-            if (item.TryGetChatCompletionMessageToolCall(out ChatCompletionMessageToolCall? call))
+            if (item.TryGetFunction(out ChatCompletionMessageToolCall? call))
             {
                 FunctionCallContent content = ToolJson.Call(call.Id, call.Function.Name, call.Function.Arguments);
                 content.RawRepresentation = item;

@@ -21,7 +21,7 @@ internal sealed class ChatCompletionsStreamReader
     {
         var contents = new List<AIContent>();
         ChatFinishReason? finish = null;
-        foreach (CreateChatCompletionStreamResponseChoicesItem choice in chunk.Choices)
+        foreach (CreateChatCompletionStreamChoice choice in chunk.Choices)
         {
             if (choice.Index != 0)
             {

@@ -166,7 +166,7 @@ internal static class ResponsesRequestBuilder
                 parts.Add(InputPart(content));
             }
 
-            input.Add(new EasyInputMessage { Role = role, Content = EasyInputMessageContent.FromInputMessageContentList(parts), Type = EasyInputMessageType.Message });
+            input.Add(new EasyInputMessage { Role = role, Content = EasyInputMessageContent.FromInputMessageContentList(parts) });
             return;
         }
 
@@ -175,7 +175,7 @@ internal static class ResponsesRequestBuilder
             string text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
             if (text.Length > 0)
             {
-                input.Add(new EasyInputMessage { Role = EasyInputMessageRole.Assistant, Content = text, Type = EasyInputMessageType.Message });
+                input.Add(new EasyInputMessage { Role = EasyInputMessageRole.Assistant, Content = text });
             }
 
             foreach (FunctionCallContent call in message.Contents.OfType<FunctionCallContent>())

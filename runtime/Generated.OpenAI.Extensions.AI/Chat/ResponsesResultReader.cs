@@ -16,7 +16,7 @@ internal static class ResponsesResultReader
         ThrowIfFailed(response, requestId);
         var message = new ChatMessage(ChatRole.Assistant, Contents(response.Output))
         {
-            MessageId = response.Output.LastOrDefault(i => i.IsOutputMessage)?.AsOutputMessage.Id,
+            MessageId = response.Output.LastOrDefault(i => i.IsMessage)?.AsMessage().Id,
             CreatedAt = CreatedAt(response),
         };
         return new ChatResponse(message)
@@ -46,27 +46,27 @@ internal static class ResponsesResultReader
     /// <summary>The contents of one output item (nothing for item kinds MEAI has no content for; the item stays in the raw response).</summary>
     public static IEnumerable<AIContent> Contents(OutputItem item)
     {
-        if (item.TryGetOutputMessage(out OutputMessage? message))
+        if (item.TryGetMessage(out OutputMessage? message))
         {
             foreach (OutputMessageContent part in message.Content)
             {
-                if (part.TryGetOutputTextContent(out OutputTextContent? text))
+                if (part.TryGetOutputText(out OutputTextContent? text))
                 {
                     yield return new TextContent(text.Text) { RawRepresentation = part };
                 }
-                else if (part.TryGetRefusalContent(out RefusalContent? refusal))
+                else if (part.TryGetRefusal(out RefusalContent? refusal))
                 {
                     yield return new ErrorContent(refusal.Refusal) { ErrorCode = "refusal", RawRepresentation = part };
                 }
             }
         }
-        else if (item.TryGetFunctionToolCall(out FunctionToolCall? call))
+        else if (item.TryGetFunctionCall(out FunctionToolCall? call))
         {
             FunctionCallContent content = ToolJson.Call(call.CallId, call.Name, call.Arguments);
             content.RawRepresentation = item;
             yield return content;
         }
-        else if (item.TryGetReasoningItem(out ReasoningItem? reasoning))
+        else if (item.TryGetReasoning(out ReasoningItem? reasoning))
         {
             string text = string.Join("\n", reasoning.Summary.Select(s => s.Text).Concat(reasoning.Content?.Select(c => c.Text) ?? []));
             yield return new TextReasoningContent(text) { ProtectedData = reasoning.EncryptedContent, RawRepresentation = item };
@@ -85,7 +85,7 @@ internal static class ResponsesResultReader
             return reason == ResponseIncompleteDetailsReason.ContentFilter ? ChatFinishReason.ContentFilter : ChatFinishReason.Length;
         }
 
-        if (response.Output.Any(i => i.IsFunctionToolCall))
+        if (response.Output.Any(i => i.IsFunctionCall))
         {
             return ChatFinishReason.ToolCalls;
         }

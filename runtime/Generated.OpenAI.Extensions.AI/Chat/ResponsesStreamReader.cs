@@ -30,27 +30,27 @@ internal sealed class ResponsesStreamReader
     {
         switch (streamEvent.Kind)
         {
-            case ResponseStreamEventKind.ResponseCreatedEvent:
-                Remember(streamEvent.AsResponseCreatedEvent.Response);
+            case ResponseStreamEventKind.ResponseCreated:
+                Remember(streamEvent.AsResponseCreated().Response);
                 return null;
-            case ResponseStreamEventKind.ResponseInProgressEvent:
-                Remember(streamEvent.AsResponseInProgressEvent.Response);
+            case ResponseStreamEventKind.ResponseInProgress:
+                Remember(streamEvent.AsResponseInProgress().Response);
                 return null;
-            case ResponseStreamEventKind.ResponseTextDeltaEvent:
-                ResponseTextDeltaEvent text = streamEvent.AsResponseTextDeltaEvent;
+            case ResponseStreamEventKind.ResponseOutputTextDelta:
+                ResponseTextDeltaEvent text = streamEvent.AsResponseOutputTextDelta();
                 return Update(streamEvent, text.ItemId, new TextContent(text.Delta));
-            case ResponseStreamEventKind.ResponseRefusalDeltaEvent:
-                ResponseRefusalDeltaEvent refusal = streamEvent.AsResponseRefusalDeltaEvent;
+            case ResponseStreamEventKind.ResponseRefusalDelta:
+                ResponseRefusalDeltaEvent refusal = streamEvent.AsResponseRefusalDelta();
                 return Update(streamEvent, refusal.ItemId, new ErrorContent(refusal.Delta) { ErrorCode = "refusal" });
-            case ResponseStreamEventKind.ResponseReasoningSummaryTextDeltaEvent:
-                ResponseReasoningSummaryTextDeltaEvent summary = streamEvent.AsResponseReasoningSummaryTextDeltaEvent;
+            case ResponseStreamEventKind.ResponseReasoningSummaryTextDelta:
+                ResponseReasoningSummaryTextDeltaEvent summary = streamEvent.AsResponseReasoningSummaryTextDelta();
                 return Update(streamEvent, summary.ItemId, new TextReasoningContent(summary.Delta));
-            case ResponseStreamEventKind.ResponseReasoningTextDeltaEvent:
-                ResponseReasoningTextDeltaEvent reasoning = streamEvent.AsResponseReasoningTextDeltaEvent;
+            case ResponseStreamEventKind.ResponseReasoningTextDelta:
+                ResponseReasoningTextDeltaEvent reasoning = streamEvent.AsResponseReasoningTextDelta();
                 return Update(streamEvent, reasoning.ItemId, new TextReasoningContent(reasoning.Delta));
-            case ResponseStreamEventKind.ResponseOutputItemDoneEvent:
-                OutputItem item = streamEvent.AsResponseOutputItemDoneEvent.Item;
-                if (item.TryGetFunctionToolCall(out FunctionToolCall? call))
+            case ResponseStreamEventKind.ResponseOutputItemDone:
+                OutputItem item = streamEvent.AsResponseOutputItemDone().Item;
+                if (item.TryGetFunctionCall(out FunctionToolCall? call))
                 {
                     _sawFunctionCall = true;
                     FunctionCallContent content = ToolJson.Call(call.CallId, call.Name, call.Arguments);
@@ -58,22 +58,22 @@ internal sealed class ResponsesStreamReader
                     return Update(streamEvent, call.Id, content);
                 }
 
-                if (item.TryGetReasoningItem(out ReasoningItem? reasoningItem) && reasoningItem.EncryptedContent is { } encrypted)
+                if (item.TryGetReasoning(out ReasoningItem? reasoningItem) && reasoningItem.EncryptedContent is { } encrypted)
                 {
                     return Update(streamEvent, reasoningItem.Id, new TextReasoningContent(string.Empty) { ProtectedData = encrypted });
                 }
 
                 return null;
-            case ResponseStreamEventKind.ResponseCompletedEvent:
-                return Finish(streamEvent, streamEvent.AsResponseCompletedEvent.Response);
-            case ResponseStreamEventKind.ResponseIncompleteEvent:
-                return Finish(streamEvent, streamEvent.AsResponseIncompleteEvent.Response);
-            case ResponseStreamEventKind.ResponseFailedEvent:
-                Response failed = streamEvent.AsResponseFailedEvent.Response;
+            case ResponseStreamEventKind.ResponseCompleted:
+                return Finish(streamEvent, streamEvent.AsResponseCompleted().Response);
+            case ResponseStreamEventKind.ResponseIncomplete:
+                return Finish(streamEvent, streamEvent.AsResponseIncomplete().Response);
+            case ResponseStreamEventKind.ResponseFailed:
+                Response failed = streamEvent.AsResponseFailed().Response;
                 ResponsesResultReader.ThrowIfFailed(failed, null);
                 throw OpenAIServerException.Failed($"response {failed.Id}", null, "response.failed without an error");
-            case ResponseStreamEventKind.ResponseErrorEvent:
-                ResponseErrorEvent error = streamEvent.AsResponseErrorEvent;
+            case ResponseStreamEventKind.Error:
+                ResponseErrorEvent error = streamEvent.AsError();
                 throw OpenAIServerException.Failed("a response stream", error.Code, error.Message);
             default:
                 return null;

@@ -90,13 +90,13 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         CreateEmbeddingRequest request = options?.RawRepresentationFactory?.Invoke(this) is CreateEmbeddingRequest raw
             ? JsonModelCopy.Of(raw)
             : new CreateEmbeddingRequest { Input = string.Empty, Model = OpenAIProvider.Model(options?.ModelId, _defaultModelId, "embedding generator") };
-        request.Input = CreateEmbeddingRequestInput.FromStringArray(batch);
+        request.Input = CreateEmbeddingInput.FromStringArray(batch);
         if (options?.ModelId is { } model)
         {
             request.Model = model;
         }
 
-        request.EncodingFormat ??= CreateEmbeddingRequestEncodingFormat.Float;
+        request.EncodingFormat ??= CreateEmbeddingEncodingFormat.Float;
         if ((options?.Dimensions ?? _metadata.DefaultModelDimensions) is { } dimensions)
         {
             request.Dimensions = dimensions;

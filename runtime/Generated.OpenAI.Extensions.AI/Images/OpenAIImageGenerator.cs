@@ -57,23 +57,23 @@ public sealed class OpenAIImageGenerator : IImageGenerator
             CreateImageEditRequest edit = options?.RawRepresentationFactory?.Invoke(this) is CreateImageEditRequest raw
                 ? raw
                 : new CreateImageEditRequest { Image = images[0], Prompt = prompt };
-            edit.Image = images.Count == 1 ? images[0] : CreateImageEditRequestImage.FromBinaryArray(images);
+            edit.Image = images.Count == 1 ? images[0] : CreateImageEditImage.FromBinaryArray(images);
             edit.Prompt = prompt;
             edit.Model = model;
             edit.N = options?.Count ?? edit.N;
             if (size is not null)
             {
-                edit.Size = new CreateImageEditRequestSize(size);
+                edit.Size = new CreateImageEditSize(size);
             }
 
             if (urls)
             {
-                edit.ResponseFormat = CreateImageEditRequestResponseFormat.Url;
+                edit.ResponseFormat = CreateImageEditResponseFormat.Url;
             }
 
             if (outputFormat is not null)
             {
-                edit.OutputFormat = Enum.Parse<CreateImageEditRequestOutputFormat>(outputFormat, ignoreCase: true);
+                edit.OutputFormat = Enum.Parse<CreateImageEditOutputFormat>(outputFormat, ignoreCase: true);
             }
 
             response = await _client.Images.Edits.CreateImageEditAsync(edit, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -88,17 +88,17 @@ public sealed class OpenAIImageGenerator : IImageGenerator
             generation.N = options?.Count ?? generation.N;
             if (size is not null)
             {
-                generation.Size = new CreateImageRequestSize(size);
+                generation.Size = new CreateImageSize(size);
             }
 
             if (urls)
             {
-                generation.ResponseFormat = CreateImageRequestResponseFormat.Url;
+                generation.ResponseFormat = CreateImageResponseFormat.Url;
             }
 
             if (outputFormat is not null)
             {
-                generation.OutputFormat = Enum.Parse<CreateImageRequestOutputFormat>(outputFormat, ignoreCase: true);
+                generation.OutputFormat = Enum.Parse<CreateImageOutputFormat>(outputFormat, ignoreCase: true);
             }
 
             response = await _client.Images.Generations.CreateImageAsync(generation, cancellationToken: cancellationToken).ConfigureAwait(false);

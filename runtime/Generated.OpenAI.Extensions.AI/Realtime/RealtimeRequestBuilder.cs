@@ -19,20 +19,20 @@ namespace Generated.OpenAI.Extensions.AI.Realtime;
 /// </summary>
 internal static class RealtimeRequestBuilder
 {
-    public static RealtimeSessionCreateRequestGA VoiceSession(RealtimeSessionOptions options)
+    public static RealtimeSessionConfig VoiceSession(RealtimeSessionOptions options)
     {
-        RealtimeSessionCreateRequestGA session = options.RawRepresentationFactory?.Invoke() is RealtimeSessionCreateRequestGA raw
+        RealtimeSessionConfig session = options.RawRepresentationFactory?.Invoke() is RealtimeSessionConfig raw
             ? JsonModelCopy.Of(raw)
-            : new RealtimeSessionCreateRequestGA();
+            : new RealtimeSessionConfig();
         session.Instructions ??= options.Instructions;
         if (options.OutputModalities is { Count: > 0 } modalities && session.OutputModalities is null)
         {
-            session.OutputModalities = modalities.Select(m => m == "text" ? RealtimeSessionCreateRequestGAOutputModalitiesItem.Text : RealtimeSessionCreateRequestGAOutputModalitiesItem.Audio).ToList();
+            session.OutputModalities = modalities.Select(m => m == "text" ? RealtimeSessionOutputModality.Text : RealtimeSessionOutputModality.Audio).ToList();
         }
 
         if (options.MaxOutputTokens is { } max && session.MaxOutputTokens is null)
         {
-            session.MaxOutputTokens = RealtimeSessionCreateRequestGAMaxOutputTokens.FromInteger(max);
+            session.MaxOutputTokens = RealtimeSessionMaxOutputTokens.FromInteger(max);
         }
 
         if (options.Tools is { Count: > 0 } tools)
@@ -40,27 +40,27 @@ internal static class RealtimeRequestBuilder
             session.Tools ??= [];
             foreach (RealtimeFunctionTool tool in FunctionTools(tools))
             {
-                session.Tools.Add(RealtimeSessionCreateRequestGAToolsItem.FromRealtimeFunctionTool(tool));
+                session.Tools.Add(RealtimeSessionTool.FromFunction(tool));
             }
         }
 
         if (options.ToolMode is { } mode && session.ToolChoice is null)
         {
             session.ToolChoice = mode is RequiredChatToolMode { RequiredFunctionName: { } name }
-                ? RealtimeSessionCreateRequestGAToolChoice.FromToolChoiceFunction(new ToolChoiceFunction { Name = name })
-                : RealtimeSessionCreateRequestGAToolChoice.FromToolChoiceOptions(ToolChoice(mode));
+                ? RealtimeSessionToolChoice.FromFunction(new ToolChoiceFunction { Name = name })
+                : RealtimeSessionToolChoice.FromToolChoiceOptions(ToolChoice(mode));
         }
 
         bool hasInput = options.InputAudioFormat is not null || options.TranscriptionOptions is not null || options.VoiceActivityDetection is not null;
         bool hasOutput = options.OutputAudioFormat is not null || options.Voice is not null;
         if (hasInput || hasOutput)
         {
-            session.Audio ??= new RealtimeSessionCreateRequestGAAudio();
+            session.Audio ??= new RealtimeSessionAudio();
         }
 
         if (hasInput)
         {
-            RealtimeSessionCreateRequestGAAudioInput input = session.Audio!.Input ??= new RealtimeSessionCreateRequestGAAudioInput();
+            RealtimeSessionAudioInput input = session.Audio!.Input ??= new RealtimeSessionAudioInput();
             input.Format ??= Format(options.InputAudioFormat);
             input.Transcription ??= Transcription(options.TranscriptionOptions);
             if (TurnDetection(options.VoiceActivityDetection, out RealtimeTurnDetection? turnDetection) && !input.TurnDetectionSpecified)
@@ -72,23 +72,23 @@ internal static class RealtimeRequestBuilder
 
         if (hasOutput)
         {
-            RealtimeSessionCreateRequestGAAudioOutput output = session.Audio!.Output ??= new RealtimeSessionCreateRequestGAAudioOutput();
+            RealtimeSessionAudioOutput output = session.Audio!.Output ??= new RealtimeSessionAudioOutput();
             output.Format ??= Format(options.OutputAudioFormat);
             if (options.Voice is { } voice)
             {
-                output.Voice ??= VoiceIdsOrCustomVoice.FromVoiceIdsShared(new VoiceIdsShared(voice));
+                output.Voice ??= Voice.FromIdsShared(new VoiceId(voice));
             }
         }
 
         return session;
     }
 
-    public static RealtimeTranscriptionSessionCreateRequestGA TranscriptionSession(RealtimeSessionOptions options)
+    public static RealtimeTranscriptionSessionConfig TranscriptionSession(RealtimeSessionOptions options)
     {
-        RealtimeTranscriptionSessionCreateRequestGA session = options.RawRepresentationFactory?.Invoke() is RealtimeTranscriptionSessionCreateRequestGA raw
+        RealtimeTranscriptionSessionConfig session = options.RawRepresentationFactory?.Invoke() is RealtimeTranscriptionSessionConfig raw
             ? JsonModelCopy.Of(raw)
-            : new RealtimeTranscriptionSessionCreateRequestGA();
-        RealtimeTranscriptionSessionCreateRequestGAAudioInput input = (session.Audio ??= new RealtimeTranscriptionSessionCreateRequestGAAudio()).Input ??= new RealtimeTranscriptionSessionCreateRequestGAAudioInput();
+            : new RealtimeTranscriptionSessionConfig();
+        RealtimeTranscriptionSessionAudioInput input = (session.Audio ??= new RealtimeTranscriptionSessionAudio()).Input ??= new RealtimeTranscriptionSessionAudioInput();
         input.Format ??= Format(options.InputAudioFormat);
         input.Transcription ??= Transcription(options.TranscriptionOptions);
         if (TurnDetection(options.VoiceActivityDetection, out RealtimeTurnDetection? turnDetection) && !input.TurnDetectionSpecified)
@@ -105,40 +105,40 @@ internal static class RealtimeRequestBuilder
         var response = new RealtimeResponseCreateParams
         {
             Instructions = message.Instructions,
-            MaxOutputTokens = message.MaxOutputTokens is { } max ? RealtimeResponseCreateParamsMaxOutputTokens.FromInteger(max) : null,
+            MaxOutputTokens = message.MaxOutputTokens is { } max ? RealtimeResponseCreateMaxOutputTokens.FromInteger(max) : null,
         };
         if (message.OutputModalities is { Count: > 0 } modalities)
         {
-            response.OutputModalities = modalities.Select(m => m == "text" ? RealtimeResponseCreateParamsOutputModalitiesItem.Text : RealtimeResponseCreateParamsOutputModalitiesItem.Audio).ToList();
+            response.OutputModalities = modalities.Select(m => m == "text" ? RealtimeResponseCreateOutputModality.Text : RealtimeResponseCreateOutputModality.Audio).ToList();
         }
 
         if (message.Tools is { Count: > 0 } tools)
         {
-            response.Tools = FunctionTools(tools).Select(RealtimeResponseCreateParamsToolsItem.FromRealtimeFunctionTool).ToList();
+            response.Tools = FunctionTools(tools).Select(RealtimeResponseCreateTool.FromFunction).ToList();
         }
 
         if (message.ToolMode is { } mode)
         {
             response.ToolChoice = mode is RequiredChatToolMode { RequiredFunctionName: { } name }
-                ? RealtimeResponseCreateParamsToolChoice.FromToolChoiceFunction(new ToolChoiceFunction { Name = name })
-                : RealtimeResponseCreateParamsToolChoice.FromToolChoiceOptions(ToolChoice(mode));
+                ? RealtimeResponseCreateToolChoice.FromFunction(new ToolChoiceFunction { Name = name })
+                : RealtimeResponseCreateToolChoice.FromToolChoiceOptions(ToolChoice(mode));
         }
 
         if (message.OutputAudioOptions is not null || message.OutputVoice is not null)
         {
-            response.Audio = new RealtimeResponseCreateParamsAudio
+            response.Audio = new RealtimeResponseCreateAudio
             {
-                Output = new RealtimeResponseCreateParamsAudioOutput
+                Output = new RealtimeResponseCreateAudioOutput
                 {
                     Format = Format(message.OutputAudioOptions),
-                    Voice = message.OutputVoice is { } voice ? VoiceIdsOrCustomVoice.FromVoiceIdsShared(new VoiceIdsShared(voice)) : null,
+                    Voice = message.OutputVoice is { } voice ? Voice.FromIdsShared(new VoiceId(voice)) : null,
                 },
             };
         }
 
         if (message.ExcludeFromConversation is { } exclude)
         {
-            response.Conversation = exclude ? RealtimeResponseCreateParamsConversation.None : RealtimeResponseCreateParamsConversation.Auto;
+            response.Conversation = exclude ? RealtimeResponseCreateConversation.None : RealtimeResponseCreateConversation.Auto;
         }
 
         if (message.Items is { Count: > 0 } items)
@@ -194,7 +194,7 @@ internal static class RealtimeRequestBuilder
             yield return ApiItem.FromMessageSystem(new RealtimeConversationItemMessageSystem
             {
                 Id = item.Id,
-                Content = item.Contents.OfType<TextContent>().Select(t => new RealtimeConversationItemMessageSystemContentItem { Type = RealtimeConversationItemMessageSystemContentItemType.InputText, Text = t.Text }).ToList(),
+                Content = item.Contents.OfType<TextContent>().Select(t => new RealtimeConversationItemMessageSystemContentItem { Text = t.Text }).ToList(),
             });
         }
         else if (item.Role == ChatRole.Assistant)
@@ -235,7 +235,6 @@ internal static class RealtimeRequestBuilder
 
             yield return new RealtimeFunctionTool
             {
-                Type = RealtimeFunctionToolType.Function,
                 Name = function.Name,
                 Description = function.Description,
                 Parameters = JsonSerializer.SerializeToElement(ToolJson.Parameters(function), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, JsonElement>))),
@@ -253,10 +252,10 @@ internal static class RealtimeRequestBuilder
     private static RealtimeAudioFormats? Format(RealtimeAudioFormat? format) => format?.MediaType switch
     {
         null => null,
-        "audio/pcm" or "audio/L16" => RealtimeAudioFormats.FromAudioPcm(new RealtimeAudioFormatsAudioPcm { Type = RealtimeAudioFormatsAudioPcmType.AudioPcm, Rate = format.SampleRate }),
-        "audio/pcmu" or "audio/basic" => RealtimeAudioFormats.FromAudioPcmu(new RealtimeAudioFormatsAudioPcmu { Type = RealtimeAudioFormatsAudioPcmuType.AudioPcmu }),
-        "audio/pcma" => RealtimeAudioFormats.FromAudioPcma(new RealtimeAudioFormatsAudioPcma { Type = RealtimeAudioFormatsAudioPcmaType.AudioPcma }),
-        { } other => throw new NotSupportedException($"The realtime API takes audio/pcm (24 kHz), audio/pcmu or audio/pcma, not {other}."),
+        "audio/pcm" or "audio/L16" => RealtimeAudioFormats.FromAudioPcm(new PcmAudioFormat { Rate = format.SampleRate }),
+        "audio/pcmu" or "audio/basic" => RealtimeAudioFormats.FromAudioPcmu(new PcmuAudioFormat()),
+        "audio/pcma" => RealtimeAudioFormats.FromAudioPcma(new PcmaAudioFormat()),
+       { } other => throw new NotSupportedException($"The realtime API takes audio/pcm (24 kHz), audio/pcmu or audio/pcma, not {other}."),
     };
 
     private static AudioTranscription? Transcription(TranscriptionOptions? options) => options is null ? null : new AudioTranscription

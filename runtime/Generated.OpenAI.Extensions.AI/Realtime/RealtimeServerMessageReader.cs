@@ -156,8 +156,8 @@ internal sealed class RealtimeServerMessageReader
             OutputAudioTokenCount = usage.OutputTokenDetails?.AudioTokens,
             OutputTextTokenCount = usage.OutputTokenDetails?.TextTokens,
         } : null,
-        OutputModalities = response.OutputModalities?.Select(m => m == RealtimeResponseOutputModalitiesItem.Text ? "text" : "audio").ToList(),
-        MaxOutputTokens = response.MaxOutputTokens is { Kind: RealtimeResponseMaxOutputTokensKind.Integer } max ? (int)max.AsInteger : null,
+        OutputModalities = response.OutputModalities?.Select(m => m == RealtimeResponseOutputModality.Text ? "text" : "audio").ToList(),
+        MaxOutputTokens = response.MaxOutputTokens is { Kind: RealtimeResponseMaxOutputTokensKind.Integer } max ? (int)max.AsInteger() : null,
         Items = response.Output?.Select(Item).ToList(),
         MessageId = eventId,
         RawRepresentation = serverEvent,
@@ -169,15 +169,15 @@ internal sealed class RealtimeServerMessageReader
         switch (item.Kind)
         {
             case RealtimeConversationItemKind.FunctionCall:
-                RealtimeConversationItemFunctionCall call = item.AsFunctionCall;
+                RealtimeConversationItemFunctionCall call = item.AsFunctionCall();
                 FunctionCallContent content = ToolJson.Call(call.CallId ?? string.Empty, call.Name, call.Arguments);
                 content.RawRepresentation = call;
                 return new MeaiItem([content], call.Id) { RawRepresentation = item };
             case RealtimeConversationItemKind.FunctionCallOutput:
-                RealtimeConversationItemFunctionCallOutput output = item.AsFunctionCallOutput;
+                RealtimeConversationItemFunctionCallOutput output = item.AsFunctionCallOutput();
                 return new MeaiItem([new FunctionResultContent(output.CallId, output.Output)], output.Id) { RawRepresentation = item };
             case RealtimeConversationItemKind.MessageAssistant:
-                RealtimeConversationItemMessageAssistant assistant = item.AsMessageAssistant;
+                RealtimeConversationItemMessageAssistant assistant = item.AsMessageAssistant();
                 var said = new List<AIContent>();
                 foreach (RealtimeConversationItemMessageAssistantContentItem part in assistant.Content)
                 {
@@ -186,7 +186,7 @@ internal sealed class RealtimeServerMessageReader
 
                 return new MeaiItem(said, assistant.Id, ChatRole.Assistant) { RawRepresentation = item };
             case RealtimeConversationItemKind.MessageUser:
-                RealtimeConversationItemMessageUser user = item.AsMessageUser;
+                RealtimeConversationItemMessageUser user = item.AsMessageUser();
                 var heard = new List<AIContent>();
                 foreach (RealtimeConversationItemMessageUserContentItem part in user.Content)
                 {
@@ -199,7 +199,7 @@ internal sealed class RealtimeServerMessageReader
 
                 return new MeaiItem(heard, user.Id, ChatRole.User) { RawRepresentation = item };
             case RealtimeConversationItemKind.MessageSystem:
-                RealtimeConversationItemMessageSystem system = item.AsMessageSystem;
+                RealtimeConversationItemMessageSystem system = item.AsMessageSystem();
                 return new MeaiItem(system.Content.Where(p => p.Text is not null).Select(p => (AIContent)new TextContent(p.Text)).ToList(), system.Id, ChatRole.System) { RawRepresentation = item };
             default:
                 return new MeaiItem([]) { RawRepresentation = item };

@@ -93,7 +93,7 @@ internal sealed class TranslationConnection : RealtimeConnection
         {
             if (property.Name != "audio")
             {
-                // RealtimeTranslationSessionUpdateRequest has only 'audio'; type and model are fixed at creation.
+                // RealtimeTranslationSessionUpdate has only 'audio'; type and model are fixed at creation.
                 await SendErrorAsync("unknown_parameter", $"Unknown parameter: 'session.{property.Name}'.", "session." + property.Name, eventId, cancellationToken).ConfigureAwait(false);
                 return;
             }

@@ -13,9 +13,9 @@ namespace Generated.OpenAI.Realtime;
 /// <summary>
 /// A transcription session on <c>/v1/realtime?intent=transcription</c>: input audio in, transcript deltas out, per
 /// item. With turn detection off (<c>null</c>, required by <c>gpt-realtime-whisper</c>) call <see cref="CommitAsync"/>
-/// to end a turn. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, errors and lifetime.
+/// to end a turn. See <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, errors and lifetime.
 /// </summary>
-public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServerEvent>
+public sealed class RealtimeTranscriptionSession : RealtimeBetaSession<RealtimeServerEvent>
 {
     internal RealtimeTranscriptionSession(WebSocketConnection connection, RealtimeSessionOptions options)
         : base(connection, options, RealtimeVoiceSession.Descriptor)
@@ -32,10 +32,10 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
     /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The <c>session.updated</c> event.</returns>
-    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeTranscriptionSessionCreateRequestGA session, CancellationToken cancellationToken = default)
+    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeTranscriptionSessionConfig session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeTranscriptionSessionCreateRequestGA(session) };
+        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromTranscription(session) };
         return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
@@ -57,7 +57,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         var commit = new RealtimeClientEventInputAudioBufferCommit();
         RealtimeServerEvent done = await SendAndWaitAsync(commit, commit, RealtimeConversationRules.AnswersCommit, "the transcript of the committed item", cancellationToken).ConfigureAwait(false);
-        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = done.AsConversationItemInputAudioTranscriptionCompleted;
+        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = done.AsConversationItemInputAudioTranscriptionCompleted();
         return new RealtimeTranscript(completed.ItemId, null, completed.Transcript, IsFinal: true);
     }
 

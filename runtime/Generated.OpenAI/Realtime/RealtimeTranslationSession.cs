@@ -14,11 +14,11 @@ namespace Generated.OpenAI.Realtime;
 /// A translation session on <c>/v1/realtime/translations?model=…</c>: continuous audio in (200 ms chunks), translated
 /// audio and transcripts out. It has its own event vocabulary (<see cref="RealtimeTranslationServerEvent"/>) and
 /// no response lifecycle: there is no <c>response.create</c> and no commit. See
-/// <see cref="RealtimeSession{TServerEvent}"/> for the loop, errors and lifetime.
+/// <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, errors and lifetime.
 /// </summary>
-public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTranslationServerEvent>
+public sealed class RealtimeTranslationSessionInfo : RealtimeBetaSession<RealtimeTranslationServerEvent>
 {
-    internal RealtimeTranslationSession(WebSocketConnection connection, RealtimeSessionOptions options)
+    internal RealtimeTranslationSessionInfo(WebSocketConnection connection, RealtimeSessionOptions options)
         : base(connection, options, Descriptor)
     {
     }
@@ -30,7 +30,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
         AudioAppendType = RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
         AudioDeltaType = RealtimeTranslationServerEventSessionOutputAudioDelta.TypeUtf8.ToArray(),
         DefaultChunkBytes = RealtimeAudio.BytesPer200Milliseconds,
-        GetError = static e => e.TryGetRealtimeServerEventError(out RealtimeServerEventError? error) ? error : null,
+        GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
         IsAudioDelta = static e => e.Kind == RealtimeTranslationServerEventKind.SessionOutputAudioDelta,
     };
 
@@ -44,7 +44,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     /// <summary>The recognized source text so far.</summary>
     public string InputTranscript => Transcripts.GetText("input") ?? string.Empty;
 
-    /// <summary>Whether <see cref="RealtimeSession{TServerEvent}.CloseAsync"/> received <c>session.closed</c>, i.e. the remaining translated audio was flushed.</summary>
+    /// <summary>Whether <see cref="RealtimeBetaSession{TServerEvent}.CloseAsync"/> received <c>session.closed</c>, i.e. the remaining translated audio was flushed.</summary>
     public bool OutputFlushed { get; private set; }
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     /// <exception cref="RealtimeErrorException">The server rejected the update.</exception>
     /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The <c>session.updated</c> event.</returns>
-    public Task<RealtimeTranslationServerEvent> UpdateSessionAsync(RealtimeTranslationSessionUpdateRequest session, CancellationToken cancellationToken = default)
+    public Task<RealtimeTranslationServerEvent> UpdateSessionAsync(RealtimeTranslationSessionUpdate session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var update = new RealtimeTranslationClientEventSessionUpdate { Session = session };
@@ -66,9 +66,9 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(language);
         return UpdateSessionAsync(
-            new RealtimeTranslationSessionUpdateRequest
+            new RealtimeTranslationSessionUpdate
             {
-                Audio = new RealtimeTranslationSessionUpdateRequestAudio { Output = new RealtimeTranslationSessionUpdateRequestAudioOutput { Language = language } },
+                Audio = new RealtimeTranslationSessionUpdateAudio { Output = new RealtimeTranslationSessionUpdateAudioOutput { Language = language } },
             },
             cancellationToken);
     }

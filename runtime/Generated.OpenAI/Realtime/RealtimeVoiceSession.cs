@@ -14,10 +14,10 @@ namespace Generated.OpenAI.Realtime;
 
 /// <summary>
 /// A voice-agent session on <c>/v1/realtime?model=…</c>: session updates, input audio, responses, function tools,
-/// interruption and the output transcript. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, the
+/// interruption and the output transcript. See <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, the
 /// event stream, errors and lifetime.
 /// </summary>
-public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
+public sealed class RealtimeVoiceSession : RealtimeBetaSession<RealtimeServerEvent>
 {
     private readonly object _stateLock = new();
     private readonly Dictionary<string, (RealtimeFunctionTool Definition, RealtimeFunctionHandler Handler)> _tools = new(StringComparer.Ordinal);
@@ -41,7 +41,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
         DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
-        IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseAudioDelta,
+        IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta,
     };
 
     /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
@@ -94,7 +94,6 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         using JsonDocument emptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""");
         var definition = new RealtimeFunctionTool
         {
-            Type = RealtimeFunctionToolType.Function,
             Name = name,
             Description = description,
             Parameters = parameters ?? emptySchema.RootElement.Clone(),
@@ -115,23 +114,23 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// <exception cref="RealtimeSessionClosedException">The session ended first.</exception>
     /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     /// <returns>The <c>session.updated</c> event.</returns>
-    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeSessionCreateRequestGA session, CancellationToken cancellationToken = default)
+    public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeSessionConfig session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         lock (_stateLock)
         {
             foreach ((string name, (RealtimeFunctionTool definition, _)) in _tools.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
-                session.Tools ??= new List<RealtimeSessionCreateRequestGAToolsItem>();
-                bool listed = session.Tools.Any(t => t.IsRealtimeFunctionTool && t.AsRealtimeFunctionTool.Name == name);
+                session.Tools ??= new List<RealtimeSessionTool>();
+                bool listed = session.Tools.Any(t => t.IsFunction && t.AsFunction().Name == name);
                 if (!listed)
                 {
-                    session.Tools.Add(RealtimeSessionCreateRequestGAToolsItem.FromRealtimeFunctionTool(definition));
+                    session.Tools.Add(RealtimeSessionTool.FromFunction(definition));
                 }
             }
         }
 
-        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtimeSessionCreateRequestGA(session) };
+        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) };
         return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 

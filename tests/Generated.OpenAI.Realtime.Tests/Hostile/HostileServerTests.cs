@@ -107,9 +107,9 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await server.Stream.WriteAsync(script.ToArray()).AsTask().WaitAsync(Patience);
         await Task.Delay(500); // the app is busy: everything has arrived and the queue overflowed
 
-        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseAudioTranscriptDelta && e.AsResponseAudioTranscriptDelta.Delta == "end");
-        string[] markers = events.Where(e => e.IsResponseAudioTranscriptDelta).Select(e => e.AsResponseAudioTranscriptDelta.Delta).ToArray();
-        int audio = events.Count(e => e.IsResponseAudioDelta);
+        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta && e.AsResponseOutputAudioTranscriptDelta().Delta == "end");
+        string[] markers = events.Where(e => e.IsResponseOutputAudioTranscriptDelta).Select(e => e.AsResponseOutputAudioTranscriptDelta().Delta).ToArray();
+        int audio = events.Count(e => e.IsResponseOutputAudioDelta);
 
         output.WriteLine($"{audio} audio deltas read, {session.DroppedAudioDeltas} dropped, {markers.Length} other events");
         Assert.Equal(Enumerable.Range(0, Deltas / 10).Select(i => (i * 10 + 9).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("end"), markers);
@@ -134,7 +134,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
 
         script.AddRange(Text(TranscriptDelta("end")));
         Task writing = server.Stream.WriteAsync(script.ToArray()).AsTask();
-        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseAudioTranscriptDelta);
+        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
         await writing.WaitAsync(Patience);
 
         Assert.Equal(20_000, events.Count(e => e.IsError));
@@ -167,7 +167,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             await SendAsync(server, json);
         }
 
-        Task<RealtimeServerEvent> update = session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA { Instructions = "hi" });
+        Task<RealtimeServerEvent> update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
         JsonElement sent = await ReadClientEventAsync(server, "session.update");
         await SendAsync(server, SessionUpdated(sent));
         RealtimeServerEvent updated = await update.WaitAsync(Patience);
@@ -200,16 +200,16 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             await SendAsync(server, """{"type":"conversation.item.input_audio_transcription.completed","event_id":"x","item_id":null,"content_index":0,"transcript":"t","usage":{"type":"duration","seconds":1}}""");
             await SendAsync(server, """{"type":"conversation.item.input_audio_transcription.delta","event_id":"x"}""");
             await SendAsync(server, TranscriptDelta("end"));
-            List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(transcription.ReadEventsAsync(), e => e.IsResponseAudioTranscriptDelta);
+            List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(transcription.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
             Assert.Equal(["Unknown", "Unknown", "ResponseAudioTranscriptDelta"], TestSupport.Kinds(events));
             Assert.Contains("\"item_id\"", events[0].UnknownReason);
             Assert.Empty(transcription.Transcripts.Transcripts);
             Assert.Null(transcription.TerminalException);
         }
 
-        Task<RealtimeTranslationSession> translating = client.ConnectTranslationAsync();
+        Task<RealtimeTranslationSessionInfo> translating = client.ConnectTranslationAsync();
         await using (RawServerConnection server = await peer.AcceptAsync())
-        await using (RealtimeTranslationSession translation = await translating.WaitAsync(Patience))
+        await using (RealtimeTranslationSessionInfo translation = await translating.WaitAsync(Patience))
         {
             await SendAsync(server, """{"type":"error","event_id":"x"}""");
             await SendAsync(server, """{"type":"session.output_transcript.delta","event_id":"x","delta":7}""");
@@ -259,7 +259,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         output.WriteLine($"{callback}: close frame 1011 {closeFrame.TotalMilliseconds:0} ms after the event, socket closed at {clock.Elapsed.TotalMilliseconds:0} ms");
 
         // Every pending and later call sees the end, with the cause inside.
-        RealtimeSessionClosedException closed = await Assert.ThrowsAsync<RealtimeSessionClosedException>(() => session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA()));
+        RealtimeSessionClosedException closed = await Assert.ThrowsAsync<RealtimeSessionClosedException>(() => session.UpdateSessionAsync(new RealtimeSessionConfig()));
         Assert.Same(error, closed.InnerException);
         await Assert.ThrowsAnyAsync<WebSocketConnectionException>(async () => await session.SendAudioAsync(new byte[480]));
         await session.DisposeAsync();
@@ -315,7 +315,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await using RawServerConnection server = await peer.AcceptAsync();
         await using RealtimeTranscriptionSession session = await connecting.WaitAsync(Patience);
 
-        TimeoutException update = await Assert.ThrowsAsync<TimeoutException>(() => session.UpdateSessionAsync(new RealtimeTranscriptionSessionCreateRequestGA()).WaitAsync(Patience));
+        TimeoutException update = await Assert.ThrowsAsync<TimeoutException>(() => session.UpdateSessionAsync(new RealtimeTranscriptionSessionConfig()).WaitAsync(Patience));
         Assert.Contains("session.updated", update.Message);
         await Assert.ThrowsAsync<TimeoutException>(() => session.CommitAndWaitAsync().WaitAsync(Patience));
 
@@ -412,9 +412,9 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
-        Task<RealtimeServerEvent> rejected = session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA { Instructions = "one" });
+        Task<RealtimeServerEvent> rejected = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "one" });
         JsonElement one = await ReadClientEventAsync(server, "session.update");
-        Task<RealtimeServerEvent> accepted = session.UpdateSessionAsync(new RealtimeSessionCreateRequestGA { Instructions = "two" });
+        Task<RealtimeServerEvent> accepted = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "two" });
         JsonElement two = await ReadClientEventAsync(server, "session.update");
         Assert.NotEqual(one.GetProperty("event_id").GetString(), two.GetProperty("event_id").GetString());
 
@@ -459,12 +459,12 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await SendAsync(server, AudioDelta(3));
         await SendAsync(server, AudioDelta(4));
         await SendAsync(server, TranscriptDelta("end"));
-        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseAudioTranscriptDelta);
+        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
 
         Assert.Equal([4], received);
         Assert.Equal(1, session.InvalidAudioDeltas);
         Assert.Equal(["ResponseAudioDelta", "ResponseAudioTranscriptDelta"], TestSupport.Kinds(events)); // the odd one, as an event
-        Assert.Equal(3, events[0].AsResponseAudioDelta.Delta.MaxDecodedLength);
+        Assert.Equal(3, events[0].AsResponseOutputAudioDelta().Delta.MaxDecodedLength);
     }
 
     [Fact(Timeout = 60000)]
@@ -525,7 +525,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             events.Add(e);
         }
 
-        Assert.Equal("before the close", Assert.Single(events).AsResponseAudioTranscriptDelta.Delta);
+        Assert.Equal("before the close", Assert.Single(events).AsResponseOutputAudioTranscriptDelta().Delta);
         await session.Completion.WaitAsync(Patience);
         Assert.Null(session.TerminalException);
         Assert.True(await server.SeesEndOfStreamAsync(Patience));
@@ -550,7 +550,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
     private static string SessionUpdated(JsonElement update)
         => """{"type":"session.updated","event_id":"s","session":""" + update.GetProperty("session").GetRawText() + "}";
 
-    private static async Task ReadAllAsync<T>(RealtimeSession<T> session)
+    private static async Task ReadAllAsync<T>(RealtimeBetaSession<T> session)
         where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
     {
         using var timeout = new CancellationTokenSource(Patience);

@@ -151,7 +151,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
                 before = GC.GetTotalAllocatedBytes(precise: true);
             }
 
-            Base64Data audio = next.AsResponseAudioDelta.Delta;
+            Base64Data audio = next.AsResponseOutputAudioDelta().Delta;
             if (i % 100 == 0)
             {
                 Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(decoded, out int written));
@@ -215,7 +215,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
     }
 
     /// <summary>A test-only kind: a descriptor (path, union, audio events) and a subclass with one helper and some state.</summary>
-    private sealed class EchoSession : RealtimeSession<RealtimeServerEvent>
+    private sealed class EchoSession : RealtimeBetaSession<RealtimeServerEvent>
     {
         public EchoSession(WebSocketConnection connection, RealtimeSessionOptions options)
             : base(connection, options, Descriptor)
@@ -229,7 +229,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
             AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
             DefaultChunkBytes = 4800,
             GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
-            IsAudioDelta = static e => e.IsResponseAudioDelta,
+            IsAudioDelta = static e => e.IsResponseOutputAudioDelta,
         };
 
         public int Cleared { get; private set; }

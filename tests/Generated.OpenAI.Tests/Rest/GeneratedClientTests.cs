@@ -84,7 +84,7 @@ public sealed class GeneratedClientTests
     {
         await using RestSimulator simulator = await RestSimulator.StartAsync();
         OpenAIClient client = ClientFor(simulator);
-        var session = JsonModel.Deserialize<RealtimeSessionCreateRequestGA>("""{"type":"realtime","model":"gpt-realtime"}"""u8);
+        var session = JsonModel.Deserialize<RealtimeSessionConfig>("""{"type":"realtime","model":"gpt-realtime"}"""u8);
 
         ApiResponse<string> answer = await client.Realtime.Calls.CreateRealtimeCallAsync(new RealtimeCallCreateRequest { Sdp = "v=0\r\n", Session = session });
 
@@ -138,7 +138,7 @@ public sealed class GeneratedClientTests
 
         ApiResponse<ImagesResponse> response = await client.Images.Edits.CreateImageEditAsync(new CreateImageEditRequest
         {
-            Image = CreateImageEditRequestImage.FromBinaryArray(images),
+            Image = CreateImageEditImage.FromBinaryArray(images),
             Mask = mask,
             Prompt = "A gift basket with all four items",
         });
@@ -188,9 +188,9 @@ public sealed class GeneratedClientTests
 
         Assert.Contains("\"stream\":true", sentBody, StringComparison.Ordinal);
         Assert.Equal(
-            [ResponseStreamEventKind.ResponseTextDeltaEvent, ResponseStreamEventKind.Unknown, ResponseStreamEventKind.ResponseTextDeltaEvent],
+            [ResponseStreamEventKind.ResponseOutputTextDelta, ResponseStreamEventKind.Unknown, ResponseStreamEventKind.ResponseOutputTextDelta],
             events.Select(e => e.Kind));
-        Assert.Equal("Hello", events[0].AsResponseTextDeltaEvent.Delta + events[2].AsResponseTextDeltaEvent.Delta);
+        Assert.Equal("Hello", events[0].AsResponseOutputTextDelta().Delta + events[2].AsResponseOutputTextDelta().Delta);
         Assert.Equal("response.teleported", events[1].UnknownJson!.Value.GetProperty("type").GetString());
         Assert.Equal(1, events[1].UnknownJson!.Value.GetProperty("where").GetProperty("x").GetInt32());
     }
