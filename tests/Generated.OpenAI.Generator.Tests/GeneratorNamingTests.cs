@@ -222,6 +222,6 @@ public class GeneratorNamingTests
 
         var (clashing, compile) = Generate(GeneratorHarness.Spec(Session), ("clash.names.json", """{ "#/components/schemas/Shape": "ShapeSquare" }"""));
         Assert.Empty(compile);
-        Assert.Contains(clashing.Diagnostics, d => d.Id == "OAIGEN004" && d.GetMessage().Contains("already has that name", StringComparison.Ordinal));
+        Assert.Contains(clashing.Diagnostics, d => d.Id == "OAIGEN004" && d.GetMessage().Contains("is named 'ShapeSquare2' instead", StringComparison.Ordinal));
     }
 }

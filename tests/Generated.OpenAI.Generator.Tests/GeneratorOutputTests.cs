@@ -30,11 +30,19 @@ public class GeneratorOutputTests
     }
 
     [Theory]
-    [InlineData("RealtimeServerEventResponseAudioDelta")] // an event: const type, base64 payload
-    [InlineData("RealtimeTruncation")]                     // a union by token kind: string | object
+    [InlineData("RealtimeServerEventResponseAudioDelta")]  // an event: const type, event_id, base64 payload
+    [InlineData("CreateEmbeddingRequest")]                 // an object: required members, a union, an enum, a list
     [InlineData("AudioTranscriptionModel")]                // an open enum: anyOf [string, enum]
-    [InlineData("RealtimeTranslationServerEvent")]         // an event union dispatched on UTF-8 type
-    [InlineData("RealtimeSessionTracing")]  // a nullable union property lifted to a type
+    [InlineData("ServiceTier")]                            // a closed enum and its Extensions class
+    [InlineData("RealtimeTruncation")]                     // a union by token kind: string | object
+    [InlineData("Voice")]                                  // a union with an open enum case: strings convert to it
+    [InlineData("Annotation")]                             // a union by discriminator value (REST: not strict)
+    [InlineData("RealtimeTranslationServerEvent")]         // an event union: strict, dispatched on UTF-8 type
+    [InlineData("RealtimeSessionTracing")]                 // a nullable union property lifted to a type
+    [InlineData("Clients.EmbeddingsResource")]             // a client method with a JSON body
+    [InlineData("Clients.AudioTranscriptionsResource")]    // multipart/form-data, a *TextAsync and a *StreamingAsync variant
+    [InlineData("Clients.BatchesResource")]                // path and query parameters, auto-paging
+    [InlineData("Clients.RealtimeCallsResource")]          // an application/sdp text body with a multipart overload, a text answer
     public void A_representative_file_matches_its_snapshot(string typeName)
     {
         var source = Run().GeneratedSources.Single(s => s.HintName == typeName + ".g.cs").SourceText.ToString();

@@ -73,6 +73,9 @@ internal sealed class CuratedNames
         return null;
     }
 
+    /// <summary>Whether a names-file entry names the schema at <paramref name="pointer"/>.</summary>
+    public bool Has(string pointer) => _entries.ContainsKey(pointer);
+
     /// <summary>Whether a names-file entry gives <paramref name="name"/> to some schema (so no derived name takes it).</summary>
     public bool IsReserved(string name) => _names.Contains(name);
 

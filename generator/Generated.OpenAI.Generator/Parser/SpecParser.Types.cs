@@ -219,10 +219,12 @@ internal sealed partial class SpecParser
             if (member.Schema.GetString("$ref") is { } reference && reference.StartsWith(SchemaPrefix, StringComparison.Ordinal))
             {
                 type = Resolve(member.Schema, NameHint.Plain(name), pointer + member.Pointer);
-                string target = Naming.Pascal(reference.Substring(SchemaPrefix.Length));
-                caseName = wireName ?? (target.Length > name.Length && target.StartsWith(name, StringComparison.Ordinal) && char.IsUpper(target[name.Length])
-                    ? target.Substring(name.Length)
-                    : target);
+                // The case of a referenced type is that type's C# name, less the union's name where what is left
+                // still says something (RealtimeServerEventError → Error; VoiceId in Voice stays VoiceId).
+                string target = type.Name ?? Naming.Pascal(reference.Substring(SchemaPrefix.Length));
+                string rest = target.Length > name.Length && target.StartsWith(name, StringComparison.Ordinal) && char.IsUpper(target[name.Length])
+                    ? target.Substring(name.Length) : target;
+                caseName = wireName ?? (rest.Length > 2 && rest is not ("Object" or "Item" or "Type" or "Value") ? rest : target);
             }
             else
             {
@@ -239,7 +241,8 @@ internal sealed partial class SpecParser
                         _ => "Variant",
                     });
                 type = Resolve(member.Schema, NameHint.Member(name, hint.TrimStart('@', '_')), pointer + member.Pointer);
-                caseName = hint == "Array" && type.Element is { } element ? CaseNameOf(element) + "Array" : hint;
+                caseName = _curated.Has(pointer + member.Pointer) && type.Name is { } curatedName ? curatedName
+                    : hint == "Array" && type.Element is { } element ? CaseNameOf(element) + "Array" : hint;
             }
             caseName = Naming.Unique(caseName.TrimStart('@'), caseNames);
 

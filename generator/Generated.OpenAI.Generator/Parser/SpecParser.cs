@@ -107,13 +107,13 @@ internal sealed partial class SpecParser
         }
         foreach (string name in typed.Where(n => !_schemaTypeNames.ContainsKey(n) && !Naming.Pascal(n).EndsWith("GA", StringComparison.Ordinal)))
         {
-            _schemaTypeNames[name] = Naming.Unique(Naming.Pascal(name), _usedTypeNames);
+            _schemaTypeNames[name] = ClaimSchemaName(name, Naming.Pascal(name));
         }
         foreach (string name in typed.Where(n => !_schemaTypeNames.ContainsKey(n)))
         {
             string pascal = Naming.Pascal(name);
             string shortName = pascal.Substring(0, pascal.Length - 2);
-            _schemaTypeNames[name] = Naming.Unique(_usedTypeNames.Contains(shortName) || _schemas[name.Substring(0, name.Length - 2)] is not null ? pascal : shortName, _usedTypeNames);
+            _schemaTypeNames[name] = ClaimSchemaName(name, _usedTypeNames.Contains(shortName) || _schemas[name.Substring(0, name.Length - 2)] is not null ? pascal : shortName);
         }
 
         foreach (string name in names)
@@ -183,6 +183,18 @@ internal sealed partial class SpecParser
             return TopLevelKind.Object;
         }
         return TopLevelKind.Alias;
+    }
+
+    /// <summary>A component schema's own name; numbered, with a warning, when a names-file entry gave it to another schema.</summary>
+    private string ClaimSchemaName(string schemaName, string name)
+    {
+        string claimed = Naming.Unique(name, _usedTypeNames);
+        if (claimed != name && _curated.IsReserved(name))
+        {
+            _diagnostics.Add(new(DiagnosticIds.NamesFile, DiagnosticLevel.Warning,
+                $"The names file gives '{name}' to another schema, but it is the name of {SchemaPrefix}{schemaName}, which is named '{claimed}' instead.", SchemaPrefix + schemaName));
+        }
+        return claimed;
     }
 
     private static string Describe(TypeRef type) => type.Kind switch
