@@ -29,18 +29,30 @@ internal sealed partial class SpecParser
                     continue;
                 }
                 _cancellationToken.ThrowIfCancellationRequested();
-                string group = GroupOf(path.Key);
+                string operationId = operation.GetString("operationId") ?? (method + " " + path.Key);
+                string pointer = "#/paths/" + path.Key.Replace("~", "~0").Replace("/", "~1") + "/" + method;
+                if (ParsePathKey(path.Key, out var template, out var fixedQuery) is { } keyError)
+                {
+                    ReportUnmappablePath(operationId, method, path.Key, keyError, pointer);
+                    continue;
+                }
+                string group = GroupOf(template);
                 if (!methodNames.TryGetValue(group, out var used))
                 {
                     methodNames[group] = used = new HashSet<string>(StringComparer.Ordinal) { "Pipeline" };
                 }
-                string operationId = operation.GetString("operationId") ?? (method + " " + path.Key);
-                string methodName = Naming.Unique(Naming.Pascal(operationId).TrimStart('_') + "Async", used);
-                string pointer = "#/paths/" + path.Key.Replace("~", "~0").Replace("/", "~1") + "/" + method;
                 string context = Naming.Pascal(operationId).TrimStart('_');
                 try
                 {
-                    _operations.Add((group, BuildOperation(operationId, methodName, method, path.Key, path.Value, operation, pointer, context)));
+                    var built = BuildOperation(operationId, "", method, template, path.Value, operation, pointer, context) with { FixedQuery = fixedQuery };
+                    if (CheckParameters(built) is { } parameterError)
+                    {
+                        ReportUnmappablePath(operationId, method, path.Key, parameterError, pointer);
+                        continue;
+                    }
+                    // Named only once it is certain to have a method, so that a dropped operation takes no name from another.
+                    string methodName = Naming.Unique(Naming.Pascal(operationId).TrimStart('_') + "Async", used);
+                    _operations.Add((group, built with { MethodName = methodName }));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -50,6 +62,102 @@ internal sealed partial class SpecParser
             }
         }
     }
+
+    /// <summary>
+    /// Splits a path key into its template and the fixed query it may carry (<c>/responses/{response_id}?beta=true</c>:
+    /// newer specs key their beta operations so); the error, as a value, when the key cannot be mapped to a URL:
+    /// an unbalanced or empty brace, a parameter in the query part, a query pair without a name.
+    /// </summary>
+    private static string? ParsePathKey(string key, out string template, out ImmutableEquatableArray<FixedQueryParameter> query)
+    {
+        int mark = key.IndexOf('?');
+        template = mark < 0 ? key : key.Substring(0, mark);
+        query = ImmutableEquatableArray<FixedQueryParameter>.Empty;
+        int open = -1;
+        for (int i = 0; i < template.Length; i++)
+        {
+            if (template[i] == '{')
+            {
+                if (open >= 0)
+                {
+                    return $"the path template '{template}' opens a brace at {i} inside another";
+                }
+                open = i;
+            }
+            else if (template[i] == '}')
+            {
+                if (open < 0)
+                {
+                    return $"the path template '{template}' closes a brace at {i} that was not opened";
+                }
+                if (i == open + 1)
+                {
+                    return $"the path template '{template}' has an empty parameter at {open}";
+                }
+                open = -1;
+            }
+        }
+        if (open >= 0)
+        {
+            return $"the path template '{template}' does not close the brace at {open}";
+        }
+        if (mark < 0)
+        {
+            return null;
+        }
+        var pairs = new List<FixedQueryParameter>();
+        foreach (string pair in key.Substring(mark + 1).Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.IndexOfAny(new[] { '{', '}' }) >= 0)
+            {
+                return $"the query '{pair}' in the path key holds a parameter, which a fixed query cannot";
+            }
+            int equals = pair.IndexOf('=');
+            string name = Uri.UnescapeDataString(equals < 0 ? pair : pair.Substring(0, equals));
+            if (name.Length == 0)
+            {
+                return $"the query '{pair}' in the path key has no name";
+            }
+            pairs.Add(new FixedQueryParameter(name, equals < 0 ? "" : Uri.UnescapeDataString(pair.Substring(equals + 1))));
+        }
+        query = pairs.ToEquatableArray();
+        return null;
+    }
+
+    /// <summary>
+    /// The error, as a value, when the operation's parameters do not fit its path key: a template parameter with no
+    /// definition, a path parameter the template does not place, or a fixed query pair that is also a declared query
+    /// parameter (which the method would send twice).
+    /// </summary>
+    private static string? CheckParameters(OperationModel operation)
+    {
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        int at = 0;
+        while ((at = operation.Path.IndexOf('{', at)) >= 0)
+        {
+            int close = operation.Path.IndexOf('}', at);
+            string name = operation.Path.Substring(at + 1, close - at - 1);
+            placed.Add(name);
+            if (!operation.Parameters.Any(p => p.In == "path" && p.JsonName == name))
+            {
+                return $"the path parameter '{name}' has no parameter definition";
+            }
+            at = close + 1;
+        }
+        if (operation.Parameters.FirstOrDefault(p => p.In == "path" && !placed.Contains(p.JsonName)) is { } unplaced)
+        {
+            return $"the path parameter '{unplaced.JsonName}' does not appear in the path template '{operation.Path}'";
+        }
+        if (operation.FixedQuery.FirstOrDefault(q => operation.Parameters.Any(p => p.In == "query" && p.JsonName == q.Name)) is { } clash)
+        {
+            return $"the path key's query '{clash.Name}' is also a declared query parameter";
+        }
+        return null;
+    }
+
+    private void ReportUnmappablePath(string operationId, string method, string key, string reason, string pointer) =>
+        _diagnostics.Add(new(DiagnosticIds.UnmappablePath, DiagnosticLevel.Warning,
+            $"Operation '{operationId}' ({method.ToUpperInvariant()} {key}) has no client method: {reason}.", pointer));
 
     private static string GroupOf(string path)
     {
@@ -113,7 +221,7 @@ internal sealed partial class SpecParser
         var paging = BuildPaging(parameters, response);
         bool admin = operation["security"] is { Kind: JsonKind.Array } security
             && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
-        return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
+        return new OperationModel(operationId, methodName, method.ToUpperInvariant(), path, ImmutableEquatableArray<FixedQueryParameter>.Empty, operation.GetString("summary") ?? operation.GetString("description"),
             operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging,
             EnumValue(body, "response_format", "text"), response.StreamEvent is null || body is { HasStreamFlag: true } ? null : EnumValue(body, "stream_format", "sse"));
     }
