@@ -36,7 +36,9 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        // Without the SDK compiled from the pinned spec (the SDK tests have it): the generated code declares the same types.
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !string.Equals(Path.GetFileName(p), "Generated.OpenAI.dll", StringComparison.OrdinalIgnoreCase)).ToList();
         paths.Add(typeof(Generated.OpenAI.Serialization.Base64Data).Assembly.Location);
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });

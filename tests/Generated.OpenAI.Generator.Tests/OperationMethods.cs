@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
 using System.Reflection;
 using System.Text.Json;
@@ -20,7 +21,7 @@ internal static class OperationMethods
     private static readonly string[] s_methods = ["get", "post", "put", "patch", "delete"];
 
     /// <summary>The outcome of <see cref="CheckAll"/>.</summary>
-    internal sealed record Check(int Passed, int Total, int Called, IReadOnlyList<string> Failures);
+    internal sealed record Check(int Passed, int Total, int Called, IReadOnlyList<string> Failures, IReadOnlyList<string> NotCalled);
 
     /// <summary>Every method carrying <see cref="OpenApiOperationAttribute"/>, on a client whose requests go to <paramref name="handler"/>.</summary>
     public static List<(object Owner, (MethodInfo Method, OpenApiOperationAttribute Attribute) Generated)> FindAll(Assembly assembly, HttpMessageHandler handler)
@@ -104,10 +105,11 @@ internal static class OperationMethods
     /// </summary>
     public static Check CheckAll(JsonElement spec, Assembly assembly)
     {
-        var handler = new PathKeyQueryTests.RecordingHandler();
+        var handler = new RecordingHandler();
         var calls = FindAll(assembly, handler).Where(m => m.Generated.Attribute.Variant == OpenApiMethodVariant.Call)
             .ToLookup(m => m.Generated.Attribute.OperationId, StringComparer.Ordinal);
         var failures = new List<string>();
+        var notCalled = new List<string>();
         int total = 0, passed = 0, called = 0;
         foreach (JsonProperty path in spec.GetProperty("paths").EnumerateObject())
         {
@@ -136,6 +138,11 @@ internal static class OperationMethods
                         continue; // the path does not depend on a form or text body, which a test cannot make up generally
                     }
                     string? problem = CallAndCompare(owner, generated, handler).GetAwaiter().GetResult();
+                    if (problem is not null && a.RequestContentType is not null && problem.StartsWith("sent 0 requests (", StringComparison.Ordinal))
+                    {
+                        notCalled.Add($"{operationId}: {problem}"); // a body made up with its constructor that cannot be written; the key was checked above
+                        continue;
+                    }
                     called++;
                     if (problem is not null)
                     {
@@ -152,10 +159,10 @@ internal static class OperationMethods
                 }
             }
         }
-        return new Check(passed, total, called, failures);
+        return new Check(passed, total, called, failures, notCalled);
     }
 
-    private static async Task<string?> CallAndCompare(object owner, (MethodInfo Method, OpenApiOperationAttribute Attribute) generated, PathKeyQueryTests.RecordingHandler handler)
+    private static async Task<string?> CallAndCompare(object owner, (MethodInfo Method, OpenApiOperationAttribute Attribute) generated, RecordingHandler handler)
     {
         // Path parameters: each C# parameter whose name is a template parameter's without underscores gets its own value.
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -211,5 +218,17 @@ internal static class OperationMethods
             yield return template.Substring(at + 1, close - at - 1);
             at = close + 1;
         }
+    }
+}
+
+/// <summary>Answers every request with <c>{"id":"resp_1"}</c> and keeps it.</summary>
+internal sealed class RecordingHandler : HttpMessageHandler
+{
+    public List<HttpRequestMessage> Requests { get; } = new();
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"id":"resp_1"}""", System.Text.Encoding.UTF8, "application/json") });
     }
 }

@@ -128,16 +128,4 @@ public class PathKeyQueryTests
         Assert.DoesNotContain("\"getThing\"", source);
         Assert.Contains("\"listOthers\"", source);
     }
-
-    /// <summary>Answers every request with <c>{"id":"resp_1"}</c> and keeps it.</summary>
-    internal sealed class RecordingHandler : HttpMessageHandler
-    {
-        public List<HttpRequestMessage> Requests { get; } = new();
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests.Add(request);
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"id":"resp_1"}""", System.Text.Encoding.UTF8, "application/json") });
-        }
-    }
 }
