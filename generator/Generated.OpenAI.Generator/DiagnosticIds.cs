@@ -18,6 +18,12 @@ internal static class DiagnosticIds
     /// <summary>A construct the generator does not model; it degrades to raw JSON (Info).</summary>
     public const string Unsupported = "OAIGEN100";
 
+    /// <summary>
+    /// An operation whose path key cannot be mapped to a URL (an unbalanced brace, a path parameter without a
+    /// definition, a fixed query that is also a query parameter): no method rather than one that calls the wrong URL.
+    /// </summary>
+    public const string UnmappablePath = "OAIGEN101";
+
     /// <summary>Summary of what was generated (Info).</summary>
     public const string Summary = "OAIGEN900";
 }

@@ -152,6 +152,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor Unsupported = new(DiagnosticIds.Unsupported,
         "A construct is kept as raw JSON", "{0}: {1}", Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnmappablePath = new(DiagnosticIds.UnmappablePath,
+        "An operation's path cannot be mapped to a URL; it has no client method", "{0}: {1}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor Summary = new(DiagnosticIds.Summary,
         "What was generated", "{0} (sha256 {1}): {2} types ({3} objects, {4} enums, {5} unions); {6} of {7} component schemas have a type, {8} are aliases",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
@@ -161,6 +164,7 @@ internal static class Descriptors
         DiagnosticIds.UnreadableSpec => info.Level == DiagnosticLevel.Error ? UnreadableSpec : UnsupportedWarning,
         DiagnosticIds.BrokenReference => BrokenReference,
         DiagnosticIds.NamesFile => NamesFile,
+        DiagnosticIds.UnmappablePath => UnmappablePath,
         _ => info.Level == DiagnosticLevel.Warning ? UnsupportedWarning : Unsupported,
     };
 }

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -41,7 +43,9 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        // Without the SDK compiled from the pinned spec (the SDK tests have it): the generated code declares the same types.
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => !string.Equals(Path.GetFileName(p), "Generated.OpenAI.dll", StringComparison.OrdinalIgnoreCase)).ToList();
         paths.Add(typeof(Generated.OpenAI.Serialization.Base64Data).Assembly.Location);
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
@@ -71,6 +75,25 @@ internal static class GeneratorHarness
         var driver = CreateDriver(specJson, ns).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _, CancellationToken.None);
         var errors = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
         return (driver.GetRunResult(), errors);
+    }
+
+    /// <summary>
+    /// Runs the generator over <paramref name="specJson"/>, compiles its output with the runtime and loads the assembly
+    /// in a collectible context of its own (the runtime comes from the test's context, so its types are shared).
+    /// Throws with the compiler's errors when the output does not compile.
+    /// </summary>
+    public static Assembly CompileAndLoad(string specJson, string? ns = null)
+    {
+        var compilation = CreateCompilation("namespace Consumer { public static class Marker { } }");
+        CreateDriver(specJson, ns).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _, CancellationToken.None);
+        using var image = new MemoryStream();
+        var result = output.Emit(image);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("The generated code does not compile:\n" + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20)));
+        }
+        image.Position = 0;
+        return new AssemblyLoadContext("generated-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(image);
     }
 
     internal sealed class InMemoryText : AdditionalText

@@ -103,7 +103,8 @@ internal static class ClientEmitter
     private static void Docs(SourceWriter w, OperationModel op, string? extra = null, bool paging = false, string? returns = null)
     {
         w.Doc("summary", op.Summary, $"<c>{SourceWriter.Escape(op.OperationId)}</c>.");
-        w.Line($"/// <remarks><c>{op.HttpMethod} {SourceWriter.Escape(op.Path)}</c> (<c>{SourceWriter.Escape(op.OperationId)}</c>){(op.AdminAuth ? ", with the admin key" : "")}.{(extra is null ? "" : " " + extra)}</remarks>");
+        string query = op.FixedQuery.Count == 0 ? "" : "?" + string.Join("&", op.FixedQuery.Select(q => q.Name + "=" + q.Value));
+        w.Line($"/// <remarks><c>{op.HttpMethod} {SourceWriter.Escape(op.Path + query)}</c> (<c>{SourceWriter.Escape(op.OperationId)}</c>){(op.AdminAuth ? ", with the admin key" : "")}.{(extra is null ? "" : " " + extra)}</remarks>");
         foreach (var p in op.Parameters.Where(p => !(paging && p.JsonName == "after" && p.In == "query")))
         {
             w.Line($"/// <param name=\"{p.Name}\">{SourceWriter.Escape((p.Description ?? p.JsonName).Replace("\n", " ").Trim())}</param>");
@@ -137,7 +138,8 @@ internal static class ClientEmitter
     private static void Attribute(SourceWriter w, OperationModel op, BodyModel? body, string variant)
     {
         string contentType = body is null ? "" : $", RequestContentType = {SourceWriter.Literal(body.ContentType)}";
-        w.Line($"[global::Generated.OpenAI.Http.OpenApiOperation({SourceWriter.Literal(op.OperationId)}, {SourceWriter.Literal(op.HttpMethod)}, {SourceWriter.Literal(op.Path)}, Variant = global::Generated.OpenAI.Http.OpenApiMethodVariant.{variant}{contentType})]");
+        string query = op.FixedQuery.Count == 0 ? "" : $", Query = {SourceWriter.Literal(string.Join("&", op.FixedQuery.Select(q => q.Name + "=" + q.Value)))}";
+        w.Line($"[global::Generated.OpenAI.Http.OpenApiOperation({SourceWriter.Literal(op.OperationId)}, {SourceWriter.Literal(op.HttpMethod)}, {SourceWriter.Literal(op.Path)}, Variant = global::Generated.OpenAI.Http.OpenApiMethodVariant.{variant}{contentType}{query})]");
     }
 
     private static void EmitMethods(SourceWriter w, TypeSyntax syntax, OperationModel op, BodyModel? body, bool primary)
@@ -244,6 +246,10 @@ internal static class ClientEmitter
         if (op.AdminAuth)
         {
             w.Line("request.UseAdminKey = true;");
+        }
+        foreach (var q in op.FixedQuery)
+        {
+            w.Line($"request.AddQuery({SourceWriter.Literal(q.Name)}, {SourceWriter.Literal(q.Value)}); // from the spec's path key: on every request");
         }
         foreach (var p in op.Parameters.Where(p => p.In == "query"))
         {

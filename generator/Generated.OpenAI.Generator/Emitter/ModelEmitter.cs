@@ -249,6 +249,8 @@ internal static partial class ModelEmitter
     /// Reading one property never throws for a value the spec did not promise: a constant with another value,
     /// a closed-enum value the spec does not list, or a value of another JSON kind is kept raw in
     /// ExtensionData (and written back as it came); an explicit null where the spec allows none is remembered.
+    /// A list or map of closed-enum values is kept raw whole when one element is not listed
+    /// (<see cref="ReadCollectionOfClosedEnums"/>).
     /// </summary>
     private static string ReadAssignment(TypeSyntax syntax, PropertyModel p, int index)
     {
@@ -269,6 +271,10 @@ internal static partial class ModelEmitter
         if (p.Type.Kind == TypeRefKind.Enum)
         {
             return code + $"else if ({syntax.EnumExtensions(p.Type.Name!)}.TryReadJson(ref reader, out var known{index})) {{ value.{p.Name} = known{index}; }} else {{ {keepRaw} }}";
+        }
+        if (IsCollectionOfClosedEnums(p.Type))
+        {
+            return code + ReadCollectionOfClosedEnums(syntax, p, index, keepRaw);
         }
         string? kindTest = TokenTest(p.Type);
         return kindTest is null
@@ -336,9 +342,14 @@ internal static partial class ModelEmitter
                 EmitWireNull(w, i);
             }
         }
-        w.Line($"{TypeSyntax.Helpers}.WriteExtensions(writer, _extensionData);");
+        w.Line(WriteExtensionsStatement(o));
         w.Line("writer.WriteEndObject();");
         w.Close();
+        if (o.Properties.Count > 0)
+        {
+            w.Line();
+            EmitWritesTyped(w, o);
+        }
     }
 
     private static void EmitWireNull(SourceWriter w, int index)

@@ -2,6 +2,8 @@ namespace Generated.OpenAI.Generator.Model;
 
 /// <summary>One REST operation, everything resolved: the emitter only formats it into a client method.</summary>
 /// <remarks>
+/// <see cref="Path"/> is the path template; <see cref="FixedQuery"/> the query its spec key carries
+/// (<c>/responses?beta=true</c>), sent on every request.
 /// <see cref="Body"/> is the body the main method takes; <see cref="AlternateBodies"/> are the other request media
 /// types whose body has another C# type (an overload each). <see cref="TextResponseFormat"/>: the body has a
 /// <c>response_format</c> enum with <c>text</c>, so the API can answer plain text (a <c>*TextAsync</c> variant);
@@ -17,6 +19,7 @@ internal sealed record OperationModel(
     string BuildMethodName,
     string HttpMethod,
     string Path,
+    ImmutableEquatableArray<FixedQueryParameter> FixedQuery,
     string? Summary,
     bool Deprecated,
     bool AdminAuth,
@@ -33,6 +36,9 @@ internal sealed record OperationModel(
 /// <c>stream_format</c> <c>sse</c> for the streaming method of an operation that has no <c>stream</c> flag (speech).
 /// </summary>
 internal sealed record EnumValueModel(string PropertyName, string EnumName, string Member);
+
+/// <summary>A query pair a spec's path key carries (<c>beta</c>, <c>true</c>), unescaped.</summary>
+internal sealed record FixedQueryParameter(string Name, string Value);
 
 /// <summary>A path or query parameter.</summary>
 internal sealed record ParameterModel(string JsonName, string Name, string In, bool Required, TypeRef Type, string? Description);

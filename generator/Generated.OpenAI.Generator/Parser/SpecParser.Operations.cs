@@ -29,18 +29,29 @@ internal sealed partial class SpecParser
                     continue;
                 }
                 _cancellationToken.ThrowIfCancellationRequested();
-                string group = GroupOf(path.Key);
+                string operationId = operation.GetString("operationId") ?? (method + " " + path.Key);
+                string pointer = "#/paths/" + path.Key.Replace("~", "~0").Replace("/", "~1") + "/" + method;
+                if (ParsePathKey(path.Key, out var template, out var fixedQuery) is { } keyError)
+                {
+                    ReportUnmappablePath(operationId, method, path.Key, keyError, pointer);
+                    continue;
+                }
+                string group = GroupOf(template);
                 if (!methodNames.TryGetValue(group, out var used))
                 {
                     methodNames[group] = used = new HashSet<string>(StringComparer.Ordinal) { "Pipeline" };
                 }
-                string operationId = operation.GetString("operationId") ?? (method + " " + path.Key);
-                string methodName = Naming.Unique(Naming.Pascal(operationId).TrimStart('_') + "Async", used);
-                string pointer = "#/paths/" + path.Key.Replace("~", "~0").Replace("/", "~1") + "/" + method;
                 string context = Naming.Pascal(operationId).TrimStart('_');
                 try
                 {
-                    _operations.Add((group, BuildOperation(operationId, methodName, used, method, path.Key, path.Value, operation, pointer, context)));
+                    var built = BuildOperation(operationId, method, template, path.Value, operation, pointer, context) with { FixedQuery = fixedQuery };
+                    if (CheckParameters(built) is { } parameterError)
+                    {
+                        ReportUnmappablePath(operationId, method, path.Key, parameterError, pointer);
+                        continue;
+                    }
+                    // Named only once it is certain to have a method, so that a dropped operation takes no name from another.
+                    _operations.Add((group, NameMethods(built, used)));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -50,6 +61,102 @@ internal sealed partial class SpecParser
             }
         }
     }
+
+    /// <summary>
+    /// Splits a path key into its template and the fixed query it may carry (<c>/responses/{response_id}?beta=true</c>:
+    /// newer specs key their beta operations so); the error, as a value, when the key cannot be mapped to a URL:
+    /// an unbalanced or empty brace, a parameter in the query part, a query pair without a name.
+    /// </summary>
+    private static string? ParsePathKey(string key, out string template, out ImmutableEquatableArray<FixedQueryParameter> query)
+    {
+        int mark = key.IndexOf('?');
+        template = mark < 0 ? key : key.Substring(0, mark);
+        query = ImmutableEquatableArray<FixedQueryParameter>.Empty;
+        int open = -1;
+        for (int i = 0; i < template.Length; i++)
+        {
+            if (template[i] == '{')
+            {
+                if (open >= 0)
+                {
+                    return $"the path template '{template}' opens a brace at {i} inside another";
+                }
+                open = i;
+            }
+            else if (template[i] == '}')
+            {
+                if (open < 0)
+                {
+                    return $"the path template '{template}' closes a brace at {i} that was not opened";
+                }
+                if (i == open + 1)
+                {
+                    return $"the path template '{template}' has an empty parameter at {open}";
+                }
+                open = -1;
+            }
+        }
+        if (open >= 0)
+        {
+            return $"the path template '{template}' does not close the brace at {open}";
+        }
+        if (mark < 0)
+        {
+            return null;
+        }
+        var pairs = new List<FixedQueryParameter>();
+        foreach (string pair in key.Substring(mark + 1).Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.IndexOfAny(new[] { '{', '}' }) >= 0)
+            {
+                return $"the query '{pair}' in the path key holds a parameter, which a fixed query cannot";
+            }
+            int equals = pair.IndexOf('=');
+            string name = Uri.UnescapeDataString(equals < 0 ? pair : pair.Substring(0, equals));
+            if (name.Length == 0)
+            {
+                return $"the query '{pair}' in the path key has no name";
+            }
+            pairs.Add(new FixedQueryParameter(name, equals < 0 ? "" : Uri.UnescapeDataString(pair.Substring(equals + 1))));
+        }
+        query = pairs.ToEquatableArray();
+        return null;
+    }
+
+    /// <summary>
+    /// The error, as a value, when the operation's parameters do not fit its path key: a template parameter with no
+    /// definition, a path parameter the template does not place, or a fixed query pair that is also a declared query
+    /// parameter (which the method would send twice).
+    /// </summary>
+    private static string? CheckParameters(OperationModel operation)
+    {
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        int at = 0;
+        while ((at = operation.Path.IndexOf('{', at)) >= 0)
+        {
+            int close = operation.Path.IndexOf('}', at);
+            string name = operation.Path.Substring(at + 1, close - at - 1);
+            placed.Add(name);
+            if (!operation.Parameters.Any(p => p.In == "path" && p.JsonName == name))
+            {
+                return $"the path parameter '{name}' has no parameter definition";
+            }
+            at = close + 1;
+        }
+        if (operation.Parameters.FirstOrDefault(p => p.In == "path" && !placed.Contains(p.JsonName)) is { } unplaced)
+        {
+            return $"the path parameter '{unplaced.JsonName}' does not appear in the path template '{operation.Path}'";
+        }
+        if (operation.FixedQuery.FirstOrDefault(q => operation.Parameters.Any(p => p.In == "query" && p.JsonName == q.Name)) is { } clash)
+        {
+            return $"the path key's query '{clash.Name}' is also a declared query parameter";
+        }
+        return null;
+    }
+
+    private void ReportUnmappablePath(string operationId, string method, string key, string reason, string pointer) =>
+        _diagnostics.Add(new(DiagnosticIds.UnmappablePath, DiagnosticLevel.Warning,
+            $"Operation '{operationId}' ({method.ToUpperInvariant()} {key}) has no client method: {reason}.", pointer));
 
     private static string GroupOf(string path)
     {
@@ -65,9 +172,32 @@ internal sealed partial class SpecParser
         return string.Join(".", segments);
     }
 
-    private OperationModel BuildOperation(string operationId, string methodName, HashSet<string> groupMethods, string method, string path, JsonNode pathItem, JsonNode operation, string pointer, string context)
+    /// <summary>
+    /// Names the methods of an operation within its group: <c>{OperationId}Async</c> and its variants
+    /// (<c>*TextAsync</c>, <c>*StreamingAsync</c>, <c>*AutoPagingAsync</c>), and the private methods that build its
+    /// requests (<c>Build{OperationId}Request</c>, <c>Build{OperationId}{Media}Request</c> for another body media type).
+    /// </summary>
+    private static OperationModel NameMethods(OperationModel op, HashSet<string> used)
     {
-        string stem = methodName.Substring(0, methodName.Length - "Async".Length);
+        string stem = Naming.Pascal(op.OperationId).TrimStart('_');
+        string build = Naming.Unique("Build" + stem + "Request", used);
+        return op with
+        {
+            MethodName = Naming.Unique(stem + "Async", used),
+            TextMethodName = Naming.Unique(stem + "TextAsync", used),
+            StreamingMethodName = Naming.Unique(stem + "StreamingAsync", used),
+            AutoPagingMethodName = Naming.Unique(stem + "AutoPagingAsync", used),
+            BuildMethodName = build,
+            Body = op.Body is null ? null : op.Body with { BuildMethodName = build },
+            AlternateBodies = op.AlternateBodies.Select(b => b with
+            {
+                BuildMethodName = Naming.Unique("Build" + stem + Naming.Pascal(MediaSubtype(b.ContentType)).TrimStart('@', '_') + "Request", used),
+            }).ToEquatableArray(),
+        };
+    }
+
+    private OperationModel BuildOperation(string operationId, string method, string path, JsonNode pathItem, JsonNode operation, string pointer, string context)
+    {
         var parameters = new List<ParameterModel>();
         var names = new HashSet<string>(StringComparer.Ordinal) { "body", "options", "cancellationToken", "request" };
         foreach (var raw in pathItem["parameters"]?.Items.Concat(operation["parameters"]?.Items ?? new List<JsonNode>()) ?? operation["parameters"]?.Items ?? new List<JsonNode>())
@@ -95,7 +225,7 @@ internal sealed partial class SpecParser
                 : content.Properties.FirstOrDefault(p => p.Key == "application/json") is { Key: not null } json ? json
                 : content.Properties[0];
             bool required = requestBody.GetBool("required");
-            body = BuildBody(preferred.Key, preferred.Value, required, pointer, context + "Request", Naming.Unique("Build" + stem + "Request", groupMethods));
+            body = BuildBody(preferred.Key, preferred.Value, required, pointer, context + "Request");
             foreach (var other in content.Properties)
             {
                 if (other.Key == preferred.Key || other.Key == "text/event-stream")
@@ -103,10 +233,10 @@ internal sealed partial class SpecParser
                     continue;
                 }
                 string media = Naming.Pascal(MediaSubtype(other.Key)).TrimStart('@', '_');
-                var alternate = BuildBody(other.Key, other.Value, true, pointer, context + media + "Request", "Build" + stem + media + "Request");
+                var alternate = BuildBody(other.Key, other.Value, true, pointer, context + media + "Request");
                 if (!alternate.Type.Equals(body.Type) && alternates.All(a => !a.Type.Equals(alternate.Type)))
                 {
-                    alternates.Add(alternate with { BuildMethodName = Naming.Unique(alternate.BuildMethodName, groupMethods) });
+                    alternates.Add(alternate);
                 }
             }
         }
@@ -115,10 +245,8 @@ internal sealed partial class SpecParser
         var paging = BuildPaging(parameters, response);
         bool admin = operation["security"] is { Kind: JsonKind.Array } security
             && security.Items.Any(s => s.IsObject && s.Properties.Any(p => p.Key == "AdminApiKeyAuth"));
-        string buildWithoutBody = body?.BuildMethodName ?? Naming.Unique("Build" + stem + "Request", groupMethods);
-        return new OperationModel(operationId, methodName,
-            Naming.Unique(stem + "TextAsync", groupMethods), Naming.Unique(stem + "StreamingAsync", groupMethods), Naming.Unique(stem + "AutoPagingAsync", groupMethods),
-            buildWithoutBody, method.ToUpperInvariant(), path, operation.GetString("summary") ?? operation.GetString("description"),
+        // The method names are given by NameMethods, once the operation is known to get a method.
+        return new OperationModel(operationId, "", "", "", "", "", method.ToUpperInvariant(), path, ImmutableEquatableArray<FixedQueryParameter>.Empty, operation.GetString("summary") ?? operation.GetString("description"),
             operation.GetBool("deprecated"), admin, parameters.ToEquatableArray(), body, alternates.ToEquatableArray(), response, paging,
             EnumValue(body, "response_format", "text"), response.StreamEvent is null || body is { HasStreamFlag: true } ? null : EnumValue(body, "stream_format", "sse"));
     }
@@ -134,7 +262,7 @@ internal sealed partial class SpecParser
         };
     }
 
-    private BodyModel BuildBody(string contentType, JsonNode media, bool required, string pointer, string typeName, string buildMethodName)
+    private BodyModel BuildBody(string contentType, JsonNode media, bool required, string pointer, string typeName)
     {
         var schema = media["schema"];
         var type = schema is null ? TypeRef.Any : Resolve(schema, NameHint.Plain(typeName), pointer + "/requestBody");
@@ -155,7 +283,7 @@ internal sealed partial class SpecParser
         {
             type = TypeRef.String; // application/sdp and other text bodies
         }
-        return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream, buildMethodName);
+        return new BodyModel(contentType, type, required, fields.ToEquatableArray(), hasStream, "");
     }
 
     /// <summary>The body's optional enum property <paramref name="jsonName"/> and its member spelled <paramref name="value"/>, if both exist.</summary>

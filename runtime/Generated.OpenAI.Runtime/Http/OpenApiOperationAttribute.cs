@@ -29,6 +29,12 @@ public sealed class OpenApiOperationAttribute : Attribute
     /// <summary>The path template, for example <c>/files/{file_id}</c>.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The query the spec's path key carries (<c>beta=true</c> for <c>/responses?beta=true</c>), which the method sends
+    /// on every request; <see langword="null"/> when the key has none.
+    /// </summary>
+    public string? Query { get; set; }
+
     /// <summary>The media type the method sends its body as, or <see langword="null"/> when it sends none.</summary>
     public string? RequestContentType { get; set; }
 

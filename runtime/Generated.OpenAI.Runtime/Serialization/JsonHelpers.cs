@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -144,6 +145,65 @@ public static class JsonHelpers
         }
     }
 
+    /// <summary>
+    /// Reads an array whose every element <paramref name="read"/> accepts; <c>false</c> at the first element it does
+    /// not (a closed-enum value the spec does not list), or when the reader is not on an array. On <c>false</c> the
+    /// reader is left inside the array: the generated caller rewinds to the copy it took and keeps the whole value raw.
+    /// </summary>
+    public static bool TryReadList<T>(ref Utf8JsonReader reader, JsonTryReadFunc<T> read, [NotNullWhen(true)] out List<T>? list)
+    {
+        list = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        var items = new List<T>();
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                list = items;
+                return true;
+            }
+            if (!read(ref reader, out T item))
+            {
+                return false;
+            }
+            items.Add(item);
+        }
+        throw Truncated(typeof(T).Name + "[]");
+    }
+
+    /// <summary>
+    /// Reads an object of string keys whose every value <paramref name="read"/> accepts; <c>false</c> otherwise, with
+    /// the reader left inside the object, as <see cref="TryReadList{T}"/>.
+    /// </summary>
+    public static bool TryReadMap<T>(ref Utf8JsonReader reader, JsonTryReadFunc<T> read, [NotNullWhen(true)] out Dictionary<string, T>? map)
+    {
+        map = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        var items = new Dictionary<string, T>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                map = items;
+                return true;
+            }
+            string key = reader.GetString()!;
+            reader.Read();
+            if (!read(ref reader, out T item))
+            {
+                return false;
+            }
+            items[key] = item;
+        }
+        throw Truncated("map of " + typeof(T).Name);
+    }
+
     /// <summary>Reads an object of string keys to values.</summary>
     public static Dictionary<string, T> ReadMap<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read)
     {
@@ -245,6 +305,28 @@ public static class JsonHelpers
         }
         foreach (var pair in extensionData)
         {
+            writer.WritePropertyName(pair.Key);
+            pair.Value.WriteTo(writer);
+        }
+    }
+
+    /// <summary>
+    /// Writes the properties kept by <see cref="ReadExtension"/>, except those the model is writing from a typed
+    /// property (<paramref name="writesTyped"/>): a value kept raw because it did not fit, then replaced by setting
+    /// the typed property, is written once, with the new value. Costs nothing when nothing was kept.
+    /// </summary>
+    public static void WriteExtensions<TModel>(Utf8JsonWriter writer, Dictionary<string, JsonElement>? extensionData, TModel model, Func<TModel, string, bool> writesTyped)
+    {
+        if (extensionData is null)
+        {
+            return;
+        }
+        foreach (var pair in extensionData)
+        {
+            if (writesTyped(model, pair.Key))
+            {
+                continue;
+            }
             writer.WritePropertyName(pair.Key);
             pair.Value.WriteTo(writer);
         }

@@ -99,6 +99,35 @@ public sealed class AllOperationsTests
         Assert.Equal(operations.Count, passed);
     }
 
+    /// <summary>
+    /// The 2026-07-16 spec, newer than the pin (its beta Responses operations key their paths with <c>?beta=true</c>):
+    /// the SDK generated from it in-process has a method for every operation whose attribute gives back the operation's
+    /// method and path key, and every method of an operation without a form or text body, called over a recording
+    /// handler, sends its method to the template with the path parameters in place and the key's fixed query.
+    /// </summary>
+    [Fact]
+    public void Every_operation_of_the_2026_07_16_spec_has_a_generated_method_that_calls_its_path_key()
+    {
+        var check = Generated.OpenAI.Generator.Tests.OperationMethods.CheckAll(NewerSpec.NewerSpecSdk.Root, NewerSpec.NewerSpecSdk.Sdk);
+
+        string summary = $"2026-07-16: {check.Passed} of {check.Total} operations";
+        _output.WriteLine($"{summary} have a generated method that gives back their path key ({check.Called} methods called over a recording handler; " +
+            $"the SDK was prepared, generated and compiled in {NewerSpec.NewerSpecSdk.Elapsed.TotalSeconds:0.0} s).");
+        foreach (string failure in check.Failures)
+        {
+            _output.WriteLine("  FAILED " + failure);
+        }
+        foreach (string notCalled in check.NotCalled)
+        {
+            _output.WriteLine("  not called (the key checked only) " + notCalled);
+        }
+        Console.WriteLine(summary);
+        Assert.True(check.Total > 250, $"only {check.Total} operations in the 2026-07-16 spec");
+        Assert.Empty(check.Failures);
+        Assert.Equal(check.Total, check.Passed);
+        Assert.True(check.Called > check.Total / 2, $"only {check.Called} methods called");
+    }
+
     [Fact]
     public async Task Every_streaming_method_yields_typed_events_from_the_spec_s_stream_examples()
     {
