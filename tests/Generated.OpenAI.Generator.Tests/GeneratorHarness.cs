@@ -82,10 +82,18 @@ internal static class GeneratorHarness
     /// in a collectible context of its own (the runtime comes from the test's context, so its types are shared).
     /// Throws with the compiler's errors when the output does not compile.
     /// </summary>
-    public static Assembly CompileAndLoad(string specJson, string? ns = null)
+    public static Assembly CompileAndLoad(string specJson, string? ns = null) => CompileAndLoad(specJson, ns, Array.Empty<AdditionalText>(), out _);
+
+    /// <summary>
+    /// Generates from <paramref name="specJson"/> with <paramref name="namesFiles"/> beside it, compiles and loads the
+    /// result; <paramref name="diagnostics"/> are the generator's.
+    /// </summary>
+    public static Assembly CompileAndLoad(string specJson, string? ns, AdditionalText[] namesFiles, out ImmutableArray<Diagnostic> diagnostics)
     {
         var compilation = CreateCompilation("namespace Consumer { public static class Marker { } }");
-        CreateDriver(specJson, ns).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _, CancellationToken.None);
+        var driver = CreateDriver(new AdditionalText[] { new InMemoryText("/spec/openapi.json", specJson) }.Concat(namesFiles), ns)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _, CancellationToken.None);
+        diagnostics = driver.GetRunResult().Diagnostics;
         using var image = new MemoryStream();
         var result = output.Emit(image);
         if (!result.Success)

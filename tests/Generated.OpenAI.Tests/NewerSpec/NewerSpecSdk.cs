@@ -49,7 +49,13 @@ internal static class NewerSpecSdk
             throw new InvalidOperationException("The 2026-07-16 spec was not prepared: " + string.Join("; ", prepared.Findings.Select(f => $"{f.Id} {f.Message}")));
         }
         string json = System.Text.Encoding.UTF8.GetString(prepared.Json!);
-        Assembly sdk = GeneratorHarness.CompileAndLoad(json, "Generated.OpenAI.Models");
+        // With the repository's names file, as the SDK's build and the generator package give it: an entry that the
+        // newer spec no longer matches would be warning OAIGEN004, and the names would drift from the pinned SDK's.
+        Assembly sdk = GeneratorHarness.CompileAndLoad(json, "Generated.OpenAI.Models", [GeneratorHarness.RealNames], out var diagnostics);
+        if (diagnostics.FirstOrDefault(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Id == "OAIGEN004") is { } stale)
+        {
+            throw new InvalidOperationException("The names file does not fit the 2026-07-16 spec: " + stale.GetMessage());
+        }
         return (JsonDocument.Parse(json), sdk, stopwatch.Elapsed);
     }
 }
