@@ -276,7 +276,7 @@ internal static class WavHeaderParser
             long remaining = stream.Length - stream.Position;
             if (count > remaining)
             {
-                throw new WavFormatException($"The '{name}' chunk claims {count} bytes but only {remaining} follow, and no 'data' chunk came before it.", chunkOffset);
+                throw new WavFormatException($"The '{name}' chunk claims {count} bytes but the stream ends after {remaining}, before any 'data' chunk.", chunkOffset);
             }
 
             stream.Seek(count, SeekOrigin.Current);
@@ -289,7 +289,7 @@ internal static class WavHeaderParser
             int read = await ReadAtMostAsync(stream, buffer.AsMemory(0, (int)Math.Min(left, buffer.Length)), useAsync, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new WavFormatException($"The '{name}' chunk claims {count} bytes but the stream ends after {count - left}, and no 'data' chunk came before it.", chunkOffset);
+                throw new WavFormatException($"The '{name}' chunk claims {count} bytes but the stream ends after {count - left}, before any 'data' chunk.", chunkOffset);
             }
 
             left -= read;

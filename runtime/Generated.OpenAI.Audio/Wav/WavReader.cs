@@ -18,8 +18,9 @@ namespace Generated.OpenAI.Audio;
 /// <para>
 /// Memory: one pooled buffer of at most 64 KiB, whatever the length of the file. A <c>data</c> size of 0 or
 /// <c>0xFFFFFFFF</c> (what writers leave when they cannot seek back, ffmpeg to a pipe for one) means the audio runs to
-/// the end of the stream; so does a size larger than what is left of a seekable stream (a recording cut short). A
-/// trailing partial frame is dropped.
+/// the end of the stream (so a chunk or pad byte after such audio would be read as samples: such writers write none);
+/// a size larger than what is left of a seekable stream (a recording cut short) reads what is there. A trailing
+/// partial frame is dropped.
 /// </para>
 /// <para>
 /// Malformed input (not RIFF/WAVE, a header cut short, an unknown format, absurd sizes or counts) throws
