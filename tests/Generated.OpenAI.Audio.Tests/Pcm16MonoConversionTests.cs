@@ -15,6 +15,7 @@ public sealed class Pcm16MonoConversionTests(ITestOutputHelper log)
     [Theory]
     [InlineData(48000)]
     [InlineData(44100)]
+    [InlineData(44056)] // NTSC pull-down: 3,000 phases, more than the table holds, so neighbouring phases are interpolated
     [InlineData(32000)]
     [InlineData(22050)]
     [InlineData(16000)]
@@ -61,6 +62,53 @@ public sealed class Pcm16MonoConversionTests(ITestOutputHelper log)
         double decibels = 10 * Math.Log10(rms / (output.Length - 2400) / (32768.0 * 32768.0 * 0.125));
         log.WriteLine($"{frequency} Hz at {rate} Hz: {decibels:0.0} dB relative to the input tone after conversion to 24 kHz");
         Assert.True(decibels < -70, $"{decibels:0.0} dB"); // linear interpolation leaves an alias at about -20 dB
+    }
+
+    [Theory]
+    [InlineData(44100, 24000)]
+    [InlineData(8000, 24000)]
+    [InlineData(44056, 24000)]
+    [InlineData(24000, 8000)]
+    public void The_resampler_gives_the_same_samples_however_its_input_is_split(int inputRate, int outputRate)
+    {
+        float[] input = new float[inputRate / 5];
+        var random = new Random(42);
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] whole = Resample(new AudioResampler(inputRate, outputRate), input, inputBlock: input.Length, outputBlock: 1 << 20);
+        float[] trickled = Resample(new AudioResampler(inputRate, outputRate), input, inputBlock: 1, outputBlock: 3);
+        float[] uneven = Resample(new AudioResampler(inputRate, outputRate), input, inputBlock: 4097, outputBlock: 1000);
+        Assert.Equal(new AudioResampler(inputRate, outputRate).GetOutputLength(input.Length), whole.Length);
+        Assert.Equal(whole, trickled);
+        Assert.Equal(whole, uneven);
+
+        static float[] Resample(AudioResampler resampler, float[] input, int inputBlock, int outputBlock)
+        {
+            var output = new List<float>();
+            float[] buffer = new float[outputBlock];
+            for (int start = 0; start < input.Length; start += inputBlock)
+            {
+                ReadOnlySpan<float> block = input.AsSpan(start, Math.Min(inputBlock, input.Length - start));
+                while (!block.IsEmpty)
+                {
+                    int produced = resampler.Process(block, buffer, out int consumed);
+                    output.AddRange(buffer.AsSpan(0, produced));
+                    block = block[consumed..];
+                }
+            }
+
+            int flushed;
+            while ((flushed = resampler.Flush(buffer)) > 0)
+            {
+                output.AddRange(buffer.AsSpan(0, flushed));
+            }
+
+            Assert.Throws<InvalidOperationException>(() => resampler.Process(new float[1], new float[1], out _));
+            return [.. output];
+        }
     }
 
     [Fact]

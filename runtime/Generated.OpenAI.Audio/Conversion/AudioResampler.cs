@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Generated.OpenAI.Audio;
 
@@ -253,12 +254,16 @@ public sealed class AudioResampler
         }
     }
 
+    /// <summary>The dot product of two spans of the same length, a multiple of the vector width (the taps are padded to it).</summary>
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
+        Debug.Assert(a.Length == b.Length && a.Length % Vector<float>.Count == 0, "whole vectors");
+        ref float left = ref MemoryMarshal.GetReference(a);
+        ref float right = ref MemoryMarshal.GetReference(b);
         var sum = Vector<float>.Zero;
-        for (int i = 0; i < a.Length; i += Vector<float>.Count)
+        for (nuint i = 0; i < (nuint)a.Length; i += (nuint)Vector<float>.Count)
         {
-            sum += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+            sum += Vector.LoadUnsafe(ref left, i) * Vector.LoadUnsafe(ref right, i);
         }
 
         return Vector.Sum(sum);
