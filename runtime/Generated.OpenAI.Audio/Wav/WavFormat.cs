@@ -15,6 +15,8 @@ public sealed record WavFormat
     /// <summary>The highest sample rate accepted (768 kHz, the highest rate audio interfaces record at).</summary>
     public const int MaxSampleRate = 768_000;
 
+    private readonly int _validBitsPerSample;
+
     /// <summary>24 kHz mono PCM16: the format of OpenAI realtime sessions' <c>audio/pcm</c>.</summary>
     public static WavFormat Pcm16Mono24k { get; } = new(WavSampleEncoding.Pcm, 24_000, 1, 16);
 
@@ -49,7 +51,7 @@ public sealed record WavFormat
         SampleRate = sampleRate;
         Channels = channels;
         BitsPerSample = bitsPerSample;
-        ValidBitsPerSample = bitsPerSample;
+        _validBitsPerSample = bitsPerSample;
     }
 
     /// <summary>How samples are encoded.</summary>
@@ -69,7 +71,17 @@ public sealed record WavFormat
     /// for example 20 in a 24-bit container); the rest are the low bits, zero. Informational: samples are read at the
     /// container's scale, which is the same full scale.
     /// </summary>
-    public int ValidBitsPerSample { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1 or more than <see cref="BitsPerSample"/>.</exception>
+    public int ValidBitsPerSample
+    {
+        get => _validBitsPerSample;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, BitsPerSample);
+            _validBitsPerSample = value;
+        }
+    }
 
     /// <summary>The speaker positions of the channels (<c>dwChannelMask</c> of <c>WAVE_FORMAT_EXTENSIBLE</c>); 0 when not given.</summary>
     public uint ChannelMask { get; init; }
