@@ -182,7 +182,7 @@ public class Perf_RealtimeReceive
     }
 
     /// <summary>
-    /// The typed event as an app reads it: <see cref="RealtimeBetaSession{TServerEvent}.ReadEventAsync"/>, with the session's
+    /// The typed event as an app reads it: <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/>, with the session's
     /// receive loop (another thread) reading the replayed frames into its bounded queue.
     /// </summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event (receive loop)")]
@@ -206,7 +206,7 @@ public class Perf_RealtimeReceive
     }
 
     /// <summary>
-    /// <see cref="RealtimeBetaSession{TServerEvent}.ReadEventAsync"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>:
+    /// <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>:
     /// each read hands the previous delta back, and the receive loop reads the next message on this thread.
     /// </summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event, ZeroCopyAudioDeltas (receive loop)")]

@@ -157,7 +157,7 @@ public class Perf_RealtimeSend
     }
 
     /// <summary>
-    /// The session API's append: <see cref="RealtimeBetaSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, System.Threading.CancellationToken)"/>,
+    /// The session API's append: <see cref="RealtimeSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, System.Threading.CancellationToken)"/>,
     /// the same frame as <see cref="OursConnection"/> plus the append's own <c>event_id</c>.
     /// </summary>
     [Benchmark(Description = "ours: session.SendAudioAsync (no-op stream)")]

@@ -32,7 +32,7 @@ namespace Generated.OpenAI.Benchmarks;
 /// realtime sessions, without their event channel and typed events. Ours, session level: the same work through the
 /// API users call, <see cref="RealtimeClient.ConnectVoiceAgentAsync"/> with a <see cref="RealtimeSessionOptions.AudioSink"/>
 /// that counts the decoded 20 ms deltas (the session's receive loop decodes them from the receive buffer) and
-/// <see cref="RealtimeBetaSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/> every 20 ms; no
+/// <see cref="RealtimeSession{TServerEvent}.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/> every 20 ms; no
 /// keep-alive pings, as on the connection row. Compared with: <see cref="ClientWebSocket"/> sending a
 /// prebuilt append event and receiving into a buffer, with no JSON or base64 work at all. Baseline (<c>CPU ratio</c>
 /// = 1): raw TCP with the same pacing: a socket writing the prebuilt masked frame every 20 ms and reading the server's

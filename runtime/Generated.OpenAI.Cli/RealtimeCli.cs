@@ -6,13 +6,14 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Generated.OpenAI.Audio;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Serialization;
 using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
-using RealtimeTranslationSessionInfo = Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo;
+using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslationSession;
 
 namespace Generated.OpenAI.Cli;
 
@@ -176,7 +177,7 @@ public static class RealtimeCli
 
     private static async Task<int> TranscribeAsync(FileInfo input, FileInfo? outputFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
         OpenAIClientOptions options = CliBackend.ReadOptions();
         await using CliBackend backend = await CliBackend.StartAsync(options, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
@@ -219,14 +220,14 @@ public static class RealtimeCli
 
     private static async Task<int> TranslateAsync(FileInfo input, FileInfo outputFile, string language, string model, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
         CheckWritable(transcriptFile, "--transcript");
         OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
         await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var translated = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => translated.Write(pcm16) };
-        await using RealtimeTranslationSessionInfo session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
+        await using RealtimeTranslationSession session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
         await session.SetLanguageAsync(language, cancellationToken).ConfigureAwait(false);
 
         using var stopPrinting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -264,7 +265,7 @@ public static class RealtimeCli
 
         await stdout.WriteLineAsync().ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
-        WavAudio.WritePcm16Mono24k(outputFile.FullName, translated.GetBuffer().AsSpan(0, (int)translated.Length));
+        WavAudio.WritePcm16Mono(outputFile.FullName, translated.GetBuffer().AsSpan(0, (int)translated.Length), RealtimeAudio.SampleRate);
         await stderr.WriteLineAsync($"Wrote {Seconds(translated.Length)} s of translated audio to {outputFile.FullName}.").ConfigureAwait(false);
         if (transcriptFile is not null)
         {
@@ -276,7 +277,7 @@ public static class RealtimeCli
 
     private static async Task<int> TalkAsync(FileInfo input, FileInfo outputFile, string model, string voice, string? instructions, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using Pcm16Mono24kStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
+        using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
         CheckWritable(transcriptFile, "--transcript");
         OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
@@ -315,7 +316,7 @@ public static class RealtimeCli
         }
 
         await session.DisposeAsync().ConfigureAwait(false); // the receive loop (and its audio sink) has stopped
-        WavAudio.WritePcm16Mono24k(outputFile.FullName, answer.GetBuffer().AsSpan(0, (int)answer.Length));
+        WavAudio.WritePcm16Mono(outputFile.FullName, answer.GetBuffer().AsSpan(0, (int)answer.Length), RealtimeAudio.SampleRate);
         await stderr.WriteLineAsync($"Wrote {Seconds(answer.Length)} s of spoken answer to {outputFile.FullName}.").ConfigureAwait(false);
         if (transcriptFile is not null)
         {
@@ -353,11 +354,11 @@ public static class RealtimeCli
         }
     }
 
-    private static async Task SendAsync<T>(RealtimeBetaSession<T> session, Pcm16Mono24kStream pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task SendAsync<T>(RealtimeSession<T> session, Pcm16MonoStream pcm, bool fast, TextWriter stderr, CancellationToken cancellationToken)
         where T : class, IJsonModel<T>
     {
-        long expected = pcm.EstimatedLength;
-        string total = Seconds(expected);
+        long expected = pcm.OutputLength ?? -1; // -1: a WAV from a streaming writer does not say how long it is
+        string total = expected >= 0 ? Seconds(expected) : "?";
         await stderr.WriteLineAsync($"Streaming {total} s of audio{(fast ? " (--fast)" : " in real time")}...").ConfigureAwait(false);
         long reportedSecond = 0;
         var progress = new SynchronousProgress(sent =>
@@ -372,7 +373,7 @@ public static class RealtimeCli
         await session.SendAudioAsync(pcm, new RealtimeAudioStreamOptions { PaceInRealTime = !fast, Progress = progress }, cancellationToken).ConfigureAwait(false);
         if (pcm.Position != expected)
         {
-            // Resampled audio comes out a few samples off the header's promise: report the true end.
+            // A WAV that did not give its length: report the true end.
             await stderr.WriteLineAsync($"  sent {Seconds(pcm.Position)} / {Seconds(pcm.Position)} s").ConfigureAwait(false);
         }
     }
@@ -445,7 +446,7 @@ public static class RealtimeCli
         }
     }
 
-    private static RealtimeAudioFormats Pcm24k() => new PcmAudioFormat { Rate = WavAudio.SampleRate };
+    private static RealtimeAudioFormats Pcm24k() => new PcmAudioFormat { Rate = RealtimeAudio.SampleRate };
 
     private static string Seconds(long pcmBytes) => (pcmBytes / (double)RealtimeAudio.BytesPerSecond).ToString("0.0", CultureInfo.InvariantCulture);
 

@@ -73,6 +73,13 @@ public sealed class PackageConsumptionTests
         // The SDK itself keeps no Microsoft.Extensions.AI dependency.
         Assert.DoesNotContain(dependencies, d => d.StartsWith("Microsoft.Extensions.AI", StringComparison.Ordinal));
 
+        // The audio package stands alone: the base class library only, no dependency at all.
+        IReadOnlyList<string> audio = Entries("Generated.OpenAI.Audio");
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Audio.dll", audio);
+        Assert.Contains("lib/net10.0/Generated.OpenAI.Audio.xml", audio);
+        Assert.Contains("README.md", audio);
+        Assert.DoesNotContain(Nuspec("Generated.OpenAI.Audio").Descendants(), e => e.Name.LocalName == "dependency");
+
         IReadOnlyList<string> generator = Entries("Generated.OpenAI.Generator");
         Assert.Contains("analyzers/dotnet/cs/Generated.OpenAI.Generator.dll", generator);
         Assert.Contains("build/Generated.OpenAI.Generator.props", generator);
@@ -89,6 +96,7 @@ public sealed class PackageConsumptionTests
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI"), ".snupkg")), "Generated.OpenAI has no .snupkg symbols package.");
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Runtime"), ".snupkg")), "Generated.OpenAI.Runtime has no .snupkg symbols package.");
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Extensions.AI"), ".snupkg")), "Generated.OpenAI.Extensions.AI has no .snupkg symbols package.");
+        Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Audio"), ".snupkg")), "Generated.OpenAI.Audio has no .snupkg symbols package.");
     }
 
     [Fact]

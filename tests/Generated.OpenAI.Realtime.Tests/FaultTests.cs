@@ -139,7 +139,7 @@ public sealed class FaultTests
         Assert.Equal(RealtimeServerEventKind.SessionUpdated, updated.Kind);
     }
 
-    private static async Task ReadAllAsync<T>(RealtimeBetaSession<T> session, CancellationToken cancellationToken = default)
+    private static async Task ReadAllAsync<T>(RealtimeSession<T> session, CancellationToken cancellationToken = default)
         where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

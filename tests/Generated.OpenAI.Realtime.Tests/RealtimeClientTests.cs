@@ -55,7 +55,7 @@ public sealed class RealtimeClientTests
         Assert.Equal("/v1/realtime/translations/client_secrets", simulator.ClientSecretRequests.Single().Path);
 
         using RealtimeClient device = CreateClient(simulator, apiKey: secret.Value);
-        await using Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo session = await device.ConnectTranslationAsync();
+        await using Generated.OpenAI.Realtime.RealtimeTranslationSession session = await device.ConnectTranslationAsync();
         RealtimeTranslationServerEvent created = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
         Assert.Equal(RealtimeTranslationServerEventKind.SessionCreated, created.Kind);
     }

@@ -18,7 +18,7 @@ public sealed class TranslationSessionTests
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         using RealtimeClient client = CreateClient(simulator);
         var translated = new MemoryStream();
-        await using Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo session =
+        await using Generated.OpenAI.Realtime.RealtimeTranslationSession session =
             await client.ConnectTranslationAsync(options: new RealtimeSessionOptions { AudioSink = pcm => translated.Write(pcm) });
         await session.SetLanguageAsync("fr");
 
@@ -64,7 +64,7 @@ public sealed class TranslationSessionTests
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         using RealtimeClient client = CreateClient(simulator);
-        await using Generated.OpenAI.Realtime.RealtimeTranslationSessionInfo session = await client.ConnectTranslationAsync();
+        await using Generated.OpenAI.Realtime.RealtimeTranslationSession session = await client.ConnectTranslationAsync();
         var request = new RealtimeTranslationSessionUpdate
         {
             Audio = new RealtimeTranslationSessionUpdateAudio { Output = new RealtimeTranslationSessionUpdateAudioOutput { Language = " " } },

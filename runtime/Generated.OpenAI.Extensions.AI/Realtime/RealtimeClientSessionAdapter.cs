@@ -23,7 +23,7 @@ namespace Generated.OpenAI.Extensions.AI.Realtime;
 /// </remarks>
 public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
 {
-    private readonly RealtimeBetaSession<RealtimeServerEvent> _session;
+    private readonly RealtimeSession<RealtimeServerEvent> _session;
     private readonly RealtimeVoiceSession? _voice;
     private readonly RealtimeTranscriptionSession? _transcription;
     private readonly ChatClientMetadata _metadata;
@@ -102,7 +102,7 @@ public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
 
     /// <summary>
     /// The session's server events as MEAI messages, in arrival order, until the session ends (an abnormal end throws as the
-    /// session's <see cref="RealtimeBetaSession{TServerEvent}.ReadEventsAsync"/> does). A function call's
+    /// session's <see cref="RealtimeSession{TServerEvent}.ReadEventsAsync"/> does). A function call's
     /// <c>response.output_item.done</c> comes just before its <c>response.done</c> (see <see cref="RealtimeServerMessageReader"/>).
     /// </summary>
     public async IAsyncEnumerable<RealtimeServerMessage> GetStreamingResponseAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -122,7 +122,7 @@ public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
 
     /// <summary>
     /// The SDK session (<see cref="RealtimeVoiceSession"/> or <see cref="RealtimeTranscriptionSession"/>, for its transcripts,
-    /// <see cref="RealtimeBetaSession{TServerEvent}.AudioSink"/>, interruption…), this adapter, or the <see cref="ChatClientMetadata"/>;
+    /// <see cref="RealtimeSession{TServerEvent}.AudioSink"/>, interruption…), this adapter, or the <see cref="ChatClientMetadata"/>;
     /// <see langword="null"/> for anything else or any key.
     /// </summary>
     public object? GetService(Type serviceType, object? serviceKey = null)

@@ -79,15 +79,15 @@ public sealed class RealtimeClient : IDisposable
     /// <summary>Connects a translation session (<c>/realtime/translations?model=</c>) and starts its receive loop.</summary>
     /// <exception cref="WebSocketHandshakeException">The server refused the connection.</exception>
     /// <exception cref="WebSocketConnectionException">The connection could not be made.</exception>
-    public Task<RealtimeTranslationSessionInfo> ConnectTranslationAsync(string model = DefaultTranslationModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<RealtimeTranslationSession> ConnectTranslationAsync(string model = DefaultTranslationModel, RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
-        return ConnectAsync(RealtimeTranslationSessionInfo.Descriptor, "model=" + Uri.EscapeDataString(model), static (c, o) => new RealtimeTranslationSessionInfo(c, o), options, cancellationToken);
+        return ConnectAsync(RealtimeTranslationSession.Descriptor, "model=" + Uri.EscapeDataString(model), static (c, o) => new RealtimeTranslationSession(c, o), options, cancellationToken);
     }
 
     /// <summary>Connects a session of any kind: the kind's path with <paramref name="query"/>, then its subclass, started.</summary>
     internal async Task<TSession> ConnectAsync<TSession, TServerEvent>(RealtimeSessionDescriptor<TServerEvent> kind, string query, Func<WebSocketConnection, RealtimeSessionOptions, TSession> create, RealtimeSessionOptions? options, CancellationToken cancellationToken)
-        where TSession : RealtimeBetaSession<TServerEvent>
+        where TSession : RealtimeSession<TServerEvent>
         where TServerEvent : class, IJsonModel<TServerEvent>
     {
         options ??= new RealtimeSessionOptions();

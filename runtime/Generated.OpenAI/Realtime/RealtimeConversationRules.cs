@@ -1,5 +1,5 @@
 using Generated.OpenAI.Models;
-using Rules = Generated.OpenAI.Realtime.RealtimeBetaSession<Generated.OpenAI.Models.RealtimeServerEvent>;
+using Rules = Generated.OpenAI.Realtime.RealtimeSession<Generated.OpenAI.Models.RealtimeServerEvent>;
 
 namespace Generated.OpenAI.Realtime;
 

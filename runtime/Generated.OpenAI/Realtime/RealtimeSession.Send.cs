@@ -19,7 +19,7 @@ namespace Generated.OpenAI.Realtime;
 
 // Sending: typed client events serialized once into a reused buffer, each with an event_id; audio appends written
 // straight into the connection's send pipe with an event_id of their own, 0 B per append.
-public abstract partial class RealtimeBetaSession<TServerEvent>
+public abstract partial class RealtimeSession<TServerEvent>
 {
     private const int MaxEventIdBytes = 64;
 

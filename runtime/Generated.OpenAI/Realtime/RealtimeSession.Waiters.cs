@@ -9,7 +9,7 @@ namespace Generated.OpenAI.Realtime;
 
 // Answers matched to questions: errors correlated by the client event_id they name (kept in a bounded ring), and
 // calls that wait for the server's answer, each matched by its own rule and bounded by a deadline.
-public abstract partial class RealtimeBetaSession<TServerEvent>
+public abstract partial class RealtimeSession<TServerEvent>
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, string?> _foreignSentTypes = new(StringComparer.Ordinal);

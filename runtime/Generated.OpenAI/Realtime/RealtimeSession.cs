@@ -39,7 +39,7 @@ namespace Generated.OpenAI.Realtime;
 /// <see cref="DisposeAsync"/> closes gracefully (bounded by <see cref="RealtimeSessionOptions.CloseTimeout"/>), stops
 /// the loop within a second and releases what was queued.</para>
 /// </remarks>
-public abstract partial class RealtimeBetaSession<TServerEvent> : IAsyncDisposable
+public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     where TServerEvent : class, IJsonModel<TServerEvent>
 {
     private const int InitialAudioBufferSize = 32 * 1024;
@@ -62,7 +62,7 @@ public abstract partial class RealtimeBetaSession<TServerEvent> : IAsyncDisposab
     private WebSocketCloseStatus? _closeStatus;
 
     /// <summary>Creates a session over an open connection; the subclass's connect method starts it.</summary>
-    private protected RealtimeBetaSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<TServerEvent> kind)
+    private protected RealtimeSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<TServerEvent> kind)
     {
         _connection = connection;
         _options = options;

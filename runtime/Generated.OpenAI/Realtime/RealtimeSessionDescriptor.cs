@@ -6,7 +6,7 @@ namespace Generated.OpenAI.Realtime;
 
 /// <summary>
 /// What one kind of realtime session is on the wire: its endpoint, its server event union, and its audio events.
-/// The session core (<see cref="RealtimeBetaSession{TServerEvent}"/>) runs every kind from one of these; a new kind is
+/// The session core (<see cref="RealtimeSession{TServerEvent}"/>) runs every kind from one of these; a new kind is
 /// one descriptor and one subclass with its helpers. Every event type comes from the generated models.
 /// </summary>
 /// <typeparam name="TServerEvent">The server event union of the endpoint.</typeparam>

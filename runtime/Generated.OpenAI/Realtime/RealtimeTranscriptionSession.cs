@@ -13,9 +13,9 @@ namespace Generated.OpenAI.Realtime;
 /// <summary>
 /// A transcription session on <c>/v1/realtime?intent=transcription</c>: input audio in, transcript deltas out, per
 /// item. With turn detection off (<c>null</c>, required by <c>gpt-realtime-whisper</c>) call <see cref="CommitAsync"/>
-/// to end a turn. See <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, errors and lifetime.
+/// to end a turn. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, errors and lifetime.
 /// </summary>
-public sealed class RealtimeTranscriptionSession : RealtimeBetaSession<RealtimeServerEvent>
+public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServerEvent>
 {
     internal RealtimeTranscriptionSession(WebSocketConnection connection, RealtimeSessionOptions options)
         : base(connection, options, RealtimeVoiceSession.Descriptor)

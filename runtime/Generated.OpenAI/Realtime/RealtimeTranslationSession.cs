@@ -14,11 +14,11 @@ namespace Generated.OpenAI.Realtime;
 /// A translation session on <c>/v1/realtime/translations?model=…</c>: continuous audio in (200 ms chunks), translated
 /// audio and transcripts out. It has its own event vocabulary (<see cref="RealtimeTranslationServerEvent"/>) and
 /// no response lifecycle: there is no <c>response.create</c> and no commit. See
-/// <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, errors and lifetime.
+/// <see cref="RealtimeSession{TServerEvent}"/> for the loop, errors and lifetime.
 /// </summary>
-public sealed class RealtimeTranslationSessionInfo : RealtimeBetaSession<RealtimeTranslationServerEvent>
+public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTranslationServerEvent>
 {
-    internal RealtimeTranslationSessionInfo(WebSocketConnection connection, RealtimeSessionOptions options)
+    internal RealtimeTranslationSession(WebSocketConnection connection, RealtimeSessionOptions options)
         : base(connection, options, Descriptor)
     {
     }
@@ -44,7 +44,7 @@ public sealed class RealtimeTranslationSessionInfo : RealtimeBetaSession<Realtim
     /// <summary>The recognized source text so far.</summary>
     public string InputTranscript => Transcripts.GetText("input") ?? string.Empty;
 
-    /// <summary>Whether <see cref="RealtimeBetaSession{TServerEvent}.CloseAsync"/> received <c>session.closed</c>, i.e. the remaining translated audio was flushed.</summary>
+    /// <summary>Whether <see cref="RealtimeSession{TServerEvent}.CloseAsync"/> received <c>session.closed</c>, i.e. the remaining translated audio was flushed.</summary>
     public bool OutputFlushed { get; private set; }
 
     /// <summary>

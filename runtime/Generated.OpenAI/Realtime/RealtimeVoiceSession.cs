@@ -14,10 +14,10 @@ namespace Generated.OpenAI.Realtime;
 
 /// <summary>
 /// A voice-agent session on <c>/v1/realtime?model=…</c>: session updates, input audio, responses, function tools,
-/// interruption and the output transcript. See <see cref="RealtimeBetaSession{TServerEvent}"/> for the loop, the
+/// interruption and the output transcript. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, the
 /// event stream, errors and lifetime.
 /// </summary>
-public sealed class RealtimeVoiceSession : RealtimeBetaSession<RealtimeServerEvent>
+public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 {
     private readonly object _stateLock = new();
     private readonly Dictionary<string, (RealtimeFunctionTool Definition, RealtimeFunctionHandler Handler)> _tools = new(StringComparer.Ordinal);

@@ -10,7 +10,7 @@ using Xunit;
 namespace Generated.OpenAI.Packaging.Tests;
 
 /// <summary>
-/// Packs Generated.OpenAI, Generated.OpenAI.Runtime, Generated.OpenAI.Generator and Generated.OpenAI.Extensions.AI once per test run, with a version
+/// Packs Generated.OpenAI, Generated.OpenAI.Runtime, Generated.OpenAI.Generator, Generated.OpenAI.Extensions.AI and Generated.OpenAI.Audio once per test run, with a version
 /// no earlier run used (so the NuGet cache can never hand back a stale package), to a folder feed under a temporary
 /// root that also holds a nuget.config adding that feed, a global.json like the repository's, and empty
 /// Directory.Build.* files so that nothing above the temp folder leaks into the consumer projects. Packages from
@@ -19,7 +19,7 @@ namespace Generated.OpenAI.Packaging.Tests;
 /// </summary>
 public sealed class PackageFeed : IAsyncLifetime
 {
-    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI", "Generated.OpenAI.Extensions.AI"];
+    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI", "Generated.OpenAI.Extensions.AI", "Generated.OpenAI.Audio"];
 
     private static readonly Dictionary<string, string> s_projects = new(StringComparer.Ordinal)
     {
@@ -27,6 +27,7 @@ public sealed class PackageFeed : IAsyncLifetime
         ["Generated.OpenAI.Generator"] = "generator/Generated.OpenAI.Generator/Generated.OpenAI.Generator.csproj",
         ["Generated.OpenAI"] = "runtime/Generated.OpenAI/Generated.OpenAI.csproj",
         ["Generated.OpenAI.Extensions.AI"] = "runtime/Generated.OpenAI.Extensions.AI/Generated.OpenAI.Extensions.AI.csproj",
+        ["Generated.OpenAI.Audio"] = "runtime/Generated.OpenAI.Audio/Generated.OpenAI.Audio.csproj",
     };
 
     public PackageFeed()

@@ -207,9 +207,9 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             Assert.Null(transcription.TerminalException);
         }
 
-        Task<RealtimeTranslationSessionInfo> translating = client.ConnectTranslationAsync();
+        Task<RealtimeTranslationSession> translating = client.ConnectTranslationAsync();
         await using (RawServerConnection server = await peer.AcceptAsync())
-        await using (RealtimeTranslationSessionInfo translation = await translating.WaitAsync(Patience))
+        await using (RealtimeTranslationSession translation = await translating.WaitAsync(Patience))
         {
             await SendAsync(server, """{"type":"error","event_id":"x"}""");
             await SendAsync(server, """{"type":"session.output_transcript.delta","event_id":"x","delta":7}""");
@@ -550,7 +550,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
     private static string SessionUpdated(JsonElement update)
         => """{"type":"session.updated","event_id":"s","session":""" + update.GetProperty("session").GetRawText() + "}";
 
-    private static async Task ReadAllAsync<T>(RealtimeBetaSession<T> session)
+    private static async Task ReadAllAsync<T>(RealtimeSession<T> session)
         where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
     {
         using var timeout = new CancellationTokenSource(Patience);

@@ -215,7 +215,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
     }
 
     /// <summary>A test-only kind: a descriptor (path, union, audio events) and a subclass with one helper and some state.</summary>
-    private sealed class EchoSession : RealtimeBetaSession<RealtimeServerEvent>
+    private sealed class EchoSession : RealtimeSession<RealtimeServerEvent>
     {
         public EchoSession(WebSocketConnection connection, RealtimeSessionOptions options)
             : base(connection, options, Descriptor)
