@@ -241,7 +241,7 @@ internal sealed partial class SpecParser
                         _ => "Variant",
                     });
                 type = Resolve(member.Schema, NameHint.Member(name, hint.TrimStart('@', '_')), pointer + member.Pointer);
-                caseName = _curated.Has(pointer + member.Pointer) && type.Name is { } curatedName ? curatedName
+                caseName = wireName is null && _curated.Has(pointer + member.Pointer) && type.Name is { } curatedName ? curatedName
                     : hint == "Array" && type.Element is { } element ? CaseNameOf(element) + "Array" : hint;
             }
             caseName = Naming.Unique(caseName.TrimStart('@'), caseNames);

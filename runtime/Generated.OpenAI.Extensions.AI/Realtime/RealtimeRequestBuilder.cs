@@ -76,7 +76,7 @@ internal static class RealtimeRequestBuilder
             output.Format ??= Format(options.OutputAudioFormat);
             if (options.Voice is { } voice)
             {
-                output.Voice ??= Voice.FromIdsShared(new VoiceId(voice));
+                output.Voice ??= Voice.FromVoiceId(new VoiceId(voice));
             }
         }
 
@@ -131,7 +131,7 @@ internal static class RealtimeRequestBuilder
                 Output = new RealtimeResponseCreateAudioOutput
                 {
                     Format = Format(message.OutputAudioOptions),
-                    Voice = message.OutputVoice is { } voice ? Voice.FromIdsShared(new VoiceId(voice)) : null,
+                    Voice = message.OutputVoice is { } voice ? Voice.FromVoiceId(new VoiceId(voice)) : null,
                 },
             };
         }
