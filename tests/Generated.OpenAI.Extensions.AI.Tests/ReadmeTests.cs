@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
 using Xunit;
 
@@ -45,10 +46,8 @@ public sealed class ReadmeTests
         global using System.Threading.Tasks;
         """;
 
-    [Fact]
-    public async Task The_README_MEAI_block_compiles_and_runs_against_the_simulator()
+    private static readonly Lazy<List<MetadataReference>> s_references = new(() =>
     {
-        string source = ReadBlock();
         string[] paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
             .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToArray();
@@ -64,11 +63,15 @@ public sealed class ReadmeTests
                 // Native libraries in the output folder.
             }
         }
+        return references;
+    });
 
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "ReadmeMeai",
+    /// <summary>A README block as the <c>Program.cs</c> of a <c>dotnet new console</c> project, with its own using lines.</summary>
+    private static CSharpCompilation Compile(string name, string source) =>
+        CSharpCompilation.Create(
+            name,
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)), CSharpSyntaxTree.ParseText(ConsoleImplicitUsings)],
-            references,
+            s_references.Value,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
                 {
@@ -77,6 +80,60 @@ public sealed class ReadmeTests
                     ["CS1701"] = ReportDiagnostic.Suppress,
                     ["CS1702"] = ReportDiagnostic.Suppress,
                 }));
+
+    /// <summary>Every <c>```csharp</c> block of the README, in order.</summary>
+    private static List<string> AllBlocks()
+    {
+        string root = typeof(ReadmeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+        string readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var blocks = new List<string>();
+        for (int at = readme.IndexOf("```csharp\n", StringComparison.Ordinal); at >= 0; at = readme.IndexOf("```csharp\n", at, StringComparison.Ordinal))
+        {
+            int start = at + "```csharp\n".Length;
+            int end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
+            Assert.True(end > start, "An unclosed ```csharp block in README.md");
+            blocks.Add(readme[start..(end + 1)]);
+            at = end + 4;
+        }
+        return blocks;
+    }
+
+    [Fact]
+    public void Every_csharp_block_in_the_README_compiles_with_short_names_and_no_discriminator_assigned()
+    {
+        var blocks = AllBlocks();
+        Assert.True(blocks.Count >= 6, $"{blocks.Count} blocks");
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            CSharpCompilation compilation = Compile("Readme" + i, blocks[i]);
+            var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+            Assert.True(problems.Count == 0, $"README block {i + 1}:\n{string.Join("\n", problems)}\n{blocks[i]}");
+
+            SyntaxTree tree = compilation.SyntaxTrees[0];
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            foreach (SimpleNameSyntax name in tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>().Where(n => !(n is IdentifierNameSyntax { IsVar: true })))
+            {
+                if (model.GetSymbolInfo(name).Symbol is INamedTypeSymbol type && type.ContainingNamespace.ToDisplayString().StartsWith("Generated.OpenAI", StringComparison.Ordinal))
+                {
+                    Assert.True(type.Name.Length <= 40, $"README block {i + 1} uses {type.Name} ({type.Name.Length} characters)");
+                }
+            }
+            foreach (AssignmentExpressionSyntax assignment in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (model.GetSymbolInfo(assignment.Left).Symbol is IPropertySymbol { Name: "Type" } property
+                    && property.ContainingType.ContainingNamespace.ToDisplayString().StartsWith("Generated.OpenAI", StringComparison.Ordinal))
+                {
+                    Assert.Fail($"README block {i + 1} assigns the discriminator {property.ContainingType.Name}.Type: {assignment}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_README_MEAI_block_compiles_and_runs_against_the_simulator()
+    {
+        string source = ReadBlock();
+        CSharpCompilation compilation = Compile("ReadmeMeai", source);
         using var image = new MemoryStream();
         EmitResult result = compilation.Emit(image);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning)));

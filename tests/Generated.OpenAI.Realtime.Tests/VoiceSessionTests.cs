@@ -70,7 +70,7 @@ public sealed class VoiceSessionTests
             Kinds(events).Take(9));
         Assert.DoesNotContain(events, e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta);
         Assert.Equal(
-            ["ResponseAudioDone", "ResponseAudioTranscriptDone", "ResponseContentPartDone", "ResponseOutputItemDone", "ConversationItemDone", "ResponseDone"],
+            ["ResponseOutputAudioDone", "ResponseOutputAudioTranscriptDone", "ResponseContentPartDone", "ResponseOutputItemDone", "ConversationItemDone", "ResponseDone"],
             Kinds(events).TakeLast(6));
 
         // The committed audio echoed back through the sink, and the transcript joined verbatim.

@@ -201,7 +201,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
             await SendAsync(server, """{"type":"conversation.item.input_audio_transcription.delta","event_id":"x"}""");
             await SendAsync(server, TranscriptDelta("end"));
             List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(transcription.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
-            Assert.Equal(["Unknown", "Unknown", "ResponseAudioTranscriptDelta"], TestSupport.Kinds(events));
+            Assert.Equal(["Unknown", "Unknown", "ResponseOutputAudioTranscriptDelta"], TestSupport.Kinds(events));
             Assert.Contains("\"item_id\"", events[0].UnknownReason);
             Assert.Empty(transcription.Transcripts.Transcripts);
             Assert.Null(transcription.TerminalException);
@@ -463,7 +463,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
 
         Assert.Equal([4], received);
         Assert.Equal(1, session.InvalidAudioDeltas);
-        Assert.Equal(["ResponseAudioDelta", "ResponseAudioTranscriptDelta"], TestSupport.Kinds(events)); // the odd one, as an event
+        Assert.Equal(["ResponseOutputAudioDelta", "ResponseOutputAudioTranscriptDelta"], TestSupport.Kinds(events)); // the odd one, as an event
         Assert.Equal(3, events[0].AsResponseOutputAudioDelta().Delta.MaxDecodedLength);
     }
 
