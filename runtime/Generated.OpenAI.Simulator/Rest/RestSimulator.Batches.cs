@@ -32,7 +32,7 @@ namespace Generated.OpenAI.Simulator;
 /// <see cref="RestSimulatorOptions.BatchFailingCustomIdMarker"/> gets a 500. Cancel: requests not yet answered get
 /// <c>batch_cancelled</c> error lines and the batch ends <c>cancelled</c>; <see cref="RestSimulatorOptions.ExpireBatches"/>
 /// does the same with <c>batch_expired</c> and <c>expired</c> halfway through. File and batch ids the simulator did not
-/// issue fall through to the spec's examples, as before.</para>
+/// issue fall through to the spec's examples, as before; ids it issued and no longer has (a deleted file) get a 404.</para>
 /// </remarks>
 public sealed partial class RestSimulator
 {
@@ -76,6 +76,14 @@ public sealed partial class RestSimulator
     private async Task<bool> TryServeFilesAndBatchesAsync(HttpContext context, SpecOperation operation, string apiPath, MemoryStream body)
     {
         string[] segments = apiPath.Trim('/').Split('/');
+        if (segments.Length > 1 && ((segments[0] == "files" && segments[1].StartsWith(FileIdPrefix, StringComparison.Ordinal) && !_files.ContainsKey(segments[1]))
+            || (segments[0] == "batches" && segments[1].StartsWith(BatchIdPrefix, StringComparison.Ordinal) && !_batches.ContainsKey(segments[1]))))
+        {
+            // An id this simulator issued and no longer has (a deleted file): what OpenAI answers, not the spec's example.
+            await WriteErrorAsync(context, 404, $"No such {(segments[0] == "files" ? "File" : "Batch")} object: {segments[1]}", "invalid_request_error", "id", null).ConfigureAwait(false);
+            return true;
+        }
+
         switch (operation.Method, operation.PathTemplate)
         {
             case ("POST", "/files"):
@@ -121,7 +129,10 @@ public sealed partial class RestSimulator
         }
     }
 
-    private string NewFileId() => "file-upload-" + Interlocked.Increment(ref _fileCounter).ToString("x8", CultureInfo.InvariantCulture);
+    private const string FileIdPrefix = "file-upload-";
+    private const string BatchIdPrefix = "batch_sim_";
+
+    private string NewFileId() => FileIdPrefix + Interlocked.Increment(ref _fileCounter).ToString("x8", CultureInfo.InvariantCulture);
 
     private async Task<bool> TryCreateBatchAsync(HttpContext context, byte[] body)
     {
@@ -147,7 +158,7 @@ public sealed partial class RestSimulator
         }
 
         JsonElement? metadata = root.TryGetProperty("metadata", out JsonElement m) && m.ValueKind == JsonValueKind.Object ? m.Clone() : null;
-        string id = "batch_sim_" + Interlocked.Increment(ref _batchCounter).ToString("x8", CultureInfo.InvariantCulture);
+        string id = BatchIdPrefix + Interlocked.Increment(ref _batchCounter).ToString("x8", CultureInfo.InvariantCulture);
         var batch = new SimulatedBatch(id, endpoint, inputFileId, metadata, Now());
         _batches[id] = batch;
         _batchRuns[id] = Task.Run(() => RunBatchAsync(batch, file.Content));
