@@ -394,8 +394,7 @@ public sealed partial class RestSimulator
 
         if (_options.AnswerFromRequest)
         {
-            _model ??= new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body);
-            if (_model.TryAnswer(operation.PathTemplate, line.Body, stream: false) is { } simulated)
+            if (Model.TryAnswer(operation.PathTemplate, line.Body, stream: false) is { } simulated)
             {
                 return (operation.SuccessStatus, simulated.Body);
             }

@@ -217,8 +217,7 @@ public sealed partial class RestSimulator : IAsyncDisposable
         bool stream = operation.CanStream && (shape.Stream || (operation.PathTemplate == "/audio/speech" && shape.StreamFormat == "sse"));
         if (_options.AnswerFromRequest && operation.Method == "POST" && operation.PathTemplate is "/responses" or "/chat/completions" or "/embeddings" or "/images/generations" or "/images/edits")
         {
-            _model ??= new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body);
-            if (_model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)
+            if (Model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)
             {
                 await WriteAnswerAsync(context, operation, simulated).ConfigureAwait(false);
                 return;
@@ -236,6 +235,9 @@ public sealed partial class RestSimulator : IAsyncDisposable
 
         await WriteAnswerAsync(context, operation, answer).ConfigureAwait(false);
     }
+
+    /// <summary>The simulated model of <see cref="RestSimulatorOptions.AnswerFromRequest"/>, made on first use.</summary>
+    private SimulatedModel Model => LazyInitializer.EnsureInitialized(ref _model, () => new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body));
 
     private static async Task WriteAnswerAsync(HttpContext context, SpecOperation operation, RestResponseBody answer)
     {
