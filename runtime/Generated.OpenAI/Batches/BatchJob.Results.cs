@@ -92,9 +92,10 @@ public sealed partial class BatchJob
     /// <summary>A batch that failed validation ran nothing: every request gets the batch's error (its own line's, when named).</summary>
     private async IAsyncEnumerable<BatchResult> FailedBatchResultsAsync(Entry entry, Batch batch, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IList<BatchErrorsDataItem> errors = batch.Errors?.Data ?? [];
-        var byLine = new Dictionary<long, BatchErrorsDataItem>();
-        foreach (BatchErrorsDataItem error in errors)
+        // The item type is not named: the spec calls it BatchErrorsDataItem (2026-05-13) or BatchError (2026-07-16).
+        List<ValidationError> errors = batch.Errors?.Data is { } data ? [.. data.Select(e => new ValidationError(e.Code, e.Message, e.Param, e.Line))] : [];
+        var byLine = new Dictionary<long, ValidationError>();
+        foreach (ValidationError error in errors)
         {
             if (error.Line is > 0 and { } line)
             {
@@ -102,7 +103,7 @@ public sealed partial class BatchJob
             }
         }
 
-        BatchErrorsDataItem? general = errors.FirstOrDefault(e => e.Line is null or <= 0) ?? errors.FirstOrDefault();
+        ValidationError? general = errors.FirstOrDefault(e => e.Line is null or <= 0) ?? errors.FirstOrDefault();
         string summary = general is null
             ? "the server gave no reason"
             : $"{general.Code}: {general.Message}{(general.Line is > 0 ? $" (line {general.Line})" : string.Empty)}";
@@ -120,12 +121,15 @@ public sealed partial class BatchJob
 
         for (int i = 0; i < ids.Count; i++)
         {
-            BatchResultError error = byLine.TryGetValue(i + 1, out BatchErrorsDataItem? own)
+            BatchResultError error = byLine.TryGetValue(i + 1, out ValidationError? own)
                 ? new BatchResultError(own.Code ?? "batch_failed", $"{own.Message} (line {i + 1}).", null, own.Param)
                 : new BatchResultError("batch_failed", $"The batch failed validation, so this request did not run: {summary}.", null, null);
             yield return new BatchResult(ids[i], entry.Id, BatchResultStatus.Failed) { Endpoint = entry.Endpoint, Error = error };
         }
     }
+
+    /// <summary>One of a failed batch's <c>errors.data[]</c>.</summary>
+    private sealed record ValidationError(string? Code, string? Message, string? Param, long? Line);
 
     /// <summary>
     /// The lines of a file as they download. A download that fails (404, connection lost) ends the lines early and adds
