@@ -39,7 +39,17 @@ public static class BatchCli
         };
         run.SetAction((parse, ct) => RealtimeCli.GuardAsync(error, () => RunAsync(
             parse.GetValue(input)!, parse.GetValue(endpoint)!, parse.GetValue(wait), parse.GetValue(resultFile), parse.GetValue(poll), parse.GetValue(maxRequests), parse.GetValue(simulator), output, error, ct)));
-        return new Command("batch", "Batch API helpers (the plain operations are under the generated commands).") { run };
+        var ids = new Option<string[]>("--batch-id", "-b") { Description = "A batch id (repeat for more), as batch run printed it.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var resumeOutput = new Option<FileInfo?>("--output", "-o") { Description = "Write the results (JSONL) here instead of stdout." };
+        var resumePoll = new Option<double>("--poll-interval") { Description = "Seconds between status polls at first.", DefaultValueFactory = _ => 5.0 };
+        var resumeSimulator = new Option<bool>("--simulator") { Description = "Use the built-in simulator even when OPENAI_API_KEY is set." };
+        var resume = new Command("resume", "Wait for batches created earlier (batch run without --wait, or another process) and write their results.")
+        {
+            ids, resumeOutput, resumePoll, resumeSimulator,
+        };
+        resume.SetAction((parse, ct) => RealtimeCli.GuardAsync(error, () => ResumeAsync(
+            parse.GetValue(ids)!, parse.GetValue(resumeOutput), parse.GetValue(resumePoll), parse.GetValue(resumeSimulator), output, error, ct)));
+        return new Command("batch", "Batch API helpers (the plain operations are under the generated commands).") { run, resume };
     }
 
     private static async Task<int> RunAsync(FileInfo input, string endpointText, bool wait, FileInfo? resultFile, double pollSeconds, int maxRequests, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -49,11 +59,7 @@ public static class BatchCli
             throw new CliUsageException($"--endpoint '{endpointText}' is not a batch endpoint (/v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos).");
         }
 
-        if (pollSeconds is <= 0 or > 3600 || double.IsNaN(pollSeconds))
-        {
-            throw new CliUsageException("--poll-interval must be between 0 and 3600 seconds.");
-        }
-
+        CheckPollInterval(pollSeconds);
         if (maxRequests < 1)
         {
             throw new CliUsageException("--max-requests must be at least 1.");
@@ -67,28 +73,12 @@ public static class BatchCli
         // The whole input is checked before anything is uploaded: a bad line 40,000 must not leave batches behind.
         int count = await CheckInputAsync(input, endpointText, cancellationToken).ConfigureAwait(false);
         RealtimeCli.CheckWritable(resultFile, "--output");
-        OpenAIClientOptions options = CliBackend.ReadOptions();
-        OpenAISimulator? local = null;
-        if (forceSimulator || options.ApiKey is not { Length: > 0 })
-        {
-            local = await OpenAISimulator.StartAsync(new RestSimulatorOptions { AnswerFromRequest = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await stderr.WriteLineAsync(forceSimulator
-                ? $"Using the built-in simulator at {local.BaseUrl} (--simulator)."
-                : $"OPENAI_API_KEY is not set: using the built-in simulator at {local.BaseUrl}.").ConfigureAwait(false);
-            options.ApiKey = SimulateCli.SimulatorApiKey;
-            options.BaseUrl = local.BaseUrl;
-        }
-
+        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         try
         {
-            var client = new OpenAIClient(options);
-            TimeSpan interval = TimeSpan.FromSeconds(pollSeconds);
-            var runner = new BatchRunner(client, new BatchRunnerOptions
-            {
-                MaxRequestsPerBatch = maxRequests,
-                PollInterval = interval,
-                MaxPollInterval = interval > TimeSpan.FromMinutes(1) ? interval : TimeSpan.FromMinutes(1),
-            });
+            BatchRunnerOptions runnerOptions = PollingOptions(pollSeconds);
+            runnerOptions.MaxRequestsPerBatch = maxRequests;
+            var runner = new BatchRunner(client, runnerOptions);
             BatchJob job;
             try
             {
@@ -111,39 +101,7 @@ public static class BatchCli
                 return 0;
             }
 
-            var progress = new ProgressLine(stderr);
-            TextWriter results = resultFile is null ? stdout : new StreamWriter(resultFile.FullName, append: false, new UTF8Encoding(false));
-            int succeeded = 0;
-            int failed = 0;
-            try
-            {
-                await foreach (BatchResult result in job.ReadResultsAsync(progress, cancellationToken).ConfigureAwait(false))
-                {
-                    await results.WriteLineAsync(result.ToJsonLine()).ConfigureAwait(false);
-                    if (result.IsSuccess)
-                    {
-                        succeeded++;
-                    }
-                    else
-                    {
-                        failed++;
-                    }
-                }
-            }
-            finally
-            {
-                if (resultFile is not null)
-                {
-                    await results.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    await results.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-
-            await stderr.WriteLineAsync($"batch: done, {succeeded} succeeded, {failed} failed{(resultFile is null ? string.Empty : $"; results in {resultFile.FullName}")}.").ConfigureAwait(false);
-            return 0;
+            return await WriteResultsAsync(job, resultFile, stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -152,6 +110,93 @@ public static class BatchCli
                 await local.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Polls <paramref name="job"/> with a progress line on stderr and writes every result as a JSONL line.</summary>
+    private static async Task<int> WriteResultsAsync(BatchJob job, FileInfo? resultFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var progress = new ProgressLine(stderr);
+        TextWriter results = resultFile is null ? stdout : new StreamWriter(resultFile.FullName, append: false, new UTF8Encoding(false));
+        int succeeded = 0;
+        int failed = 0;
+        try
+        {
+            await foreach (BatchResult result in job.ReadResultsAsync(progress, cancellationToken).ConfigureAwait(false))
+            {
+                await results.WriteLineAsync(result.ToJsonLine()).ConfigureAwait(false);
+                if (result.IsSuccess)
+                {
+                    succeeded++;
+                }
+                else
+                {
+                    failed++;
+                }
+            }
+        }
+        finally
+        {
+            if (resultFile is not null)
+            {
+                await results.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await results.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        await stderr.WriteLineAsync($"batch: done, {succeeded} succeeded, {failed} failed{(resultFile is null ? string.Empty : $"; results in {resultFile.FullName}")}.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> ResumeAsync(string[] batchIds, FileInfo? resultFile, double pollSeconds, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        CheckPollInterval(pollSeconds);
+        if (batchIds.Length == 0 || Array.Exists(batchIds, string.IsNullOrWhiteSpace))
+        {
+            throw new CliUsageException("--batch-id must name a batch.");
+        }
+
+        RealtimeCli.CheckWritable(resultFile, "--output");
+        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        await using (local)
+        {
+            BatchJob job = new BatchRunner(client, PollingOptions(pollSeconds)).Resume(batchIds);
+            return await WriteResultsAsync(job, resultFile, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void CheckPollInterval(double pollSeconds)
+    {
+        if (pollSeconds is <= 0 or > 3600 || double.IsNaN(pollSeconds))
+        {
+            throw new CliUsageException("--poll-interval must be between 0 and 3600 seconds.");
+        }
+    }
+
+    private static BatchRunnerOptions PollingOptions(double pollSeconds)
+    {
+        TimeSpan interval = TimeSpan.FromSeconds(pollSeconds);
+        return new BatchRunnerOptions { PollInterval = interval, MaxPollInterval = interval > TimeSpan.FromMinutes(1) ? interval : TimeSpan.FromMinutes(1) };
+    }
+
+    /// <summary>A client for <c>OPENAI_BASE_URL</c> with the key, or for the built-in simulator (started here, announced on stderr).</summary>
+    private static async Task<(OpenAIClient Client, OpenAISimulator? Local)> ConnectAsync(bool forceSimulator, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        OpenAIClientOptions options = CliBackend.ReadOptions();
+        OpenAISimulator? local = null;
+        if (forceSimulator || options.ApiKey is not { Length: > 0 })
+        {
+            local = await OpenAISimulator.StartAsync(new RestSimulatorOptions { AnswerFromRequest = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await stderr.WriteLineAsync(forceSimulator
+                ? $"Using the built-in simulator at {local.BaseUrl} (--simulator)."
+                : $"OPENAI_API_KEY is not set: using the built-in simulator at {local.BaseUrl}.").ConfigureAwait(false);
+            options.ApiKey = SimulateCli.SimulatorApiKey;
+            options.BaseUrl = local.BaseUrl;
+        }
+
+        return (new OpenAIClient(options), local);
     }
 
     /// <summary>Reads every line once: JSON, a custom id, a body object, the endpoint's url; returns the number of requests.</summary>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Cli;
+using Generated.OpenAI.Simulator;
 using Xunit;
 using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
@@ -104,6 +105,32 @@ public sealed class CliBatchTests
         (exit, _, error) = await RunAsync("batch", "run", "--input", input, "--endpoint", "/v1/nothing");
         Assert.Equal(RealtimeCli.ExitInput, exit);
         Assert.Contains("--endpoint '/v1/nothing'", error, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact(Timeout = 120000)]
+    public async Task Batch_resume_in_a_new_process_writes_the_results_of_batches_another_process_created()
+    {
+        await using OpenAISimulator server = await OpenAISimulator.StartAsync(new RestSimulatorOptions { AnswerFromRequest = true, BatchStageDuration = TimeSpan.FromMilliseconds(20) });
+        var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-remote-test", ["OPENAI_BASE_URL"] = server.BaseUrl.ToString() };
+        string dir = TempDirectory();
+        string input = WriteInput(dir, 10);
+
+        string[] ids;
+        using (var submit = CliProcess.Start(["batch", "run", "--input", input, "--endpoint", "/v1/chat/completions", "--max-requests", "4"], env))
+        {
+            Assert.True(await submit.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, submit.Stderr);
+            ids = submit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        Assert.Equal(server.Rest.BatchIds, ids);
+        Assert.Equal(3, ids.Length);
+
+        using var resume = CliProcess.Start(["batch", "resume", "--poll-interval", "0.05", .. ids.SelectMany(id => new[] { "--batch-id", id })], env);
+        Assert.True(await resume.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, resume.Stderr);
+        Assert.DoesNotContain("built-in simulator", resume.Stderr, StringComparison.Ordinal);
+        Assert.Contains("8 succeeded, 2 failed", resume.Stderr, StringComparison.Ordinal);
+        AssertResults(resume.Stdout.Split('\n', StringSplitOptions.TrimEntries), 10);
         Directory.Delete(dir, recursive: true);
     }
 }
