@@ -17,7 +17,7 @@ using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslation
 
 namespace Generated.OpenAI.Cli;
 
-/// <summary>The commands: <c>transcribe</c>, <c>translate</c>, <c>talk</c> and <c>sample</c>.</summary>
+/// <summary>The commands: <c>transcribe</c>, <c>translate</c>, <c>talk</c> and <c>sample</c>, plus <c>simulate</c> (<see cref="SimulateCli"/>) and <c>batch run</c> (<see cref="BatchCli"/>).</summary>
 public static class RealtimeCli
 {
     /// <summary>Exit code for a usage or input-file problem.</summary>
@@ -97,7 +97,7 @@ public static class RealtimeCli
 
         var root = new RootCommand("Realtime speech with OpenAI: transcribe, translate and talk over WebSockets. Without OPENAI_API_KEY it runs against a built-in simulator.")
         {
-            transcribe, translate, talk, sample,
+            transcribe, translate, talk, sample, SimulateCli.Create(output, error), BatchCli.Create(output, error),
         };
         ParseResult result = root.Parse(args);
 
@@ -110,7 +110,7 @@ public static class RealtimeCli
 
     private static Option<FileInfo> InputOption() => new("--input", "-i") { Description = "Input WAV file (any common rate and channel count).", Required = true };
 
-    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
+    internal static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
     {
         try
         {
@@ -330,7 +330,7 @@ public static class RealtimeCli
     /// Finds out before anything is read or sent that <paramref name="file"/> can be written (its folder is created,
     /// as the writers do; an existing file is opened without truncating it, a new one is created and removed).
     /// </summary>
-    private static void CheckWritable(FileInfo? file, string option)
+    internal static void CheckWritable(FileInfo? file, string option)
     {
         if (file is null)
         {

@@ -14,10 +14,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Generated.OpenAI.Simulator;
 
-/// <summary>Kestrel on 127.0.0.1 with an OS-chosen port, running one terminal request delegate.</summary>
+/// <summary>Kestrel on 127.0.0.1 (an OS-chosen port unless one is given), running one terminal request delegate.</summary>
 internal static class LoopbackHost
 {
-    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, System.Collections.Generic.List<Exception> errors, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, System.Collections.Generic.List<Exception> errors, CancellationToken cancellationToken, int port = 0)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Generated.OpenAI.Simulator" });
         if (Environment.GetEnvironmentVariable("GENERATED_OPENAI_SIMULATOR_LOG") != "1")
@@ -31,7 +31,7 @@ internal static class LoopbackHost
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
             kestrel.Limits.MaxRequestBodySize = 256L * 1024 * 1024;
             kestrel.AddServerHeader = false;
         });

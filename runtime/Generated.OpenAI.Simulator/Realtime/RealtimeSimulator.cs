@@ -31,7 +31,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
 {
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app; // null when an OpenAISimulator hosts this simulator beside the other one
     private readonly List<Exception> _errors;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<RealtimeHandshake> _handshakes = [];
@@ -45,7 +45,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     private int _connectionCount;
     private int _nextFault = -1;
 
-    private RealtimeSimulator(List<Exception> errors, WebApplication app, Uri root, RealtimeSimulatorOptions options)
+    internal RealtimeSimulator(List<Exception> errors, WebApplication? app, Uri root, RealtimeSimulatorOptions options)
     {
         _errors = errors;
         _app = app;
@@ -133,12 +133,15 @@ public sealed class RealtimeSimulator : IAsyncDisposable
         {
         }
 
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        if (_app is not null)
         {
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-        }
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            {
+                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
 
-        await _app.DisposeAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
 
@@ -185,7 +188,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpContext context)
+    internal async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
         context.Response.Headers["x-request-id"] = NextId("req_");

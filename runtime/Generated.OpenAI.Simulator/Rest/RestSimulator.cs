@@ -19,12 +19,14 @@ namespace Generated.OpenAI.Simulator;
 /// A local stand-in for the OpenAI REST API: Kestrel on 127.0.0.1 (OS-chosen port) that answers every
 /// operation of the pinned spec with the spec's own response example (status: the first 2xx declared),
 /// streams SSE when the body asks for <c>"stream": true</c>, validates method, path, content type and
-/// required body fields, records every request, and injects faults on demand.
+/// required body fields, records every request, and injects faults on demand. Files uploaded with
+/// <c>POST /files</c> are kept in memory, and <c>POST /batches</c> over one of them runs OpenAI's batch lifecycle
+/// (see <c>RestSimulator.Batches.cs</c>).
 /// </summary>
 /// <remarks>Thread-safe: requests are served concurrently; the recorded list and the fault list are locked.</remarks>
-public sealed class RestSimulator : IAsyncDisposable
+public sealed partial class RestSimulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app; // null when an OpenAISimulator hosts this simulator beside the other one
     private readonly List<Exception> _errors;
     private readonly RestSimulatorOptions _options;
     private readonly SpecCatalog _catalog;
@@ -35,7 +37,7 @@ public sealed class RestSimulator : IAsyncDisposable
     private long _requestCounter;
     private SimulatedModel? _model;
 
-    private RestSimulator(List<Exception> errors, WebApplication app, Uri root, RestSimulatorOptions options, SpecCatalog catalog)
+    internal RestSimulator(List<Exception> errors, WebApplication? app, Uri root, RestSimulatorOptions options, SpecCatalog catalog)
     {
         _errors = errors;
         _app = app;
@@ -127,16 +129,20 @@ public sealed class RestSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        await StopBatchesAsync().ConfigureAwait(false);
+        if (_app is not null)
         {
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-        }
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            {
+                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
 
-        await _app.DisposeAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
 
-    private async Task HandleAsync(HttpContext context)
+    internal async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
         HttpResponse response = context.Response;
@@ -197,6 +203,11 @@ public sealed class RestSimulator : IAsyncDisposable
             return;
         }
 
+        if (await TryServeFilesAndBatchesAsync(context, operation, apiPath, body).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (_options.PaginateFiles && operation.Method == "GET" && operation.PathTemplate == "/files")
         {
             await WriteFilesPageAsync(context).ConfigureAwait(false);
@@ -206,8 +217,7 @@ public sealed class RestSimulator : IAsyncDisposable
         bool stream = operation.CanStream && (shape.Stream || (operation.PathTemplate == "/audio/speech" && shape.StreamFormat == "sse"));
         if (_options.AnswerFromRequest && operation.Method == "POST" && operation.PathTemplate is "/responses" or "/chat/completions" or "/embeddings" or "/images/generations" or "/images/edits")
         {
-            _model ??= new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body);
-            if (_model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)
+            if (Model.TryAnswer(operation.PathTemplate, body.ToArray(), stream) is { } simulated)
             {
                 await WriteAnswerAsync(context, operation, simulated).ConfigureAwait(false);
                 return;
@@ -225,6 +235,9 @@ public sealed class RestSimulator : IAsyncDisposable
 
         await WriteAnswerAsync(context, operation, answer).ConfigureAwait(false);
     }
+
+    /// <summary>The simulated model of <see cref="RestSimulatorOptions.AnswerFromRequest"/>, made on first use.</summary>
+    private SimulatedModel Model => LazyInitializer.EnsureInitialized(ref _model, () => new SimulatedModel(RestResponses.NonStreaming(_catalog, _catalog.Find("POST", "/responses", out _)!, null).Body));
 
     private static async Task WriteAnswerAsync(HttpContext context, SpecOperation operation, RestResponseBody answer)
     {

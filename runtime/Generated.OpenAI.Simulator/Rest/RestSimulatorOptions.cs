@@ -27,6 +27,33 @@ public sealed class RestSimulatorOptions
     /// </summary>
     public bool AnswerFromRequest { get; set; }
 
+    /// <summary>
+    /// How long a batch stays in each of <c>validating</c>, <c>in_progress</c> and <c>finalizing</c> before it moves on
+    /// (so a client polls through every status); 50 ms by default.
+    /// </summary>
+    public System.TimeSpan BatchStageDuration { get; set; } = System.TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The most requests an input file may hold (OpenAI: 50,000); a larger file fails validation with
+    /// <c>too_many_requests</c>. Lowered by tests to check that a client splits its requests across batches.
+    /// </summary>
+    public int BatchMaxRequests { get; set; } = 50_000;
+
+    /// <summary>The largest input file in bytes (OpenAI: 200 MB); a larger file fails validation with <c>file_too_large</c>.</summary>
+    public long BatchMaxFileBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>
+    /// When set, every batch request whose <c>custom_id</c> contains this text fails with a 500 <c>server_error</c> in the
+    /// batch's error file, so that a client's error matching can be checked; null (the default) fails none.
+    /// </summary>
+    public string? BatchFailingCustomIdMarker { get; set; }
+
+    /// <summary>
+    /// When true, batches expire halfway through <c>in_progress</c>: the first half of the requests is answered, the
+    /// rest gets <c>batch_expired</c> lines in the error file, and the status ends <c>expired</c>.
+    /// </summary>
+    public bool ExpireBatches { get; set; }
+
     /// <summary>Faults installed at start (more can be added with <see cref="RestSimulator.AddFault(RestFault)"/>).</summary>
     public System.Collections.Generic.IList<RestFault> Faults { get; } = new System.Collections.Generic.List<RestFault>();
 }
