@@ -54,7 +54,7 @@ public static class BatchCli
 
     private static async Task<int> RunAsync(FileInfo input, string endpointText, bool wait, FileInfo? resultFile, double pollSeconds, int maxRequests, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!CreateBatchRequestEndpointExtensions.TryParse(Encoding.UTF8.GetBytes(endpointText), out CreateBatchRequestEndpoint endpoint))
+        if (!CreateBatchEndpointExtensions.TryParse(Encoding.UTF8.GetBytes(endpointText), out CreateBatchEndpoint endpoint))
         {
             throw new CliUsageException($"--endpoint '{endpointText}' is not a batch endpoint (/v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos).");
         }
@@ -227,7 +227,7 @@ public static class BatchCli
         return count == 0 ? throw new FormatException($"{input.Name} holds no requests.") : count;
     }
 
-    private static async IAsyncEnumerable<BatchRequest> ReadRequestsAsync(FileInfo input, CreateBatchRequestEndpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<BatchRequest> ReadRequestsAsync(FileInfo input, CreateBatchEndpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach ((_, string? customId, _, byte[]? body) in ReadLinesAsync(input, keepBody: true, cancellationToken).ConfigureAwait(false))
         {

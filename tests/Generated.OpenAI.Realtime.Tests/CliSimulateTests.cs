@@ -44,11 +44,11 @@ public sealed class CliSimulateTests(ITestOutputHelper log)
 
         using var realtime = new RealtimeClient(options);
         await using RealtimeTranscriptionSession session = await realtime.ConnectTranscriptionAsync();
-        await session.UpdateSessionAsync(new RealtimeTranscriptionSessionCreateRequestGA
+        await session.UpdateSessionAsync(new RealtimeTranscriptionSessionConfig
         {
-            Audio = new RealtimeTranscriptionSessionCreateRequestGAAudio
+            Audio = new RealtimeTranscriptionSessionAudio
             {
-                Input = new RealtimeTranscriptionSessionCreateRequestGAAudioInput
+                Input = new RealtimeTranscriptionSessionAudioInput
                 {
                     Format = Pcm24k(),
                     Transcription = new AudioTranscription { Model = AudioTranscriptionModel.GptRealtimeWhisper },

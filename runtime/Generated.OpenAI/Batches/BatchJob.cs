@@ -162,15 +162,15 @@ public sealed partial class BatchJob
         return next;
     }
 
-    internal static CreateBatchRequestEndpoint? ParseEndpoint(string? endpoint) =>
-        endpoint is not null && CreateBatchRequestEndpointExtensions.TryParse(System.Text.Encoding.UTF8.GetBytes(endpoint), out CreateBatchRequestEndpoint value) ? value : null;
+    internal static CreateBatchEndpoint? ParseEndpoint(string? endpoint) =>
+        endpoint is not null && CreateBatchEndpointExtensions.TryParse(System.Text.Encoding.UTF8.GetBytes(endpoint), out CreateBatchEndpoint value) ? value : null;
 
     /// <summary>One batch of the job: its id, endpoint and custom ids in line order (null when resumed), and its latest state.</summary>
-    internal sealed class Entry(string id, CreateBatchRequestEndpoint? endpoint, IReadOnlyList<string>? customIds)
+    internal sealed class Entry(string id, CreateBatchEndpoint? endpoint, IReadOnlyList<string>? customIds)
     {
         public string Id { get; } = id;
 
-        public CreateBatchRequestEndpoint? Endpoint { get; set; } = endpoint;
+        public CreateBatchEndpoint? Endpoint { get; set; } = endpoint;
 
         public IReadOnlyList<string>? CustomIds { get; set; } = customIds;
 

@@ -17,7 +17,7 @@ public sealed class BatchRequest
 {
     private readonly Action<Utf8JsonWriter> _writeBody;
 
-    private BatchRequest(string customId, CreateBatchRequestEndpoint endpoint, Action<Utf8JsonWriter> writeBody)
+    private BatchRequest(string customId, CreateBatchEndpoint endpoint, Action<Utf8JsonWriter> writeBody)
     {
         ArgumentException.ThrowIfNullOrEmpty(customId);
         CustomId = customId;
@@ -29,34 +29,34 @@ public sealed class BatchRequest
     public string CustomId { get; }
 
     /// <summary>The endpoint (<c>/v1/responses</c>, …); requests to different endpoints go to different batches.</summary>
-    public CreateBatchRequestEndpoint Endpoint { get; }
+    public CreateBatchEndpoint Endpoint { get; }
 
     /// <summary>A Responses request (<c>/v1/responses</c>); its result body is a <see cref="Models.Response"/>.</summary>
     public static BatchRequest ForResponse(string customId, CreateResponse body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new BatchRequest(customId, CreateBatchRequestEndpoint.V1Responses, body.WriteJson);
+        return new BatchRequest(customId, CreateBatchEndpoint.V1Responses, body.WriteJson);
     }
 
     /// <summary>A Chat Completions request (<c>/v1/chat/completions</c>); its result body is a <see cref="CreateChatCompletionResponse"/>.</summary>
     public static BatchRequest ForChatCompletion(string customId, CreateChatCompletionRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new BatchRequest(customId, CreateBatchRequestEndpoint.V1ChatCompletions, body.WriteJson);
+        return new BatchRequest(customId, CreateBatchEndpoint.V1ChatCompletions, body.WriteJson);
     }
 
     /// <summary>An embeddings request (<c>/v1/embeddings</c>); its result body is a <see cref="CreateEmbeddingResponse"/>.</summary>
     public static BatchRequest ForEmbeddings(string customId, CreateEmbeddingRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new BatchRequest(customId, CreateBatchRequestEndpoint.V1Embeddings, body.WriteJson);
+        return new BatchRequest(customId, CreateBatchEndpoint.V1Embeddings, body.WriteJson);
     }
 
     /// <summary>A moderation request (<c>/v1/moderations</c>); its result body is a <see cref="CreateModerationResponse"/>.</summary>
     public static BatchRequest ForModeration(string customId, CreateModerationRequest body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new BatchRequest(customId, CreateBatchRequestEndpoint.V1Moderations, body.WriteJson);
+        return new BatchRequest(customId, CreateBatchEndpoint.V1Moderations, body.WriteJson);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public sealed class BatchRequest
     /// body is validated as one JSON object and copied.
     /// </summary>
     /// <exception cref="JsonException"><paramref name="utf8JsonBody"/> is not one JSON object.</exception>
-    public static BatchRequest FromJson(string customId, CreateBatchRequestEndpoint endpoint, ReadOnlySpan<byte> utf8JsonBody)
+    public static BatchRequest FromJson(string customId, CreateBatchEndpoint endpoint, ReadOnlySpan<byte> utf8JsonBody)
     {
         using JsonDocument document = JsonDocument.Parse(utf8JsonBody.ToArray(), new JsonDocumentOptions { MaxDepth = JsonModel.ReaderOptions.MaxDepth });
         if (document.RootElement.ValueKind != JsonValueKind.Object)

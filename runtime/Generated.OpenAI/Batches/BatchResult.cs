@@ -33,7 +33,7 @@ public sealed class BatchResult
     public bool IsSuccess => Status == BatchResultStatus.Succeeded;
 
     /// <summary>The endpoint the batch ran, when known.</summary>
-    public CreateBatchRequestEndpoint? Endpoint { get; internal init; }
+    public CreateBatchEndpoint? Endpoint { get; internal init; }
 
     /// <summary>The HTTP status code the request was answered with, or null when it was not answered.</summary>
     public int? StatusCode { get; internal init; }

@@ -113,7 +113,7 @@ internal static class BatchResultLines
     /// Reads one result line: <c>{"id","custom_id","response":{"status_code","request_id","body"},"error"}</c>.
     /// Never throws for what the server wrote: a line it cannot read is a <see cref="BatchResultStatus.Malformed"/> result.
     /// </summary>
-    public static BatchResult Parse(Line line, string batchId, CreateBatchRequestEndpoint? endpoint, int maxLineBytes)
+    public static BatchResult Parse(Line line, string batchId, CreateBatchEndpoint? endpoint, int maxLineBytes)
     {
         if (line.Bytes is not { } bytes)
         {
@@ -194,16 +194,16 @@ internal static class BatchResultLines
                 ReadOnlySpan<byte> json = JsonMarshal.GetRawUtf8Value(body);
                 switch (endpoint)
                 {
-                    case CreateBatchRequestEndpoint.V1Responses:
+                    case CreateBatchEndpoint.V1Responses:
                         responsesAnswer = JsonModel.Deserialize<Response>(json);
                         break;
-                    case CreateBatchRequestEndpoint.V1ChatCompletions:
+                    case CreateBatchEndpoint.V1ChatCompletions:
                         chatAnswer = JsonModel.Deserialize<CreateChatCompletionResponse>(json);
                         break;
-                    case CreateBatchRequestEndpoint.V1Embeddings:
+                    case CreateBatchEndpoint.V1Embeddings:
                         embeddingsAnswer = JsonModel.Deserialize<CreateEmbeddingResponse>(json);
                         break;
-                    case CreateBatchRequestEndpoint.V1Moderations:
+                    case CreateBatchEndpoint.V1Moderations:
                         moderationAnswer = JsonModel.Deserialize<CreateModerationResponse>(json);
                         break;
                     default:

@@ -76,7 +76,7 @@ public sealed class BatchRunner
     {
         ArgumentNullException.ThrowIfNull(requests);
         var entries = new List<BatchJob.Entry>();
-        var files = new Dictionary<CreateBatchRequestEndpoint, InputFile>();
+        var files = new Dictionary<CreateBatchEndpoint, InputFile>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var line = new ArrayBufferWriter<byte>(4096);
         using var writer = new Utf8JsonWriter(line, JsonModel.WriterOptions);
@@ -162,7 +162,7 @@ public sealed class BatchRunner
             Stream content = await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
             string fileName = $"batch-{index + 1:D4}-{file.Endpoint.ToJsonString().Replace("/v1/", string.Empty, StringComparison.Ordinal).Replace('/', '-')}.jsonl";
             OpenAIFile uploaded = (await _client.Files.CreateFileAsync(
-                new CreateFileRequest { File = new UploadFile(content, fileName, "application/jsonl"), Purpose = CreateFileRequestPurpose.Batch },
+                new CreateFileRequest { File = new UploadFile(content, fileName, "application/jsonl"), Purpose = CreateFilePurpose.Batch },
                 cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
             var create = new CreateBatchRequest { InputFileId = uploaded.Id, Endpoint = file.Endpoint };
             if (_options.Metadata is { Count: > 0 } metadata)
@@ -181,7 +181,7 @@ public sealed class BatchRunner
         private static long s_sequence;
         private readonly FileStream _stream;
 
-        public InputFile(CreateBatchRequestEndpoint endpoint, string? directory)
+        public InputFile(CreateBatchEndpoint endpoint, string? directory)
         {
             Endpoint = endpoint;
             Sequence = Interlocked.Increment(ref s_sequence);
@@ -190,7 +190,7 @@ public sealed class BatchRunner
                 FileOptions.Asynchronous | FileOptions.DeleteOnClose);
         }
 
-        public CreateBatchRequestEndpoint Endpoint { get; }
+        public CreateBatchEndpoint Endpoint { get; }
 
         public long Sequence { get; }
 

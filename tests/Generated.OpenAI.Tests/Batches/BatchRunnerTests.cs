@@ -51,8 +51,8 @@ public sealed class BatchRunnerTests(ITestOutputHelper log)
     }
 
     private static string ResponseText(Response response) =>
-        string.Concat(response.Output.Where(o => o.IsOutputMessage).SelectMany(o => o.AsOutputMessage.Content)
-            .Select(c => c.TryGetOutputTextContent(out OutputTextContent? text) ? text.Text : string.Empty));
+        string.Concat(response.Output.Where(o => o.IsMessage).SelectMany(o => o.AsMessage().Content)
+            .Select(c => c.TryGetOutputText(out OutputTextContent? text) ? text.Text : string.Empty));
 
     /// <summary>Checks one result against the request it answers (by custom id).</summary>
     private static void AssertMatches(BatchResult result)
@@ -72,7 +72,7 @@ public sealed class BatchRunnerTests(ITestOutputHelper log)
         switch (i % 4)
         {
             case 0:
-                Assert.Equal(CreateBatchRequestEndpoint.V1Responses, result.Endpoint);
+                Assert.Equal(CreateBatchEndpoint.V1Responses, result.Endpoint);
                 Assert.Equal("Simulated answer to: question " + i, ResponseText(result.Response!));
                 break;
             case 1:
@@ -207,8 +207,8 @@ public sealed class BatchRunnerTests(ITestOutputHelper log)
 
         // An input file with a repeated custom id on line 3, made by hand as another program might have.
         string input = string.Join('\n', new[] { "a", "b", "a" }.Select(id => $$$"""{"custom_id":"{{{id}}}","method":"POST","url":"/v1/moderations","body":{"input":"x"}}""")) + "\n";
-        OpenAIFile file = (await client.Files.CreateFileAsync(new CreateFileRequest { File = new UploadFile(Encoding.UTF8.GetBytes(input), "in.jsonl"), Purpose = CreateFileRequestPurpose.Batch })).Value;
-        Batch created = (await client.Batches.CreateBatchAsync(new CreateBatchRequest { InputFileId = file.Id, Endpoint = CreateBatchRequestEndpoint.V1Moderations })).Value;
+        OpenAIFile file = (await client.Files.CreateFileAsync(new CreateFileRequest { File = new UploadFile(Encoding.UTF8.GetBytes(input), "in.jsonl"), Purpose = CreateFilePurpose.Batch })).Value;
+        Batch created = (await client.Batches.CreateBatchAsync(new CreateBatchRequest { InputFileId = file.Id, Endpoint = CreateBatchEndpoint.V1Moderations })).Value;
 
         List<BatchResult> results = [];
         await foreach (BatchResult result in new BatchRunner(client, FastPolling()).Resume([created.Id]).ReadResultsAsync())
