@@ -41,6 +41,21 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>
+    /// A library compilation of <paramref name="trees"/> with the runtime, as strict as the SDK build can be: every
+    /// warning wave (<paramref name="warningLevel"/> 9999) and documentation comments checked.
+    /// </summary>
+    public static CSharpCompilation CreateStrictCompilation(IEnumerable<SyntaxTree> trees, int warningLevel = 9999) =>
+        CSharpCompilation.Create(
+            "Strict",
+            trees,
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: warningLevel));
+
+    /// <summary>Parse options that report documentation-comment problems (as a build with GenerateDocumentationFile does).</summary>
+    public static CSharpParseOptions DocumentingParseOptions { get; } =
+        CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview).WithDocumentationMode(DocumentationMode.Diagnose);
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         // Without the SDK compiled from the pinned spec (the SDK tests have it): the generated code declares the same types.

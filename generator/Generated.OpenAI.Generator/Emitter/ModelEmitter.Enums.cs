@@ -19,53 +19,23 @@ internal static partial class ModelEmitter
         w.Line($"/// <summary>The JSON text of <see cref=\"{e.Name}\"/> values.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open($"public static partial class {EnumModel.ExtensionsOf(e.Name)}");
-        for (int i = 0; i < e.Members.Count; i++)
-        {
-            w.Line($"private static readonly {TypeSyntax.Encoded} s_value{i} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(e.Members[i].Value)});");
-        }
+        string values = $"global::Generated.OpenAI.Serialization.ClosedEnumValues<{e.Name}>";
+        w.Line($"private static readonly {values} s_values = new({SourceWriter.Literal(e.Name)}, {string.Join(", ", e.Members.Select(m => SourceWriter.Literal(m.Value)))});");
         w.Line();
         w.Line("/// <summary>The value as the API spells it.</summary>");
-        w.Open($"public static string ToJsonString(this {e.Name} value) => value switch");
-        foreach (var m in e.Members)
-        {
-            w.Line($"{e.Name}.{m.Name} => {SourceWriter.Literal(m.Value)},");
-        }
-        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, null),");
-        w.Close(";");
+        w.Line($"public static string ToJsonString(this {e.Name} value) => s_values.ToJsonString(value);");
         w.Line();
         w.Line("/// <summary>Parses the API's spelling of a value from UTF-8, without allocating.</summary>");
-        w.Open($"public static bool TryParse(global::System.ReadOnlySpan<byte> utf8, out {e.Name} value)");
-        EmitUtf8Switch(w, "utf8", e.Members.Select(m => new System.Collections.Generic.KeyValuePair<string, string>(m.Value, $"value = {e.Name}.{m.Name}; return true;")));
-        w.Line("value = default;");
-        w.Line("return false;");
-        w.Close();
+        w.Line($"public static bool TryParse(global::System.ReadOnlySpan<byte> utf8, out {e.Name} value) => s_values.TryParse(utf8, out value);");
         w.Line();
         w.Line("/// <summary>Reads a value only if the reader is on a string that is one of the known values.</summary>");
-        w.Open($"public static bool TryReadJson(ref {TypeSyntax.Reader} reader, out {e.Name} value)");
-        w.Line("value = default;");
-        w.Line($"return reader.TokenType == {TypeSyntax.TokenType}.String && TryParse({TypeSyntax.Helpers}.PropertyName(ref reader), out value);");
-        w.Close();
+        w.Line($"public static bool TryReadJson(ref {TypeSyntax.Reader} reader, out {e.Name} value) => s_values.TryRead(ref reader, out value);");
         w.Line();
         w.Line("/// <summary>Reads a value; a string the spec does not list is a <see cref=\"global::System.Text.Json.JsonException\"/> naming it.</summary>");
-        w.Open($"public static {e.Name} ReadJson(ref {TypeSyntax.Reader} reader)");
-        w.Open("if (TryReadJson(ref reader, out var value))");
-        w.Line("return value;");
-        w.Close();
-        w.Line($"throw reader.TokenType == {TypeSyntax.TokenType}.String");
-        w.Line($"    ? new global::System.Text.Json.JsonException($\"'{{reader.GetString()}}' is not a value of {e.Name} (the spec lists {SourceWriter.Escape(string.Join(", ", e.Members.Take(8).Select(m => m.Value)).Replace("\"", "'").Replace("{", "{{").Replace("}", "}}"))}{(e.Members.Count > 8 ? ", ..." : "")}).\")");
-        w.Line($"    : {TypeSyntax.Helpers}.Unexpected(ref reader, \"a string\", {SourceWriter.Literal(e.Name)});");
-        w.Close();
+        w.Line($"public static {e.Name} ReadJson(ref {TypeSyntax.Reader} reader) => s_values.Read(ref reader);");
         w.Line();
         w.Line("/// <summary>Writes a value as the API spells it.</summary>");
-        w.Line($"public static void WriteJson({TypeSyntax.Writer} writer, {e.Name} value) => writer.WriteStringValue(Encoded(value));");
-        w.Line();
-        w.Open($"private static {TypeSyntax.Encoded} Encoded({e.Name} value) => value switch");
-        for (int i = 0; i < e.Members.Count; i++)
-        {
-            w.Line($"{e.Name}.{e.Members[i].Name} => s_value{i},");
-        }
-        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, null),");
-        w.Close(";");
+        w.Line($"public static void WriteJson({TypeSyntax.Writer} writer, {e.Name} value) => s_values.Write(writer, value);");
         w.Close();
     }
 

@@ -78,7 +78,7 @@ internal static partial class ModelEmitter
     {
         if (p.ConstValue is not null)
         {
-            return $"!_wire.IsSet({index})";
+            return $"!_wire.IsSet({Bit(p)})";
         }
         if (p.Type.Nullable)
         {
@@ -86,10 +86,10 @@ internal static partial class ModelEmitter
         }
         if (p.Type.IsValueType)
         {
-            string holder = p.Required && !p.Deprecated ? FieldName(p.Name) : p.Name;
-            return p.Type.Kind == TypeRefKind.Any ? $"{holder}.HasValue" : $"{holder}.HasValue || _wire.IsSet({index})";
+            string holder = p.Required && !p.Deprecated ? FieldName(p) : p.Name;
+            return p.Type.Kind == TypeRefKind.Any ? $"{holder}.HasValue" : $"{holder}.HasValue || _wire.IsSet({Bit(p)})";
         }
-        return $"{p.Name} is not null || _wire.IsSet({index})";
+        return $"{p.Name} is not null || _wire.IsSet({Bit(p)})";
     }
 
     /// <summary>The statement that writes the extension data after the typed properties.</summary>

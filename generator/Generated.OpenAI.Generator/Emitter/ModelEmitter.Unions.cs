@@ -54,13 +54,9 @@ internal static partial class ModelEmitter
             bool isValueType = c.Type.IsValueType || c.Type.Kind is TypeRefKind.Int64 or TypeRefKind.Double or TypeRefKind.Boolean;
             w.Line();
             w.Doc("summary", null, $"Creates the <see cref=\"{kind}.{c.Name}\"/> case.");
-            w.Open($"public static {u.Name} From{c.Name}({type} value)");
-            if (!isValueType)
-            {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(value);");
-            }
-            w.Line($"return new({kind}.{c.Name}, value);");
-            w.Close();
+            w.Line(isValueType
+                ? $"public static {u.Name} From{c.Name}({type} value) => new({kind}.{c.Name}, value);"
+                : $"public static {u.Name} From{c.Name}({type} value) => new({kind}.{c.Name}, value ?? throw new global::System.ArgumentNullException(nameof(value)));");
             bool interfaceType = c.Type.Kind is TypeRefKind.Array or TypeRefKind.Map;
             if (!interfaceType && typeCounts[type] == 1 && type != "object")
             {
@@ -83,17 +79,17 @@ internal static partial class ModelEmitter
             w.Line($"public {type} As{c.Name}() => Kind == {kind}.{c.Name} ? ({type})_value! : throw new global::System.InvalidOperationException($\"{u.Name} holds {{Kind}}, not {c.Name}.\");");
             w.Line();
             w.Line($"/// <summary>Gets the <see cref=\"{kind}.{c.Name}\"/> case if this holds it.</summary>");
-            w.Open(isValueType
-                ? $"public bool TryGet{c.Name}(out {type} value)"
-                : $"public bool TryGet{c.Name}([global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out {type}? value)");
-            w.Open($"if (Kind == {kind}.{c.Name})");
-            w.Line($"value = ({type})_value!;");
-            w.Line("return true;");
-            w.Close();
-            w.Line("value = default;");
-            w.Line("return false;");
-            w.Close();
+            w.Line(isValueType
+                ? $"public bool TryGet{c.Name}(out {type} value) => TryGet({kind}.{c.Name}, out value);"
+                : $"public bool TryGet{c.Name}([global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out {type}? value) => TryGet({kind}.{c.Name}, out value);");
         }
+
+        w.Line();
+        w.Open($"private bool TryGet<T>({kind} kind, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)");
+        w.Line("bool holds = Kind == kind;");
+        w.Line("value = holds ? (T)_value! : default;");
+        w.Line("return holds;");
+        w.Close();
 
         w.Line();
         w.Line("/// <summary>Wraps JSON that no case describes; it is written back unchanged.</summary>");
@@ -173,10 +169,20 @@ internal static partial class ModelEmitter
         w.Close();
     }
 
-    private static string Shapes(IEnumerable<UnionCase> cases) =>
-        "new global::Generated.OpenAI.Serialization.UnionShape[] { " + string.Join(", ", cases.Select(c =>
-            $"new(new string[] {{ {string.Join(", ", c.RequiredProperties.Select(SourceWriter.Literal))} }}, new string[] {{ {string.Join(", ", c.KnownProperties.Select(SourceWriter.Literal))} }}, " +
-            $"new string[] {{ {string.Join(", ", c.ConstProperties.SelectMany(k => new[] { k.Property, k.Value }).Select(SourceWriter.Literal))} }})")) + " }";
+    /// <summary>The shapes <c>MatchShape</c> compares an object with: one line per case (required, known and constant members).</summary>
+    private static void EmitShapes(SourceWriter w, string field, IEnumerable<UnionCase> cases)
+    {
+        w.Line($"private static readonly global::Generated.OpenAI.Serialization.UnionShape[] {field} =");
+        w.Line("[");
+        w.Indent();
+        foreach (var c in cases)
+        {
+            w.Line($"new([{string.Join(", ", c.RequiredProperties.Select(SourceWriter.Literal))}], [{string.Join(", ", c.KnownProperties.Select(SourceWriter.Literal))}], " +
+                $"[{string.Join(", ", c.ConstProperties.SelectMany(k => new[] { k.Property, k.Value }).Select(SourceWriter.Literal))}]), // {c.Name}");
+        }
+        w.Outdent();
+        w.Line("];");
+    }
 
     private static void EmitUnionRead(SourceWriter w, TypeSyntax syntax, UnionModel u, string kind, List<UnionCase> objectCases, bool dispatchesOnValue)
     {
@@ -200,11 +206,11 @@ internal static partial class ModelEmitter
         var shapedFree = shapedAll.Where(c => c.DiscriminatorValues.Count == 0).ToList();
         if (shapedAll.Count > 1)
         {
-            w.Line($"private static readonly global::Generated.OpenAI.Serialization.UnionShape[] s_shapes = {Shapes(shapedAll)};");
+            EmitShapes(w, "s_shapes", shapedAll);
         }
         if (dispatchesOnValue && shapedFree.Count > 1)
         {
-            w.Line($"private static readonly global::Generated.OpenAI.Serialization.UnionShape[] s_freeShapes = {Shapes(shapedFree)};");
+            EmitShapes(w, "s_freeShapes", shapedFree);
         }
         if (u.IsStrict)
         {

@@ -43,7 +43,20 @@ internal static partial class ModelEmitter
         }
     }
 
-    private static string FieldName(string memberName) => "_" + char.ToLowerInvariant(memberName.TrimStart('@')[0]) + memberName.TrimStart('@').Substring(1);
+    /// <summary>The backing field of a property.</summary>
+    private static string FieldName(PropertyModel p) => "_" + p.FieldStem;
+
+    /// <summary>The pre-encoded JSON name of a property.</summary>
+    private static string NameField(PropertyModel p) => "s_" + p.FieldStem + "Name";
+
+    /// <summary>The pre-encoded value of a constant property.</summary>
+    private static string ValueField(PropertyModel p) => "s_" + p.FieldStem + "Value";
+
+    /// <summary>The index of a property in <c>_wire</c> (an explicit null the spec does not allow; a constant that was absent).</summary>
+    private static string Bit(PropertyModel p) => p.Name.TrimStart('@') + "Bit";
+
+    /// <summary>Whether a property has a bit in <c>_wire</c>.</summary>
+    private static bool HasBit(PropertyModel p) => p.ConstValue is not null || (!p.Type.Nullable && p.Type.Kind != TypeRefKind.Any);
 
     // ---- objects ------------------------------------------------------------------------------------------
 
@@ -57,20 +70,21 @@ internal static partial class ModelEmitter
             + (o.EventType is not null ? ", " + RealtimeEventInterface : "");
         w.Open($"public partial class {o.Name} : {interfaces}");
 
-        for (int i = 0; i < o.Properties.Count; i++)
+        foreach (var p in o.Properties)
         {
-            var p = o.Properties[i];
-            w.Line($"private static readonly {TypeSyntax.Encoded} s_name{i} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(p.JsonName)});");
+            w.Line($"private static readonly {TypeSyntax.Encoded} {NameField(p)} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(p.JsonName)});");
             if (p.ConstValue is not null)
             {
-                w.Line($"private static readonly {TypeSyntax.Encoded} s_value{i} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(p.ConstValue)});");
+                w.Line($"private static readonly {TypeSyntax.Encoded} {ValueField(p)} = {TypeSyntax.Encoded}.Encode({SourceWriter.Literal(p.ConstValue)});");
             }
         }
         w.Line("private global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? _extensionData;");
-        if (o.Properties.Any(p => p.ConstValue is not null || (!p.Type.Nullable && p.Type.Kind != TypeRefKind.Any)))
+        var bits = o.Properties.Select((p, i) => (p, i)).Where(x => HasBit(x.p)).Select(x => $"{Bit(x.p)} = {x.i}").ToList();
+        if (bits.Count > 0)
         {
             w.Line("private global::Generated.OpenAI.Serialization.PropertyBits _wire; // explicit nulls the spec does not allow, constants that were absent");
-        };
+            EmitWrapped(w, "private const int ", bits, ";");
+        }
         w.Line();
         w.Line($"/// <summary>Creates an empty <see cref=\"{o.Name}\"/>; set the required members in an object initializer.</summary>");
         w.Line($"public {o.Name}()");
@@ -126,7 +140,7 @@ internal static partial class ModelEmitter
         // C# forbids [Obsolete] on required members: a deprecated field is never demanded of the caller.
         bool isRequired = p.Required && !p.Deprecated;
         string required = isRequired ? "required " : "";
-        string field = FieldName(p.Name);
+        string field = FieldName(p);
         w.Doc("summary", p.Description, fallback);
         if (p.Type.Nullable)
         {
@@ -189,7 +203,7 @@ internal static partial class ModelEmitter
         w.Open($"string? {RequiredMembersInterface}.FindMissingMember()");
         foreach (var p in checkable)
         {
-            string test = p.Type.IsValueType ? $"!{FieldName(p.Name)}.HasValue" : $"{p.Name} is null";
+            string test = p.Type.IsValueType ? $"!{FieldName(p)}.HasValue" : $"{p.Name} is null";
             w.Line($"if ({test}) {{ return {SourceWriter.Literal(p.JsonName)}; }}");
         }
         foreach (var p in checkable.Where(p => p.Type.Kind == TypeRefKind.Object))
@@ -210,7 +224,7 @@ internal static partial class ModelEmitter
         {
             if (o.Properties[i].ConstValue is not null)
             {
-                w.Line($"value._wire.Set({i}); // absent until read");
+                w.Line($"value._wire.Set({Bit(o.Properties[i])}); // absent until read");
             }
         }
         w.Open("while (reader.Read())");
@@ -257,7 +271,7 @@ internal static partial class ModelEmitter
         string keepRaw = $"{TypeSyntax.Helpers}.ReadExtension(ref value._extensionData, name, ref reader);";
         if (p.ConstValue is not null)
         {
-            return $"if (reader.TokenType == {TypeSyntax.TokenType}.String && reader.ValueTextEquals({SourceWriter.Literal(p.ConstValue)}u8)) {{ value._wire.Clear({index}); }} else {{ {keepRaw} }}";
+            return $"if (reader.TokenType == {TypeSyntax.TokenType}.String && reader.ValueTextEquals({SourceWriter.Literal(p.ConstValue)}u8)) {{ value._wire.Clear({Bit(p)}); }} else {{ {keepRaw} }}";
         }
         string read = syntax.Read(p.Type, "reader", 0);
         if (p.Type.Kind == TypeRefKind.Any)
@@ -266,7 +280,7 @@ internal static partial class ModelEmitter
         }
         string onNull = p.Type.Nullable
             ? $"value.{p.Name} = default({syntax.Of(p.Type)}?);"
-            : $"value._wire.Set({index});"; // the spec says never null: keep that it was, to write it back
+            : $"value._wire.Set({Bit(p)});"; // the spec says never null: keep that it was, to write it back
         string code = $"if (reader.TokenType == {TypeSyntax.TokenType}.Null) {{ {onNull} }} ";
         if (p.Type.Kind == TypeRefKind.Enum)
         {
@@ -301,24 +315,24 @@ internal static partial class ModelEmitter
         for (int i = 0; i < o.Properties.Count; i++)
         {
             var p = o.Properties[i];
-            string field = FieldName(p.Name);
+            string field = FieldName(p);
             if (p.ConstValue is not null)
             {
-                w.Open($"if (!_wire.IsSet({i}))");
-                w.Line($"writer.WriteString(s_name{i}, s_value{i});");
+                w.Open($"if (!_wire.IsSet({Bit(p)}))");
+                w.Line($"writer.WriteString({NameField(p)}, {ValueField(p)});");
                 w.Close();
             }
             else if (p.Type.Nullable)
             {
                 string value = p.Type.IsValueType ? field + ".Value" : field;
                 w.Open($"if ({p.Name.TrimStart('@')}Specified)");
-                if (TypeSyntax.WriteProperty(p.Type, "writer", $"s_name{i}", value) is { } combined)
+                if (TypeSyntax.WriteProperty(p.Type, "writer", NameField(p), value) is { } combined)
                 {
-                    w.Line($"if ({field} is null) {{ writer.WriteNull(s_name{i}); }} else {{ {combined} }}");
+                    w.Line($"if ({field} is null) {{ writer.WriteNull({NameField(p)}); }} else {{ {combined} }}");
                 }
                 else
                 {
-                    w.Line($"writer.WritePropertyName(s_name{i});");
+                    w.Line($"writer.WritePropertyName({NameField(p)});");
                     w.Line($"if ({field} is null) {{ writer.WriteNullValue(); }} else {{ {syntax.Write(p.Type, "writer", value, 0)} }}");
                 }
                 w.Close();
@@ -327,19 +341,19 @@ internal static partial class ModelEmitter
             {
                 string holder = p.Required && !p.Deprecated ? field : p.Name;
                 w.Open($"if ({holder}.HasValue)");
-                EmitPropertyWrite(w, syntax, p.Type, i, holder + ".Value");
+                EmitPropertyWrite(w, syntax, p, holder + ".Value");
                 w.Close();
                 if (p.Type.Kind != TypeRefKind.Any)
                 {
-                    EmitWireNull(w, i);
+                    EmitWireNull(w, p);
                 }
             }
             else
             {
                 w.Open($"if ({p.Name} is not null)");
-                EmitPropertyWrite(w, syntax, p.Type, i, p.Name);
+                EmitPropertyWrite(w, syntax, p, p.Name);
                 w.Close();
-                EmitWireNull(w, i);
+                EmitWireNull(w, p);
             }
         }
         w.Line(WriteExtensionsStatement(o));
@@ -352,24 +366,44 @@ internal static partial class ModelEmitter
         }
     }
 
-    private static void EmitWireNull(SourceWriter w, int index)
+    private static void EmitWireNull(SourceWriter w, PropertyModel p)
     {
-        w.Open($"else if (_wire.IsSet({index}))");
-        w.Line($"writer.WriteNull(s_name{index});");
+        w.Open($"else if (_wire.IsSet({Bit(p)}))");
+        w.Line($"writer.WriteNull({NameField(p)});");
         w.Close();
     }
 
-    private static void EmitPropertyWrite(SourceWriter w, TypeSyntax syntax, TypeRef type, int index, string value)
+    private static void EmitPropertyWrite(SourceWriter w, TypeSyntax syntax, PropertyModel p, string value)
     {
-        if (TypeSyntax.WriteProperty(type, "writer", $"s_name{index}", value) is { } combined)
+        if (TypeSyntax.WriteProperty(p.Type, "writer", NameField(p), value) is { } combined)
         {
             w.Line(combined);
         }
         else
         {
-            w.Line($"writer.WritePropertyName(s_name{index});");
-            w.Line(syntax.Write(type, "writer", value, 0));
+            w.Line($"writer.WritePropertyName({NameField(p)});");
+            w.Line(syntax.Write(p.Type, "writer", value, 0));
         }
+    }
+
+    /// <summary>Declarations joined by commas, wrapped before 120 characters: <c>private const int ABit = 0, BBit = 1;</c>.</summary>
+    private static void EmitWrapped(SourceWriter w, string prefix, List<string> items, string suffix)
+    {
+        var line = new System.Text.StringBuilder(prefix);
+        bool first = true;
+        for (int i = 0; i < items.Count; i++)
+        {
+            string item = items[i] + (i == items.Count - 1 ? suffix : ",");
+            if (!first && line.Length + 1 + item.Length > 116)
+            {
+                w.Line(line.ToString());
+                line.Clear().Append("    ");
+                first = true;
+            }
+            line.Append(first ? "" : " ").Append(item);
+            first = false;
+        }
+        w.Line(line.ToString());
     }
 
     // ---- helpers shared by enums and unions --------------------------------------------------------------

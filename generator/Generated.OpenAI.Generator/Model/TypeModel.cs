@@ -16,11 +16,14 @@ internal sealed record ObjectModel(
 /// <summary>
 /// A property. <see cref="ConstValue"/> is set for required single-value enums (the <c>type</c> fields):
 /// filled in automatically, never asked of the user. <see cref="TypeRef.Nullable"/> on <see cref="Type"/>
-/// means the spec allows an explicit <c>null</c>, which is then a state distinct from "absent".
+/// means the spec allows an explicit <c>null</c>, which is then a state distinct from "absent". <see cref="FieldStem"/>
+/// (camelCase) names the private members the emitter writes for the property: <c>_stem</c>, <c>s_stemName</c>,
+/// <c>s_stemValue</c>, and the constant <c>{Name}Bit</c>.
 /// </summary>
 internal sealed record PropertyModel(
     string JsonName,
     string Name,
+    string FieldStem,
     TypeRef Type,
     bool Required,
     string? ConstValue,

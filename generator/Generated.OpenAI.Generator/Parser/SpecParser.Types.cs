@@ -52,7 +52,8 @@ internal sealed partial class SpecParser
             {
                 memberNames.Add(memberName + "Specified");
             }
-            models.Add(new PropertyModel(raw.JsonName, memberName, type, isRequired, constValue,
+            string bare = memberName.TrimStart('@');
+            models.Add(new PropertyModel(raw.JsonName, memberName, char.ToLowerInvariant(bare[0]) + bare.Substring(1), type, isRequired, constValue,
                 Describe(raw.Schema) ?? DescribeReferenced(raw.Schema), raw.Schema.GetBool("deprecated")));
         }
 
