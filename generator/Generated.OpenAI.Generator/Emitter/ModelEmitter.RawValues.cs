@@ -82,7 +82,7 @@ internal static partial class ModelEmitter
         }
         if (p.Type.Nullable)
         {
-            return p.Name.TrimStart('@') + "Specified";
+            return p.SpecifiedName!;
         }
         if (p.Type.IsValueType)
         {

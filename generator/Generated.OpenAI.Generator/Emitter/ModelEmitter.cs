@@ -144,7 +144,7 @@ internal static partial class ModelEmitter
         w.Doc("summary", p.Description, fallback);
         if (p.Type.Nullable)
         {
-            w.Line($"/// <remarks>The API distinguishes an explicit <c>null</c> from an absent value: setting this property, even to <c>null</c>, sends it; see <see cref=\"{p.Name.TrimStart('@')}Specified\"/>.</remarks>");
+            w.Line($"/// <remarks>The API distinguishes an explicit <c>null</c> from an absent value: setting this property, even to <c>null</c>, sends it; see <see cref=\"{p.SpecifiedName}\"/>.</remarks>");
         }
         if (p.Deprecated)
         {
@@ -152,10 +152,10 @@ internal static partial class ModelEmitter
         }
         if (p.Type.Nullable)
         {
-            w.Line($"public {required}{type}? {p.Name} {{ get => {field}; set {{ {field} = value; {p.Name.TrimStart('@')}Specified = true; }} }}");
+            w.Line($"public {required}{type}? {p.Name} {{ get => {field}; set {{ {field} = value; {p.SpecifiedName} = true; }} }}");
             w.Line();
             w.Line($"/// <summary>Whether <see cref=\"{p.Name.TrimStart('@')}\"/> is sent (it was set, or read from JSON, possibly as <c>null</c>).</summary>");
-            w.Line($"public bool {p.Name.TrimStart('@')}Specified {{ get; set; }}");
+            w.Line($"public bool {p.SpecifiedName} {{ get; set; }}");
             w.Line($"private {type}? {field};");
         }
         else if (p.Type.IsValueType && isRequired)
@@ -325,7 +325,7 @@ internal static partial class ModelEmitter
             else if (p.Type.Nullable)
             {
                 string value = p.Type.IsValueType ? field + ".Value" : field;
-                w.Open($"if ({p.Name.TrimStart('@')}Specified)");
+                w.Open($"if ({p.SpecifiedName})");
                 if (TypeSyntax.WriteProperty(p.Type, "writer", NameField(p), value) is { } combined)
                 {
                     w.Line($"if ({field} is null) {{ writer.WriteNull({NameField(p)}); }} else {{ {combined} }}");

@@ -18,12 +18,14 @@ internal sealed record ObjectModel(
 /// filled in automatically, never asked of the user. <see cref="TypeRef.Nullable"/> on <see cref="Type"/>
 /// means the spec allows an explicit <c>null</c>, which is then a state distinct from "absent". <see cref="FieldStem"/>
 /// (camelCase) names the private members the emitter writes for the property: <c>_stem</c>, <c>s_stemName</c>,
-/// <c>s_stemValue</c>, and the constant <c>{Name}Bit</c>.
+/// <c>s_stemValue</c>, and the constant <c>{Name}Bit</c>. <see cref="SpecifiedName"/> is the public flag that says
+/// whether a nullable property is sent (<c>TurnDetectionSpecified</c>); null for the others.
 /// </summary>
 internal sealed record PropertyModel(
     string JsonName,
     string Name,
     string FieldStem,
+    string? SpecifiedName,
     TypeRef Type,
     bool Required,
     string? ConstValue,

@@ -48,12 +48,9 @@ internal sealed partial class SpecParser
             // even where the spec leaves it optional (it says which shape the object is, so it is always sent).
             string? constValue = isRequired || raw.JsonName == "type" || raw.Schema["const"] is not null ? SingleValue(raw.Schema) : null;
             var type = constValue is not null ? TypeRef.String : Resolve(raw.Schema, NameHint.Member(raw.Context, pascal.TrimStart('@', '_')), raw.Pointer);
-            if (type.Nullable)
-            {
-                memberNames.Add(memberName + "Specified");
-            }
+            string? specified = type.Nullable ? Naming.Unique(memberName.TrimStart('@') + "Specified", memberNames) : null;
             string bare = memberName.TrimStart('@');
-            models.Add(new PropertyModel(raw.JsonName, memberName, char.ToLowerInvariant(bare[0]) + bare.Substring(1), type, isRequired, constValue,
+            models.Add(new PropertyModel(raw.JsonName, memberName, char.ToLowerInvariant(bare[0]) + bare.Substring(1), specified, type, isRequired, constValue,
                 Describe(raw.Schema) ?? DescribeReferenced(raw.Schema), raw.Schema.GetBool("deprecated")));
         }
 
