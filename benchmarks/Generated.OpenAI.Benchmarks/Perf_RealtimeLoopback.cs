@@ -127,8 +127,8 @@ public class Perf_RealtimeLoopback
         _pcmData = BinaryData.FromBytes(_pcm);
         _decoded = new byte[PcmBytes];
 
-        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length)];
-        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
+        _prebuiltJson = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioBufferAppend.TypeUtf8, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltJson, RealtimeAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltJson);
         _serverFrame = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm));
         _rawReceiveBuffer = new byte[_serverFrame.Length * Batch];

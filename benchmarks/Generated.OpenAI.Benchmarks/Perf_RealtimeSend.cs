@@ -131,13 +131,13 @@ public class Perf_RealtimeSend
     [Benchmark(Description = "ours: header + WriteAppendEvent + mask")]
     public int OursFrame()
     {
-        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length);
+        int payloadLength = RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioBufferAppend.TypeUtf8, _pcm.Length);
         int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
         Span<byte> frame = _frame.AsSpan(0, headerLength + payloadLength);
         int maskKey = _maskKeys.Next();
         WebSocketFrameParser.WriteClientHeader(frame, Opcode.Text, fin: true, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
-        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
+        RealtimeAudioEvents.WriteAppendEvent(payload, RealtimeAudioBufferAppend.TypeUtf8, _pcm);
         WebSocketMask.Apply(payload, maskKey, 0);
         return frame.Length;
     }
@@ -228,7 +228,7 @@ public class Perf_RealtimeSend
 
     /// <summary>A user text message, as an app sends one (the shape of the issue's measurement).</summary>
     private static string ItemCreateJson(string? eventId)
-        => "{" + (eventId is null ? "" : "\"event_id\":\"" + eventId + "\",") + "\"type\":\"" + System.Text.Encoding.UTF8.GetString(RealtimeClientEventConversationItemCreate.TypeUtf8)
+        => "{" + (eventId is null ? "" : "\"event_id\":\"" + eventId + "\",") + "\"type\":\"" + System.Text.Encoding.UTF8.GetString(RealtimeConversationItemCreate.TypeUtf8)
             + "\",\"item\":{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What is the weather like in Paris today? Answer in one short sentence.\"}]}}";
 
     /// <summary>A response with per-response instructions and audio output.</summary>

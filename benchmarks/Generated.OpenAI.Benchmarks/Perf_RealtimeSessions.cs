@@ -75,8 +75,8 @@ public class Perf_RealtimeSessions
     {
         _server = RealtimeLoadServer.Start();
         _pcm = AudioSamples.CreatePcm(AudioSamples.Pcm20Ms);
-        _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm.Length)];
-        RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeClientEventInputAudioBufferAppend.TypeUtf8, _pcm);
+        _prebuiltAppend = new byte[RealtimeAudioEvents.GetAppendEventLength(RealtimeAudioBufferAppend.TypeUtf8, _pcm.Length)];
+        RealtimeAudioEvents.WriteAppendEvent(_prebuiltAppend, RealtimeAudioBufferAppend.TypeUtf8, _pcm);
         _prebuiltFrame = RawWebSocket.CreateMaskedFrame(_prebuiltAppend);
         _serverFrameLength = AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(_pcm)).Length;
         _realtime = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{_server.Port("paced960")}/v1") });

@@ -122,7 +122,7 @@ public sealed class VoiceSessionTests
         List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone && ++done == 2);
 
         Assert.Equal("""{"location":"San Francisco"}""", await arguments.Task);
-        RealtimeServerEventResponseFunctionCallArgumentsDone call = events.Single(e => e.IsResponseFunctionCallArgumentsDone).AsResponseFunctionCallArgumentsDone();
+        RealtimeFunctionCallArgumentsDone call = events.Single(e => e.IsResponseFunctionCallArgumentsDone).AsResponseFunctionCallArgumentsDone();
         Assert.Equal("get_weather", call.Name);
 
         List<RealtimeClientMessage> messages = Messages(simulator);

@@ -20,7 +20,7 @@ internal static class AudioSamples
     /// The voice agent's append type, <c>input_audio_buffer.append</c>, from the generated constant, as an array (made
     /// once) for <c>SendAudioAppendAsync</c>, which keeps it until the send completes.
     /// </summary>
-    public static readonly ReadOnlyMemory<byte> AppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray();
+    public static readonly ReadOnlyMemory<byte> AppendType = RealtimeAudioBufferAppend.TypeUtf8.ToArray();
 
     /// <summary>Deterministic noise: every byte value occurs, so the base64 uses the whole alphabet (including '+' and '/').</summary>
     public static byte[] CreatePcm(int length)

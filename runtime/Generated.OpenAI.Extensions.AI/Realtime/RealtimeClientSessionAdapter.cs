@@ -78,7 +78,7 @@ public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
                 await _session.SendAudioAsync(append.Content.Data, cancellationToken).ConfigureAwait(false);
                 break;
             case InputAudioBufferAppendRealtimeClientMessage append:
-                await SendEventAsync(new RealtimeClientEventInputAudioBufferAppend { EventId = message.MessageId, Audio = Serialization.Base64Data.FromBytes(append.Content.Data) }, cancellationToken).ConfigureAwait(false);
+                await SendEventAsync(new RealtimeAudioBufferAppend { EventId = message.MessageId, Audio = Serialization.Base64Data.FromBytes(append.Content.Data) }, cancellationToken).ConfigureAwait(false);
                 break;
             case InputAudioBufferCommitRealtimeClientMessage:
                 await SendEventAsync(new RealtimeClientEventInputAudioBufferCommit { EventId = message.MessageId }, cancellationToken).ConfigureAwait(false);
@@ -86,7 +86,7 @@ public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
             case CreateConversationItemRealtimeClientMessage create:
                 foreach (Models.RealtimeConversationItem item in RealtimeRequestBuilder.Items(create.Item))
                 {
-                    await SendEventAsync(new RealtimeClientEventConversationItemCreate { EventId = message.MessageId, Item = item }, cancellationToken).ConfigureAwait(false);
+                    await SendEventAsync(new RealtimeConversationItemCreate { EventId = message.MessageId, Item = item }, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;

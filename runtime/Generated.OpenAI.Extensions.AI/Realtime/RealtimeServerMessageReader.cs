@@ -74,11 +74,11 @@ internal sealed class RealtimeServerMessageReader
             MessageId = e.EventId,
             RawRepresentation = serverEvent,
         },
-        RealtimeServerEventResponseAudioTranscriptDelta e => TextMessage(RealtimeServerMessageType.OutputAudioTranscriptionDelta, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Delta, e.EventId, serverEvent),
-        RealtimeServerEventResponseAudioTranscriptDone e => TextMessage(RealtimeServerMessageType.OutputAudioTranscriptionDone, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Transcript, e.EventId, serverEvent),
+        RealtimeOutputTranscriptDelta e => TextMessage(RealtimeServerMessageType.OutputAudioTranscriptionDelta, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Delta, e.EventId, serverEvent),
+        RealtimeOutputTranscriptDone e => TextMessage(RealtimeServerMessageType.OutputAudioTranscriptionDone, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Transcript, e.EventId, serverEvent),
         RealtimeServerEventResponseTextDelta e => TextMessage(RealtimeServerMessageType.OutputTextDelta, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Delta, e.EventId, serverEvent),
         RealtimeServerEventResponseTextDone e => TextMessage(RealtimeServerMessageType.OutputTextDone, e.ResponseId, e.ItemId, e.OutputIndex, e.ContentIndex, e.Text, e.EventId, serverEvent),
-        RealtimeServerEventConversationItemInputAudioTranscriptionDelta e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionDelta)
+        RealtimeInputTranscriptionDelta e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionDelta)
         {
             ItemId = e.ItemId,
             ContentIndex = e.ContentIndex is { } index ? (int)index : null,
@@ -86,7 +86,7 @@ internal sealed class RealtimeServerMessageReader
             MessageId = e.EventId,
             RawRepresentation = serverEvent,
         },
-        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionCompleted)
+        RealtimeInputTranscriptionCompleted e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionCompleted)
         {
             ItemId = e.ItemId,
             ContentIndex = (int)e.ContentIndex,
@@ -94,7 +94,7 @@ internal sealed class RealtimeServerMessageReader
             MessageId = e.EventId,
             RawRepresentation = serverEvent,
         },
-        RealtimeServerEventConversationItemInputAudioTranscriptionFailed e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionFailed)
+        RealtimeInputTranscriptionFailed e => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionFailed)
         {
             ItemId = e.ItemId,
             ContentIndex = (int)e.ContentIndex,

@@ -15,8 +15,8 @@ namespace Generated.OpenAI.Audio;
 /// </summary>
 /// <remarks>
 /// The event type is the caller's: the runtime names no realtime event. Pass the generated constant of the event
-/// (for example <c>RealtimeClientEventInputAudioBufferAppend.TypeUtf8</c> for <c>input_audio_buffer.append</c>, or
-/// <c>RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8</c> for translation sessions).
+/// (for example <c>RealtimeAudioBufferAppend.TypeUtf8</c> for <c>input_audio_buffer.append</c>, or
+/// <c>RealtimeTranslationAudioAppend.TypeUtf8</c> for translation sessions).
 /// </remarks>
 public static class RealtimeAudioEvents
 {

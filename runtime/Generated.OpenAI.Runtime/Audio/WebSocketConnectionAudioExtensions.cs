@@ -11,8 +11,8 @@ namespace Generated.OpenAI.Audio;
 /// </summary>
 /// <remarks>
 /// The event type is the caller's UTF-8 (the runtime names no realtime event): the generated constant of the append
-/// event of the session's endpoint, e.g. <c>RealtimeClientEventInputAudioBufferAppend.TypeUtf8</c> (voice agent,
-/// transcription) or <c>RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8</c> (translation), kept in a
+/// event of the session's endpoint, e.g. <c>RealtimeAudioBufferAppend.TypeUtf8</c> (voice agent,
+/// transcription) or <c>RealtimeTranslationAudioAppend.TypeUtf8</c> (translation), kept in a
 /// <see cref="ReadOnlyMemory{T}"/> (an array made once) because the send may complete later.
 /// </remarks>
 public static class WebSocketConnectionAudioExtensions

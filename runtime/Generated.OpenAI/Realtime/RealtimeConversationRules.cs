@@ -19,12 +19,12 @@ internal static class RealtimeConversationRules
     {
         switch (serverEvent.Value)
         {
-            case RealtimeServerEventInputAudioBufferCommitted committed when waiter.State is null:
+            case RealtimeAudioBufferCommitted committed when waiter.State is null:
                 waiter.State = committed.ItemId;
                 return Rules.WaitStep.Consumed;
-            case RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed when waiter.State == completed.ItemId:
+            case RealtimeInputTranscriptionCompleted completed when waiter.State == completed.ItemId:
                 return Rules.WaitStep.Done;
-            case RealtimeServerEventConversationItemInputAudioTranscriptionFailed failed when waiter.State == failed.ItemId:
+            case RealtimeInputTranscriptionFailed failed when waiter.State == failed.ItemId:
                 waiter.Fail(new RealtimeTranscriptionFailedException(failed));
                 return Rules.WaitStep.Done;
             default:

@@ -10,7 +10,7 @@ namespace Generated.OpenAI.Realtime;
 public sealed class RealtimeTranscriptionFailedException : Exception
 {
     /// <summary>Creates the exception from the server's event.</summary>
-    public RealtimeTranscriptionFailedException(RealtimeServerEventConversationItemInputAudioTranscriptionFailed failed)
+    public RealtimeTranscriptionFailedException(RealtimeInputTranscriptionFailed failed)
         : base($"Transcription of item {failed?.ItemId} failed: {failed?.Error.Message ?? failed?.Error.Code ?? "no reason given"}")
     {
         ArgumentNullException.ThrowIfNull(failed);
@@ -18,7 +18,7 @@ public sealed class RealtimeTranscriptionFailedException : Exception
     }
 
     /// <summary>The server's event.</summary>
-    public RealtimeServerEventConversationItemInputAudioTranscriptionFailed ServerEvent { get; }
+    public RealtimeInputTranscriptionFailed ServerEvent { get; }
 
     /// <summary>The item whose transcription failed.</summary>
     public string ItemId => ServerEvent.ItemId;

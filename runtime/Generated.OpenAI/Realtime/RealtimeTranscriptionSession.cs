@@ -57,7 +57,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         var commit = new RealtimeClientEventInputAudioBufferCommit();
         RealtimeServerEvent done = await SendAndWaitAsync(commit, commit, RealtimeConversationRules.AnswersCommit, "the transcript of the committed item", cancellationToken).ConfigureAwait(false);
-        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed = done.AsConversationItemInputAudioTranscriptionCompleted();
+        RealtimeInputTranscriptionCompleted completed = done.AsConversationItemInputAudioTranscriptionCompleted();
         return new RealtimeTranscript(completed.ItemId, null, completed.Transcript, IsFinal: true);
     }
 
@@ -78,10 +78,10 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         switch (serverEvent.Value)
         {
-            case RealtimeServerEventConversationItemInputAudioTranscriptionDelta delta:
+            case RealtimeInputTranscriptionDelta delta:
                 Transcripts.Append(delta.ItemId, null, delta.Delta);
                 break;
-            case RealtimeServerEventConversationItemInputAudioTranscriptionCompleted completed:
+            case RealtimeInputTranscriptionCompleted completed:
                 Transcripts.Complete(completed.ItemId, null, completed.Transcript);
                 break;
         }

@@ -27,8 +27,8 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     internal static RealtimeSessionDescriptor<RealtimeTranslationServerEvent> Descriptor { get; } = new()
     {
         Path = "realtime/translations",
-        AudioAppendType = RealtimeTranslationClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
-        AudioDeltaType = RealtimeTranslationServerEventSessionOutputAudioDelta.TypeUtf8.ToArray(),
+        AudioAppendType = RealtimeTranslationAudioAppend.TypeUtf8.ToArray(),
+        AudioDeltaType = RealtimeTranslationAudioDelta.TypeUtf8.ToArray(),
         DefaultChunkBytes = RealtimeAudio.BytesPer200Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
         IsAudioDelta = static e => e.Kind == RealtimeTranslationServerEventKind.SessionOutputAudioDelta,
@@ -107,10 +107,10 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     {
         switch (serverEvent.Value)
         {
-            case RealtimeTranslationServerEventSessionOutputTranscriptDelta output:
+            case RealtimeTranslationTranscriptDelta output:
                 Transcripts.Append("output", null, output.Delta);
                 break;
-            case RealtimeTranslationServerEventSessionInputTranscriptDelta input:
+            case RealtimeTranslationInputTranscriptDelta input:
                 Transcripts.Append("input", null, input.Delta);
                 break;
             case RealtimeTranslationServerEventSessionClosed:

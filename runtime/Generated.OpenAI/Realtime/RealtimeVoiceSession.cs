@@ -37,7 +37,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     internal static RealtimeSessionDescriptor<RealtimeServerEvent> Descriptor { get; } = new()
     {
         Path = "realtime",
-        AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
+        AudioAppendType = RealtimeAudioBufferAppend.TypeUtf8.ToArray(),
         AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
         DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
@@ -216,19 +216,19 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 }
 
                 break;
-            case RealtimeServerEventResponseAudioTranscriptDelta transcriptDelta:
+            case RealtimeOutputTranscriptDelta transcriptDelta:
                 OutputTranscripts.Append(transcriptDelta.ItemId, transcriptDelta.ResponseId, transcriptDelta.Delta);
                 break;
-            case RealtimeServerEventResponseAudioTranscriptDone transcriptDone:
+            case RealtimeOutputTranscriptDone transcriptDone:
                 OutputTranscripts.Complete(transcriptDone.ItemId, transcriptDone.ResponseId, null);
                 break;
-            case RealtimeServerEventConversationItemInputAudioTranscriptionDelta inputDelta:
+            case RealtimeInputTranscriptionDelta inputDelta:
                 InputTranscripts.Append(inputDelta.ItemId, null, inputDelta.Delta);
                 break;
-            case RealtimeServerEventConversationItemInputAudioTranscriptionCompleted inputDone:
+            case RealtimeInputTranscriptionCompleted inputDone:
                 InputTranscripts.Complete(inputDone.ItemId, null, inputDone.Transcript);
                 break;
-            case RealtimeServerEventResponseFunctionCallArgumentsDone call:
+            case RealtimeFunctionCallArgumentsDone call:
                 StartFunctionCall(call);
                 break;
             case RealtimeServerEventResponseDone done:
@@ -264,7 +264,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         }
     }
 
-    private void StartFunctionCall(RealtimeServerEventResponseFunctionCallArgumentsDone call)
+    private void StartFunctionCall(RealtimeFunctionCallArgumentsDone call)
     {
         RealtimeFunctionHandler? handler;
         lock (_stateLock)
@@ -308,7 +308,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             {
                 string text = await output.ConfigureAwait(false);
                 var item = new RealtimeConversationItemFunctionCallOutput { CallId = callId, Output = text };
-                await SendEventAsync(new RealtimeClientEventConversationItemCreate { Item = RealtimeConversationItem.FromFunctionCallOutput(item) }, token).ConfigureAwait(false);
+                await SendEventAsync(new RealtimeConversationItemCreate { Item = RealtimeConversationItem.FromFunctionCallOutput(item) }, token).ConfigureAwait(false);
             }
 
             if (CreateResponseAfterToolCalls)

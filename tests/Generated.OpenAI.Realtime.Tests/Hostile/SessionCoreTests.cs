@@ -225,7 +225,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
         public static RealtimeSessionDescriptor<RealtimeServerEvent> Descriptor { get; } = new()
         {
             Path = "realtime/echo",
-            AudioAppendType = RealtimeClientEventInputAudioBufferAppend.TypeUtf8.ToArray(),
+            AudioAppendType = RealtimeAudioBufferAppend.TypeUtf8.ToArray(),
             AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
             DefaultChunkBytes = 4800,
             GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,

@@ -2,7 +2,7 @@ namespace Generated.OpenAI.Runtime.Tests.Audio;
 
 /// <summary>
 /// Test data: realtime event types as UTF-8. The runtime names no realtime event (the SDK's generated constants do,
-/// e.g. <c>RealtimeClientEventInputAudioBufferAppend.TypeUtf8</c>), and these tests do not reference the SDK, so they
+/// e.g. <c>RealtimeAudioBufferAppend.TypeUtf8</c>), and these tests do not reference the SDK, so they
 /// spell the wire values they send and expect. Arrays, so that they can be passed as <c>ReadOnlyMemory&lt;byte&gt;</c>.
 /// </summary>
 internal static class RealtimeEventTypes
