@@ -270,9 +270,9 @@ internal sealed partial class SpecParser
                     .Select(k => new UnionConst(k.JsonName, k.Value!)).OrderBy(k => k.Property, StringComparer.Ordinal).ToEquatableArray()));
         }
         // A string converts to the union implicitly: to its string case, or else to its one open enum.
-        string? stringCase = cases.Count(c => c.Type.Kind == TypeRefKind.String) == 1 ? cases.First(c => c.Type.Kind == TypeRefKind.String).Name
-            : cases.Count(c => c.Type.Kind == TypeRefKind.String) == 0 && cases.Count(c => c.Type.Kind == TypeRefKind.OpenEnum) == 1 ? cases.First(c => c.Type.Kind == TypeRefKind.OpenEnum).Name
-            : null;
+        var strings = cases.Where(c => c.Type.Kind == TypeRefKind.String).ToList();
+        var openEnums = cases.Where(c => c.Type.Kind == TypeRefKind.OpenEnum).ToList();
+        string? stringCase = strings.Count == 1 ? strings[0].Name : strings.Count == 0 && openEnums.Count == 1 ? openEnums[0].Name : null;
         string discriminatorPascal = Naming.Pascal(discriminator).TrimStart('@', '_');
         return new UnionModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), discriminator,
             // Strict: the realtime event unions (cases that carry an event_id beside the type). Other unions keep

@@ -398,11 +398,23 @@ internal sealed partial class SpecParser
         {
             return ClaimCurated(curated, pointer);
         }
-        if (!_usedTypeNames.Contains(hint.Preferred) && !_curated.IsReserved(hint.Preferred))
+        foreach (string candidate in new[] { hint.Preferred, hint.Fallback })
         {
-            return Naming.Unique(hint.Preferred, _usedTypeNames);
+            if (!_usedTypeNames.Contains(candidate) && !_curated.IsReserved(candidate))
+            {
+                _usedTypeNames.Add(candidate);
+                return candidate;
+            }
         }
-        return Naming.Unique(_curated.IsReserved(hint.Fallback) ? hint.Fallback + "2" : hint.Fallback, _usedTypeNames);
+        for (int i = 2; ; i++)
+        {
+            string numbered = hint.Fallback + i.ToString(CultureInfo.InvariantCulture);
+            if (!_usedTypeNames.Contains(numbered) && !_curated.IsReserved(numbered))
+            {
+                _usedTypeNames.Add(numbered);
+                return numbered;
+            }
+        }
     }
 
     /// <summary>A names-file name; one already taken (by another entry or a schema) is numbered, with a warning.</summary>
