@@ -104,7 +104,7 @@ public sealed class PackageConsumptionTests
     {
         string directory = _feed.NewProjectDirectory("quickstart");
         ConsumerProject.Write(directory, "QuickStart", QuickStart.ReadFromReadme(_feed.RepoRoot),
-            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />"]);
+            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />", $"<PackageReference Include=\"Generated.OpenAI.Audio\" Version=\"{_feed.Version}\" />"]);
         DotnetResult build = await BuildAsync(directory, ["build", "-c", "Release"]);
         Assert.True(build.ExitCode == 0, build.Describe("building the quick-start against the Generated.OpenAI package"));
         Assert.Empty(ConsumerProject.TrimAndAotWarnings(build.Output));
@@ -171,7 +171,7 @@ public sealed class PackageConsumptionTests
     {
         string directory = _feed.NewProjectDirectory("quickstart-aot");
         ConsumerProject.Write(directory, "QuickStartAot", QuickStart.ReadFromReadme(_feed.RepoRoot),
-            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />"],
+            [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />", $"<PackageReference Include=\"Generated.OpenAI.Audio\" Version=\"{_feed.Version}\" />"],
             """
                 <PublishAot>true</PublishAot>
                 <!-- One warning per trim/AOT problem, inside our assemblies too, not one per assembly. -->
@@ -222,7 +222,7 @@ public sealed class PackageConsumptionTests
     {
         OpenAISimulator simulator = await OpenAISimulator.StartAsync();
         string wav = SampleAudio.WriteWav(Path.Combine(directory, "speech.wav"), TimeSpan.FromSeconds(1));
-        int pcmBytes = checked((int)new FileInfo(wav).Length - 44);
+        int pcmBytes = checked((int)new FileInfo(wav).Length - 44); // SampleAudio writes 24 kHz mono PCM16 after a 44-byte header: the reader passes it through unchanged
         DotnetResult run = await DotnetCli.RunAsync(directory, [.. arguments, wav], s_runTimeout,
             new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-packaging-test", ["OPENAI_BASE_URL"] = simulator.BaseUrl.ToString() },
             executable);
