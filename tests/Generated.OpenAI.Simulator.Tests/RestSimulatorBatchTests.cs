@@ -42,6 +42,22 @@ public sealed class RestSimulatorBatchTests
     }
 
     /// <summary>Polls until the batch ends; returns every status seen, in order, and the last batch object.</summary>
+    /// <summary>
+    /// The simulator went through exactly <paramref name="expected"/>; what the poller saw is those statuses in that
+    /// order, some possibly missed under load (a stage lasts milliseconds), ending with the last.
+    /// </summary>
+    private static void AssertLifecycle(RestSimulator simulator, string id, List<string> observed, string[] expected)
+    {
+        Assert.Equal(expected, simulator.GetBatchStatusHistory(id));
+        Assert.Equal(expected[^1], observed[^1]);
+        int at = 0;
+        foreach (string status in observed)
+        {
+            at = Array.IndexOf(expected, status, at);
+            Assert.True(at >= 0, $"observed {string.Join(" -> ", observed)}, which is not in the order {string.Join(" -> ", expected)}");
+        }
+    }
+
     private static async Task<(List<string> Statuses, JsonElement Batch)> PollAsync(HttpClient http, string id)
     {
         var statuses = new List<string>();
@@ -95,7 +111,7 @@ public sealed class RestSimulatorBatchTests
         Assert.Equal("t", created.GetProperty("metadata").GetProperty("job").GetString());
 
         (List<string> statuses, JsonElement batch) = await PollAsync(http, id);
-        Assert.Equal(["validating", "in_progress", "finalizing", "completed"], statuses);
+        AssertLifecycle(simulator, id, statuses, ["validating", "in_progress", "finalizing", "completed"]);
         Assert.Equal(JsonValueKind.Number, batch.GetProperty("completed_at").ValueKind);
         JsonElement counts = batch.GetProperty("request_counts");
         Assert.Equal((4, 2, 2), (counts.GetProperty("total").GetInt32(), counts.GetProperty("completed").GetInt32(), counts.GetProperty("failed").GetInt32()));
@@ -127,7 +143,7 @@ public sealed class RestSimulatorBatchTests
             Line("b", "/v1/responses", """{"model":"m"}""")) + "\n";
         string id = (await CreateAsync(http, await UploadAsync(http, input), "/v1/embeddings")).GetProperty("id").GetString()!;
         (List<string> statuses, JsonElement batch) = await PollAsync(http, id);
-        Assert.Equal(["validating", "failed"], statuses);
+        AssertLifecycle(simulator, id, statuses, ["validating", "failed"]);
         Assert.Equal(JsonValueKind.Null, batch.GetProperty("output_file_id").ValueKind);
         JsonElement[] errors = [.. batch.GetProperty("errors").GetProperty("data").EnumerateArray()];
         Assert.Equal([("invalid_json_line", 2), ("duplicate_custom_id", 3), ("mismatched_url", 4)], errors.Select(e => (e.GetProperty("code").GetString(), e.GetProperty("line").GetInt32())));
@@ -151,7 +167,7 @@ public sealed class RestSimulatorBatchTests
         }
 
         (List<string> statuses, JsonElement batch) = await PollAsync(http, id);
-        Assert.Equal(["cancelling", "cancelled"], statuses);
+        AssertLifecycle(simulator, id, statuses, ["validating", "cancelling", "cancelled"]);
         List<JsonElement> errors = await LinesAsync(http, batch.GetProperty("error_file_id").GetString()!);
         Assert.Equal(["m1", "m2"], errors.Select(l => l.GetProperty("custom_id").GetString()));
         Assert.All(errors, l => Assert.Equal("batch_cancelled", l.GetProperty("error").GetProperty("code").GetString()));

@@ -49,6 +49,9 @@ public sealed partial class RestSimulator
     /// <summary>The status of a batch this simulator created (<c>validating</c>, …, <c>completed</c>), or null.</summary>
     public string? GetBatchStatus(string batchId) => _batches.TryGetValue(batchId, out SimulatedBatch? batch) ? batch.Status : null;
 
+    /// <summary>Every status a batch this simulator created has had, in order (empty for an unknown id): what a test asserts, since a poller may miss a short one.</summary>
+    public IReadOnlyList<string> GetBatchStatusHistory(string batchId) => _batches.TryGetValue(batchId, out SimulatedBatch? batch) ? batch.History : [];
+
     /// <summary>The content of a file this simulator keeps (an upload, or a batch's output or error file), or null.</summary>
     public byte[]? GetFileContent(string fileId) => _files.TryGetValue(fileId, out SimulatedFile? file) ? file.Content : null;
 

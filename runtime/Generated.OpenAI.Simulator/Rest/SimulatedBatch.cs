@@ -14,6 +14,7 @@ internal sealed class SimulatedBatch(string id, string endpoint, string inputFil
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _timestamps = new(StringComparer.Ordinal);
     private readonly List<BatchValidationError> _errors = [];
+    private readonly List<string> _history = ["validating"];
     private string _status = "validating";
     private string? _outputFileId;
     private string? _errorFileId;
@@ -43,11 +44,24 @@ internal sealed class SimulatedBatch(string id, string endpoint, string inputFil
         }
     }
 
+    /// <summary>Every status the batch has had, in order (a poller may see only some of them).</summary>
+    public IReadOnlyList<string> History
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
     public void MoveTo(string status, long now)
     {
         lock (_gate)
         {
             _status = status;
+            _history.Add(status);
             _timestamps[status + "_at"] = now;
         }
     }
@@ -64,6 +78,7 @@ internal sealed class SimulatedBatch(string id, string endpoint, string inputFil
 
             CancelRequested = true;
             _status = "cancelling";
+            _history.Add("cancelling");
             _timestamps["cancelling_at"] = now;
             return true;
         }
@@ -75,6 +90,7 @@ internal sealed class SimulatedBatch(string id, string endpoint, string inputFil
         {
             _errors.AddRange(errors);
             _status = "failed";
+            _history.Add("failed");
             _timestamps["failed_at"] = now;
         }
     }
