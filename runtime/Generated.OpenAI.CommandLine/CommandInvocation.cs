@@ -192,11 +192,11 @@ internal sealed class CommandInvocation
         JsonObject body = ParseStdinObject(stdin);
         foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
         {
-            body[field.Name] = field.Kind == "file" ? JsonValue.Create(File.Exists(value.TrimStart('@')) ? value : value) : ValueOf(value, field.Kind);
+            body[field.Name] = ValueOf(ReadAtFile(value, FlagName(field.Name)), field.Kind);
         }
         foreach (var (path, value) in Dotted)
         {
-            SetPath(body, path, ValueOf(value, "any"));
+            SetPath(body, path, ValueOf(ReadAtFile(value, "--" + string.Join('.', path)), "any"));
         }
         string json = body.ToJsonString();
         return (PipelineContent.Json(Encoding.UTF8.GetBytes(json)), json);
@@ -258,6 +258,23 @@ internal sealed class CommandInvocation
             pairs.Add(new(field.Name, value));
         }
         return (PipelineContent.FormUrlEncoded(pairs), string.Join('&', pairs.Select(p => p.Key + "=" + p.Value)));
+    }
+
+    private static string FlagName(string jsonName) => OpenAICommandLine.FlagOf(jsonName);
+
+    /// <summary><c>@file</c>: the file's text (then read as JSON when it parses); any other value as given.</summary>
+    private static string ReadAtFile(string value, string flag)
+    {
+        if (!value.StartsWith('@') || value.Length == 1)
+        {
+            return value;
+        }
+        string file = value[1..];
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"{flag}: no file '{file}'.");
+        }
+        return File.ReadAllText(file).TrimEnd('\r', '\n');
     }
 
     private static JsonObject ParseStdinObject(string? stdin)

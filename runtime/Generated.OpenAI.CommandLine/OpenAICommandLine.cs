@@ -39,7 +39,7 @@ public static class OpenAICommandLine
         "(openai responses create --model gpt-5.5 --input hi). Request fields are flags, dotted for nesting " +
         "(--text.format.type json_schema); values are read as JSON when they parse, else as strings; a JSON body on " +
         "standard input ('-', or whenever stdin is redirected) is merged under the flags; file fields take a path " +
-        "(@file or file). Keys and URL come from OPENAI_API_KEY, OPENAI_ADMIN_KEY (admin operations) and " +
+        "(@file or file), and @file elsewhere is the file's text (JSON when it parses). Keys and URL come from OPENAI_API_KEY, OPENAI_ADMIN_KEY (admin operations) and " +
         "OPENAI_BASE_URL. Not supported yet: --format yaml and explore, --transform, YAML bodies on stdin. " +
         "Exit codes: 0 ok, 1 API or network error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
 

@@ -88,6 +88,33 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task At_file_values_are_read_as_json_when_they_parse_else_as_text()
+    {
+        string dir = Directory.CreateTempSubdirectory("openai-cli-").FullName;
+        try
+        {
+            string prompt = Path.Combine(dir, "prompt.txt");
+            string tools = Path.Combine(dir, "tools.json");
+            await File.WriteAllTextAsync(prompt, "Read from a file\n");
+            await File.WriteAllTextAsync(tools, """[{"type": "web_search"}]""");
+            fixture.Simulator.ClearRequests();
+            CliRun run = await Run("responses", "create", "--model", "gpt-5.5", "--input", "@" + prompt, "--tools", "@" + tools);
+            Assert.True(run.Exit == 0, run.ToString());
+            var sent = fixture.Simulator.Requests.Last(r => r.Path.EndsWith("/responses", StringComparison.Ordinal));
+            using JsonDocument body = JsonDocument.Parse(sent.BodyText);
+            Assert.Equal("Read from a file", body.RootElement.GetProperty("input").GetString());
+            Assert.Equal("web_search", body.RootElement.GetProperty("tools")[0].GetProperty("type").GetString());
+
+            CliRun missing = await Run("responses", "create", "--model", "gpt-5.5", "--input", "@" + Path.Combine(dir, "none.txt"));
+            Assert.Equal(2, missing.Exit);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_streamed_response_prints_one_event_per_line()
     {
         CliRun run = await Run("responses", "create", "--model", "gpt-5.5", "--input", "Stream please", "--stream", "true");
