@@ -75,16 +75,17 @@ internal sealed class CommandInvocation
         {
             return await UsageErrorAsync(ex.Message).ConfigureAwait(false);
         }
+        // Connection failures and timeouts are OpenAIExceptions without a status: no 'HTTP 0'.
+        catch (Exception ex) when (ex is APIConnectionException or APITimeoutException or HttpRequestException)
+        {
+            await _console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return OpenAICommandLine.ExitApiError;
+        }
         catch (OpenAIException ex)
         {
             string message = ex.ErrorMessage ?? ex.Message;
             string code = ex.ErrorCode is null ? "" : $" ({ex.ErrorCode})";
             await _console.Error.WriteLineAsync($"error: HTTP {ex.Status}{code}: {message}").ConfigureAwait(false);
-            return OpenAICommandLine.ExitApiError;
-        }
-        catch (Exception ex) when (ex is APIConnectionException or APITimeoutException or HttpRequestException)
-        {
-            await _console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return OpenAICommandLine.ExitApiError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

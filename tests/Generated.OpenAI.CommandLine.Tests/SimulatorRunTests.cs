@@ -232,6 +232,15 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_server_that_does_not_answer_is_exit_1_without_a_status()
+    {
+        CliRun run = await CliRun.RunAsync(new Uri("http://127.0.0.1:9/v1"), ["models", "list"]);
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("failed without a response", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP 0", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_at_every_level_comes_from_the_spec()
     {
         CliRun root = await Run("--help");
