@@ -83,9 +83,6 @@ public static class OpenAICommandLine
         return result.Errors.Count > 0 ? ExitUsage : exit;
     }
 
-    /// <summary>The flag of a parameter or field: its JSON name in kebab case (<c>input_file_id</c>: <c>--input-file-id</c>).</summary>
-    internal static string FlagOf(string jsonName) => "--" + jsonName.Replace('_', '-');
-
     private static Command BuildMethod(OpenApiCommand command, string method, GlobalOptions globals, CommandLineConsole console)
     {
         var cmd = new Command(method, Summary(command)) { TreatUnmatchedTokensAsErrors = false };
@@ -93,7 +90,7 @@ public static class OpenAICommandLine
         var declared = new HashSet<string>(s_reserved, StringComparer.Ordinal);
         foreach (OpenApiCommandOption field in command.Parameters.Concat(command.BodyFields))
         {
-            string flag = FlagOf(field.Name);
+            string flag = field.Flag;
             if (!declared.Add(flag))
             {
                 continue; // shadowed by a global flag or a parameter of the same name: reachable on stdin only

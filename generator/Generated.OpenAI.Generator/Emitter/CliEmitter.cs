@@ -43,8 +43,9 @@ internal static class CliEmitter
         w.Line("/// <param name=\"Kind\"><c>string</c>, <c>integer</c>, <c>number</c>, <c>boolean</c>, <c>array</c>, <c>object</c>, <c>file</c> or <c>any</c>.</param>");
         w.Line("/// <param name=\"Required\">Whether the spec requires it.</param>");
         w.Line("/// <param name=\"Description\">The spec's description.</param>");
+        w.Line("/// <param name=\"Flag\">The command-line flag (<c>--input-file-id</c>).</param>");
         w.Line(ModelEmitter.GeneratedCodeAttribute);
-        w.Line("internal sealed record OpenApiCommandOption(string Name, string In, string Kind, bool Required, string? Description);");
+        w.Line("internal sealed record OpenApiCommandOption(string Name, string In, string Kind, bool Required, string? Description, string Flag);");
         w.Line();
         w.Line("/// <summary>Every operation of the spec as a command, in document order.</summary>");
         w.Line(ModelEmitter.GeneratedCodeAttribute);
@@ -74,5 +75,5 @@ internal static class CliEmitter
     private static string Options(ImmutableEquatableArray<CommandOptionModel> options) => options.Count == 0
         ? "global::System.Array.Empty<OpenApiCommandOption>()"
         : "new OpenApiCommandOption[] { " + string.Join(", ", options.Select(o =>
-            $"new({SourceWriter.Literal(o.Name)}, {SourceWriter.Literal(o.In)}, {SourceWriter.Literal(o.Kind)}, {Bool(o.Required)}, {Nullable(o.Description)})")) + " }";
+            $"new({SourceWriter.Literal(o.Name)}, {SourceWriter.Literal(o.In)}, {SourceWriter.Literal(o.Kind)}, {Bool(o.Required)}, {Nullable(o.Description)}, {SourceWriter.Literal(o.Flag)})")) + " }";
 }

@@ -27,6 +27,7 @@ internal sealed record CommandModel(
 /// <summary>
 /// A path or query parameter (<see cref="In"/> <c>path</c>/<c>query</c>) or a top-level body field (<c>body</c>):
 /// its JSON name, its kind (<c>string</c>, <c>integer</c>, <c>number</c>, <c>boolean</c>, <c>array</c>,
-/// <c>object</c>, <c>file</c>, <c>any</c>), whether it is required, and the spec's description.
+/// <c>object</c>, <c>file</c>, <c>any</c>), whether it is required, the spec's description, and its flag
+/// (<c>input_file_id</c>: <c>--input-file-id</c>).
 /// </summary>
-internal sealed record CommandOptionModel(string Name, string In, string Kind, bool Required, string? Description);
+internal sealed record CommandOptionModel(string Name, string In, string Kind, bool Required, string? Description, string Flag);

@@ -48,7 +48,7 @@ internal sealed partial class SpecParser
                 }
             }
             var parameters = op.Parameters
-                .Select(p => new CommandOptionModel(p.JsonName, p.In, KindOf(p.Type), p.Required, p.Description))
+                .Select(p => new CommandOptionModel(p.JsonName, p.In, KindOf(p.Type), p.Required, p.Description, FlagOf(p.JsonName)))
                 .ToEquatableArray();
             var fields = new List<CommandOptionModel>();
             string bodyKind = "none";
@@ -63,7 +63,7 @@ internal sealed partial class SpecParser
                 };
                 if (body.Type.Kind == TypeRefKind.Object && _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == body.Type.Name) is { } model)
                 {
-                    fields.AddRange(model.Properties.Select(p => new CommandOptionModel(p.JsonName, "body", KindOf(p.Type), p.Required && p.ConstValue is null, p.Description)));
+                    fields.AddRange(model.Properties.Select(p => new CommandOptionModel(p.JsonName, "body", KindOf(p.Type), p.Required && p.ConstValue is null, p.Description, FlagOf(p.JsonName))));
                 }
             }
             string responseKind = op.Response.Kind switch
@@ -124,6 +124,9 @@ internal sealed partial class SpecParser
         };
         return (resource.Count == 0 ? "api" : string.Join(":", resource), method);
     }
+
+    /// <summary>The flag of a parameter or field: its JSON name in kebab case (<c>input_file_id</c>: <c>--input-file-id</c>).</summary>
+    private static string FlagOf(string jsonName) => "--" + jsonName.Replace('_', '-');
 
     private static string Kebab(string operationId)
     {
