@@ -241,6 +241,22 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Admin_commands_send_the_admin_key_and_need_it()
+    {
+        fixture.Simulator.ClearRequests();
+        CliRun run = await Run("admin:organization:projects", "list", "--limit", "2");
+        Assert.True(run.Exit == 0, run.ToString());
+        var sent = fixture.Simulator.Requests.Last();
+        Assert.EndsWith("/organization/projects", sent.Path, StringComparison.Ordinal);
+        Assert.Equal("?limit=2", sent.QueryString);
+        Assert.Equal("Bearer sk-admin-secret", sent.Header("Authorization"));
+
+        CliRun noKey = await CliRun.RunAsync(fixture.BaseUrl, ["admin:organization:projects", "list"], environment: new System.Collections.Generic.Dictionary<string, string> { ["OPENAI_ADMIN_KEY"] = "" });
+        Assert.Equal(2, noKey.Exit);
+        Assert.Contains("OPENAI_ADMIN_KEY", noKey.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_at_every_level_comes_from_the_spec()
     {
         CliRun root = await Run("--help");
