@@ -55,7 +55,7 @@ internal sealed partial class CommandInvocation
             return;
         }
         string text = await response.ReadContentAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (Format == "raw" || !mediaType.Contains("json", StringComparison.Ordinal))
+        if ((Format == "raw" && Transform is null) || !mediaType.Contains("json", StringComparison.Ordinal))
         {
             await WriteTextAsync(text).ConfigureAwait(false);
             return;
@@ -134,10 +134,18 @@ internal sealed partial class CommandInvocation
 
     private async Task WriteEventAsync(JsonNode? node)
     {
-        // One event per line, whatever the format, unless pretty asks for a readable view.
-        if (EffectiveFormat == "pretty")
+        if (!TrySelect(ref node))
         {
-            await WriteJsonAsync(node).ConfigureAwait(false);
+            return;
+        }
+        // One event per line, whatever the format, unless pretty asks for a readable view.
+        if (RawOutput && node is JsonValue text && text.TryGetValue(out string? s))
+        {
+            await _console.Out.WriteLineAsync(s).ConfigureAwait(false);
+        }
+        else if (EffectiveFormat == "pretty")
+        {
+            await WriteJsonAsync(node, selected: true).ConfigureAwait(false);
             await _console.Out.WriteLineAsync().ConfigureAwait(false);
         }
         else
@@ -147,8 +155,23 @@ internal sealed partial class CommandInvocation
         await _console.Out.FlushAsync().ConfigureAwait(false);
     }
 
-    private async Task WriteJsonAsync(JsonNode? node)
+    /// <summary>Applies <c>--transform</c>; false when the path matches nothing (nothing is printed).</summary>
+    private bool TrySelect(ref JsonNode? node)
     {
+        if (Transform is null)
+        {
+            return true;
+        }
+        node = JsonTransform.Apply(node, Transform, out bool found);
+        return found;
+    }
+
+    private async Task WriteJsonAsync(JsonNode? node, bool selected = false)
+    {
+        if (!selected && !TrySelect(ref node))
+        {
+            return;
+        }
         if (RawOutput && node is JsonValue value && value.TryGetValue(out string? s))
         {
             await WriteTextAsync(s).ConfigureAwait(false);
@@ -183,7 +206,7 @@ internal sealed partial class CommandInvocation
                 count++;
                 if (EffectiveFormat is "jsonl" or "raw")
                 {
-                    await _console.Out.WriteLineAsync(item?.ToJsonString() ?? "null").ConfigureAwait(false);
+                    await WriteEventAsync(item).ConfigureAwait(false);
                 }
                 else
                 {

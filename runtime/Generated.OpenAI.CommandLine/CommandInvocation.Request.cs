@@ -117,7 +117,7 @@ internal sealed partial class CommandInvocation
         var debug = new StringBuilder();
         foreach (var (name, kind, value) in fields)
         {
-            if (kind == "file" || value.StartsWith('@'))
+            if (kind == "file")
             {
                 string file = value.StartsWith('@') ? value[1..] : value;
                 if (!File.Exists(file))
@@ -136,8 +136,9 @@ internal sealed partial class CommandInvocation
             }
             else
             {
-                multipart.AddString(name, value);
-                debug.Append(CultureInfo.InvariantCulture, $"{name}={value} ");
+                string text = ReadAtFile(value, Command.BodyFields.FirstOrDefault(f => f.Name == name)?.Flag ?? name);
+                multipart.AddString(name, text);
+                debug.Append(CultureInfo.InvariantCulture, $"{name}={text} ");
             }
         }
         return (multipart.Build(), debug.ToString().TrimEnd());

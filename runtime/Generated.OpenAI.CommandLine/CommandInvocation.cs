@@ -38,6 +38,9 @@ internal sealed partial class CommandInvocation
 
     public bool AutoPaging { get; init; }
 
+    /// <summary>The <c>--transform</c> path (<see cref="JsonTransform"/>), or null.</summary>
+    public string? Transform { get; init; }
+
     public int? MaxItems { get; init; }
 
     public bool BodyFromStdin { get; set; }
@@ -60,6 +63,10 @@ internal sealed partial class CommandInvocation
     {
         try
         {
+            if (Transform is not null)
+            {
+                JsonTransform.Apply(null, Transform, out _); // a malformed path is a usage error before anything is sent
+            }
             using OpenAIPipeline pipeline = CreatePipeline();
             Func<string?, PipelineRequest> build = await PrepareAsync(cancellationToken).ConfigureAwait(false);
             if (AutoPaging && Command.Pages)
@@ -70,6 +77,10 @@ internal sealed partial class CommandInvocation
             using PipelineResponse response = await SendAsync(pipeline, request, cancellationToken).ConfigureAwait(false);
             await PrintAsync(response, cancellationToken).ConfigureAwait(false);
             return OpenAICommandLine.ExitOk;
+        }
+        catch (TransformPathException ex)
+        {
+            return await UsageErrorAsync("--transform: " + ex.Message).ConfigureAwait(false);
         }
         catch (UsageException ex)
         {

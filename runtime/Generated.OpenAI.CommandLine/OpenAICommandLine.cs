@@ -40,13 +40,13 @@ public static class OpenAICommandLine
         "(--text.format.type json_schema); values are read as JSON when they parse, else as strings; a JSON body on " +
         "standard input ('-', or whenever stdin is redirected) is merged under the flags; file fields take a path " +
         "(@file or file), and @file elsewhere is the file's text (JSON when it parses). Keys and URL come from OPENAI_API_KEY, OPENAI_ADMIN_KEY (admin operations) and " +
-        "OPENAI_BASE_URL. Not supported yet: --format yaml and explore, --transform, YAML bodies on stdin. " +
+        "OPENAI_BASE_URL. Not supported yet: --format yaml and explore, YAML bodies on stdin; --transform takes a subset of GJSON (see its help). " +
         "Exit codes: 0 ok, 1 API or network error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
 
     /// <summary>The flags every command takes (and that no request field may shadow).</summary>
     private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
     {
-        "--format", "--raw-output", "--output", "--debug", "--help", "--auto-paging", "--max-items",
+        "--format", "--transform", "--raw-output", "--output", "--debug", "--help", "--auto-paging", "--max-items",
     };
 
     /// <summary>Parses <paramref name="args"/> and runs the command with <paramref name="console"/>'s streams and environment.</summary>
@@ -60,7 +60,7 @@ public static class OpenAICommandLine
         ArgumentNullException.ThrowIfNull(console);
 
         var globals = new GlobalOptions();
-        var root = new RootCommand(RootDescription) { globals.Format, globals.RawOutput, globals.Output, globals.Debug };
+        var root = new RootCommand(RootDescription) { globals.Format, globals.Transform, globals.RawOutput, globals.Output, globals.Debug };
         var resources = new Dictionary<string, Command>(StringComparer.Ordinal);
         foreach (OpenApiCommand command in OpenApiCommandTable.Commands)
         {
@@ -118,6 +118,7 @@ public static class OpenAICommandLine
                 RawOutput = parse.GetValue(globals.RawOutput),
                 OutputFile = parse.GetValue(globals.Output),
                 Debug = parse.GetValue(globals.Debug),
+                Transform = parse.GetValue(globals.Transform),
                 AutoPaging = autoPaging is not null && parse.GetValue(autoPaging),
                 MaxItems = maxItems is null ? null : parse.GetValue(maxItems),
             };
@@ -229,6 +230,12 @@ public static class OpenAICommandLine
         public Option<bool> RawOutput { get; } = new("--raw-output") { Description = "Print a string result without JSON quotes.", Recursive = true };
 
         public Option<string?> Output { get; } = new("--output", "-o") { Description = "Write the response body (binary answers: audio, file content) to this file.", Recursive = true };
+
+        public Option<string?> Transform { get; } = new("--transform")
+        {
+            Description = "Print only part of the answer (of each event, of each item with --auto-paging --format jsonl), by a GJSON path. Supported: member names, array indexes (content.0), # (a length; #.name maps), #(key==\"value\") and #(key!=value) (the first match; #(...)# every match). Other GJSON syntax (modifiers, wildcards, escapes) is not supported.",
+            Recursive = true,
+        };
 
         public Option<bool> Debug { get; } = new("--debug") { Description = "Print the request and response to stderr (Authorization redacted).", Recursive = true };
 
