@@ -31,6 +31,14 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
                     : DefaultNamespace)
             .WithTrackingName(TrackingNames.Options);
 
+        // OpenApiEmitModels=false leaves out the models, clients and catalog (a program that only needs the command
+        // table); OpenApiEmitCommandTable=true adds the command table of OpenAI's command line.
+        var emit = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => new EmitOptions(
+                !(options.GlobalOptions.TryGetValue("build_property.OpenApiEmitModels", out string? models) && string.Equals(models?.Trim(), "false", StringComparison.OrdinalIgnoreCase)),
+                options.GlobalOptions.TryGetValue("build_property.OpenApiEmitCommandTable", out string? table) && string.Equals(table?.Trim(), "true", StringComparison.OrdinalIgnoreCase)))
+            .WithTrackingName(TrackingNames.EmitOptions);
+
         // Project the file to a value-equal (name, text) pair first: a new AdditionalText instance with the
         // same content then leaves every later step cached.
         var specText = context.AdditionalTextsProvider
@@ -59,23 +67,46 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
                 ? ImmutableEquatableArray<EmitItem>.Empty
                 : m.Types.Select(t => new EmitItem(m.Namespace, t)).ToEquatableArray())
             .WithTrackingName(TrackingNames.Types);
-        context.RegisterSourceOutput(types, static (spc, item) =>
-            spc.AddSource(item.Type.Name + ".g.cs", SourceText.From(ModelEmitter.Emit(item.Namespace, item.Type), Encoding.UTF8)));
+        context.RegisterSourceOutput(types.Combine(emit), static (spc, input) =>
+        {
+            if (input.Right.Models)
+            {
+                spc.AddSource(input.Left.Type.Name + ".g.cs", SourceText.From(ModelEmitter.Emit(input.Left.Namespace, input.Left.Type), Encoding.UTF8));
+            }
+        });
 
         var clients = model
             .SelectMany(static (m, _) => m is null ? ImmutableEquatableArray<ClientGroupModel>.Empty : m.Clients)
             .WithTrackingName(TrackingNames.Clients);
-        context.RegisterSourceOutput(clients, static (spc, group) =>
-            spc.AddSource("Clients." + group.ClassName + ".g.cs", SourceText.From(ClientEmitter.Emit(group), Encoding.UTF8)));
+        context.RegisterSourceOutput(clients.Combine(emit), static (spc, input) =>
+        {
+            if (input.Right.Models)
+            {
+                spc.AddSource("Clients." + input.Left.ClassName + ".g.cs", SourceText.From(ClientEmitter.Emit(input.Left), Encoding.UTF8));
+            }
+        });
 
         var catalog = model
             .Select(static (m, _) => m is null || m.Diagnostics.Any(d => d.Level == DiagnosticLevel.Error) ? null : CatalogModel.From(m))
             .WithTrackingName(TrackingNames.Catalog);
-        context.RegisterSourceOutput(catalog, static (spc, c) =>
+        context.RegisterSourceOutput(catalog.Combine(emit), static (spc, input) =>
         {
-            if (c is not null)
+            if (input.Left is not null && input.Right.Models)
             {
-                spc.AddSource("OpenApiSchemaCatalog.g.cs", SourceText.From(CatalogEmitter.Emit(c), Encoding.UTF8));
+                spc.AddSource("OpenApiSchemaCatalog.g.cs", SourceText.From(CatalogEmitter.Emit(input.Left), Encoding.UTF8));
+            }
+        });
+
+        var commandTable = model.Combine(emit)
+            .Select(static (input, _) => input.Left is null || !input.Right.CommandTable || input.Left.Diagnostics.Any(d => d.Level == DiagnosticLevel.Error)
+                ? null
+                : new CommandTableModel(input.Left.Namespace, input.Left.Commands))
+            .WithTrackingName(TrackingNames.CommandTable);
+        context.RegisterSourceOutput(commandTable, static (spc, table) =>
+        {
+            if (table is not null)
+            {
+                spc.AddSource("OpenApiCommandTable.g.cs", SourceText.From(CliEmitter.Emit(table), Encoding.UTF8));
             }
         });
     }
@@ -113,6 +144,9 @@ public sealed class OpenApiGenerator : IIncrementalGenerator
     /// <summary>The spec as the pipeline sees it: compared by value.</summary>
     internal sealed record SpecText(string FileName, string Text);
 
+    /// <summary>What to emit: the models, clients and catalog (by default), the command table (on request).</summary>
+    internal sealed record EmitOptions(bool Models, bool CommandTable);
+
     /// <summary>One file to emit.</summary>
     internal sealed record EmitItem(string Namespace, TypeModel Type);
 }
@@ -127,6 +161,8 @@ internal static class TrackingNames
     public const string Types = "Types";
     public const string Catalog = "Catalog";
     public const string Clients = "Clients";
+    public const string EmitOptions = "EmitOptions";
+    public const string CommandTable = "CommandTable";
 }
 
 internal static class Descriptors

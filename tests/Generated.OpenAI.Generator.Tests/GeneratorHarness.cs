@@ -72,14 +72,18 @@ internal static class GeneratorHarness
         CreateDriver(spec is null ? Array.Empty<AdditionalText>() : new[] { spec }, ns);
 
     /// <summary>A driver given these AdditionalFiles (a spec, names files), in this order.</summary>
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> additionalFiles, string? ns = null)
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> additionalFiles, string? ns = null) =>
+        CreateDriver(additionalFiles, ns, new Dictionary<string, string>());
+
+    /// <summary>A driver given these AdditionalFiles and these build properties (<c>OpenApiEmitCommandTable</c>: <c>true</c>).</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> additionalFiles, string? ns, IReadOnlyDictionary<string, string> buildProperties)
     {
         var texts = additionalFiles.ToImmutableArray();
         return CSharpGeneratorDriver.Create(
             new[] { new OpenApiGenerator().AsSourceGenerator() },
             texts,
             CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview),
-            new Options(ns),
+            new Options(ns, buildProperties),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
@@ -138,7 +142,7 @@ internal static class GeneratorHarness
     {
         private readonly Globals _global;
 
-        public Options(string? ns) => _global = new Globals(ns);
+        public Options(string? ns, IReadOnlyDictionary<string, string>? properties = null) => _global = new Globals(ns, properties);
 
         public override AnalyzerConfigOptions GlobalOptions => _global;
 
@@ -149,14 +153,25 @@ internal static class GeneratorHarness
         private sealed class Globals : AnalyzerConfigOptions
         {
             private readonly string? _ns;
+            private readonly IReadOnlyDictionary<string, string>? _properties;
 
-            public Globals(string? ns) => _ns = ns;
+            public Globals(string? ns, IReadOnlyDictionary<string, string>? properties)
+            {
+                _ns = ns;
+                _properties = properties;
+            }
 
             public override bool TryGetValue(string key, out string value)
             {
                 if (key == "build_property.OpenApiNamespace" && _ns is not null)
                 {
                     value = _ns;
+                    return true;
+                }
+                if (_properties is not null && key.StartsWith("build_property.", StringComparison.Ordinal)
+                    && _properties.TryGetValue(key.Substring("build_property.".Length), out string? property))
+                {
+                    value = property;
                     return true;
                 }
                 value = "";

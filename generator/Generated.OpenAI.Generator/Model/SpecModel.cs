@@ -9,7 +9,11 @@ internal sealed record SpecModel(
     ImmutableEquatableArray<TypeModel> Types,
     ImmutableEquatableArray<SchemaExclusion> Exclusions,
     ImmutableEquatableArray<DiagnosticInfo> Diagnostics,
-    ImmutableEquatableArray<ClientGroupModel> Clients);
+    ImmutableEquatableArray<ClientGroupModel> Clients)
+{
+    /// <summary>Every operation with a client method as a command of OpenAI's command line, in document order.</summary>
+    public ImmutableEquatableArray<CommandModel> Commands { get; init; } = ImmutableEquatableArray<CommandModel>.Empty;
+}
 
 /// <summary>A component schema that gets no type of its own, and why.</summary>
 internal sealed record SchemaExclusion(string SchemaName, string Reason);

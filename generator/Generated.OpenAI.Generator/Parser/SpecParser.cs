@@ -78,7 +78,10 @@ internal sealed partial class SpecParser
             parser._types.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableArray(),
             parser._exclusions.OrderBy(e => e.SchemaName, StringComparer.Ordinal).ToEquatableArray(),
             parser._diagnostics.ToEquatableArray(),
-            clients.ToEquatableArray());
+            clients.ToEquatableArray())
+        {
+            Commands = parser.BuildCommands(),
+        };
     }
 
     private static SpecModel Failed(string fileName, string ns, DiagnosticInfo diagnostic) =>
