@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 
 namespace Generated.OpenAI.Audio;
 
@@ -41,39 +40,12 @@ public static class MuLaw
     /// <summary>Encodes samples, one byte each.</summary>
     /// <returns>The number of bytes written: <c>samples.Length</c>.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="samples"/>.</exception>
-    public static int Encode(ReadOnlySpan<short> samples, Span<byte> destination)
-    {
-        if (destination.Length < samples.Length)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} bytes; {samples.Length} are needed.", nameof(destination));
-        }
-
-        for (int i = 0; i < samples.Length; i++)
-        {
-            destination[i] = Encode(samples[i]);
-        }
-
-        return samples.Length;
-    }
+    public static int Encode(ReadOnlySpan<short> samples, Span<byte> destination) => G711<Law>.Encode(samples, destination);
 
     /// <summary>Decodes bytes, one 16-bit sample each.</summary>
     /// <returns>The number of samples written: <c>codes.Length</c>.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="codes"/>.</exception>
-    public static int Decode(ReadOnlySpan<byte> codes, Span<short> destination)
-    {
-        if (destination.Length < codes.Length)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} samples; {codes.Length} are needed.", nameof(destination));
-        }
-
-        ReadOnlySpan<short> table = s_decodeTable;
-        for (int i = 0; i < codes.Length; i++)
-        {
-            destination[i] = table[codes[i]];
-        }
-
-        return codes.Length;
-    }
+    public static int Decode(ReadOnlySpan<byte> codes, Span<short> destination) => G711<Law>.Decode(codes, destination);
 
     /// <summary>
     /// Encodes PCM16 little-endian bytes (what realtime sessions and <see cref="Pcm16MonoStream"/> carry), one byte per
@@ -81,39 +53,19 @@ public static class MuLaw
     /// </summary>
     /// <returns>The number of bytes written: <c>pcm16.Length / 2</c>.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <c>pcm16.Length / 2</c>.</exception>
-    public static int EncodePcm16(ReadOnlySpan<byte> pcm16, Span<byte> destination)
-    {
-        int samples = pcm16.Length / 2;
-        if (destination.Length < samples)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} bytes; {samples} are needed.", nameof(destination));
-        }
-
-        for (int i = 0; i < samples; i++)
-        {
-            destination[i] = Encode(BinaryPrimitives.ReadInt16LittleEndian(pcm16[(2 * i)..]));
-        }
-
-        return samples;
-    }
+    public static int EncodePcm16(ReadOnlySpan<byte> pcm16, Span<byte> destination) => G711<Law>.EncodePcm16(pcm16, destination);
 
     /// <summary>Decodes bytes to PCM16 little-endian, two bytes per code.</summary>
     /// <returns>The number of bytes written: <c>2 × codes.Length</c>.</returns>
     /// <exception cref="ArgumentException"><paramref name="pcm16"/> is shorter than <c>2 × codes.Length</c>.</exception>
-    public static int DecodePcm16(ReadOnlySpan<byte> codes, Span<byte> pcm16)
+    public static int DecodePcm16(ReadOnlySpan<byte> codes, Span<byte> pcm16) => G711<Law>.DecodePcm16(codes, pcm16);
+
+    /// <summary>MuLaw for the shared span loops.</summary>
+    private readonly struct Law : IG711Law
     {
-        if (pcm16.Length / 2 < codes.Length)
-        {
-            throw new ArgumentException($"The destination holds {pcm16.Length} bytes; {2 * codes.Length} are needed.", nameof(pcm16));
-        }
+        public static byte Encode(short sample) => MuLaw.Encode(sample);
 
-        ReadOnlySpan<short> table = s_decodeTable;
-        for (int i = 0; i < codes.Length; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(pcm16[(2 * i)..], table[codes[i]]);
-        }
-
-        return 2 * codes.Length;
+        public static ReadOnlySpan<short> DecodeTable => s_decodeTable;
     }
 
     private static short[] CreateDecodeTable()
