@@ -64,7 +64,7 @@ internal static partial class ModelEmitter
     {
         TypeHeader(w, o, $"The <c>{SourceWriter.Escape(o.SchemaName ?? o.Name)}</c> object.");
         w.Line($"[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Generated.OpenAI.Serialization.JsonModelConverter<{o.Name}>))]");
-        var checkable = o.Properties.Where(IsCheckedOnRead).ToList();
+        var checkable = o.ChecksRequiredMembers ? o.Properties.Where(p => p.IsCheckedOnRead).ToList() : new List<PropertyModel>();
         string interfaces = $"global::Generated.OpenAI.Serialization.IJsonModel<{o.Name}>"
             + (checkable.Count > 0 ? ", " + RequiredMembersInterface : "")
             + (o.EventType is not null ? ", " + RealtimeEventInterface : "");
@@ -175,10 +175,6 @@ internal static partial class ModelEmitter
 
     private const string RequiredMembersInterface = "global::Generated.OpenAI.Serialization.IRequiredMembers";
     private const string RealtimeEventInterface = "global::Generated.OpenAI.Realtime.IRealtimeEvent";
-
-    /// <summary>A member the spec requires and never allows to be null: a reader that did not see it says so.</summary>
-    private static bool IsCheckedOnRead(PropertyModel p) =>
-        p.Required && !p.Deprecated && p.ConstValue is null && !p.Type.Nullable && p.Type.Kind != TypeRefKind.Any;
 
     private static void EmitRealtimeEvent(SourceWriter w, ObjectModel o)
     {

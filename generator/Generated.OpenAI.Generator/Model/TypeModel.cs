@@ -5,12 +5,15 @@ internal abstract record TypeModel(string Name, string? SchemaName, string Point
 
 /// <summary>
 /// An object. <see cref="EventType"/> is set for realtime events (a string <c>event_id</c> and a constant
-/// <c>type</c>): the constant, which the runtime's event interface exposes as UTF-8.
+/// <c>type</c>): the constant, which the runtime's event interface exposes as UTF-8. <see cref="ChecksRequiredMembers"/>:
+/// a strict union reads it (as a case, or inside one through required objects), so it says which required member
+/// reading left unset (<c>IRequiredMembers</c>); no other object needs to.
 /// </summary>
 internal sealed record ObjectModel(
     string Name, string? SchemaName, string Pointer, string? Description, bool Deprecated,
     ImmutableEquatableArray<PropertyModel> Properties,
-    string? EventType)
+    string? EventType,
+    bool ChecksRequiredMembers = false)
     : TypeModel(Name, SchemaName, Pointer, Description, Deprecated);
 
 /// <summary>
@@ -30,7 +33,11 @@ internal sealed record PropertyModel(
     bool Required,
     string? ConstValue,
     string? Description,
-    bool Deprecated);
+    bool Deprecated)
+{
+    /// <summary>A member the spec requires and never allows to be null: a reader that did not see it can say so.</summary>
+    public bool IsCheckedOnRead => Required && !Deprecated && ConstValue is null && !Type.Nullable && Type.Kind != TypeRefKind.Any;
+}
 
 /// <summary>A string enum: open (a struct that takes any string) or closed (a C# enum and its <see cref="ExtensionsOf"/> class).</summary>
 internal sealed record EnumModel(

@@ -66,6 +66,7 @@ internal sealed partial class SpecParser
         parser._diagnostics.AddRange(curated.Diagnostics);
         parser.ParseSchemas();
         parser.ParseOperations();
+        parser.MarkCheckedObjects();
         parser._diagnostics.AddRange(curated.Unused());
         string clientNs = ns.EndsWith(".Models", StringComparison.Ordinal) ? ns.Substring(0, ns.Length - ".Models".Length) : ns;
         var clients = parser._operations.Count == 0 ? new List<ClientGroupModel>() : parser.BuildClientGroups(clientNs, ns);
@@ -82,6 +83,36 @@ internal sealed partial class SpecParser
         {
             Commands = parser.BuildCommands(),
         };
+    }
+
+    /// <summary>
+    /// The objects a strict union checks after reading: its object cases, and the objects they require, transitively.
+    /// Only these implement <c>IRequiredMembers</c>.
+    /// </summary>
+    private void MarkCheckedObjects()
+    {
+        var objects = _types.OfType<ObjectModel>().ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var pending = new Queue<string>(_types.OfType<UnionModel>().Where(u => u.IsStrict)
+            .SelectMany(u => u.Cases).Where(c => c.Type.Kind == TypeRefKind.Object).Select(c => c.Type.Name!));
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            string name = pending.Dequeue();
+            if (reached.Add(name) && objects.TryGetValue(name, out var model))
+            {
+                foreach (var property in model.Properties.Where(p => p.IsCheckedOnRead && p.Type.Kind == TypeRefKind.Object))
+                {
+                    pending.Enqueue(property.Type.Name!);
+                }
+            }
+        }
+        for (int i = 0; i < _types.Count; i++)
+        {
+            if (_types[i] is ObjectModel model && reached.Contains(model.Name))
+            {
+                _types[i] = model with { ChecksRequiredMembers = true };
+            }
+        }
     }
 
     private static SpecModel Failed(string fileName, string ns, DiagnosticInfo diagnostic) =>
