@@ -440,24 +440,6 @@ public sealed partial class RestSimulator
         destination.Write("\n"u8);
     }
 
-    private static byte[] ErrorBody(string message, string type, string? param, string? code)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, LenientJson.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("message", message);
-            writer.WriteString("type", type);
-            writer.WriteString("param", param);
-            writer.WriteString("code", code);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
     private async Task WriteBatchListAsync(HttpContext context)
     {
         IQueryCollection query = context.Request.Query;

@@ -472,6 +472,14 @@ public sealed partial class RestSimulator : IAsyncDisposable
 
     internal static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param, string? code)
     {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(ErrorBody(message, type, param, code), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>An API error body, <c>{"error":{"message","type","param","code"}}</c>, as OpenAI writes it (for a response, or a batch's error line).</summary>
+    internal static byte[] ErrorBody(string message, string type, string? param, string? code)
+    {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, LenientJson.WriterOptions))
         {
@@ -485,8 +493,6 @@ public sealed partial class RestSimulator : IAsyncDisposable
             writer.WriteEndObject();
         }
 
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        return buffer.WrittenSpan.ToArray();
     }
 }
