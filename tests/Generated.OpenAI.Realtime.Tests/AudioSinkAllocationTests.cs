@@ -1,5 +1,8 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Tasks;
 using Generated.OpenAI.Simulator;
@@ -15,9 +18,50 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
     [InlineData(0)]
     [InlineData(4096)]
     [InlineData(1)]
-    public async Task The_sink_path_allocates_nothing_per_audio_delta(int segmentSize)
+    public Task The_sink_path_allocates_nothing_per_audio_delta(int segmentSize) => MeasureAsync(segmentSize, listen: false);
+
+    /// <summary>
+    /// The same with a MeterListener that enables every realtime instrument and an ActivityListener that samples the
+    /// realtime source: each delta is then measured (audio seconds out), still without allocating.
+    /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public Task The_sink_path_allocates_nothing_per_audio_delta_with_a_meter_and_an_activity_listener(int segmentSize) => MeasureAsync(segmentSize, listen: true);
+
+    private async Task MeasureAsync(int segmentSize, bool listen)
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        int port = simulator.BaseUrl.Port;
+        double measuredSeconds = 0;
+        using var meterListener = new MeterListener();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RealtimeTelemetry.ActivitySourceName,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        if (listen)
+        {
+            meterListener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == RealtimeTelemetry.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            // Other tests record into the same Meter meanwhile: only this test's server counts.
+            meterListener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            {
+                if (instrument.Name == RealtimeTelemetry.AudioDurationInstrument && IsOutputOf(tags, port))
+                {
+                    measuredSeconds += value;
+                }
+            });
+            meterListener.SetMeasurementEventCallback<long>((_, _, _, _) => { });
+            meterListener.Start();
+            ActivitySource.AddActivityListener(activityListener);
+        }
+
         using RealtimeClient client = CreateClient(simulator);
         long decoded = 0;
         byte[] last = new byte[SampleAudio.BytesPer100Milliseconds];
@@ -42,6 +86,7 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
         }
 
         decoded = 0;
+        measuredSeconds = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < iterations; i++)
         {
@@ -49,10 +94,24 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"segments of {segmentSize}: {allocated} bytes allocated over {iterations} deltas of {pcm.Length} PCM bytes");
+        output.WriteLine($"segments of {segmentSize}, listeners {(listen ? "attached" : "none")}: {allocated} bytes allocated over {iterations} deltas of {pcm.Length} PCM bytes");
         Assert.Equal(0, allocated);
+        Assert.Equal(listen ? iterations * pcm.Length / (double)RealtimeAudio.BytesPerSecond : 0, measuredSeconds, 6);
         Assert.Equal((long)iterations * pcm.Length, decoded);
         Assert.Equal(pcm, last);
         Assert.Equal((long)(iterations + 100) * pcm.Length, session.AudioBytesReceived);
+    }
+
+    private static bool IsOutputOf(ReadOnlySpan<KeyValuePair<string, object?>> tags, int port)
+    {
+        bool output = false;
+        bool ours = false;
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            output |= tag.Key == "openai.realtime.audio.direction" && (string?)tag.Value == "output";
+            ours |= tag.Key == "server.port" && tag.Value is int p && p == port;
+        }
+
+        return output && ours;
     }
 }

@@ -90,6 +90,12 @@ public sealed class WebSocketConnection : IAsyncDisposable
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
 
+    // Wire byte counts (frame headers and payloads): each written by one side only (the receiver, or the holder of
+    // _sendLock), read by anyone.
+    private long _bytesReceived;
+    private long _bytesSent;
+    private long _lastFrameBytes; // the frame ProcessNextFrame consumed last, counted once its step is taken
+
     private WebSocketConnection(Stream stream, PipeReader reader, WebSocketConnectionOptions options, string? subProtocol)
     {
         _stream = stream;
@@ -112,6 +118,18 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
     /// <summary>The subprotocol the server selected, or <see langword="null"/>.</summary>
     public string? SubProtocol { get; }
+
+    /// <summary>
+    /// Bytes of WebSocket frames read from the transport since the handshake: headers and payloads of every frame
+    /// the connection consumed (data, continuation, ping, pong and close). TLS and TCP overhead are not included.
+    /// </summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>
+    /// Bytes of WebSocket frames written to the transport since the handshake: headers (with their mask keys) and
+    /// payloads of every frame (data, ping, pong and close). TLS and TCP overhead are not included.
+    /// </summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
 
     /// <summary>Open, CloseSent, CloseReceived, Closed (handshake done) or Aborted.</summary>
     public WebSocketState State
@@ -344,8 +362,10 @@ public sealed class WebSocketConnection : IAsyncDisposable
             switch (step)
             {
                 case FrameStep.Continue:
+                    Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     continue;
                 case FrameStep.Message:
+                    Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     _deferredConsumed = consumed;
                     _hasDeferredAdvance = true;
                     message = new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
@@ -453,6 +473,11 @@ public sealed class WebSocketConnection : IAsyncDisposable
                     if (step == FrameStep.NeedMoreData)
                     {
                         break;
+                    }
+
+                    if (step != FrameStep.Fail)
+                    {
+                        Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     }
 
                     switch (step)
@@ -600,6 +625,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
 
         payload = remaining.Slice(reader.Position, length);
         consumed = payload.End;
+        _lastFrameBytes = reader.Consumed + length;
         switch (header.Opcode)
         {
             case Opcode.Ping:
@@ -890,6 +916,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
         write(payload, state);
         WebSocketMask.Apply(payload, maskKey, 0);
         _writer.Advance(frame.Length);
+        Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
     }
 
     private void WriteFrameCopy(Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
@@ -900,6 +927,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
         Span<byte> span = _writer.GetSpan(headerLength + firstChunk);
         WebSocketFrameParser.WriteClientHeader(span, opcode, fin, payload.Length, maskKey);
         _writer.Advance(headerLength);
+        Volatile.Write(ref _bytesSent, _bytesSent + headerLength + payload.Length);
         int maskOffset = 0;
         while (!payload.IsEmpty)
         {

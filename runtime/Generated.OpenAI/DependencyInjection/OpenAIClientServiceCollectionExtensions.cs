@@ -1,19 +1,22 @@
 using System;
 using Generated.OpenAI.Http;
+using Generated.OpenAI.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Generated.OpenAI.DependencyInjection;
 
-/// <summary>Registers the generated <see cref="OpenAIClient"/> over the HTTP pipeline that <c>AddOpenAIPipeline</c> registers.</summary>
+/// <summary>Registers the generated <see cref="OpenAIClient"/> and the <see cref="RealtimeClient"/> over the HTTP pipeline that <c>AddOpenAIPipeline</c> registers.</summary>
 public static class OpenAIClientServiceCollectionExtensions
 {
     /// <summary>The configuration section <see cref="AddOpenAI(IServiceCollection, IConfiguration, Action{OpenAIClientOptions}?)"/> binds: <c>OpenAI</c>.</summary>
     public const string ConfigurationSectionName = "OpenAI";
 
     /// <summary>
-    /// Registers a singleton <see cref="OpenAIClient"/> over a singleton <see cref="OpenAIPipeline"/> whose
+    /// Registers a singleton <see cref="OpenAIClient"/> and a singleton <see cref="RealtimeClient"/> (logging through the
+    /// container's <see cref="ILoggerFactory"/>) over a singleton <see cref="OpenAIPipeline"/> whose
     /// <see cref="System.Net.Http.HttpClient"/> comes from <see cref="System.Net.Http.IHttpClientFactory"/> (the named
     /// client <see cref="OpenAIServiceCollectionExtensions.HttpClientName"/>).
     /// </summary>
@@ -24,7 +27,7 @@ public static class OpenAIClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         IHttpClientBuilder builder = services.AddOpenAIPipeline(configure);
-        services.TryAddSingleton(static provider => new OpenAIClient(provider.GetRequiredService<OpenAIPipeline>()));
+        AddClients(services);
         return builder;
     }
 
@@ -43,7 +46,17 @@ public static class OpenAIClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         IHttpClientBuilder builder = services.AddOpenAIPipeline(configuration.GetSection(ConfigurationSectionName), configure);
-        services.TryAddSingleton(static provider => new OpenAIClient(provider.GetRequiredService<OpenAIPipeline>()));
+        AddClients(services);
         return builder;
+    }
+
+    /// <summary>
+    /// The generated <see cref="OpenAIClient"/> and the <see cref="RealtimeClient"/>, both over the registered pipeline;
+    /// realtime sessions log through the container's <see cref="ILoggerFactory"/> when there is one.
+    /// </summary>
+    private static void AddClients(IServiceCollection services)
+    {
+        services.TryAddSingleton(static provider => new OpenAIClient(provider.GetRequiredService<OpenAIPipeline>()));
+        services.TryAddSingleton(static provider => new RealtimeClient(provider.GetRequiredService<OpenAIPipeline>(), provider.GetService<ILoggerFactory>()));
     }
 }

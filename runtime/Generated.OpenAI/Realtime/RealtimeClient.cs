@@ -6,6 +6,7 @@ using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Serialization;
 using Generated.OpenAI.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace Generated.OpenAI.Realtime;
 
@@ -21,7 +22,7 @@ namespace Generated.OpenAI.Realtime;
 /// <c>ek_</c> secret from <see cref="CreateClientSecretAsync"/>), <c>OpenAI-Safety-Identifier</c>,
 /// <c>OpenAI-Organization</c> and <c>OpenAI-Project</c> when set. Thread-safe.
 /// </remarks>
-public sealed class RealtimeClient : IDisposable
+public sealed partial class RealtimeClient : IDisposable
 {
     /// <summary>The default voice-agent model.</summary>
     public const string DefaultVoiceModel = "gpt-realtime-2";
@@ -31,15 +32,39 @@ public sealed class RealtimeClient : IDisposable
 
     private readonly OpenAIClientOptions _options;
     private readonly Lazy<OpenAIPipeline> _pipeline;
+    private readonly bool _ownsPipeline = true;
 
     /// <summary>Creates a client; <paramref name="options"/> defaults to <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>.</summary>
     /// <param name="options">Key, base URL, safety identifier.</param>
     /// <param name="httpClient">Used for the client-secret requests; the pipeline creates one when <see langword="null"/>.</param>
-    public RealtimeClient(OpenAIClientOptions? options = null, HttpClient? httpClient = null)
+    /// <param name="loggerFactory">
+    /// Where the sessions log (category <see cref="RealtimeTelemetry.LoggerCategory"/>): lifecycle at Information, server
+    /// errors at Warning, every event's type and id at Trace; never audio, never a key. <see langword="null"/>: no logs.
+    /// </param>
+    public RealtimeClient(OpenAIClientOptions? options = null, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new OpenAIClientOptions();
         _pipeline = new Lazy<OpenAIPipeline>(() => new OpenAIPipeline(_options, httpClient));
+        LoggerFactory = loggerFactory;
     }
+
+    /// <summary>
+    /// Creates a client over an existing pipeline (its <see cref="OpenAIPipeline.Options"/> are the client's); the
+    /// pipeline is not disposed with the client. This is how <c>AddOpenAI</c> registers it.
+    /// </summary>
+    /// <param name="pipeline">Sends the client-secret requests; its options give the key and base URL of the WebSockets too.</param>
+    /// <param name="loggerFactory">Where the sessions log (see the other constructor), or <see langword="null"/>.</param>
+    public RealtimeClient(OpenAIPipeline pipeline, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _options = pipeline.Options;
+        _pipeline = new Lazy<OpenAIPipeline>(pipeline);
+        _ownsPipeline = false;
+        LoggerFactory = loggerFactory;
+    }
+
+    /// <summary>Where the sessions log, or <see langword="null"/> (see the constructors).</summary>
+    public ILoggerFactory? LoggerFactory { get; }
 
     /// <summary>The options (shared, not copied).</summary>
     public OpenAIClientOptions Options => _options;
@@ -91,8 +116,20 @@ public sealed class RealtimeClient : IDisposable
         where TServerEvent : class, IJsonModel<TServerEvent>
     {
         options ??= new RealtimeSessionOptions();
-        WebSocketConnection connection = await ConnectAsync(kind.Path, query, options, cancellationToken).ConfigureAwait(false);
+        RealtimeSessionTelemetry telemetry = StartTelemetry(typeof(TSession), kind.Path, query);
+        WebSocketConnection connection;
+        try
+        {
+            connection = await ConnectAsync(kind.Path, query, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            telemetry.ConnectFailed(ex);
+            throw;
+        }
+
         TSession session = create(connection, options);
+        session.AttachTelemetry(telemetry);
         session.Start();
         return session;
     }
@@ -116,10 +153,10 @@ public sealed class RealtimeClient : IDisposable
         return PostAsync<RealtimeTranslationClientSecretCreateRequest, RealtimeTranslationClientSecretCreateResponse>("realtime/translations/client_secrets", request, cancellationToken);
     }
 
-    /// <summary>Disposes the HTTP pipeline, if one was created. Open sessions are not affected.</summary>
+    /// <summary>Disposes the HTTP pipeline, if the client created one. Open sessions are not affected.</summary>
     public void Dispose()
     {
-        if (_pipeline.IsValueCreated)
+        if (_ownsPipeline && _pipeline.IsValueCreated)
         {
             _pipeline.Value.Dispose();
         }

@@ -49,11 +49,13 @@ public abstract partial class RealtimeSession<TServerEvent>
             var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
             Span<byte> id = stackalloc byte[MaxEventIdBytes];
             int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
-            return _connection.SendTextAsync(length, state, static (destination, state) =>
+            ValueTask sending = _connection.SendTextAsync(length, state, static (destination, state) =>
             {
                 Span<byte> id = stackalloc byte[MaxEventIdBytes];
                 RealtimeAudioEvents.WriteAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id));
             }, cancellationToken);
+            Telemetry.AudioSent(pcm16.Length, state.Number);
+            return sending;
         }
         catch (Exception ex)
         {
@@ -150,6 +152,8 @@ public abstract partial class RealtimeSession<TServerEvent>
             _sendLock.Release();
         }
 
+        ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
+
         return eventId;
     }
 
@@ -200,6 +204,8 @@ public abstract partial class RealtimeSession<TServerEvent>
         {
             _sendLock.Release();
         }
+
+        ObserveSent(default, type, eventId);
 
         return eventId;
     }

@@ -245,6 +245,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed)
     {
         borrowed = false;
+        ObserveMessage();
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         bool isDelta = (sink is not null || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
         if (isDelta && sink is not null && TryDecodeAudio(payload, sink) && !_options.EmitAudioDeltaEvents)
@@ -263,6 +264,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
         }
 
+        ObserveEvent(serverEvent);
         if (_kind.GetError(serverEvent) is { } error)
         {
             HandleError(error);
@@ -315,6 +317,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         Interlocked.Add(ref _audioBytesReceived, written);
         OnAudioDecoded(written);
+        Telemetry.AudioReceived(written, intoSink: true);
         try
         {
             sink(new ReadOnlySpan<byte>(_audioBuffer, 0, written));
@@ -421,6 +424,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private async Task EndAsync(Exception? terminal)
     {
         Volatile.Write(ref _terminalException, terminal);
+        Telemetry.Ended(_connection, terminal, _closeStatus ?? _connection.CloseStatus, _connection.CloseStatusDescription);
         _queue.Complete(terminal);
         FailWaiters();
         _completion.TrySetResult();

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
@@ -283,18 +284,21 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
             string arguments = call.Arguments;
             CancellationToken token = _toolsStopping.Token;
-            list.Add((call.CallId, Task.Run(() => RunHandlerAsync(handler, arguments, token))));
+            RealtimeToolCallTrace trace = Telemetry.TraceToolCall(call.Name, call.CallId, call.ResponseId);
+            list.Add((call.CallId, Task.Run(() => RunHandlerAsync(handler, arguments, trace, token))));
         }
     }
 
-    private static async Task<string> RunHandlerAsync(RealtimeFunctionHandler handler, string arguments, CancellationToken cancellationToken)
+    private static async Task<string> RunHandlerAsync(RealtimeFunctionHandler handler, string arguments, RealtimeToolCallTrace trace, CancellationToken cancellationToken)
     {
+        using Activity? activity = trace.Start();
         try
         {
             return await handler(arguments, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            RealtimeToolCallTrace.Fail(activity, ex);
             return JsonSerializerError(ex.Message);
         }
     }
@@ -335,7 +339,8 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static long DecodedLength(Base64Data data)
+    /// <summary>The number of bytes <paramref name="data"/> decodes to, without decoding it.</summary>
+    internal static long DecodedLength(Base64Data data)
     {
         if (!data.IsEncoded)
         {

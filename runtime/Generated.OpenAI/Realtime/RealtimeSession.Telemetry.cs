@@ -1,0 +1,130 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Generated.OpenAI.Models;
+
+namespace Generated.OpenAI.Realtime;
+
+// Telemetry: what the session tells RealtimeSessionTelemetry, from the hooks in the receive path (ObserveMessage,
+// ObserveEvent, the sink), the send path (ObserveSent, the appends) and the end (EndAsync). Each hook costs a field
+// read and an Enabled check when nothing listens; none allocates on the audio paths.
+public abstract partial class RealtimeSession<TServerEvent>
+{
+    private static readonly string s_commitType = Encoding.UTF8.GetString(RealtimeClientEventInputAudioBufferCommit.TypeUtf8);
+
+    private RealtimeSessionTelemetry? _telemetry;
+
+    /// <summary>The session's telemetry: the client's (<see cref="AttachTelemetry"/>), or metrics only for a session made without one.</summary>
+    private protected RealtimeSessionTelemetry Telemetry
+        => Volatile.Read(ref _telemetry)
+            ?? Interlocked.CompareExchange(ref _telemetry, RealtimeSessionTelemetry.Unattached(RealtimeSessionTelemetry.KindOf(GetType())), null)
+            ?? _telemetry!;
+
+    /// <summary>
+    /// Records a reconnection (counted in <see cref="RealtimeTelemetry.ReconnectsInstrument"/> with
+    /// <paramref name="reason"/> as <c>error.type</c>, and logged at Information), for the reconnect policy.
+    /// </summary>
+    /// <param name="attempt">The attempt number, from 1.</param>
+    /// <param name="reason">Why the previous connection ended (a low-cardinality name, e.g. a <see cref="WebSockets.ShutdownReason"/>).</param>
+    internal void RecordReconnect(int attempt, string reason) => Telemetry.Reconnecting(attempt, reason);
+
+    /// <summary>Records input audio appends that were dropped rather than sent (<see cref="RealtimeTelemetry.AudioDroppedInstrument"/>, <c>input</c>).</summary>
+    internal void RecordAudioNotSent(long appends) => Telemetry.AudioNotSent(appends);
+
+    /// <summary>Gives the session the telemetry its client started at connect (activity, logger, attributes); before <see cref="Start"/>.</summary>
+    internal void AttachTelemetry(RealtimeSessionTelemetry telemetry)
+    {
+        Volatile.Write(ref _telemetry, telemetry);
+        telemetry.Connected(_connection, () => _queue.Count, TypeName(_kind.AudioDeltaType.Span), TypeName(_kind.AudioAppendType.Span));
+    }
+
+    /// <summary>Every received message, first: wire bytes and dropped deltas since the last message.</summary>
+    private void ObserveMessage()
+    {
+        RealtimeSessionTelemetry telemetry = Telemetry;
+        telemetry.ObserveWire(_connection);
+        if (RealtimeInstruments.AudioDropped.Enabled)
+        {
+            telemetry.ObserveDropped(_queue.DroppedAudioDeltas);
+        }
+    }
+
+    /// <summary>Every parsed event: its Trace line, the turn and response lifecycle, output audio, errors.</summary>
+    private void ObserveEvent(TServerEvent serverEvent)
+    {
+        RealtimeSessionTelemetry telemetry = Telemetry;
+        object? value = serverEvent switch
+        {
+            RealtimeServerEvent voice => voice.Value,
+            RealtimeTranslationServerEvent translation => translation.Value,
+            _ => null,
+        };
+        if (telemetry.TraceEnabled)
+        {
+            LogReceived(telemetry, value);
+        }
+
+        switch (value)
+        {
+            case RealtimeServerEventResponseAudioDelta delta:
+                telemetry.AudioReceived(RealtimeVoiceSession.DecodedLength(delta.Delta), intoSink: false);
+                break;
+            case RealtimeTranslationAudioDelta delta:
+                telemetry.AudioReceived(RealtimeVoiceSession.DecodedLength(delta.Delta), intoSink: false);
+                break;
+            case RealtimeSpeechStopped:
+                telemetry.MarkEndOfTurn();
+                break;
+            case RealtimeServerEventResponseCreated created:
+                telemetry.ResponseCreated(created.Response.Id, created.Response.ConversationId);
+                break;
+            case RealtimeServerEventResponseDone done:
+                telemetry.ResponseDone(done.Response);
+                break;
+            case RealtimeServerEventError error:
+                string? sentType = null;
+                if (error.Error.EventId is { } clientEventId)
+                {
+                    lock (_lock)
+                    {
+                        sentType = SentTypeOf(clientEventId);
+                    }
+                }
+
+                telemetry.ServerError(error.Error, sentType);
+                break;
+        }
+    }
+
+    /// <summary>A client event went out: a commit ends the user's turn; a Trace line.</summary>
+    private void ObserveSent(ReadOnlySpan<byte> typeUtf8, string? type, string eventId)
+    {
+        RealtimeSessionTelemetry telemetry = Telemetry;
+        if (typeUtf8.IsEmpty ? type == s_commitType : typeUtf8.SequenceEqual(RealtimeClientEventInputAudioBufferCommit.TypeUtf8))
+        {
+            telemetry.MarkEndOfTurn();
+        }
+
+        if (telemetry.TraceEnabled)
+        {
+            telemetry.EventSent(type ?? "(no type)", eventId, untyped: typeUtf8.IsEmpty);
+        }
+    }
+
+    private static void LogReceived(RealtimeSessionTelemetry telemetry, object? value)
+    {
+        switch (value)
+        {
+            case IRealtimeEvent known:
+                telemetry.EventReceived(known.Type, known.EventId, untyped: false);
+                break;
+            case JsonElement { ValueKind: JsonValueKind.Object } unknown:
+                telemetry.EventReceived(
+                    unknown.TryGetProperty("type"u8, out JsonElement type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "(no type)",
+                    unknown.TryGetProperty("event_id"u8, out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null,
+                    untyped: true);
+                break;
+        }
+    }
+}
