@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -7,10 +8,12 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Generated.OpenAI.DependencyInjection;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -219,6 +222,115 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         Assert.Equal(1, refusedCount.GetSumLong());
         Assert.Equal("connect", Tag(refusedCount, "openai.realtime.error.source"));
     }
+
+    [Fact(Timeout = 30000)]
+    public async Task The_end_of_speech_starts_the_time_to_first_audio_and_only_the_first_delta_after_it_stops_it()
+    {
+        var metrics = new List<MetricSnapshot>();
+        using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(RealtimeTelemetry.MeterName).AddInMemoryExporter(metrics).Build()!;
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioSink = _ => { }, KeepAliveInterval = TimeSpan.Zero });
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience)); // session.created: the loop is idle now
+
+        // Server VAD's events, as the server sends them (the simulator has no VAD): speech stopped, then audio.
+        ReadOnlySequence<byte> speechStopped = Utf8("""{"type":"input_audio_buffer.speech_stopped","event_id":"event_1","audio_end_ms":1200,"item_id":"item_1"}""");
+        ReadOnlySequence<byte> delta = Utf8("""{"type":"response.output_audio.delta","event_id":"event_2","response_id":"resp_1","item_id":"item_2","output_index":0,"content_index":0,"delta":"AAAAAA=="}""");
+        var clock = Stopwatch.StartNew();
+        Assert.NotNull(session.ProcessMessage(speechStopped));
+        await Task.Delay(50);
+        Assert.Null(session.ProcessMessage(delta)); // into the sink
+        double bound = clock.Elapsed.TotalSeconds;
+        Assert.Null(session.ProcessMessage(delta)); // not a first delta any more
+        Assert.True(meterProvider.ForceFlush(10000));
+
+        MetricPoint firstAudio = Point(metrics, RealtimeTelemetry.TimeToFirstAudioInstrument, simulator.BaseUrl.Port, out _);
+        Assert.Equal(1, firstAudio.GetHistogramCount());
+        Assert.InRange(firstAudio.GetHistogramSum(), 0.045, bound);
+        MetricPoint audioOut = Point(metrics, RealtimeTelemetry.AudioDurationInstrument, simulator.BaseUrl.Port, out _, ("openai.realtime.audio.direction", "output"));
+        Assert.Equal(2 * 4 / (double)RealtimeAudio.BytesPerSecond, audioOut.GetSumDouble(), 12);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Audio_deltas_dropped_under_backpressure_are_counted_as_the_session_counts_them()
+    {
+        var metrics = new List<MetricSnapshot>();
+        using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(RealtimeTelemetry.MeterName).AddInMemoryExporter(metrics).Build()!;
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions
+        {
+            Backpressure = RealtimeBackpressure.DropOldestAudio,
+            MaxQueuedEvents = 4,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        await session.UpdateSessionAsync(ManualTurns()).WaitAsync(Patience);
+        await session.SendAudioAsync(new MemoryStream(SampleAudio.CreatePcm16(TimeSpan.FromSeconds(1)))).WaitAsync(Patience);
+        await session.CommitAudioAsync();
+        await session.CreateResponseAsync();
+        await Task.Delay(500); // the whole response arrives while nobody reads
+        await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone);
+        await session.DisposeAsync();
+        Assert.True(meterProvider.ForceFlush(10000));
+
+        Assert.True(session.DroppedAudioDeltas > 0);
+        MetricPoint dropped = Point(metrics, RealtimeTelemetry.AudioDroppedInstrument, simulator.BaseUrl.Port, out MetricSnapshot metric, ("openai.realtime.audio.direction", "output"));
+        Assert.Equal("{event}", metric.Unit);
+        Assert.Equal(session.DroppedAudioDeltas, dropped.GetSumLong());
+        output.WriteLine($"{dropped.GetSumLong()} deltas dropped and counted");
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task A_reconnect_is_counted_with_its_reason_and_logged()
+    {
+        var metrics = new List<MetricSnapshot>();
+        using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(RealtimeTelemetry.MeterName).AddInMemoryExporter(metrics).Build()!;
+        var provider = new CapturingLoggerProvider();
+        using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(provider));
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "sk-test", BaseUrl = simulator.BaseUrl, MaxRetries = 0 }, loggerFactory: loggerFactory);
+        await using RealtimeTranslationSession session = await client.ConnectTranslationAsync(options: new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero });
+
+        session.RecordReconnect(1, nameof(ShutdownReason.RemoteDisconnectedMidFrame));
+        session.RecordReconnect(2, nameof(ShutdownReason.RemoteDisconnectedMidFrame));
+        session.RecordAudioNotSent(3);
+        Assert.True(meterProvider.ForceFlush(10000));
+
+        MetricPoint reconnects = Point(metrics, RealtimeTelemetry.ReconnectsInstrument, simulator.BaseUrl.Port, out MetricSnapshot metric, ("error.type", "RemoteDisconnectedMidFrame"));
+        Assert.Equal("{reconnect}", metric.Unit);
+        Assert.Equal(2, reconnects.GetSumLong());
+        Assert.Equal("translation", Tag(reconnects, "openai.realtime.session.kind"));
+        Assert.Equal(RealtimeClient.DefaultTranslationModel, Tag(reconnects, "gen_ai.request.model"));
+        Assert.Equal(3, Point(metrics, RealtimeTelemetry.AudioDroppedInstrument, simulator.BaseUrl.Port, out _, ("openai.realtime.audio.direction", "input")).GetSumLong());
+        Assert.Contains(provider.Entries, e => e.Level == LogLevel.Information && e.Message == "Realtime translation session reconnecting (attempt 2) after RemoteDisconnectedMidFrame");
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task AddOpenAI_registers_a_realtime_client_whose_sessions_log_through_the_container()
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        var provider = new CapturingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(provider));
+        services.AddOpenAI(o =>
+        {
+            o.ApiKey = "sk-test";
+            o.BaseUrl = simulator.BaseUrl;
+        });
+        await using ServiceProvider container = services.BuildServiceProvider();
+
+        RealtimeClient client = container.GetRequiredService<RealtimeClient>();
+        Assert.Same(container.GetRequiredService<ILoggerFactory>(), client.LoggerFactory);
+        Assert.Same(container.GetRequiredService<OpenAIPipeline>().Options, client.Options);
+        await using (RealtimeTranscriptionSession session = await client.ConnectTranscriptionAsync(new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero }))
+        {
+            Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        }
+
+        Assert.Contains(provider.Entries, e => e.Message == $"Realtime transcription session connected to ws://127.0.0.1:{simulator.BaseUrl.Port}/v1/realtime (model (null))");
+    }
+
+    private static ReadOnlySequence<byte> Utf8(string json) => new(Encoding.UTF8.GetBytes(json));
 
     /// <summary>A client frame: 2 header bytes, 2 or 8 more for a 16- or 64-bit length, 4 for the mask key, then the payload.</summary>
     private static long FrameLength(int payload) => 2 + (payload > 65535 ? 8 : payload > 125 ? 2 : 0) + 4 + payload;

@@ -50,6 +50,18 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
     }
 
+    /// <summary>The end of the session, before the event stream completes: the last counts, the close or failure.</summary>
+    private void ObserveEnd(Exception? terminal)
+    {
+        RealtimeSessionTelemetry telemetry = Telemetry;
+        if (RealtimeInstruments.AudioDropped.Enabled)
+        {
+            telemetry.ObserveDropped(_queue.DroppedAudioDeltas);
+        }
+
+        telemetry.Ended(_connection, terminal, _closeStatus ?? _connection.CloseStatus, _connection.CloseStatusDescription);
+    }
+
     /// <summary>Every parsed event: its Trace line, the turn and response lifecycle, output audio, errors.</summary>
     private void ObserveEvent(TServerEvent serverEvent)
     {

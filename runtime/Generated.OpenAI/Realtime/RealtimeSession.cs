@@ -424,7 +424,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private async Task EndAsync(Exception? terminal)
     {
         Volatile.Write(ref _terminalException, terminal);
-        Telemetry.Ended(_connection, terminal, _closeStatus ?? _connection.CloseStatus, _connection.CloseStatusDescription);
+        ObserveEnd(terminal);
         _queue.Complete(terminal);
         FailWaiters();
         _completion.TrySetResult();
