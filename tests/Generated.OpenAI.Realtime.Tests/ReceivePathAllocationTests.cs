@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -25,9 +27,35 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
     private const int Measured = 2000;
     private const int Rounds = 2;
 
-    [Fact(Timeout = 30000)]
-    public async Task Receiving_audio_deltas_into_the_sink_allocates_almost_nothing_end_to_end()
+    [Theory(Timeout = 30000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Receiving_audio_deltas_into_the_sink_allocates_almost_nothing_end_to_end(bool listen)
     {
+        // With listen, every realtime instrument is enabled and the realtime activity source sampled: each delta then
+        // records its audio seconds and the wire bytes of its frame.
+        long measurements = 0;
+        using var meterListener = new MeterListener();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RealtimeTelemetry.ActivitySourceName,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        if (listen)
+        {
+            meterListener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == RealtimeTelemetry.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            meterListener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref measurements));
+            meterListener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref measurements));
+            meterListener.Start();
+            ActivitySource.AddActivityListener(activityListener);
+        }
+
         byte[] pcm = SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(100));
         byte[] json = Encoding.UTF8.GetBytes("{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_1\",\"response_id\":\"resp_1\",\"item_id\":\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + Convert.ToBase64String(pcm) + "\"}");
         byte[] warmUpFrames = Frames(json, WarmUp);
@@ -96,7 +124,8 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
         await server.WaitAsync(TimeSpan.FromSeconds(10));
 
         double perDelta = allocated / (double)Measured;
-        output.WriteLine($"{allocated} bytes allocated process-wide for {Measured} deltas of {pcm.Length} PCM bytes ({json.Length} JSON bytes): {perDelta:0.0} B/delta");
+        output.WriteLine($"listeners {(listen ? "attached" : "none")}: {allocated} bytes allocated process-wide for {Measured} deltas of {pcm.Length} PCM bytes ({json.Length} JSON bytes): {perDelta:0.0} B/delta; {measurements} measurements");
+        Assert.True(listen ? measurements >= 2L * (WarmUp + (Rounds * Measured)) : measurements == 0, $"{measurements} measurements");
         Assert.Equal(pcm[^1], lastCheck);
         Assert.Equal((long)(WarmUp + (Rounds * Measured)) * pcm.Length, session.AudioBytesReceived);
         Assert.True(perDelta < 64, $"{perDelta:0.0} bytes per delta");
