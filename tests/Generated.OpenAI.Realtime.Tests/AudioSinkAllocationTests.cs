@@ -12,6 +12,9 @@ using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
 namespace Generated.OpenAI.Realtime.Tests;
 
+// Alone, after the parallel tests: an OpenTelemetry MeterProvider that another test starts mid-measurement enables the
+// realtime instruments, and its first measurement of a new series allocates that series (once, not per delta).
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
 {
     [Theory(Timeout = 30000)]

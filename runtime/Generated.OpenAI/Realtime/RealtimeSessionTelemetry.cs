@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Threading;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.WebSockets;
@@ -21,16 +18,15 @@ namespace Generated.OpenAI.Realtime;
 /// <see cref="ActivitySource.HasListeners"/>, <see cref="ILogger.IsEnabled"/>) and returns at once when nothing does.
 /// </summary>
 /// <remarks>
-/// Threads: the receive loop calls the <c>Observe</c>/<c>Response</c>/<c>Audio received</c> methods and
+/// One concern per file: this one holds the attributes, the session's lifecycle and its log lines;
+/// <c>.Audio</c> the per-event counters (audio, wire bytes, drops, time to first audio); <c>.Responses</c> the
+/// response and tool-call activities. Threads: the receive loop calls the <c>Observe</c>/<c>Response</c>/<c>Audio received</c> methods and
 /// <see cref="Ended"/>; the senders call <see cref="AudioSent"/>, <see cref="EventSent"/> and
 /// <see cref="MarkEndOfTurn"/>; what both touch is updated with interlocked operations. The attribute lists are
 /// <see cref="TagList"/> fields passed by reference: recording allocates nothing.
 /// </remarks>
-internal sealed class RealtimeSessionTelemetry
+internal sealed partial class RealtimeSessionTelemetry
 {
-    /// <summary>Responses whose <c>response.done</c> has not come yet are forgotten past this many.</summary>
-    private const int MaxOpenResponses = 64;
-
     private readonly ILogger _logger;
     private readonly string?[] _secrets;
     private readonly string _kind;
@@ -44,15 +40,9 @@ internal sealed class RealtimeSessionTelemetry
     private readonly TagList _receiveTags;
     private readonly Activity? _activity;
     private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly Dictionary<string, (Activity? Activity, long Started)> _responses = new(StringComparer.Ordinal);
     private Func<int>? _backlog;
     private string _audioDeltaType = "audio delta";
     private string _audioAppendType = "audio append";
-    private long _endOfTurn;
-    private WebSocketConnection? _wireConnection;
-    private long _sentReported;
-    private long _receivedReported;
-    private long _droppedReported;
 
     private RealtimeSessionTelemetry(string kind, Uri? endpoint, ILogger logger, string?[] secrets)
     {
@@ -191,92 +181,6 @@ internal sealed class RealtimeSessionTelemetry
         }
     }
 
-    /// <summary>Adds what the connection sent and received since the last call to <see cref="RealtimeInstruments.WireBytes"/>.</summary>
-    public void ObserveWire(WebSocketConnection connection)
-    {
-        if (!RealtimeInstruments.WireBytes.Enabled)
-        {
-            return;
-        }
-
-        if (!ReferenceEquals(Volatile.Read(ref _wireConnection), connection))
-        {
-            // A new connection (reconnect) counts from zero; what the old one did since the last call is not seen.
-            Volatile.Write(ref _wireConnection, connection);
-            Interlocked.Exchange(ref _sentReported, 0);
-            Interlocked.Exchange(ref _receivedReported, 0);
-        }
-
-        Report(ref _sentReported, connection.BytesSent, RealtimeInstruments.WireBytes, _transmitTags);
-        Report(ref _receivedReported, connection.BytesReceived, RealtimeInstruments.WireBytes, _receiveTags);
-    }
-
-    /// <summary>Adds the audio deltas the queue dropped since the last call (<paramref name="dropped"/> is its running total).</summary>
-    public void ObserveDropped(long dropped)
-    {
-        if (RealtimeInstruments.AudioDropped.Enabled)
-        {
-            Report(ref _droppedReported, dropped, RealtimeInstruments.AudioDropped, _audioOutputTags);
-        }
-    }
-
-    /// <summary>Counts input audio events that were not sent (for example while reconnecting).</summary>
-    public void AudioNotSent(long appends)
-    {
-        if (RealtimeInstruments.AudioDropped.Enabled)
-        {
-            RealtimeInstruments.AudioDropped.Add(appends, _audioInputTags);
-        }
-    }
-
-    /// <summary>Output audio arrived (decoded into the sink, or an event's delta): seconds out, and the time to first audio.</summary>
-    /// <param name="pcmBytes">The PCM16 bytes of the delta.</param>
-    /// <param name="intoSink">Whether it went to the sink (it is then logged here: it has no event to be logged as).</param>
-    public void AudioReceived(long pcmBytes, bool intoSink)
-    {
-        if (RealtimeInstruments.AudioDuration.Enabled)
-        {
-            RealtimeInstruments.AudioDuration.Add(pcmBytes / (double)RealtimeAudio.BytesPerSecond, _audioOutputTags);
-        }
-
-        if (Volatile.Read(ref _endOfTurn) != 0)
-        {
-            long mark = Interlocked.Exchange(ref _endOfTurn, 0);
-            if (mark != 0)
-            {
-                RealtimeInstruments.TimeToFirstAudio.Record(Stopwatch.GetElapsedTime(mark).TotalSeconds, _tags);
-            }
-        }
-
-        if (intoSink && _logger.IsEnabled(LogLevel.Trace))
-        {
-            RealtimeLog.AudioReceived(_logger, _audioDeltaType, (int)pcmBytes);
-        }
-    }
-
-    /// <summary>An input audio append went out: seconds in, and a Trace line.</summary>
-    public void AudioSent(int pcmBytes, long appendNumber)
-    {
-        if (RealtimeInstruments.AudioDuration.Enabled)
-        {
-            RealtimeInstruments.AudioDuration.Add(pcmBytes / (double)RealtimeAudio.BytesPerSecond, _audioInputTags);
-        }
-
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            RealtimeLog.AudioSent(_logger, _audioAppendType, appendNumber, pcmBytes);
-        }
-    }
-
-    /// <summary>The user's turn ended (speech stopped, or a commit went out): the time to first audio starts, unless it already runs.</summary>
-    public void MarkEndOfTurn()
-    {
-        if (RealtimeInstruments.TimeToFirstAudio.Enabled)
-        {
-            Interlocked.CompareExchange(ref _endOfTurn, Stopwatch.GetTimestamp(), 0);
-        }
-    }
-
     /// <summary>A Trace line for a received event. <paramref name="untyped"/>: its type and id were read from JSON the SDK has no model for, so they are scrubbed.</summary>
     public void EventReceived(string type, string? eventId, bool untyped)
         => RealtimeLog.EventReceived(_logger, untyped ? Scrub(type) : type, untyped ? Scrub(eventId) : eventId);
@@ -284,113 +188,6 @@ internal sealed class RealtimeSessionTelemetry
     /// <summary>A Trace line for a sent event. <paramref name="untyped"/>: the app wrote its type, so it is scrubbed.</summary>
     public void EventSent(string type, string eventId, bool untyped)
         => RealtimeLog.EventSent(_logger, untyped ? Scrub(type) : type, untyped ? Scrub(eventId) : eventId);
-
-    /// <summary><c>response.created</c>: the response activity (a child of the session's) and its clock start.</summary>
-    public void ResponseCreated(string? responseId, string? conversationId)
-    {
-        if (responseId is null || (!RealtimeInstruments.OperationDuration.Enabled && !RealtimeInstruments.Source.HasListeners()))
-        {
-            return;
-        }
-
-        if (_responses.Count >= MaxOpenResponses)
-        {
-            _responses.Clear(); // responses whose response.done never came
-        }
-
-        Activity? activity = null;
-        if (RealtimeInstruments.Source.HasListeners())
-        {
-            Activity? previous = Activity.Current;
-            activity = RealtimeInstruments.Source.StartActivity(
-                _model is null ? RealtimeInstruments.ChatOperation : RealtimeInstruments.ChatOperation + " " + _model,
-                ActivityKind.Client,
-                _activity?.Context ?? default,
-                _chatTags);
-            Activity.Current = previous; // the receive loop goes on under the session, not under this response
-            activity?.SetTag(RealtimeInstruments.ResponseId, responseId);
-            activity?.SetTag(RealtimeInstruments.ConversationId, conversationId);
-        }
-
-        _responses[responseId] = (activity, Stopwatch.GetTimestamp());
-    }
-
-    /// <summary><c>response.done</c>: its duration, its token usage, and the end of its activity.</summary>
-    public void ResponseDone(RealtimeResponse response)
-    {
-        string? errorType = response.Status == RealtimeResponseStatus.Failed
-            ? response.StatusDetails?.Error?.Code ?? response.StatusDetails?.Error?.Type ?? "failed"
-            : null;
-        if (response.Usage is { } usage && RealtimeInstruments.TokenUsage.Enabled)
-        {
-            if (usage.InputTokens is long input)
-            {
-                TagList tags = With(_chatTags, RealtimeInstruments.TokenType, RealtimeInstruments.Input);
-                RealtimeInstruments.TokenUsage.Record(input, tags);
-            }
-
-            if (usage.OutputTokens is long output)
-            {
-                TagList tags = With(_chatTags, RealtimeInstruments.TokenType, RealtimeInstruments.Output);
-                RealtimeInstruments.TokenUsage.Record(output, tags);
-            }
-        }
-
-        if (response.Id is null || !_responses.Remove(response.Id, out (Activity? Activity, long Started) open))
-        {
-            return;
-        }
-
-        if (RealtimeInstruments.OperationDuration.Enabled)
-        {
-            TagList tags = _chatTags;
-            if (errorType is not null)
-            {
-                tags.Add(RealtimeInstruments.ErrorType, errorType);
-            }
-
-            RealtimeInstruments.OperationDuration.Record(Stopwatch.GetElapsedTime(open.Started).TotalSeconds, tags);
-        }
-
-        if (open.Activity is { } activity)
-        {
-            if (response.Status is { } status)
-            {
-                activity.SetTag(RealtimeInstruments.ResponseFinishReasons, new[] { status.ToJsonString() });
-            }
-
-            if (response.Usage is { } used)
-            {
-                activity.SetTag(RealtimeInstruments.UsageInputTokens, used.InputTokens);
-                activity.SetTag(RealtimeInstruments.UsageOutputTokens, used.OutputTokens);
-            }
-
-            if (errorType is not null)
-            {
-                activity.SetStatus(ActivityStatusCode.Error);
-                activity.SetTag(RealtimeInstruments.ErrorType, errorType);
-            }
-
-            activity.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The activity of a function-tool call, to start where its handler runs: a child of its response's activity
-    /// while that is open, else of the session's. Called on the receive loop.
-    /// </summary>
-    public RealtimeToolCallTrace TraceToolCall(string name, string callId, string responseId)
-    {
-        if (!RealtimeInstruments.Source.HasListeners())
-        {
-            return default;
-        }
-
-        ActivityContext parent = _responses.TryGetValue(responseId, out (Activity? Activity, long Started) open) && open.Activity is { } activity
-            ? activity.Context
-            : _activity?.Context ?? default;
-        return new RealtimeToolCallTrace(name, callId, parent);
-    }
 
     /// <summary>A server <c>error</c> event: counted by its code (else its type) and logged at Warning, scrubbed.</summary>
     /// <param name="error">The error.</param>
@@ -460,25 +257,6 @@ internal sealed class RealtimeSessionTelemetry
     {
         tags.Add(key, value);
         return tags;
-    }
-
-    /// <summary>Adds the growth of a running total since the last report (monotonic under concurrent callers).</summary>
-    private static void Report(ref long reported, long total, Counter<long> counter, in TagList tags)
-    {
-        while (true)
-        {
-            long previous = Volatile.Read(ref reported);
-            if (total <= previous)
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref reported, total, previous) == previous)
-            {
-                counter.Add(total - previous, tags);
-                return;
-            }
-        }
     }
 
     private void CountError(string errorType, string source)
