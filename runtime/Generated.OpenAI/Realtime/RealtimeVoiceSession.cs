@@ -174,7 +174,7 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// conversation holds what the user heard. Over a WebSocket the app owns playback: stop your player too.
     /// (<c>output_audio_buffer.clear</c> is for WebRTC and SIP only and is not sent.) Returns the event ids sent, in order.
     /// On a call (<see cref="RealtimeCallSession"/>) the server plays the audio: <c>response.cancel</c> (when a response
-    /// is in flight) and <c>output_audio_buffer.clear</c>, and a truncate only when <paramref name="audioEndMs"/> is given.
+    /// is in flight), a truncate only when <paramref name="audioEndMs"/> is given, then <c>output_audio_buffer.clear</c>.
     /// </summary>
     public async Task<IReadOnlyList<string>> InterruptAsync(long? audioEndMs = null, CancellationToken cancellationToken = default)
     {
@@ -192,21 +192,18 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             sent.Add(await SendEventAsync(new RealtimeClientEventResponseCancel { ResponseId = responseId }, cancellationToken).ConfigureAwait(false));
         }
 
-        if (ServerPlaysAudio)
-        {
-            // The server knows what the caller heard and cuts it off itself; received bytes mean nothing here.
-            sent.Add(await SendEventAsync(new RealtimeClientEventOutputAudioBufferClear(), cancellationToken).ConfigureAwait(false));
-            if (audioEndMs is null)
-            {
-                return sent;
-            }
-        }
-
-        if (itemId is not null)
+        // On a call the server plays the audio and knows what the caller heard: received bytes mean nothing there, so
+        // it truncates only at a point the app gives.
+        if (itemId is not null && (!ServerPlaysAudio || audioEndMs is not null))
         {
             long endMs = audioEndMs ?? (CurrentItemAudioBytes * 1000 / RealtimeAudio.BytesPerSecond);
             var truncate = new RealtimeClientEventConversationItemTruncate { ItemId = itemId, ContentIndex = 0, AudioEndMs = endMs };
             sent.Add(await SendEventAsync(truncate, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (ServerPlaysAudio)
+        {
+            sent.Add(await SendEventAsync(new RealtimeClientEventOutputAudioBufferClear(), cancellationToken).ConfigureAwait(false));
         }
 
         return sent;
