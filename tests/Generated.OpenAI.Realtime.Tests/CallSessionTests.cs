@@ -151,16 +151,25 @@ public sealed class CallSessionTests
         WebhookVerificationException missing = Assert.Throws<WebhookVerificationException>(() => RealtimeClient.ReadIncomingCall(verifier, webhook.Body, name => name == WebhookVerifier.SignatureHeader ? null : headers(name)));
         Assert.Equal(WebhookVerificationFailure.MissingHeader, missing.Reason);
 
-        // An authentic webhook of another type is not a call.
-        byte[] batch = """{"object":"event","id":"evt_1","type":"batch.completed","created_at":1750287018,"data":{"id":"batch_1"}}"""u8.ToArray();
-        string timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string signature = verifier.Sign("wh_2", DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture)), batch);
-        Assert.Null(RealtimeClient.ReadIncomingCall(verifier, batch, name => name switch
+        // An authentic webhook of another type is not a call; an authentic call without a call id is a JSON error.
+        Func<string, string?> SignedHeaders(byte[] body)
         {
-            WebhookVerifier.IdHeader => "wh_2",
-            WebhookVerifier.TimestampHeader => timestamp,
-            _ => signature,
-        }));
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            string signature = verifier.Sign("wh_2", now, body);
+            return name => name switch
+            {
+                WebhookVerifier.IdHeader => "wh_2",
+                WebhookVerifier.TimestampHeader => now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => signature,
+            };
+        }
+
+        byte[] batch = """{"object":"event","id":"evt_1","type":"batch.completed","created_at":1750287018,"data":{"id":"batch_1"}}"""u8.ToArray();
+        Assert.Null(RealtimeClient.ReadIncomingCall(verifier, batch, SignedHeaders(batch)));
+        byte[] noCallId = """{"object":"event","id":"evt_2","type":"realtime.call.incoming","created_at":1750287018,"data":{"sip_headers":[]}}"""u8.ToArray();
+        Assert.ThrowsAny<JsonException>(() => RealtimeClient.ReadIncomingCall(verifier, noCallId, SignedHeaders(noCallId)));
+        byte[] notJson = "call me"u8.ToArray();
+        Assert.ThrowsAny<JsonException>(() => RealtimeClient.ReadIncomingCall(verifier, notJson, SignedHeaders(notJson)));
     }
 
     [Fact(Timeout = 15000)]

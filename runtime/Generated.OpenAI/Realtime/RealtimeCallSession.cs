@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using Generated.OpenAI.Audio;
 using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.WebSockets;
@@ -33,18 +32,11 @@ public sealed class RealtimeCallSession : RealtimeVoiceSession
     }
 
     /// <summary>
-    /// The sideband endpoint: <c>/realtime</c> with <c>call_id</c> in the query (see <see cref="Query"/>), the voice
-    /// agent's server union and audio events.
+    /// The sideband endpoint: the voice agent's (<c>/realtime</c>, the same server union and audio events) with
+    /// <c>call_id</c> in the query in place of <c>model</c> (see <see cref="Query"/>), so it is the voice descriptor
+    /// itself; what differs is the transport (<see cref="ServerPlaysAudio"/>).
     /// </summary>
-    internal static RealtimeSessionDescriptor<RealtimeServerEvent> CallDescriptor { get; } = new()
-    {
-        Path = "realtime",
-        AudioAppendType = RealtimeAudioBufferAppend.TypeUtf8.ToArray(),
-        AudioDeltaType = RealtimeServerEventResponseAudioDelta.TypeUtf8.ToArray(),
-        DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
-        GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
-        IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta,
-    };
+    internal static RealtimeSessionDescriptor<RealtimeServerEvent> CallDescriptor => Descriptor;
 
     /// <summary>The call this session is attached to (from <c>realtime.call.incoming</c>, or the <c>Location</c> of a WebRTC call).</summary>
     public string CallId { get; }
