@@ -330,6 +330,31 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         Assert.Contains(provider.Entries, e => e.Message == $"Realtime transcription session connected to ws://127.0.0.1:{simulator.BaseUrl.Port}/v1/realtime (model (null))");
     }
 
+    [Fact(Timeout = 30000)]
+    public async Task A_sideband_session_on_a_call_is_traced_as_a_call_from_attach_to_hang_up()
+    {
+        var activities = new List<Activity>();
+        using TracerProvider tracerProvider = Sdk.CreateTracerProviderBuilder().AddSource(RealtimeTelemetry.ActivitySourceName).AddInMemoryExporter(activities).Build()!;
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        string secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string callId = System.Text.Json.JsonDocument.Parse(simulator.StartIncomingCall(secret).Body).RootElement.GetProperty("data").GetProperty("call_id").GetString()!;
+        await client.AcceptCallAsync(callId, new RealtimeSessionConfig());
+        await using (RealtimeCallSession session = await client.AttachToCallAsync(callId))
+        {
+            await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.SessionCreated);
+            await session.HangUpAsync();
+            await session.Completion.WaitAsync(Patience);
+        }
+
+        Assert.True(tracerProvider.ForceFlush(10000));
+        Activity call = activities.Single(a => Equals(a.GetTagItem("server.port"), simulator.BaseUrl.Port));
+        Assert.Equal("realtime", call.DisplayName); // no model in a call's URL: it is the call's
+        Assert.Equal("call", call.GetTagItem("openai.realtime.session.kind"));
+        Assert.Equal(ActivityStatusCode.Unset, call.Status);
+        Assert.Equal(nameof(ShutdownReason.RemoteClose), call.GetTagItem("openai.realtime.shutdown_reason"));
+    }
+
     private static ReadOnlySequence<byte> Utf8(string json) => new(Encoding.UTF8.GetBytes(json));
 
     /// <summary>A client frame: 2 header bytes, 2 or 8 more for a 16- or 64-bit length, 4 for the mask key, then the payload.</summary>

@@ -82,7 +82,7 @@ internal sealed partial class RealtimeSessionTelemetry
     /// Starts the telemetry of a session that is about to connect to <paramref name="endpoint"/>: the session activity
     /// (a child of <see cref="Activity.Current"/>) begins here, so that it covers the handshake.
     /// </summary>
-    /// <param name="kind">The session kind: <c>voice_agent</c>, <c>transcription</c> or <c>translation</c>.</param>
+    /// <param name="kind">The session kind: <c>voice_agent</c>, <c>transcription</c>, <c>translation</c> or <c>call</c>.</param>
     /// <param name="endpoint">The WebSocket URI; its <c>model</c> query parameter is the requested model.</param>
     /// <param name="loggerFactory">Where logs go, or <see langword="null"/> for none.</param>
     /// <param name="secrets">Credentials that must never reach a log line (the API key).</param>
@@ -94,7 +94,8 @@ internal sealed partial class RealtimeSessionTelemetry
 
     /// <summary>The session kind of a session type, as in <c>openai.realtime.session.kind</c>.</summary>
     public static string KindOf(Type sessionType)
-        => sessionType == typeof(RealtimeVoiceSession) ? "voice_agent"
+        => sessionType == typeof(RealtimeCallSession) ? "call"
+            : sessionType == typeof(RealtimeVoiceSession) ? "voice_agent"
             : sessionType == typeof(RealtimeTranscriptionSession) ? "transcription"
             : sessionType == typeof(RealtimeTranslationSession) ? "translation"
             : sessionType.Name;

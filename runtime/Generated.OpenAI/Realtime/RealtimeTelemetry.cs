@@ -13,7 +13,7 @@ namespace Generated.OpenAI.Realtime;
 /// development); those named <c>openai.realtime.*</c> are this SDK's own. Every instrument carries
 /// <c>gen_ai.provider.name</c> (<c>openai</c>), <c>gen_ai.operation.name</c>, <c>gen_ai.request.model</c> (when the
 /// session names one), <c>server.address</c>, <c>server.port</c> and <c>openai.realtime.session.kind</c>
-/// (<c>voice_agent</c>, <c>transcription</c> or <c>translation</c>).</para>
+/// (<c>voice_agent</c>, <c>transcription</c>, <c>translation</c> or <c>call</c>: a sideband session on a WebRTC or SIP call).</para>
 /// </remarks>
 public static class RealtimeTelemetry
 {
