@@ -6,6 +6,9 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using System.Threading.Tasks;
 using Generated.OpenAI.Simulator;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.TestSupport;
@@ -21,7 +24,7 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
     [InlineData(0)]
     [InlineData(4096)]
     [InlineData(1)]
-    public Task The_sink_path_allocates_nothing_per_audio_delta(int segmentSize) => MeasureAsync(segmentSize, listen: false);
+    public async Task The_sink_path_allocates_nothing_per_audio_delta(int segmentSize) => await MeasureAsync(segmentSize, listen: false);
 
     /// <summary>
     /// The same with a MeterListener that enables every realtime instrument and an ActivityListener that samples the
@@ -30,9 +33,41 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
     [Theory(Timeout = 30000)]
     [InlineData(0)]
     [InlineData(1)]
-    public Task The_sink_path_allocates_nothing_per_audio_delta_with_a_meter_and_an_activity_listener(int segmentSize) => MeasureAsync(segmentSize, listen: true);
+    public async Task The_sink_path_allocates_nothing_per_audio_delta_with_a_meter_and_an_activity_listener(int segmentSize) => await MeasureAsync(segmentSize, listen: true);
 
-    private async Task MeasureAsync(int segmentSize, bool listen)
+    /// <summary>
+    /// The same with OpenTelemetry's SDK reading the realtime Meter and ActivitySource (as an app exports them): its
+    /// aggregation of a known series allocates nothing either, and what it aggregated is what the sink received.
+    /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task The_sink_path_allocates_nothing_per_audio_delta_with_OpenTelemetry_attached(int segmentSize)
+    {
+        var metrics = new List<MetricSnapshot>();
+        using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(RealtimeTelemetry.MeterName).AddInMemoryExporter(metrics).Build()!;
+        using TracerProvider tracerProvider = Sdk.CreateTracerProviderBuilder().AddSource(RealtimeTelemetry.ActivitySourceName).AddInMemoryExporter(new List<Activity>()).Build()!;
+        (int port, long expectedBytes) = await MeasureAsync(segmentSize, listen: false, listeners: "OpenTelemetry SDK");
+
+        Assert.True(meterProvider.ForceFlush(10000));
+        double seconds = 0;
+        foreach (MetricPoint point in metrics.FindLast(m => m.Name == RealtimeTelemetry.AudioDurationInstrument)!.MetricPoints)
+        {
+            bool ours = false;
+            bool outputPoint = false;
+            foreach (KeyValuePair<string, object?> tag in point.Tags)
+            {
+                ours |= tag.Key == "server.port" && Equals(tag.Value, port);
+                outputPoint |= tag.Key == "openai.realtime.audio.direction" && Equals(tag.Value, "output");
+            }
+
+            seconds += ours && outputPoint ? point.GetSumDouble() : 0;
+        }
+
+        Assert.Equal(expectedBytes / (double)RealtimeAudio.BytesPerSecond, seconds, 6);
+    }
+
+    private async Task<(int Port, long AudioBytes)> MeasureAsync(int segmentSize, bool listen, string? listeners = null)
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         int port = simulator.BaseUrl.Port;
@@ -97,12 +132,13 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"segments of {segmentSize}, listeners {(listen ? "attached" : "none")}: {allocated} bytes allocated over {iterations} deltas of {pcm.Length} PCM bytes");
+        output.WriteLine($"segments of {segmentSize}, listeners {listeners ?? (listen ? "MeterListener and ActivityListener" : "none")}: {allocated} bytes allocated over {iterations} deltas of {pcm.Length} PCM bytes");
         Assert.Equal(0, allocated);
         Assert.Equal(listen ? iterations * pcm.Length / (double)RealtimeAudio.BytesPerSecond : 0, measuredSeconds, 6);
         Assert.Equal((long)iterations * pcm.Length, decoded);
         Assert.Equal(pcm, last);
         Assert.Equal((long)(iterations + 100) * pcm.Length, session.AudioBytesReceived);
+        return (port, session.AudioBytesReceived);
     }
 
     private static bool IsOutputOf(ReadOnlySpan<KeyValuePair<string, object?>> tags, int port)
