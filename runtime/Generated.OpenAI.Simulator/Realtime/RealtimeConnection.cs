@@ -17,7 +17,7 @@ namespace Generated.OpenAI.Simulator;
 /// Subclasses implement one session type.
 /// </summary>
 /// <remarks>One reader (the loop); sends from the loop and from a background response are serialized by a lock.</remarks>
-internal abstract class RealtimeConnection
+internal abstract partial class RealtimeConnection
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly HttpContext _context;
@@ -58,6 +58,7 @@ internal abstract class RealtimeConnection
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
+            StartLifetime(token);
             await OnConnectedAsync(token).ConfigureAwait(false);
             if (!await MaybeFaultAsync(token).ConfigureAwait(false))
             {
@@ -311,7 +312,7 @@ internal abstract class RealtimeConnection
 
     private async Task<bool> MaybeFaultAsync(CancellationToken cancellationToken)
     {
-        if (_faultFired || _fault == RealtimeFault.None || _received < _faultAfter)
+        if (_faultFired || _fault is RealtimeFault.None or RealtimeFault.DropMidResponse || _received < _faultAfter)
         {
             return true;
         }

@@ -27,7 +27,7 @@ namespace Generated.OpenAI.Simulator;
 /// that faults can write partial frames.
 /// </summary>
 /// <remarks>Thread-safe: connections run concurrently; the recordings are locked snapshots.</remarks>
-public sealed class RealtimeSimulator : IAsyncDisposable
+public sealed partial class RealtimeSimulator : IAsyncDisposable
 {
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -220,6 +220,11 @@ public sealed class RealtimeSimulator : IAsyncDisposable
             || !string.Equals(request.Headers.Upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase))
         {
             await RestSimulator.WriteErrorAsync(context, 400, "This endpoint only accepts WebSocket connections.", "invalid_request_error", null, "websocket_required").ConfigureAwait(false);
+            return;
+        }
+
+        if (await TryRefuseUpgradeAsync(context).ConfigureAwait(false))
+        {
             return;
         }
 

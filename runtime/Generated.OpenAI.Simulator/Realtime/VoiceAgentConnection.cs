@@ -477,6 +477,11 @@ internal sealed class VoiceAgentConnection : ConversationConnection
                 }, token).ConfigureAwait(false);
             }
 
+            if (i == 1)
+            {
+                await DropIfFaultedMidResponseAsync(token).ConfigureAwait(false);
+            }
+
             await PaceAsync(token).ConfigureAwait(false);
         }
 

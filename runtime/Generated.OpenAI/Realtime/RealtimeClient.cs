@@ -93,6 +93,12 @@ public sealed class RealtimeClient : IDisposable
         options ??= new RealtimeSessionOptions();
         WebSocketConnection connection = await ConnectAsync(kind.Path, query, options, cancellationToken).ConfigureAwait(false);
         TSession session = create(connection, options);
+        if (options.Reconnect is not null)
+        {
+            RealtimeSessionOptions sessionOptions = options;
+            session.SetConnector(token => ConnectAsync(kind.Path, query, sessionOptions, token));
+        }
+
         session.Start();
         return session;
     }

@@ -17,7 +17,7 @@ namespace Generated.OpenAI.Realtime;
 /// interruption and the output transcript. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, the
 /// event stream, errors and lifetime.
 /// </summary>
-public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
+public sealed partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 {
     private readonly object _stateLock = new();
     private readonly Dictionary<string, (RealtimeFunctionTool Definition, RealtimeFunctionHandler Handler)> _tools = new(StringComparer.Ordinal);
@@ -42,6 +42,12 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
         IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta,
+        IsSessionCreated = static e => e.Kind == RealtimeServerEventKind.SessionCreated,
+        GetExpiresAt = static e => e.Value is RealtimeServerEventSessionCreated created
+            ? created.Session.TryGetRealtime(out RealtimeSessionInfo? realtime) ? realtime.ExpiresAt
+            : created.Session.TryGetTranscription(out RealtimeTranscriptionSessionInfo? transcription) ? transcription.ExpiresAt : null
+            : null,
+        EndsUncommittedAudio = static e => e.Kind is RealtimeServerEventKind.InputAudioBufferCommitted or RealtimeServerEventKind.InputAudioBufferCleared,
     };
 
     /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
@@ -130,8 +136,7 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             }
         }
 
-        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) };
-        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
+        return SendConfigurationAsync(() => new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) }, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
@@ -196,6 +201,11 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     {
         // Typed events only: an Unknown event (a type this SDK does not know, or one that lacks what the spec
         // requires) is published but never acted on.
+        if (RestoresConversation)
+        {
+            ConversationLog.Observe(serverEvent);
+        }
+
         switch (serverEvent.Value)
         {
             case RealtimeServerEventResponseCreated created:
