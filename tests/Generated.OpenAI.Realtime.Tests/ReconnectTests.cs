@@ -94,9 +94,62 @@ public sealed class ReconnectTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60000)]
+    public async Task Function_calls_are_restored_with_their_outputs_within_the_budget_and_the_app_shapes_the_plan()
+    {
+        // Messages of connection 1: update, user item, response.create, the tool's output, its response.create, response.create (dropped).
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { FaultAfterClientMessages = 6 });
+        simulator.NextConnectionFault = RealtimeFault.DropMidResponse;
+        using RealtimeClient client = CreateClient(simulator);
+        RealtimeRestorePlan? seen = null;
+        int seenCount = 0;
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: Reconnecting(resume: r =>
+        {
+            r.MaxItems = 4;
+            r.ShapeRestore = plan =>
+            {
+                seen = plan;
+                seenCount = plan.Items.Count;
+                plan.Items.Insert(0, RealtimeConversationItem.FromMessageSystem(new RealtimeConversationItemMessageSystem
+                {
+                    Content = [new RealtimeConversationItemMessageSystemContentItem { Text = "Summary: the user asked about the weather." }],
+                }));
+            };
+        }));
+        var resumed = new TaskCompletionSource<RealtimeSessionResumed>(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Resumed += r => resumed.TrySetResult(r);
+        session.AddFunctionTool("get_weather", (args, ct) => ValueTask.FromResult("""{"temperature_c":21}"""));
+        await session.UpdateSessionAsync(new RealtimeSessionConfig()).WaitAsync(Patience);
+        await session.SendAsync(UserText("Weather in San Francisco?")).AsTask().WaitAsync(Patience);
+        await session.CreateResponseAsync().AsTask().WaitAsync(Patience);
+        int done = 0;
+        await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone && ++done == 2); // the call, then the answer
+        await session.CreateResponseAsync(new RealtimeResponseCreateParams { Tools = [] }).AsTask().WaitAsync(Patience); // no tool: a plain answer, dropped
+
+        RealtimeSessionResumed report = await resumed.Task.WaitAsync(Patience);
+        await WaitForAsync(() => simulator.GetConversationItems(2).Count == 5);
+
+        Assert.NotNull(seen);
+        Assert.Equal(RealtimeReconnectReason.ConnectionLost, seen!.Reason);
+        Assert.Equal(4, seenCount);        // the budget: the 4 most recent of 5 items (user, call, output, answer, cut answer)
+        Assert.Equal(1, seen.OmittedItems); // the user turn
+        Assert.Equal(1, report.OmittedItems);
+        JsonElement[] items = [.. simulator.GetConversationItems(2).Select(Json)];
+        Assert.Equal(["message", "function_call", "function_call_output", "message", "message"], items.Select(i => i.GetProperty("type").GetString()));
+        Assert.Equal(["system", "assistant", "assistant"], items.Where(i => i.GetProperty("type").GetString() == "message").Select(i => i.GetProperty("role").GetString()));
+        Assert.Equal("Summary: the user asked about the weather.", items[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("get_weather", items[1].GetProperty("name").GetString());
+        Assert.Equal("""{"location":"San Francisco"}""", items[1].GetProperty("arguments").GetString());
+        Assert.Equal(items[1].GetProperty("call_id").GetString(), items[2].GetProperty("call_id").GetString());
+        Assert.Equal("""{"temperature_c":21}""", items[2].GetProperty("output").GetString());
+        Assert.Equal(SimulatedText.FunctionAnswer("get_weather", """{"temperature_c":21}"""), items[3].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(report.RestoredItemIds, items.Select(i => i.GetProperty("id").GetString()));
+        Assert.StartsWith("item_restored_", report.RestoredItemIds[0], StringComparison.Ordinal); // the app's item had no id
+    }
+
+    [Fact(Timeout = 60000)]
     public async Task The_session_length_limit_resumes_without_the_app_noticing_beyond_the_state_events()
     {
-        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { SessionLifetime = TimeSpan.FromSeconds(1.5) });
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { SessionLifetime = TimeSpan.FromSeconds(3) });
         using RealtimeClient client = CreateClient(simulator);
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: Reconnecting(resume: r => r.RenewBeforeExpiry = TimeSpan.Zero));
         simulator.Options.SessionLifetime = null; // only the first connection has a short life

@@ -50,6 +50,12 @@ internal sealed class RealtimeConversationLog(int capacity)
             case RealtimeInputTranscriptionCompleted transcript when _byId.TryGetValue(transcript.ItemId, out LinkedListNode<Entry>? user):
                 user.Value.Text = transcript.Transcript;
                 break;
+            case RealtimeServerEventConversationItemTruncated truncated when _byId.TryGetValue(truncated.ItemId, out LinkedListNode<Entry>? cut):
+                // The server drops the transcript of truncated audio (so that no text the user did not hear stays in
+                // context); the log does the same, and the item is not restored.
+                cut.Value.Text = null;
+                cut.Value.Truncated = true;
+                break;
         }
     }
 
@@ -58,7 +64,7 @@ internal sealed class RealtimeConversationLog(int capacity)
     {
         foreach (Entry entry in _order)
         {
-            if (entry.Role == Role.Assistant && string.IsNullOrEmpty(entry.Text) && partialText(entry.Id) is { Length: > 0 } text)
+            if (entry.Role == Role.Assistant && !entry.Truncated && string.IsNullOrEmpty(entry.Text) && partialText(entry.Id) is { Length: > 0 } text)
             {
                 entry.Text = text;
             }
@@ -181,7 +187,7 @@ internal sealed class RealtimeConversationLog(int capacity)
         if (_byId.TryGetValue(read.Id, out LinkedListNode<Entry>? existing))
         {
             // Later events of the same item fill in what earlier ones lacked; a transcript already known stays.
-            existing.Value.Text = string.IsNullOrEmpty(read.Text) ? existing.Value.Text : read.Text;
+            existing.Value.Text = existing.Value.Truncated || string.IsNullOrEmpty(read.Text) ? existing.Value.Text : read.Text;
             existing.Value.CallId ??= read.CallId;
             existing.Value.Name ??= read.Name;
             return;
@@ -241,5 +247,8 @@ internal sealed class RealtimeConversationLog(int capacity)
         public string? CallId { get; set; }
 
         public string? Name { get; set; }
+
+        /// <summary>Truncated by <c>conversation.item.truncate</c>: its text is gone and stays gone.</summary>
+        public bool Truncated { get; set; }
     }
 }

@@ -21,7 +21,8 @@ public sealed class RealtimeRestorePlan
 
     /// <summary>
     /// Items of the conversation the budget left out (the oldest), plus those that cannot be restored as text: user
-    /// audio without a transcript (turn input transcription on to keep them), a function call without its output.
+    /// audio without a transcript (turn input transcription on to keep them), an assistant turn truncated by an
+    /// interruption (the server drops its transcript too), a function call without its output.
     /// </summary>
     public int OmittedItems { get; }
 }

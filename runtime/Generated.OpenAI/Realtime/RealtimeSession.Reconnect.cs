@@ -218,6 +218,12 @@ public abstract partial class RealtimeSession<TServerEvent>
                 continue;
             }
 
+            if (_disposing || _closing)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return (false, null);
+            }
+
             Interlocked.Increment(ref _reconnects);
             Volatile.Write(ref _state, (int)RealtimeSessionState.Open);
             Volatile.Read(ref _open).TrySetResult();
