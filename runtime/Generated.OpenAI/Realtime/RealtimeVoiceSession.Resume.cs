@@ -12,6 +12,10 @@ public sealed partial class RealtimeVoiceSession
 {
     private readonly HashSet<string> _restoring = new(StringComparer.Ordinal);
     private RealtimeConversationLog? _conversationLog;
+    private CancellationTokenSource _connectionScope = new();
+
+    /// <summary>Cancelled when the current connection is lost (work tied to it, like tool outputs, stops).</summary>
+    private CancellationToken ConnectionScope => Volatile.Read(ref _connectionScope).Token;
 
     private RealtimeConversationLog ConversationLog => _conversationLog ??= new RealtimeConversationLog(Math.Max(64, ResumeOptions.MaxItems * 4));
 
@@ -34,6 +38,9 @@ public sealed partial class RealtimeVoiceSession
             _activeResponseId = null;
             _pendingCalls.Clear();
         }
+
+        CancellationTokenSource lost = Interlocked.Exchange(ref _connectionScope, new CancellationTokenSource());
+        lost.Cancel(); // not disposed: tool runs may still link to its token
 
         _conversationLog?.CompletePartial(OutputTranscripts.GetText);
     }

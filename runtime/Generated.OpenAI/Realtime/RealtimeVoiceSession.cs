@@ -254,7 +254,8 @@ public sealed partial class RealtimeVoiceSession : RealtimeSession<RealtimeServe
                     if (doneId is not null && _pendingCalls.Remove(doneId, out calls))
                     {
                         _toolRuns.RemoveAll(t => t.IsCompleted);
-                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls)));
+                        CancellationToken connectionScope = ConnectionScope;
+                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls, connectionScope)));
                     }
                 }
 
@@ -309,11 +310,15 @@ public sealed partial class RealtimeVoiceSession : RealtimeSession<RealtimeServe
         }
     }
 
-    private async Task SendFunctionOutputsAsync(List<(string CallId, Task<string> Output)> calls)
+    /// <param name="calls">The calls of one response, with their running handlers.</param>
+    /// <param name="connectionScope">Cancelled when the connection those calls came from is lost: their outputs must
+    /// not reach a resumed session, which never saw the calls.</param>
+    private async Task SendFunctionOutputsAsync(List<(string CallId, Task<string> Output)> calls, CancellationToken connectionScope)
     {
         try
         {
-            CancellationToken token = _toolsStopping.Token;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_toolsStopping.Token, connectionScope);
+            CancellationToken token = linked.Token;
             foreach ((string callId, Task<string> output) in calls)
             {
                 string text = await output.ConfigureAwait(false);
@@ -326,9 +331,9 @@ public sealed partial class RealtimeVoiceSession : RealtimeSession<RealtimeServe
                 await CreateResponseAsync(null, token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException or ObjectDisposedException or RealtimeConnectionLostException)
         {
-            // The session is ending; the outputs have nowhere to go.
+            // The session is ending, or the connection the calls came from was lost; the outputs have nowhere to go.
         }
     }
 
