@@ -8,7 +8,7 @@ namespace Generated.OpenAI.Realtime;
 
 // Resume of a voice agent: the conversation kept as text (RealtimeConversationLog), restored on a new connection
 // within the app's budget, shaped by its callback; the echoes of the restored items kept from the app.
-public sealed partial class RealtimeVoiceSession
+public partial class RealtimeVoiceSession
 {
     private readonly HashSet<string> _restoring = new(StringComparer.Ordinal);
     private RealtimeConversationLog? _conversationLog;
@@ -48,6 +48,12 @@ public sealed partial class RealtimeVoiceSession
     private protected override async ValueTask<(IReadOnlyList<string> ItemIds, int Omitted)> RestoreAsync(RealtimeReconnectReason reason, CancellationToken cancellationToken)
     {
         RealtimeResumeOptions options = ResumeOptions;
+        if (ServerPlaysAudio)
+        {
+            // A call's session lives on with the call: attaching again by call_id finds its conversation intact.
+            return (Array.Empty<string>(), 0);
+        }
+
         if (!options.RestoreConversation || _conversationLog is null)
         {
             return (Array.Empty<string>(), 0);
