@@ -147,6 +147,32 @@ public sealed class ReconnectTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60000)]
+    public async Task A_call_sideband_reattaches_by_call_id_and_restores_no_items()
+    {
+        await using OpenAISimulator simulator = await OpenAISimulator.StartAsync();
+        simulator.Realtime.Options.FaultAfterClientMessages = 2;
+        using var client = new RealtimeClient(new Http.OpenAIClientOptions { ApiKey = "sk-test", BaseUrl = simulator.BaseUrl, MaxRetries = 0 });
+        simulator.Realtime.StartIncomingCall("whsec_" + Convert.ToBase64String(new byte[32]));
+        string callId = simulator.Realtime.Calls.Keys.Single();
+        await client.AcceptCallAsync(callId, new RealtimeSessionConfig { Model = "gpt-realtime-2", Instructions = "You are a support agent." });
+        simulator.Realtime.NextConnectionFault = RealtimeFault.DropMidFrame;
+        await using RealtimeCallSession session = await client.AttachToCallAsync(callId, Reconnecting());
+        var resumed = new TaskCompletionSource<RealtimeSessionResumed>(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Resumed += r => resumed.TrySetResult(r);
+
+        await session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "Be brief." }).WaitAsync(Patience); // 1
+        await session.SendAsync(UserText("Hello?")).AsTask().WaitAsync(Patience);                                         // 2: then the drop
+        RealtimeSessionResumed report = await resumed.Task.WaitAsync(Patience);
+
+        Assert.Empty(report.RestoredItemIds); // the call's server session lives on with the call
+        Assert.Equal(1, report.UpdatesReplayed);
+        Assert.Equal(2, simulator.Realtime.Calls[callId].SidebandCount);
+        Assert.Contains("call_id=" + callId, simulator.Realtime.Handshakes[^1].QueryString, StringComparison.Ordinal);
+        await WaitForAsync(() => simulator.Realtime.ClientMessages.Any(m => m.ConnectionId == 2));
+        Assert.Equal(["session.update"], simulator.Realtime.ClientMessages.Where(m => m.ConnectionId == 2).Select(m => m.Type));
+    }
+
+    [Fact(Timeout = 60000)]
     public async Task The_session_length_limit_resumes_without_the_app_noticing_beyond_the_state_events()
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { SessionLifetime = TimeSpan.FromSeconds(3) });
