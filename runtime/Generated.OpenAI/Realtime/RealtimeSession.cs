@@ -38,6 +38,10 @@ namespace Generated.OpenAI.Realtime;
 /// an app callback threw (<see cref="RealtimeCallbackException"/>, close 1011). The socket is closed in every case.
 /// <see cref="DisposeAsync"/> closes gracefully (bounded by <see cref="RealtimeSessionOptions.CloseTimeout"/>), stops
 /// the loop within a second and releases what was queued.</para>
+/// <para><b>Reconnect.</b> With <see cref="RealtimeSessionOptions.Reconnect"/> a connection lost in a way worth
+/// retrying does not end the session: <see cref="State"/> goes <see cref="RealtimeSessionState.Reconnecting"/>, the loop
+/// connects again, resumes (the accepted configuration, a voice agent's conversation) and goes on with the same event
+/// stream; see <see cref="RealtimeReconnectPolicy"/> and <see cref="RealtimeResumeOptions"/>.</para>
 /// </remarks>
 public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     where TServerEvent : class, IJsonModel<TServerEvent>
@@ -444,33 +448,33 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     {
         WebSocketConnection connection = Volatile.Read(ref _connection);
         while (true)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
+            if (message.MessageType == WebSocketMessageType.Close)
             {
-                WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
-                if (message.MessageType == WebSocketMessageType.Close)
-                {
-                    _closeStatus = message.CloseStatus;
-                    return true;
-                }
-
-                int bytes = (int)message.Payload.Length;
-                TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
-                if (serverEvent is null)
-                {
-                    continue;
-                }
-
-                if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
-                {
-                    return false;
-                }
-
-                if (borrowed)
-                {
-                    // The event points into the payload: receive nothing until the reader has moved past it (or the
-                    // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
-                    await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                _closeStatus = message.CloseStatus;
+                return true;
             }
+
+            int bytes = (int)message.Payload.Length;
+            TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
+            if (serverEvent is null)
+            {
+                continue;
+            }
+
+            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            if (borrowed)
+            {
+                // The event points into the payload: receive nothing until the reader has moved past it (or the
+                // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
+                await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
