@@ -86,11 +86,11 @@ internal sealed partial class CommandInvocation
         JsonObject body = ParseStdinObject(stdin);
         foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
         {
-            body[field.Name] = ValueOf(ReadAtFile(value, field.Flag), field.Kind);
+            body[field.Name] = FlagValue(value, field.Kind, field.Flag);
         }
         foreach (var (path, value) in Dotted)
         {
-            SetPath(body, path, ValueOf(ReadAtFile(value, "--" + string.Join('.', path)), "any"));
+            SetPath(body, path, FlagValue(value, "any", "--" + string.Join('.', path)));
         }
         string json = body.ToJsonString();
         return (PipelineContent.Json(Encoding.UTF8.GetBytes(json)), json);
@@ -170,20 +170,42 @@ internal sealed partial class CommandInvocation
         return File.ReadAllText(file).TrimEnd('\r', '\n');
     }
 
+    /// <summary>The body on standard input: JSON, or else YAML (a heredoc as OpenAI's CLI docs write them); an object either way.</summary>
     private static JsonObject ParseStdinObject(string? stdin)
     {
         if (string.IsNullOrWhiteSpace(stdin))
         {
             return [];
         }
+        JsonNode? body;
         try
         {
-            return JsonNode.Parse(stdin) as JsonObject ?? throw new UsageException("the body on standard input must be a JSON object.");
+            body = JsonNode.Parse(stdin);
         }
-        catch (JsonException ex)
+        catch (JsonException ex) when (stdin.TrimStart() is ['{' or '[', ..])
         {
-            throw new UsageException("the body on standard input is not JSON (YAML is not supported yet): " + ex.Message);
+            throw new UsageException("the body on standard input is not JSON: " + ex.Message);
         }
+        catch (JsonException)
+        {
+            body = YamlReader.Parse(stdin, "the body on standard input");
+        }
+        return body as JsonObject ?? throw new UsageException("the body on standard input must be an object (JSON, or a YAML mapping such as 'model: gpt-5.5').");
+    }
+
+    /// <summary>
+    /// A flag's value for a JSON body: <c>@file</c> is the file's content (YAML for <c>.yaml</c> and <c>.yml</c>,
+    /// otherwise its text, read as JSON when it parses); anything else as <see cref="ValueOf"/> reads it.
+    /// </summary>
+    private static JsonNode? FlagValue(string value, string kind, string flag)
+    {
+        string text = ReadAtFile(value, flag);
+        if (value.Length > 1 && value[0] == '@' && Path.GetExtension(value) is { } extension
+            && (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            return YamlReader.Parse(text, $"{flag} {value}");
+        }
+        return ValueOf(text, kind);
     }
 
     /// <summary>A flag's value: JSON when it parses (and the field is not a string), else the text itself.</summary>

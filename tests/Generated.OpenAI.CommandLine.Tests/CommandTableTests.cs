@@ -55,6 +55,16 @@ public sealed class CommandTableTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_hand_written_command_has_the_name_of_a_generated_resource()
+    {
+        var resources = OpenApiCommandTable.Commands.Select(c => c.Name[..c.Name.IndexOf(' ', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(["realtime", "simulate", "batch"], OpenAICommandLine.ToolCommandNames);
+        Assert.All(OpenAICommandLine.ToolCommandNames, name => Assert.DoesNotContain(name, resources));
+        Assert.Contains("batches", resources); // beside 'batch', the plain operations
+        Assert.Contains(resources, r => r.StartsWith("realtime:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Commands_carry_parameters_body_fields_and_flags()
     {
         var commands = OpenApiCommandTable.Commands;

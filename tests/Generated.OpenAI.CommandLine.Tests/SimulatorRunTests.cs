@@ -43,8 +43,9 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         CliRun jsonl = await Run("models", "list", "--format", "jsonl");
         CliRun pretty = await Run("models", "list", "--format", "pretty");
         CliRun raw = await Run("models", "list", "--format", "raw");
+        CliRun yaml = await Run("models", "list", "--format", "yaml");
         CliRun auto = await Run("models", "list");
-        foreach (CliRun run in new[] { json, jsonl, pretty, raw, auto })
+        foreach (CliRun run in new[] { json, jsonl, pretty, raw, yaml, auto })
         {
             Assert.True(run.Exit == 0, run.ToString());
         }
@@ -54,6 +55,8 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         Assert.Contains("data:", pretty.Stdout, StringComparison.Ordinal);
         JsonDocument.Parse(raw.Stdout).Dispose();
         Assert.Equal(json.Stdout, auto.Stdout); // not a terminal: auto is json
+        Assert.StartsWith("object: list\ndata:\n  - id: ", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Equal(JsonSerializer.Serialize(JsonDocument.Parse(json.Stdout).RootElement), YamlReader.Parse(yaml.Stdout, "stdout")!.ToJsonString());
     }
 
     [Fact]
@@ -203,7 +206,7 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
     [InlineData("responses", "create", "--no-such-flag", "1")]
     [InlineData("batches", "retrieve")]
     [InlineData("no-such-resource", "list")]
-    [InlineData("models", "list", "--format", "yaml")]
+    [InlineData("models", "list", "--format", "explore")]
     public async Task Usage_errors_exit_2(params string[] args)
     {
         CliRun run = await Run(args);
@@ -262,7 +265,14 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         CliRun root = await Run("--help");
         Assert.Equal(0, root.Exit);
         Assert.Contains("audio:speech", root.Stdout, StringComparison.Ordinal);
-        Assert.Contains("yaml and explore are not supported yet", root.Stdout, StringComparison.Ordinal);
+        Assert.Contains("explore is not supported", root.Stdout, StringComparison.Ordinal);
+        // The hand-written commands are listed first, marked, next to the generated resources they sit beside.
+        int realtime = root.Stdout.IndexOf("  realtime ", StringComparison.Ordinal);
+        int batch = root.Stdout.IndexOf("  batch ", StringComparison.Ordinal);
+        int batches = root.Stdout.IndexOf("  batches ", StringComparison.Ordinal);
+        Assert.True(realtime >= 0 && batch > realtime && batches > batch, root.Stdout);
+        Assert.Contains("[tool] Batch at scale", root.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  realtime:client-secrets ", root.Stdout, StringComparison.Ordinal);
         CliRun method = await Run("batches", "create", "--help");
         Assert.Equal(0, method.Exit);
         Assert.Contains("--input-file-id", method.Stdout, StringComparison.Ordinal);
