@@ -84,9 +84,12 @@ internal sealed partial class CommandInvocation
     private (Func<HttpContent>, string) JsonBody(string? stdin)
     {
         JsonObject body = ParseStdinObject(stdin);
-        foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
+        foreach (var given in Values.Where(v => v.Field.In == "body").GroupBy(v => v.Field))
         {
-            body[field.Name] = FlagValue(value, field.Kind, field.Flag);
+            OpenApiCommandOption field = given.Key;
+            body[field.Name] = field.Repeatable
+                ? ItemsOf(given.Select(v => FlagValue(v.Value, "any", field.Flag)).ToList())
+                : FlagValue(given.First().Value, field.Kind, field.Flag);
         }
         foreach (var (path, value) in Dotted)
         {
@@ -104,10 +107,27 @@ internal sealed partial class CommandInvocation
             string kind = Command.BodyFields.FirstOrDefault(f => f.Name == name)?.Kind ?? "any";
             fields.Add((name, kind, node is JsonValue v && v.TryGetValue(out string? s) ? s : node?.ToJsonString() ?? ""));
         }
-        foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
+        foreach (var given in Values.Where(v => v.Field.In == "body").GroupBy(v => v.Field))
         {
+            OpenApiCommandOption field = given.Key;
             fields.RemoveAll(f => f.Name == field.Name);
-            fields.Add((field.Name, field.Kind, value));
+            if (field.Repeatable && field.Kind == "array")
+            {
+                // Every item of every flag, as a JSON array for the loop below (one value may be a JSON array already).
+                var items = new JsonArray();
+                foreach (var (_, value) in given)
+                {
+                    foreach (JsonNode? item in TryParseJson(value) is JsonArray list ? list : new JsonArray(JsonValue.Create(value)))
+                    {
+                        items.Add(item?.DeepClone());
+                    }
+                }
+                fields.Add((field.Name, field.Kind, items.ToJsonString()));
+            }
+            else
+            {
+                fields.AddRange(given.Select(v => (field.Name, field.Kind, v.Value)));
+            }
         }
         if (Dotted.Count > 0)
         {
@@ -125,8 +145,10 @@ internal sealed partial class CommandInvocation
                     throw new UsageException($"{Command.BodyFields.FirstOrDefault(f => f.Name == name)?.Flag ?? name}: no file '{file}'.");
                 }
                 byte[] bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-                multipart.AddFile(name, bytes, Path.GetFileName(file));
-                debug.Append(CultureInfo.InvariantCulture, $"{name}=@{file} ({bytes.Length} bytes) ");
+                // Several files for one field are parts named 'name[]' (images edit --image a.png --image b.png).
+                string part = fields.Count(f => f.Name == name) > 1 ? name + "[]" : name;
+                multipart.AddFile(part, bytes, Path.GetFileName(file));
+                debug.Append(CultureInfo.InvariantCulture, $"{part}=@{file} ({bytes.Length} bytes) ");
             }
             else if (kind == "array" && TryParseJson(value) is JsonArray array)
             {
@@ -169,6 +191,10 @@ internal sealed partial class CommandInvocation
         }
         return File.ReadAllText(file).TrimEnd('\r', '\n');
     }
+
+    /// <summary>The items a repeated flag gave; one value that is a JSON array already is the whole list (<c>--include '["logprobs"]'</c>).</summary>
+    private static JsonArray ItemsOf(List<JsonNode?> values) =>
+        values is [JsonArray list] ? list : new JsonArray([.. values]);
 
     /// <summary>The body on standard input: JSON, or else YAML (a heredoc as OpenAI's CLI docs write them); an object either way.</summary>
     private static JsonObject ParseStdinObject(string? stdin)

@@ -118,7 +118,7 @@ public static class OpenAICommandLine
     private static Command BuildMethod(OpenApiCommand command, string method, GlobalOptions globals, CommandLineConsole console)
     {
         var cmd = new Command(method, Summary(command)) { TreatUnmatchedTokensAsErrors = false };
-        var flags = new List<(OpenApiCommandOption Field, Option<string> Option)>();
+        var flags = new List<(OpenApiCommandOption Field, Option Option)>();
         var declared = new HashSet<string>(s_reserved, StringComparer.Ordinal);
         foreach (OpenApiCommandOption field in command.Parameters.Concat(command.BodyFields))
         {
@@ -127,7 +127,21 @@ public static class OpenAICommandLine
             {
                 continue; // shadowed by a global flag or a parameter of the same name: reachable on stdin only
             }
-            var option = new Option<string>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : field.Kind };
+            Option option;
+            if (field.Repeatable)
+            {
+                // Once per item (--image a.png --image b.png), by the plural or, as OpenAI's CLI docs write it, the singular.
+                var repeated = new Option<string[]>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : "item", AllowMultipleArgumentsPerToken = false };
+                if (field.SingularFlag is { } singular && declared.Add(singular))
+                {
+                    repeated.Aliases.Add(singular);
+                }
+                option = repeated;
+            }
+            else
+            {
+                option = new Option<string>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : field.Kind };
+            }
             flags.Add((field, option));
             cmd.Options.Add(option);
         }
@@ -156,7 +170,18 @@ public static class OpenAICommandLine
             };
             foreach (var (field, option) in flags)
             {
-                if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } value)
+                if (parse.GetResult(option) is not { Implicit: false })
+                {
+                    continue;
+                }
+                if (option is Option<string[]> repeated)
+                {
+                    foreach (string item in parse.GetValue(repeated) ?? [])
+                    {
+                        invocation.Values.Add((field, item));
+                    }
+                }
+                else if (parse.GetValue((Option<string>)option) is { } value)
                 {
                     invocation.Values.Add((field, value));
                 }
@@ -234,7 +259,8 @@ public static class OpenAICommandLine
     {
         string where = field.In == "body" ? "" : field.In + " parameter; ";
         string required = field.Required ? "required; " : "";
-        return $"[{where}{required}{field.Kind}] " + (FirstParagraph(field.Description) ?? "");
+        string repeat = field.Repeatable ? "; repeat the flag per item" : "";
+        return $"[{where}{required}{field.Kind}{repeat}] " + (FirstParagraph(field.Description) ?? "");
     }
 
     private static string? FirstParagraph(string? text)

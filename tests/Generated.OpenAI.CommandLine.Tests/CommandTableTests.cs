@@ -86,6 +86,13 @@ public sealed class CommandTableTests(ITestOutputHelper output)
         Assert.Contains(retrieve.Parameters, p => p.Name == "batch_id" && p.In == "path" && p.Required);
 
         Assert.True(commands.Single(c => c.Name == "admin:organization:projects create").AdminAuth);
+
+        // Flags the docs write: --image once per file, --timestamp-granularity (singular) once per item.
+        var image = commands.Single(c => c.Name == "images edit").BodyFields.Single(f => f.Name == "image");
+        Assert.Equal(("file", true, "--image", null), (image.Kind, image.Repeatable, image.Flag, image.SingularFlag));
+        var granularities = commands.Single(c => c.Name == "audio:transcriptions create").BodyFields.Single(f => f.Name == "timestamp_granularities");
+        Assert.Equal(("array", true, "--timestamp-granularities", "--timestamp-granularity"), (granularities.Kind, granularities.Repeatable, granularities.Flag, granularities.SingularFlag));
+        Assert.False(commands.Single(c => c.Name == "files create").BodyFields.Single(f => f.Name == "file").Repeatable);
         Assert.Equal("binary", commands.Single(c => c.Name == "audio:speech create").ResponseKind);
     }
 }

@@ -202,6 +202,47 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         Assert.StartsWith("{", run.Stdout, StringComparison.Ordinal); // an object is still JSON
     }
 
+    [Fact]
+    public async Task Repeated_flags_send_every_item_as_the_docs_write_them()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "openai-repeat-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string first = Path.Combine(dir, "body-lotion.png");
+            string second = Path.Combine(dir, "soap.png");
+            await File.WriteAllBytesAsync(first, [1, 2, 3]);
+            await File.WriteAllBytesAsync(second, [4, 5]);
+            fixture.Simulator.ClearRequests();
+            // images edit: one --image per file (OpenAI's image guide), sent as image[] parts.
+            CliRun edit = await Run("images", "edit", "--model", "gpt-image-2", "--image", first, "--image", second, "--prompt", "A gift basket");
+            Assert.NotEqual(2, edit.Exit);
+            string sent = fixture.Simulator.Requests.Single(r => r.Path.EndsWith("/images/edits", StringComparison.Ordinal)).BodyText;
+            Assert.Equal(2, sent.Split("name=\"image[]\"").Length - 1);
+            Assert.Contains("filename=body-lotion.png", sent, StringComparison.Ordinal);
+            Assert.Contains("filename=soap.png", sent, StringComparison.Ordinal);
+
+            // audio:transcriptions create --timestamp-granularity word (the singular, as the docs write it), repeatable.
+            CliRun transcribe = await Run("audio:transcriptions", "create", "--model", "whisper-1", "--file", first, "--response-format", "verbose_json", "--timestamp-granularity", "word", "--timestamp-granularity", "segment");
+            Assert.NotEqual(2, transcribe.Exit);
+            sent = fixture.Simulator.Requests.Single(r => r.Path.EndsWith("/audio/transcriptions", StringComparison.Ordinal)).BodyText;
+            Assert.Equal(2, sent.Split("name=\"timestamp_granularities[]\"").Length - 1);
+            Assert.Contains("\r\n\r\nword\r\n", sent, StringComparison.Ordinal);
+            Assert.Contains("\r\n\r\nsegment\r\n", sent, StringComparison.Ordinal);
+
+            // A JSON body: one item or several make an array; one JSON array is the whole list.
+            CliRun tools = await Run("responses", "create", "--model", "gpt-5.5", "--input", "hi", "--tool", "{\"type\":\"web_search\"}", "--include", "[\"reasoning.encrypted_content\"]");
+            Assert.True(tools.Exit == 0, tools.ToString());
+            using JsonDocument body = JsonDocument.Parse(fixture.Simulator.Requests.Last(r => r.Path.EndsWith("/responses", StringComparison.Ordinal)).BodyText);
+            Assert.Equal("web_search", body.RootElement.GetProperty("tools")[0].GetProperty("type").GetString());
+            Assert.Equal("reasoning.encrypted_content", Assert.Single(body.RootElement.GetProperty("include").EnumerateArray()).GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("responses", "create", "--no-such-flag", "1")]
     [InlineData("batches", "retrieve")]
