@@ -127,6 +127,12 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         var types = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
         Assert.Equal("response.created", types[0]);
         Assert.Contains("response.completed", types);
+
+        // --format yaml: one '---' document per event, each the same event.
+        CliRun yaml = await Run("responses", "create", "--model", "gpt-5.5", "--input", "Stream please", "--stream", "true", "--format", "yaml");
+        Assert.True(yaml.Exit == 0, yaml.ToString());
+        string[] documents = yaml.Stdout.Split("---\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(types, documents.Select(d => (string?)YamlReader.Parse(d, "event")!["type"]!.GetValue<string>()).ToList());
     }
 
     [Fact]
