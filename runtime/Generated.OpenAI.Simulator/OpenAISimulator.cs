@@ -60,12 +60,15 @@ public sealed class OpenAISimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether a request path belongs to the realtime simulator: the WebSocket endpoints and the client-secret
-    /// endpoints. The other paths under <c>/v1/realtime</c> (calls, sessions) are REST operations of the spec.
+    /// Whether a request path belongs to the realtime simulator: the WebSocket endpoints, the client-secret
+    /// endpoints and the call-control endpoints (<c>/v1/realtime/calls/{call_id}/…</c>, which share the calls' state
+    /// with the sideband WebSocket). The other paths under <c>/v1/realtime</c> (creating a WebRTC call, sessions) are
+    /// REST operations of the spec.
     /// </summary>
     internal static bool IsRealtime(PathString path) =>
         (path.Value ?? string.Empty).TrimEnd('/') is "/v1/realtime" or "/v1/realtime/translations"
-            or "/v1/realtime/client_secrets" or "/v1/realtime/translations/client_secrets";
+            or "/v1/realtime/client_secrets" or "/v1/realtime/translations/client_secrets"
+            || RealtimeSimulator.IsCallControlPath(path.Value);
 
     /// <summary>Stops both simulators (open realtime connections are aborted), then Kestrel.</summary>
     public async ValueTask DisposeAsync()

@@ -196,10 +196,16 @@ public sealed class RestSimulatorBatchTests
         using HttpResponseMessage secret = await http.PostAsync("realtime/client_secrets", new StringContent("""{"session":{"type":"realtime","model":"gpt-realtime-2"}}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, secret.StatusCode);
         Assert.Single(simulator.Realtime.IssuedSecrets);
-        using HttpResponseMessage call = await http.PostAsync("realtime/calls/rtc_1/hangup", null);
-        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
-        Assert.Contains(simulator.Rest.Requests, r => r.Path == "/v1/realtime/calls/rtc_1/hangup");
+        using HttpResponseMessage call = await http.PostAsync("realtime/calls", new StringContent("v=0\r\n", Encoding.UTF8, "application/sdp"));
+        Assert.Equal(HttpStatusCode.Created, call.StatusCode);
+        Assert.Contains(simulator.Rest.Requests, r => r.Path == "/v1/realtime/calls");
         Assert.DoesNotContain(simulator.Rest.Requests, r => r.Path == "/v1/realtime/client_secrets");
+
+        // Call control shares the calls' state with the sideband WebSocket: the realtime simulator answers it.
+        using HttpResponseMessage hangup = await http.PostAsync("realtime/calls/rtc_1/hangup", null);
+        Assert.Equal(HttpStatusCode.NotFound, hangup.StatusCode);
+        Assert.Contains("call_id_not_found", await hangup.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(simulator.Rest.Requests, r => r.Path == "/v1/realtime/calls/rtc_1/hangup");
 
         await using RealtimeTestClient socket = await RealtimeTestClient.ConnectAsync(new Uri(simulator.BaseUrl.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "/realtime?intent=transcription"));
         await socket.ExpectAsync("session.created");

@@ -17,7 +17,7 @@ namespace Generated.OpenAI.Simulator;
 /// Subclasses implement one session type.
 /// </summary>
 /// <remarks>One reader (the loop); sends from the loop and from a background response are serialized by a lock.</remarks>
-internal abstract class RealtimeConnection
+internal abstract partial class RealtimeConnection
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly HttpContext _context;

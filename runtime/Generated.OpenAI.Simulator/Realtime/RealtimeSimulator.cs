@@ -27,7 +27,7 @@ namespace Generated.OpenAI.Simulator;
 /// that faults can write partial frames.
 /// </summary>
 /// <remarks>Thread-safe: connections run concurrently; the recordings are locked snapshots.</remarks>
-public sealed class RealtimeSimulator : IAsyncDisposable
+public sealed partial class RealtimeSimulator : IAsyncDisposable
 {
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -205,6 +205,9 @@ public sealed class RealtimeSimulator : IAsyncDisposable
             case "/v1/realtime/translations" when HttpMethods.IsGet(request.Method):
                 await AcceptAsync(context, path.EndsWith("/translations", StringComparison.Ordinal)).ConfigureAwait(false);
                 return;
+            case not null when path.StartsWith(CallsPath, StringComparison.Ordinal):
+                await HandleCallRequestAsync(context, path).ConfigureAwait(false);
+                return;
             default:
                 await RestSimulator.WriteErrorAsync(context, 404, $"Invalid URL ({request.Method} {request.Path})", "invalid_request_error", null, "unknown_url").ConfigureAwait(false);
                 return;
@@ -244,9 +247,22 @@ public sealed class RealtimeSimulator : IAsyncDisposable
             return;
         }
 
+        SimulatedCall? call = null;
+        if (!translation && request.Query.ContainsKey("call_id"))
+        {
+            // A sideband session: only for a call that exists and was accepted.
+            call = await FindCallForSidebandAsync(context, request.Query["call_id"].ToString()).ConfigureAwait(false);
+            if (call is null)
+            {
+                return;
+            }
+        }
+
         string? intent = request.Query["intent"];
-        string? model = request.Query["model"];
-        RealtimeSessionKind kind = translation
+        string? model = (string?)request.Query["model"] ?? call?.Model;
+        RealtimeSessionKind kind = call is not null
+            ? RealtimeSessionKind.Sideband
+            : translation
             ? RealtimeSessionKind.Translation
             : intent == "transcription" || (intent is null && secret?.SessionType == "transcription")
                 ? RealtimeSessionKind.Transcription
@@ -298,6 +314,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
             RealtimeSessionKind.Transcription => new TranscriptionConnection(this, context, transport, socket, handshake, fault, Options.FaultAfterClientMessages),
             _ => new VoiceAgentConnection(this, context, transport, socket, handshake, fault, Options.FaultAfterClientMessages),
         };
+        call?.Attach((VoiceAgentConnection)connection);
         Task run = connection.RunAsync(_stopping.Token);
         _connections[connectionId] = run;
         try
@@ -307,6 +324,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connectionId, out _);
+            call?.Detach((VoiceAgentConnection)connection);
             if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
             {
                 socket.Abort();

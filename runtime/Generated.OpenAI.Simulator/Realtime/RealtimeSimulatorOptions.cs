@@ -27,6 +27,18 @@ public sealed class RealtimeSimulatorOptions
     };
 
     /// <summary>
+    /// The tools every simulated remote MCP server offers, with the output of a call: when the session lists an
+    /// <c>mcp</c> tool, its server lists these (filtered by <c>allowed_tools</c>), and the next response calls the first
+    /// one (asking approval unless <c>require_approval</c> says <c>never</c> for it). A server whose <c>server_url</c>
+    /// host ends in <c>.invalid</c> fails to list. Default: <c>search_docs</c> and <c>delete_doc</c>.
+    /// </summary>
+    public IDictionary<string, string> McpToolOutputs { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["search_docs"] = """{"results":["Realtime API with SIP","Realtime with tools"]}""",
+        ["delete_doc"] = """{"deleted":true}""",
+    };
+
+    /// <summary>
     /// Pause between response chunks (100 ms of audio each). Zero (default) sends a response at once, in order,
     /// before the next client event is read; a positive delay streams it in the background so that
     /// <c>response.cancel</c> can interrupt it.

@@ -15,7 +15,7 @@ namespace Generated.OpenAI.Simulator;
 /// <c>/v1/realtime?model=…</c>: a voice agent that echoes the committed user audio back (or a 440 Hz tone when
 /// there is none) with a deterministic transcript, calls registered functions, and honours cancel, clear and truncate.
 /// </summary>
-internal sealed class VoiceAgentConnection : ConversationConnection
+internal sealed partial class VoiceAgentConnection : ConversationConnection
 {
     private const string Supported = "'session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear', "
         + "'conversation.item.create', 'conversation.item.retrieve', 'conversation.item.truncate', 'conversation.item.delete', "
@@ -89,6 +89,7 @@ internal sealed class VoiceAgentConnection : ConversationConnection
         {
             case "session.update":
                 await HandleSessionUpdateAsync(root, eventId, cancellationToken).ConfigureAwait(false);
+                await ListMcpToolsAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case "input_audio_buffer.append":
                 await HandleAppendAsync(raw, eventId, cancellationToken).ConfigureAwait(false);
@@ -196,6 +197,10 @@ internal sealed class VoiceAgentConnection : ConversationConnection
         AddItem(item);
         await SendItemEventAsync("conversation.item.added", previous, item, cancellationToken).ConfigureAwait(false);
         await SendItemEventAsync("conversation.item.done", previous, item, cancellationToken).ConfigureAwait(false);
+        if (itemType == "mcp_approval_response")
+        {
+            await AnswerMcpApprovalAsync(item, eventId, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task ItemOperationAsync(JsonElement root, string type, string? eventId, CancellationToken cancellationToken)
@@ -264,6 +269,11 @@ internal sealed class VoiceAgentConnection : ConversationConnection
         if (_active is not null)
         {
             await SendErrorAsync("conversation_already_has_active_response", $"Conversation already has an active response in progress: {_active.Id}. Wait until the response is finished before creating a new one.", null, eventId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (await TryRunMcpCallAsync(cancellationToken).ConfigureAwait(false))
+        {
             return;
         }
 

@@ -21,7 +21,7 @@ namespace Generated.OpenAI.Realtime;
 /// <c>ek_</c> secret from <see cref="CreateClientSecretAsync"/>), <c>OpenAI-Safety-Identifier</c>,
 /// <c>OpenAI-Organization</c> and <c>OpenAI-Project</c> when set. Thread-safe.
 /// </remarks>
-public sealed class RealtimeClient : IDisposable
+public sealed partial class RealtimeClient : IDisposable
 {
     /// <summary>The default voice-agent model.</summary>
     public const string DefaultVoiceModel = "gpt-realtime-2";

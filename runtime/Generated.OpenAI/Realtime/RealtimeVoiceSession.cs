@@ -17,7 +17,7 @@ namespace Generated.OpenAI.Realtime;
 /// interruption and the output transcript. See <see cref="RealtimeSession{TServerEvent}"/> for the loop, the
 /// event stream, errors and lifetime.
 /// </summary>
-public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
+public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 {
     private readonly object _stateLock = new();
     private readonly Dictionary<string, (RealtimeFunctionTool Definition, RealtimeFunctionHandler Handler)> _tools = new(StringComparer.Ordinal);
@@ -32,6 +32,18 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         : base(connection, options, Descriptor)
     {
     }
+
+    /// <summary>For a voice-agent session on another endpoint or transport (<see cref="RealtimeCallSession"/>).</summary>
+    private protected RealtimeVoiceSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<RealtimeServerEvent> kind)
+        : base(connection, options, kind)
+    {
+    }
+
+    /// <summary>
+    /// Whether the server plays the output audio (a WebRTC or SIP call, see <see cref="RealtimeCallSession"/>): then
+    /// <c>output_audio_buffer.clear</c> is valid and the server knows what was heard; over a plain WebSocket the app plays it.
+    /// </summary>
+    private protected virtual bool ServerPlaysAudio => false;
 
     /// <summary>The voice-agent and transcription endpoint: <c>/realtime</c>, <see cref="RealtimeServerEvent"/>, 100 ms appends.</summary>
     internal static RealtimeSessionDescriptor<RealtimeServerEvent> Descriptor { get; } = new()
@@ -161,6 +173,8 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// (default: all audio received so far for that item, i.e. what a player that keeps up has played), so that the
     /// conversation holds what the user heard. Over a WebSocket the app owns playback: stop your player too.
     /// (<c>output_audio_buffer.clear</c> is for WebRTC and SIP only and is not sent.) Returns the event ids sent, in order.
+    /// On a call (<see cref="RealtimeCallSession"/>) the server plays the audio: <c>response.cancel</c> (when a response
+    /// is in flight), a truncate only when <paramref name="audioEndMs"/> is given, then <c>output_audio_buffer.clear</c>.
     /// </summary>
     public async Task<IReadOnlyList<string>> InterruptAsync(long? audioEndMs = null, CancellationToken cancellationToken = default)
     {
@@ -178,11 +192,18 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             sent.Add(await SendEventAsync(new RealtimeClientEventResponseCancel { ResponseId = responseId }, cancellationToken).ConfigureAwait(false));
         }
 
-        if (itemId is not null)
+        // On a call the server plays the audio and knows what the caller heard: received bytes mean nothing there, so
+        // it truncates only at a point the app gives.
+        if (itemId is not null && (!ServerPlaysAudio || audioEndMs is not null))
         {
             long endMs = audioEndMs ?? (CurrentItemAudioBytes * 1000 / RealtimeAudio.BytesPerSecond);
             var truncate = new RealtimeClientEventConversationItemTruncate { ItemId = itemId, ContentIndex = 0, AudioEndMs = endMs };
             sent.Add(await SendEventAsync(truncate, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (ServerPlaysAudio)
+        {
+            sent.Add(await SendEventAsync(new RealtimeClientEventOutputAudioBufferClear(), cancellationToken).ConfigureAwait(false));
         }
 
         return sent;
@@ -230,6 +251,9 @@ public sealed class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 break;
             case RealtimeFunctionCallArgumentsDone call:
                 StartFunctionCall(call);
+                break;
+            case RealtimeServerEventConversationItemDone { Item.IsMcpApprovalRequest: true } itemDone:
+                StartMcpApproval(itemDone.Item.AsMcpApprovalRequest());
                 break;
             case RealtimeServerEventResponseDone done:
                 string? doneId = done.Response.Id;
