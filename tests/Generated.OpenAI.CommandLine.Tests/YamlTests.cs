@@ -84,8 +84,9 @@ public sealed class YamlTests(SimulatorFixture fixture) : IClassFixture<Simulato
             m: !!str 42
             n: .inf
             o: yes
+            p: 0xFFFFFFFFFFFFFFFF
             """, "test");
-        Assert.Equal("""{"a":120,"b":0.25,"c":true,"d":null,"e":null,"f":null,"g":"120","h":"true","i":"gpt-5.5","j":16,"k":1000,"l":123456789012345678901234567890,"m":"42","n":".inf","o":"yes"}""", body!.ToJsonString());
+        Assert.Equal("""{"a":120,"b":0.25,"c":true,"d":null,"e":null,"f":null,"g":"120","h":"true","i":"gpt-5.5","j":16,"k":1000,"l":123456789012345678901234567890,"m":"42","n":".inf","o":"yes","p":"0xFFFFFFFFFFFFFFFF"}""", body!.ToJsonString());
     }
 
     [Theory]

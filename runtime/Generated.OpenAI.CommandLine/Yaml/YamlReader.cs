@@ -116,9 +116,10 @@ internal static partial class YamlReader
             string digits = text.TrimStart('+', '-').TrimStart('0');
             return JsonNode.Parse((text.StartsWith('-') ? "-" : "") + (digits.Length == 0 ? "0" : digits));
         }
-        if (text.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long hex))
+        // ulong: a long would read sixteen hex digits as a negative number.
+        if (text.StartsWith("0x", StringComparison.Ordinal) && ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong hex) && hex <= long.MaxValue)
         {
-            return JsonValue.Create(hex);
+            return JsonValue.Create((long)hex);
         }
         if (text.StartsWith("0o", StringComparison.Ordinal) && text.Length > 2 && text.AsSpan(2).IndexOfAnyExceptInRange('0', '7') < 0 && text.Length <= 23)
         {
