@@ -138,7 +138,7 @@ internal sealed partial class CommandInvocation
         {
             return;
         }
-        // One event per line, whatever the format, unless pretty asks for a readable view.
+        // One event per line, whatever the format, unless pretty or yaml asks for a readable view.
         if (RawOutput && node is JsonValue text && text.TryGetValue(out string? s))
         {
             await _console.Out.WriteLineAsync(s).ConfigureAwait(false);
@@ -147,6 +147,12 @@ internal sealed partial class CommandInvocation
         {
             await WriteJsonAsync(node, selected: true).ConfigureAwait(false);
             await _console.Out.WriteLineAsync().ConfigureAwait(false);
+        }
+        else if (EffectiveFormat == "yaml")
+        {
+            // One YAML document per event or item, each opened by '---'.
+            await _console.Out.WriteLineAsync("---").ConfigureAwait(false);
+            await WriteJsonAsync(node, selected: true).ConfigureAwait(false);
         }
         else
         {
@@ -181,6 +187,7 @@ internal sealed partial class CommandInvocation
         {
             "jsonl" => node?.ToJsonString() ?? "null",
             "pretty" => PrettyPrinter.Format(node),
+            "yaml" => YamlWriter.Write(node),
             _ => node?.ToJsonString(s_indented) ?? "null",
         };
         await WriteTextAsync(text).ConfigureAwait(false);
@@ -204,7 +211,7 @@ internal sealed partial class CommandInvocation
                     break;
                 }
                 count++;
-                if (EffectiveFormat is "jsonl" or "raw")
+                if (EffectiveFormat is "jsonl" or "raw" or "yaml")
                 {
                     await WriteEventAsync(item).ConfigureAwait(false);
                 }
@@ -221,7 +228,7 @@ internal sealed partial class CommandInvocation
             }
             after = lastId;
         }
-        if (EffectiveFormat is not ("jsonl" or "raw"))
+        if (EffectiveFormat is not ("jsonl" or "raw" or "yaml"))
         {
             await WriteJsonAsync(items).ConfigureAwait(false);
         }

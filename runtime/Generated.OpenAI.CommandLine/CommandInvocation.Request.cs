@@ -84,13 +84,16 @@ internal sealed partial class CommandInvocation
     private (Func<HttpContent>, string) JsonBody(string? stdin)
     {
         JsonObject body = ParseStdinObject(stdin);
-        foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
+        foreach (var given in Values.Where(v => v.Field.In == "body").GroupBy(v => v.Field))
         {
-            body[field.Name] = ValueOf(ReadAtFile(value, field.Flag), field.Kind);
+            OpenApiCommandOption field = given.Key;
+            body[field.Name] = field.Repeatable
+                ? ItemsOf(given.Select(v => FlagValue(v.Value, "any", field.Flag)).ToList())
+                : FlagValue(given.First().Value, field.Kind, field.Flag);
         }
         foreach (var (path, value) in Dotted)
         {
-            SetPath(body, path, ValueOf(ReadAtFile(value, "--" + string.Join('.', path)), "any"));
+            SetPath(body, path, FlagValue(value, "any", "--" + string.Join('.', path)));
         }
         string json = body.ToJsonString();
         return (PipelineContent.Json(Encoding.UTF8.GetBytes(json)), json);
@@ -104,10 +107,27 @@ internal sealed partial class CommandInvocation
             string kind = Command.BodyFields.FirstOrDefault(f => f.Name == name)?.Kind ?? "any";
             fields.Add((name, kind, node is JsonValue v && v.TryGetValue(out string? s) ? s : node?.ToJsonString() ?? ""));
         }
-        foreach (var (field, value) in Values.Where(v => v.Field.In == "body"))
+        foreach (var given in Values.Where(v => v.Field.In == "body").GroupBy(v => v.Field))
         {
+            OpenApiCommandOption field = given.Key;
             fields.RemoveAll(f => f.Name == field.Name);
-            fields.Add((field.Name, field.Kind, value));
+            if (field.Repeatable && field.Kind == "array")
+            {
+                // Every item of every flag, as a JSON array for the loop below (one value may be a JSON array already).
+                var items = new JsonArray();
+                foreach (var (_, value) in given)
+                {
+                    foreach (JsonNode? item in TryParseJson(value) is JsonArray list ? list : new JsonArray(JsonValue.Create(value)))
+                    {
+                        items.Add(item?.DeepClone());
+                    }
+                }
+                fields.Add((field.Name, field.Kind, items.ToJsonString()));
+            }
+            else
+            {
+                fields.AddRange(given.Select(v => (field.Name, field.Kind, v.Value)));
+            }
         }
         if (Dotted.Count > 0)
         {
@@ -125,8 +145,10 @@ internal sealed partial class CommandInvocation
                     throw new UsageException($"{Command.BodyFields.FirstOrDefault(f => f.Name == name)?.Flag ?? name}: no file '{file}'.");
                 }
                 byte[] bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-                multipart.AddFile(name, bytes, Path.GetFileName(file));
-                debug.Append(CultureInfo.InvariantCulture, $"{name}=@{file} ({bytes.Length} bytes) ");
+                // Several files for one field are parts named 'name[]' (images edit --image a.png --image b.png).
+                string part = fields.Count(f => f.Name == name) > 1 ? name + "[]" : name;
+                multipart.AddFile(part, bytes, Path.GetFileName(file));
+                debug.Append(CultureInfo.InvariantCulture, $"{part}=@{file} ({bytes.Length} bytes) ");
             }
             else if (kind == "array" && TryParseJson(value) is JsonArray array)
             {
@@ -170,20 +192,46 @@ internal sealed partial class CommandInvocation
         return File.ReadAllText(file).TrimEnd('\r', '\n');
     }
 
+    /// <summary>The items a repeated flag gave; one value that is a JSON array already is the whole list (<c>--include '["logprobs"]'</c>).</summary>
+    private static JsonArray ItemsOf(List<JsonNode?> values) =>
+        values is [JsonArray list] ? list : new JsonArray([.. values]);
+
+    /// <summary>The body on standard input: JSON, or else YAML (a heredoc as OpenAI's CLI docs write them); an object either way.</summary>
     private static JsonObject ParseStdinObject(string? stdin)
     {
         if (string.IsNullOrWhiteSpace(stdin))
         {
             return [];
         }
+        JsonNode? body;
         try
         {
-            return JsonNode.Parse(stdin) as JsonObject ?? throw new UsageException("the body on standard input must be a JSON object.");
+            body = JsonNode.Parse(stdin);
         }
-        catch (JsonException ex)
+        catch (JsonException ex) when (stdin.TrimStart() is ['{' or '[', ..])
         {
-            throw new UsageException("the body on standard input is not JSON (YAML is not supported yet): " + ex.Message);
+            throw new UsageException("the body on standard input is not JSON: " + ex.Message);
         }
+        catch (JsonException)
+        {
+            body = YamlReader.Parse(stdin, "the body on standard input");
+        }
+        return body as JsonObject ?? throw new UsageException("the body on standard input must be an object (JSON, or a YAML mapping such as 'model: gpt-5.5').");
+    }
+
+    /// <summary>
+    /// A flag's value for a JSON body: <c>@file</c> is the file's content (YAML for <c>.yaml</c> and <c>.yml</c>,
+    /// otherwise its text, read as JSON when it parses); anything else as <see cref="ValueOf"/> reads it.
+    /// </summary>
+    private static JsonNode? FlagValue(string value, string kind, string flag)
+    {
+        string text = ReadAtFile(value, flag);
+        if (value.Length > 1 && value[0] == '@' && Path.GetExtension(value) is { } extension
+            && (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            return YamlReader.Parse(text, $"{flag} {value}");
+        }
+        return ValueOf(text, kind);
     }
 
     /// <summary>A flag's value: JSON when it parses (and the field is not a string), else the text itself.</summary>

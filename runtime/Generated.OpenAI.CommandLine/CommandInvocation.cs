@@ -59,81 +59,36 @@ internal sealed partial class CommandInvocation
         return OpenAICommandLine.ExitUsage;
     }
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the request and prints the answer; a failure becomes its exit code (<see cref="CommandErrors"/>).</summary>
+    public Task<int> RunAsync(CancellationToken cancellationToken) => CommandErrors.GuardAsync(_console.Error, async () =>
     {
-        try
+        if (Transform is not null)
         {
-            if (Transform is not null)
-            {
-                JsonTransform.Apply(null, Transform, out _); // a malformed path is a usage error before anything is sent
-            }
-            using OpenAIPipeline pipeline = CreatePipeline();
-            Func<string?, PipelineRequest> build = await PrepareAsync(cancellationToken).ConfigureAwait(false);
-            if (AutoPaging && Command.Pages)
-            {
-                return await PageAsync(pipeline, build, cancellationToken).ConfigureAwait(false);
-            }
-            PipelineRequest request = build(null);
-            using PipelineResponse response = await SendAsync(pipeline, request, cancellationToken).ConfigureAwait(false);
-            await PrintAsync(response, cancellationToken).ConfigureAwait(false);
-            return OpenAICommandLine.ExitOk;
+            JsonTransform.Apply(null, Transform, out _); // a malformed path is a usage error before anything is sent
         }
-        catch (TransformPathException ex)
+        using OpenAIPipeline pipeline = CreatePipeline();
+        Func<string?, PipelineRequest> build = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (AutoPaging && Command.Pages)
         {
-            return await UsageErrorAsync("--transform: " + ex.Message).ConfigureAwait(false);
+            return await PageAsync(pipeline, build, cancellationToken).ConfigureAwait(false);
         }
-        catch (UsageException ex)
-        {
-            return await UsageErrorAsync(ex.Message).ConfigureAwait(false);
-        }
-        // Connection failures and timeouts are OpenAIExceptions without a status: no 'HTTP 0'.
-        catch (Exception ex) when (ex is APIConnectionException or APITimeoutException or HttpRequestException)
-        {
-            await _console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return OpenAICommandLine.ExitApiError;
-        }
-        catch (OpenAIException ex)
-        {
-            string message = ex.ErrorMessage ?? ex.Message;
-            string code = ex.ErrorCode is null ? "" : $" ({ex.ErrorCode})";
-            await _console.Error.WriteLineAsync($"error: HTTP {ex.Status}{code}: {message}").ConfigureAwait(false);
-            return OpenAICommandLine.ExitApiError;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return OpenAICommandLine.ExitCanceled;
-        }
-    }
+        PipelineRequest request = build(null);
+        using PipelineResponse response = await SendAsync(pipeline, request, cancellationToken).ConfigureAwait(false);
+        await PrintAsync(response, cancellationToken).ConfigureAwait(false);
+        return OpenAICommandLine.ExitOk;
+    });
 
     private OpenAIPipeline CreatePipeline()
     {
-        string? baseUrl = _console.GetVariable("OPENAI_BASE_URL");
-        var options = new OpenAIClientOptions
-        {
-            ApiKey = NonEmpty(_console.GetVariable("OPENAI_API_KEY")),
-            AdminApiKey = NonEmpty(_console.GetVariable("OPENAI_ADMIN_KEY")),
-        };
-        if (!string.IsNullOrWhiteSpace(baseUrl))
-        {
-            if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new UsageException($"OPENAI_BASE_URL '{baseUrl}' is not an absolute http(s) URL (such as https://api.openai.com/v1).");
-            }
-            options.BaseUrl = uri;
-        }
+        OpenAIClientOptions options = ToolEnvironment.ReadOptions(_console.GetVariable);
         if (Command.AdminAuth && options.AdminApiKey is null)
         {
             throw new UsageException($"'{Command.Name}' is an admin operation: set OPENAI_ADMIN_KEY.");
         }
         if (!Command.AdminAuth && options.ApiKey is null)
         {
-            throw new UsageException("set OPENAI_API_KEY (and OPENAI_BASE_URL for another server than api.openai.com).");
+            throw new UsageException("set OPENAI_API_KEY (and OPENAI_BASE_URL for another server than api.openai.com; 'openai simulate' runs a local one).");
         }
         return new OpenAIPipeline(options);
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    /// <summary>A usage problem found while preparing the request: exit 2.</summary>
-    private sealed class UsageException(string message) : Exception(message);
 }

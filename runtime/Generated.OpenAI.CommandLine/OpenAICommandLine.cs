@@ -35,13 +35,16 @@ public static class OpenAICommandLine
     public const int ExitTerminated = 143;
 
     private const string RootDescription =
-        "OpenAI's API from the command line: every operation of the OpenAPI spec as '<resource> <method>' " +
-        "(openai responses create --model gpt-5.5 --input hi). Request fields are flags, dotted for nesting " +
-        "(--text.format.type json_schema); values are read as JSON when they parse, else as strings; a JSON body on " +
-        "standard input ('-', or whenever stdin is redirected) is merged under the flags; file fields take a path " +
-        "(@file or file), and @file elsewhere is the file's text (JSON when it parses). Keys and URL come from OPENAI_API_KEY, OPENAI_ADMIN_KEY (admin operations) and " +
-        "OPENAI_BASE_URL. Not supported yet: --format yaml and explore, YAML bodies on stdin; --transform takes a subset of GJSON (see its help). " +
-        "Exit codes: 0 ok, 1 API or network error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
+        "OpenAI's API from the command line. Generated from the OpenAPI spec: every operation as '<resource> <method>' " +
+        "(openai responses create --model gpt-5.5 --input hi); request fields are flags, dotted for nesting " +
+        "(--text.format.type json_schema); values are read as JSON when they parse, else as strings; a JSON or YAML body on " +
+        "standard input ('-', or whenever stdin is redirected, such as a <<'YAML' heredoc) is merged under the flags; file fields take a path " +
+        "(@file or file), and @file elsewhere is the file's text (JSON when it parses; YAML for .yaml and .yml). Global flags of the generated " +
+        "commands: --format auto|json|jsonl|pretty|raw|yaml (explore is not supported), --transform (a subset of GJSON, see its help), " +
+        "--raw-output, --output, --debug. Hand-written, marked [tool]: 'realtime' (WAV files through realtime sessions; the generated " +
+        "'realtime:*' commands are the REST operations), 'simulate' (local simulators, no key) and 'batch' (Batch at scale; the generated " +
+        "'batches' commands are the plain operations). Keys and URL come from OPENAI_API_KEY, OPENAI_ADMIN_KEY (admin operations) and " +
+        "OPENAI_BASE_URL. Exit codes: 0 ok, 1 API or network error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
 
     /// <summary>The flags every command takes (and that no request field may shadow).</summary>
     private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
@@ -60,7 +63,15 @@ public static class OpenAICommandLine
         ArgumentNullException.ThrowIfNull(console);
 
         var globals = new GlobalOptions();
-        var root = new RootCommand(RootDescription) { globals.Format, globals.Transform, globals.RawOutput, globals.Output, globals.Debug };
+        var root = new RootCommand(RootDescription);
+        // The hand-written commands first, so that --help lists them apart from the generated resources.
+        var tool = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Command command in ToolCommands(console))
+        {
+            tool.Add(command.Name);
+            root.Subcommands.Add(command);
+        }
+
         var resources = new Dictionary<string, Command>(StringComparer.Ordinal);
         foreach (OpenApiCommand command in OpenApiCommandTable.Commands)
         {
@@ -68,7 +79,17 @@ public static class OpenAICommandLine
             string resource = command.Name[..space];
             if (!resources.TryGetValue(resource, out Command? parent))
             {
+                if (tool.Contains(resource))
+                {
+                    // A spec update that brings a resource named like a hand-written command must rename one of them.
+                    throw new InvalidOperationException($"The generated resource '{resource}' has the name of a hand-written command.");
+                }
                 parent = new Command(resource, $"Operations on {resource.Replace(':', ' ')}.");
+                // The global flags on every generated command (not on the hand-written ones, whose --output is a file of theirs).
+                foreach (Option option in globals.All)
+                {
+                    parent.Options.Add(option);
+                }
                 resources[resource] = parent;
                 root.Subcommands.Add(parent);
             }
@@ -83,10 +104,21 @@ public static class OpenAICommandLine
         return result.Errors.Count > 0 ? ExitUsage : exit;
     }
 
+    /// <summary>The names of the hand-written commands: none may be a generated resource's name.</summary>
+    internal static IReadOnlyList<string> ToolCommandNames { get; } = ["realtime", "simulate", "batch"];
+
+    /// <summary>The hand-written commands, in the order of <see cref="ToolCommandNames"/>.</summary>
+    private static IEnumerable<Command> ToolCommands(CommandLineConsole console)
+    {
+        yield return RealtimeCommands.Create(console);
+        yield return SimulateCommand.Create(console);
+        yield return BatchCommands.Create(console);
+    }
+
     private static Command BuildMethod(OpenApiCommand command, string method, GlobalOptions globals, CommandLineConsole console)
     {
         var cmd = new Command(method, Summary(command)) { TreatUnmatchedTokensAsErrors = false };
-        var flags = new List<(OpenApiCommandOption Field, Option<string> Option)>();
+        var flags = new List<(OpenApiCommandOption Field, Option Option)>();
         var declared = new HashSet<string>(s_reserved, StringComparer.Ordinal);
         foreach (OpenApiCommandOption field in command.Parameters.Concat(command.BodyFields))
         {
@@ -95,7 +127,21 @@ public static class OpenAICommandLine
             {
                 continue; // shadowed by a global flag or a parameter of the same name: reachable on stdin only
             }
-            var option = new Option<string>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : field.Kind };
+            Option option;
+            if (field.Repeatable)
+            {
+                // Once per item (--image a.png --image b.png), by the plural or, as OpenAI's CLI docs write it, the singular.
+                var repeated = new Option<string[]>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : "item", AllowMultipleArgumentsPerToken = false };
+                if (field.SingularFlag is { } singular && declared.Add(singular))
+                {
+                    repeated.Aliases.Add(singular);
+                }
+                option = repeated;
+            }
+            else
+            {
+                option = new Option<string>(flag) { Description = Describe(field), HelpName = field.Kind == "file" ? "file" : field.Kind };
+            }
             flags.Add((field, option));
             cmd.Options.Add(option);
         }
@@ -124,7 +170,18 @@ public static class OpenAICommandLine
             };
             foreach (var (field, option) in flags)
             {
-                if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } value)
+                if (parse.GetResult(option) is not { Implicit: false })
+                {
+                    continue;
+                }
+                if (option is Option<string[]> repeated)
+                {
+                    foreach (string item in parse.GetValue(repeated) ?? [])
+                    {
+                        invocation.Values.Add((field, item));
+                    }
+                }
+                else if (parse.GetValue((Option<string>)option) is { } value)
                 {
                     invocation.Values.Add((field, value));
                 }
@@ -202,7 +259,8 @@ public static class OpenAICommandLine
     {
         string where = field.In == "body" ? "" : field.In + " parameter; ";
         string required = field.Required ? "required; " : "";
-        return $"[{where}{required}{field.Kind}] " + (FirstParagraph(field.Description) ?? "");
+        string repeat = field.Repeatable ? "; repeat the flag per item" : "";
+        return $"[{where}{required}{field.Kind}{repeat}] " + (FirstParagraph(field.Description) ?? "");
     }
 
     private static string? FirstParagraph(string? text)
@@ -222,7 +280,7 @@ public static class OpenAICommandLine
     {
         public Option<string> Format { get; } = new("--format")
         {
-            Description = "Output format: auto (pretty on a terminal, else json), json (indented), jsonl (one compact line; one per item or event), pretty (an indented key: value view), raw (the body as received). yaml and explore are not supported yet.",
+            Description = "Output format: auto (pretty on a terminal, else json), json (indented), jsonl (one compact line; one per item or event), pretty (an indented key: value view), raw (the body as received), yaml (YAML 1.2; one document per item or event). explore (an interactive viewer) is not supported.",
             DefaultValueFactory = _ => "auto",
             Recursive = true,
         };
@@ -239,6 +297,8 @@ public static class OpenAICommandLine
 
         public Option<bool> Debug { get; } = new("--debug") { Description = "Print the request and response to stderr (Authorization redacted).", Recursive = true };
 
-        public GlobalOptions() => Format.AcceptOnlyFromAmong("auto", "json", "jsonl", "pretty", "raw");
+        public GlobalOptions() => Format.AcceptOnlyFromAmong("auto", "json", "jsonl", "pretty", "raw", "yaml");
+
+        public IEnumerable<Option> All => [Format, Transform, RawOutput, Output, Debug];
     }
 }

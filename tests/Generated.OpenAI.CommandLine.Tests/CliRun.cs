@@ -9,7 +9,7 @@ namespace Generated.OpenAI.CommandLine.Tests;
 /// <summary>One in-process run of <c>openai</c>: exit code, stdout, stderr and binary stdout.</summary>
 internal sealed record CliRun(int Exit, string Stdout, string Stderr, byte[] BinaryStdout)
 {
-    public static async Task<CliRun> RunAsync(Uri? baseUrl, string[] args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CliRun> RunAsync(Uri? baseUrl, string[] args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["OPENAI_API_KEY"] = "sk-test-secret", ["OPENAI_ADMIN_KEY"] = "sk-admin-secret" };
         if (baseUrl is not null)
@@ -31,8 +31,8 @@ internal sealed record CliRun(int Exit, string Stdout, string Stderr, byte[] Bin
             () => binary,
             OutputIsTerminal: false,
             name => variables.TryGetValue(name, out string? value) ? value : null);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int exit = await OpenAICommandLine.RunAsync(args, console, timeout.Token);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        int exit = await OpenAICommandLine.RunAsync(args, console, limit.Token);
         return new CliRun(exit, output.ToString(), error.ToString(), binary.ToArray());
     }
 

@@ -55,6 +55,16 @@ public sealed class CommandTableTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_hand_written_command_has_the_name_of_a_generated_resource()
+    {
+        var resources = OpenApiCommandTable.Commands.Select(c => c.Name[..c.Name.IndexOf(' ', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(["realtime", "simulate", "batch"], OpenAICommandLine.ToolCommandNames);
+        Assert.All(OpenAICommandLine.ToolCommandNames, name => Assert.DoesNotContain(name, resources));
+        Assert.Contains("batches", resources); // beside 'batch', the plain operations
+        Assert.Contains(resources, r => r.StartsWith("realtime:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Commands_carry_parameters_body_fields_and_flags()
     {
         var commands = OpenApiCommandTable.Commands;
@@ -76,6 +86,13 @@ public sealed class CommandTableTests(ITestOutputHelper output)
         Assert.Contains(retrieve.Parameters, p => p.Name == "batch_id" && p.In == "path" && p.Required);
 
         Assert.True(commands.Single(c => c.Name == "admin:organization:projects create").AdminAuth);
+
+        // Flags the docs write: --image once per file, --timestamp-granularity (singular) once per item.
+        var image = commands.Single(c => c.Name == "images edit").BodyFields.Single(f => f.Name == "image");
+        Assert.Equal(("file", true, "--image", null), (image.Kind, image.Repeatable, image.Flag, image.SingularFlag));
+        var granularities = commands.Single(c => c.Name == "audio:transcriptions create").BodyFields.Single(f => f.Name == "timestamp_granularities");
+        Assert.Equal(("array", true, "--timestamp-granularities", "--timestamp-granularity"), (granularities.Kind, granularities.Repeatable, granularities.Flag, granularities.SingularFlag));
+        Assert.False(commands.Single(c => c.Name == "files create").BodyFields.Single(f => f.Name == "file").Repeatable);
         Assert.Equal("binary", commands.Single(c => c.Name == "audio:speech create").ResponseKind);
     }
 }

@@ -1,9 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Simulator;
 using Xunit;
@@ -13,34 +12,43 @@ namespace Generated.OpenAI.CommandLine.Tests;
 /// <summary>The real <c>openai</c> process: a body piped on stdin, exit code 2 for usage, 130/143 for SIGINT/SIGTERM.</summary>
 public sealed class ProcessTests
 {
-    [Fact]
+    [Fact(Timeout = 60000)]
     public async Task A_body_piped_on_stdin_is_sent()
     {
         await using RestSimulator simulator = await RestSimulator.StartAsync();
-        using Process process = Start(simulator.BaseUrl, "responses", "create", "--format", "jsonl");
-        await process.StandardInput.WriteAsync("""{"model": "gpt-5.5", "input": "piped"}""");
-        process.StandardInput.Close();
-        string stdout = await process.StandardOutput.ReadToEndAsync();
-        string stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(process.ExitCode == 0, stderr);
-        JsonDocument.Parse(stdout).Dispose();
+        using var process = ToolProcess.Start(["responses", "create", "--format", "jsonl"], Environment(simulator.BaseUrl));
+        await process.WriteInputAndCloseAsync("""{"model": "gpt-5.5", "input": "piped"}""");
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(20)) == 0, process.Stderr);
+        JsonDocument.Parse(process.Stdout).Dispose();
         var sent = simulator.Requests.Single(r => r.Path.EndsWith("/responses", StringComparison.Ordinal));
         Assert.Equal("piped", JsonDocument.Parse(sent.BodyText).RootElement.GetProperty("input").GetString());
     }
 
-    [Fact]
-    public async Task A_usage_error_exits_2()
+    [Fact(Timeout = 60000)]
+    public async Task A_YAML_heredoc_on_stdin_is_sent_as_JSON()
     {
-        using Process process = Start(new Uri("http://127.0.0.1:9/v1"), "models", "list", "--no-such-flag");
-        process.StandardInput.Close();
-        string stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("--no-such-flag", stderr, StringComparison.Ordinal);
+        await using RestSimulator simulator = await RestSimulator.StartAsync();
+        using var process = ToolProcess.Start(["responses", "create", "--format", "yaml", "--transform", "object"], Environment(simulator.BaseUrl));
+        // The docs' heredoc: a literal block for the prompt, a typed integer.
+        await process.WriteInputAndCloseAsync("model: gpt-5.5\ninstructions: Return exactly one sentence.\nmax_output_tokens: 120\ninput: |\n  Summarize this release note in one sentence.\n\n  <release_note>\n  Fixed it.\n  </release_note>\n");
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(20)) == 0, process.Stderr);
+        Assert.Equal("response", process.Stdout.Trim());
+        JsonElement sent = JsonDocument.Parse(simulator.Requests.Single(r => r.Path.EndsWith("/responses", StringComparison.Ordinal)).BodyText).RootElement;
+        Assert.Equal("gpt-5.5", sent.GetProperty("model").GetString());
+        Assert.Equal(120, sent.GetProperty("max_output_tokens").GetInt32());
+        Assert.Equal("Summarize this release note in one sentence.\n\n<release_note>\nFixed it.\n</release_note>\n", sent.GetProperty("input").GetString());
     }
 
-    [Theory]
+    [Fact(Timeout = 60000)]
+    public async Task A_usage_error_exits_2()
+    {
+        using var process = ToolProcess.Start(["models", "list", "--no-such-flag"], Environment(new Uri("http://127.0.0.1:9/v1")));
+        process.CloseInput();
+        Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("--no-such-flag", process.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 60000)]
     [InlineData("INT", 130)]
     [InlineData("TERM", 143)]
     public async Task A_signal_ends_a_stalled_request(string signal, int expected)
@@ -51,58 +59,23 @@ public sealed class ProcessTests
         }
         await using RestSimulator simulator = await RestSimulator.StartAsync();
         simulator.AddFault(RestFaultKind.Stall, "/models", count: null);
-        using Process process = Start(simulator.BaseUrl, "models", "list");
-        process.StandardInput.Close();
+        using var process = ToolProcess.Start(["models", "list"], Environment(simulator.BaseUrl));
+        process.CloseInput();
         var clock = Stopwatch.StartNew();
         while (!simulator.Requests.Any() && clock.Elapsed < TimeSpan.FromSeconds(15))
         {
             await Task.Delay(50);
         }
         Assert.NotEmpty(simulator.Requests);
-        using (Process kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        ToolProcess.Kill(process.Id, signal);
         var sent = Stopwatch.StartNew();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(expected, process.ExitCode);
+        Assert.Equal(expected, await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(sent.Elapsed < TimeSpan.FromSeconds(2), $"took {sent.Elapsed}");
     }
 
-    /// <summary>
-    /// The tool in its own output folder (same configuration as the tests): the copy beside the tests would resolve
-    /// Microsoft.Extensions.* from this project's ASP.NET Core framework reference, which the tool does not have.
-    /// </summary>
-    private static string ToolDll()
+    private static Dictionary<string, string?> Environment(Uri baseUrl) => new()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Generated.sln")))
-        {
-            dir = Path.GetDirectoryName(dir.TrimEnd(Path.DirectorySeparatorChar));
-        }
-        Assert.NotNull(dir);
-        return Path.Combine(dir, "runtime", "Generated.OpenAI.CommandLine", "bin", configuration, "net10.0", "openai.dll");
-    }
-
-    private static Process Start(Uri baseUrl, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(ToolDll());
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["OPENAI_API_KEY"] = "sk-test";
-        info.Environment["OPENAI_BASE_URL"] = baseUrl.AbsoluteUri;
-        info.Environment.Remove("OPENAI_ADMIN_KEY");
-        return Process.Start(info)!;
-    }
+        ["OPENAI_API_KEY"] = "sk-test",
+        ["OPENAI_BASE_URL"] = baseUrl.AbsoluteUri,
+    };
 }

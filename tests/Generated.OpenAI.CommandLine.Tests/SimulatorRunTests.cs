@@ -43,8 +43,9 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         CliRun jsonl = await Run("models", "list", "--format", "jsonl");
         CliRun pretty = await Run("models", "list", "--format", "pretty");
         CliRun raw = await Run("models", "list", "--format", "raw");
+        CliRun yaml = await Run("models", "list", "--format", "yaml");
         CliRun auto = await Run("models", "list");
-        foreach (CliRun run in new[] { json, jsonl, pretty, raw, auto })
+        foreach (CliRun run in new[] { json, jsonl, pretty, raw, yaml, auto })
         {
             Assert.True(run.Exit == 0, run.ToString());
         }
@@ -54,6 +55,8 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         Assert.Contains("data:", pretty.Stdout, StringComparison.Ordinal);
         JsonDocument.Parse(raw.Stdout).Dispose();
         Assert.Equal(json.Stdout, auto.Stdout); // not a terminal: auto is json
+        Assert.StartsWith("object: list\ndata:\n  - id: ", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Equal(JsonSerializer.Serialize(JsonDocument.Parse(json.Stdout).RootElement), YamlReader.Parse(yaml.Stdout, "stdout")!.ToJsonString());
     }
 
     [Fact]
@@ -124,6 +127,12 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         var types = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
         Assert.Equal("response.created", types[0]);
         Assert.Contains("response.completed", types);
+
+        // --format yaml: one '---' document per event, each the same event.
+        CliRun yaml = await Run("responses", "create", "--model", "gpt-5.5", "--input", "Stream please", "--stream", "true", "--format", "yaml");
+        Assert.True(yaml.Exit == 0, yaml.ToString());
+        string[] documents = yaml.Stdout.Split("---\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(types, documents.Select(d => (string?)YamlReader.Parse(d, "event")!["type"]!.GetValue<string>()).ToList());
     }
 
     [Fact]
@@ -199,11 +208,52 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         Assert.StartsWith("{", run.Stdout, StringComparison.Ordinal); // an object is still JSON
     }
 
+    [Fact]
+    public async Task Repeated_flags_send_every_item_as_the_docs_write_them()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "openai-repeat-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string first = Path.Combine(dir, "body-lotion.png");
+            string second = Path.Combine(dir, "soap.png");
+            await File.WriteAllBytesAsync(first, [1, 2, 3]);
+            await File.WriteAllBytesAsync(second, [4, 5]);
+            fixture.Simulator.ClearRequests();
+            // images edit: one --image per file (OpenAI's image guide), sent as image[] parts.
+            CliRun edit = await Run("images", "edit", "--model", "gpt-image-2", "--image", first, "--image", second, "--prompt", "A gift basket");
+            Assert.NotEqual(2, edit.Exit);
+            string sent = fixture.Simulator.Requests.Single(r => r.Path.EndsWith("/images/edits", StringComparison.Ordinal)).BodyText;
+            Assert.Equal(2, sent.Split("name=\"image[]\"").Length - 1);
+            Assert.Contains("filename=body-lotion.png", sent, StringComparison.Ordinal);
+            Assert.Contains("filename=soap.png", sent, StringComparison.Ordinal);
+
+            // audio:transcriptions create --timestamp-granularity word (the singular, as the docs write it), repeatable.
+            CliRun transcribe = await Run("audio:transcriptions", "create", "--model", "whisper-1", "--file", first, "--response-format", "verbose_json", "--timestamp-granularity", "word", "--timestamp-granularity", "segment");
+            Assert.NotEqual(2, transcribe.Exit);
+            sent = fixture.Simulator.Requests.Single(r => r.Path.EndsWith("/audio/transcriptions", StringComparison.Ordinal)).BodyText;
+            Assert.Equal(2, sent.Split("name=\"timestamp_granularities[]\"").Length - 1);
+            Assert.Contains("\r\n\r\nword\r\n", sent, StringComparison.Ordinal);
+            Assert.Contains("\r\n\r\nsegment\r\n", sent, StringComparison.Ordinal);
+
+            // A JSON body: one item or several make an array; one JSON array is the whole list.
+            CliRun tools = await Run("responses", "create", "--model", "gpt-5.5", "--input", "hi", "--tool", "{\"type\":\"web_search\"}", "--include", "[\"reasoning.encrypted_content\"]");
+            Assert.True(tools.Exit == 0, tools.ToString());
+            using JsonDocument body = JsonDocument.Parse(fixture.Simulator.Requests.Last(r => r.Path.EndsWith("/responses", StringComparison.Ordinal)).BodyText);
+            Assert.Equal("web_search", body.RootElement.GetProperty("tools")[0].GetProperty("type").GetString());
+            Assert.Equal("reasoning.encrypted_content", Assert.Single(body.RootElement.GetProperty("include").EnumerateArray()).GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("responses", "create", "--no-such-flag", "1")]
     [InlineData("batches", "retrieve")]
     [InlineData("no-such-resource", "list")]
-    [InlineData("models", "list", "--format", "yaml")]
+    [InlineData("models", "list", "--format", "explore")]
     public async Task Usage_errors_exit_2(params string[] args)
     {
         CliRun run = await Run(args);
@@ -262,7 +312,14 @@ public sealed class SimulatorRunTests(SimulatorFixture fixture) : IClassFixture<
         CliRun root = await Run("--help");
         Assert.Equal(0, root.Exit);
         Assert.Contains("audio:speech", root.Stdout, StringComparison.Ordinal);
-        Assert.Contains("yaml and explore are not supported yet", root.Stdout, StringComparison.Ordinal);
+        Assert.Contains("explore is not supported", root.Stdout, StringComparison.Ordinal);
+        // The hand-written commands are listed first, marked, next to the generated resources they sit beside.
+        int realtime = root.Stdout.IndexOf("  realtime ", StringComparison.Ordinal);
+        int batch = root.Stdout.IndexOf("  batch ", StringComparison.Ordinal);
+        int batches = root.Stdout.IndexOf("  batches ", StringComparison.Ordinal);
+        Assert.True(realtime >= 0 && batch > realtime && batches > batch, root.Stdout);
+        Assert.Contains("[tool] Batch at scale", root.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  realtime:client-secrets ", root.Stdout, StringComparison.Ordinal);
         CliRun method = await Run("batches", "create", "--help");
         Assert.Equal(0, method.Exit);
         Assert.Contains("--input-file-id", method.Stdout, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public sealed class CommandTableEmitterTests
           "/widgets/{widget_id}/cancel":{
             "post":{"operationId":"cancelWidget","parameters":[{"name":"widget_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Widget"}}}}}}},
           "/widget_files":{
-            "post":{"operationId":"uploadWidgetFile","requestBody":{"content":{"multipart/form-data":{"schema":{"type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary","description":"The file."},"purpose":{"type":"string"}}}}}},
+            "post":{"operationId":"uploadWidgetFile","requestBody":{"content":{"multipart/form-data":{"schema":{"type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary","description":"The file."},"purpose":{"type":"string"},"images":{"anyOf":[{"type":"string","format":"binary"},{"type":"array","items":{"type":"string","format":"binary"}}]}}}}}},
                     "responses":{"200":{"description":"ok","content":{"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}}}}},
           "/organization/service_accounts":{
             "post":{"operationId":"createServiceAccount","security":[{"AdminApiKeyAuth":[]}],"responses":{"200":{"description":"ok"}}}}
@@ -37,7 +37,7 @@ public sealed class CommandTableEmitterTests
          "components":{"schemas":{
            "Widget":{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}},
            "WidgetList":{"type":"object","required":["data","has_more","last_id"],"properties":{"data":{"type":"array","items":{"$ref":"#/components/schemas/Widget"}},"has_more":{"type":"boolean"},"last_id":{"type":"string"}}},
-           "CreateWidgetRequest":{"type":"object","required":["name"],"properties":{"name":{"type":"string","description":"The name."},"size":{"type":"integer"},"stream":{"type":"boolean"},"options":{"type":"object","properties":{"color":{"type":"string"}}}}}
+           "CreateWidgetRequest":{"type":"object","required":["name"],"properties":{"name":{"type":"string","description":"The name."},"size":{"type":"integer"},"stream":{"type":"boolean"},"tags":{"type":"array","items":{"type":"string"}},"categories":{"type":"array","items":{"type":"string"}},"include":{"type":"array","items":{"type":"string"}},"options":{"type":"object","properties":{"color":{"type":"string"}}}}}
          }}}
         """;
 
@@ -66,6 +66,20 @@ public sealed class CommandTableEmitterTests
         Assert.Equal("binary", upload.ResponseKind);
         Assert.Contains(upload.BodyFields, f => f.Name == "file" && f.Kind == "file" && f.Required);
         Assert.True(model.Commands.Single(c => c.OperationId == "createServiceAccount").AdminAuth);
+    }
+
+    [Fact]
+    public void Array_fields_repeat_and_answer_to_their_singular_and_a_file_or_files_is_a_file_flag()
+    {
+        var model = SpecParser.Parse("openapi.json", Spec, "Models", CancellationToken.None);
+        var create = model.Commands.Single(c => c.OperationId == "createWidget").BodyFields.ToDictionary(f => f.Name);
+        Assert.Equal(("array", true, "--tags", "--tag"), (create["tags"].Kind, create["tags"].Repeatable, create["tags"].Flag, create["tags"].SingularFlag));
+        Assert.Equal("--category", create["categories"].SingularFlag);
+        Assert.Equal((true, null), (create["include"].Repeatable, create["include"].SingularFlag)); // not a plural: no second name
+        Assert.Equal((false, null), (create["name"].Repeatable, create["name"].SingularFlag));
+        var upload = model.Commands.Single(c => c.OperationId == "uploadWidgetFile").BodyFields.ToDictionary(f => f.Name);
+        Assert.Equal(("file", true, "--image"), (upload["images"].Kind, upload["images"].Repeatable, upload["images"].SingularFlag));
+        Assert.Equal(("file", false), (upload["file"].Kind, upload["file"].Repeatable));
     }
 
     [Fact]

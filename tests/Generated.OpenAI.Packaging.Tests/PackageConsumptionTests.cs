@@ -97,11 +97,34 @@ public sealed class PackageConsumptionTests
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Runtime"), ".snupkg")), "Generated.OpenAI.Runtime has no .snupkg symbols package.");
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Extensions.AI"), ".snupkg")), "Generated.OpenAI.Extensions.AI has no .snupkg symbols package.");
         Assert.True(File.Exists(Path.ChangeExtension(_feed.PackagePath("Generated.OpenAI.Audio"), ".snupkg")), "Generated.OpenAI.Audio has no .snupkg symbols package.");
+
+        // The tool: everything it runs with inside (a tool package has no dependencies), the command named openai.
+        IReadOnlyList<string> tool = Entries("Generated.OpenAI.CommandLine");
+        Assert.Contains("tools/net10.0/any/openai.dll", tool);
+        Assert.Contains("tools/net10.0/any/Generated.OpenAI.dll", tool);
+        Assert.Contains("tools/net10.0/any/Generated.OpenAI.Simulator.dll", tool);
+        Assert.Contains("tools/net10.0/any/YamlDotNet.dll", tool);
+        Assert.Contains("<Command Name=\"openai\" EntryPoint=\"openai.dll\"", ReadEntry("Generated.OpenAI.CommandLine", "tools/net10.0/any/DotnetToolSettings.xml"), StringComparison.Ordinal);
+        Assert.Contains(Nuspec("Generated.OpenAI.CommandLine").Descendants(), e => e.Name.LocalName == "packageType" && e.Attribute("name")?.Value == "DotnetTool");
     }
 
+    /// <summary>
+    /// The README as a user follows it with no key: the tool installed from the local feed (<c>dotnet tool install
+    /// --tool-path</c>), its <c>openai simulate</c> started as a real process, the line it prints exported, and the
+    /// quick start, built from the packages, run unchanged against it. Fails if the quick start, the packages, the
+    /// tool's install or the simulator breaks.
+    /// </summary>
     [Fact]
-    public async Task The_README_quick_start_builds_from_the_SDK_package_and_runs_against_the_simulators()
+    public async Task The_README_quick_start_runs_against_openai_simulate_from_the_tool_installed_from_the_local_feed()
     {
+        string tools = Path.Combine(_feed.Root, "tools");
+        DotnetResult install = await DotnetCli.RunAsync(_feed.Root,
+            ["tool", "install", "Generated.OpenAI.CommandLine", "--version", _feed.Version, "--tool-path", tools], s_buildTimeout);
+        _output.WriteLine($"{install.CommandLine}: exit {install.ExitCode}, {install.Duration.TotalSeconds:0.0} s");
+        Assert.True(install.ExitCode == 0, install.Describe("installing the openai tool from the local feed"));
+        string openai = Path.Combine(tools, OperatingSystem.IsWindows() ? "openai.exe" : "openai");
+        Assert.True(File.Exists(openai), $"No {openai} after the install.\n{install.Tail()}");
+
         string directory = _feed.NewProjectDirectory("quickstart");
         ConsumerProject.Write(directory, "QuickStart", QuickStart.ReadFromReadme(_feed.RepoRoot),
             [$"<PackageReference Include=\"Generated.OpenAI\" Version=\"{_feed.Version}\" />", $"<PackageReference Include=\"Generated.OpenAI.Audio\" Version=\"{_feed.Version}\" />"]);
@@ -109,12 +132,20 @@ public sealed class PackageConsumptionTests
         Assert.True(build.ExitCode == 0, build.Describe("building the quick-start against the Generated.OpenAI package"));
         Assert.Empty(ConsumerProject.TrimAndAotWarnings(build.Output));
 
-        string program = Path.Combine(directory, "bin", "Release", "net10.0", "QuickStart.dll");
-        (DotnetResult run, OpenAISimulator simulator, int pcmBytes) = await RunQuickStartAsync(directory, DotnetCli.Executable, [program]);
-        await using (simulator)
-        {
-            await AssertQuickStartOutputAsync(run, simulator, pcmBytes);
-        }
+        using SimulateProcess simulate = await SimulateProcess.StartAsync(openai, TimeSpan.FromSeconds(60));
+        _output.WriteLine(string.Join('\n', simulate.Exports.Select(e => $"export {e.Key}={e.Value}")));
+        string wav = SampleAudio.WriteWav(Path.Combine(directory, "speech.wav"), TimeSpan.FromSeconds(1));
+        int pcmBytes = checked((int)new FileInfo(wav).Length - 44); // 24 kHz mono PCM16 after a 44-byte header: passed through unchanged
+        DotnetResult run = await DotnetCli.RunAsync(directory, [Path.Combine(directory, "bin", "Release", "net10.0", "QuickStart.dll")], s_runTimeout, simulate.Exports);
+        _output.WriteLine($"{run.CommandLine}: exit {run.ExitCode}, {run.Duration.TotalSeconds:0.0} s");
+        _output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == 0, run.Describe("running the quick-start against openai simulate"));
+        string firstModelId = await FirstModelIdAsync(new Uri(simulate.Exports["OPENAI_BASE_URL"]), simulate.Exports["OPENAI_API_KEY"]);
+        Assert.True(run.Output.Contains(firstModelId, StringComparison.Ordinal), run.Describe($"the output does not name the first listed model '{firstModelId}'"));
+        // The realtime simulator's deterministic transcript of exactly the audio sent: the one base URL served both.
+        string transcript = SimulatedText.Transcript(1, pcmBytes);
+        Assert.True(run.Output.Contains(transcript, StringComparison.Ordinal), run.Describe($"the output does not hold the transcript '{transcript}'"));
+        Assert.Equal(143, await simulate.StopAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -251,11 +282,13 @@ public sealed class PackageConsumptionTests
         Assert.Empty(rest.ServerErrors);
     }
 
-    private static async Task<string> FirstModelIdAsync(RestSimulator rest)
+    private static Task<string> FirstModelIdAsync(RestSimulator rest) => FirstModelIdAsync(rest.BaseUrl, "sk-packaging-test");
+
+    private static async Task<string> FirstModelIdAsync(Uri baseUrl, string apiKey)
     {
         using var http = new System.Net.Http.HttpClient();
-        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, rest.BaseUrl + "/models");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sk-packaging-test");
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, baseUrl.AbsoluteUri.TrimEnd('/') + "/models");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         using System.Net.Http.HttpResponseMessage response = await http.SendAsync(request);
         using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("data")[0].GetProperty("id").GetString()!;

@@ -280,29 +280,42 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         output.WriteLine($"{dropped.GetSumLong()} deltas dropped and counted");
     }
 
-    [Fact(Timeout = 30000)]
-    public async Task A_reconnect_is_counted_with_its_reason_and_logged()
+    [Fact(Timeout = 60000)]
+    public async Task A_reconnect_after_a_drop_is_counted_with_its_reason_and_logged()
     {
         var metrics = new List<MetricSnapshot>();
         using MeterProvider meterProvider = Sdk.CreateMeterProviderBuilder().AddMeter(RealtimeTelemetry.MeterName).AddInMemoryExporter(metrics).Build()!;
         var provider = new CapturingLoggerProvider();
         using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(provider));
-        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { FaultAfterClientMessages = 1 });
+        simulator.NextConnectionFault = RealtimeFault.DropMidFrame;
         using var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "sk-test", BaseUrl = simulator.BaseUrl, MaxRetries = 0 }, loggerFactory: loggerFactory);
-        await using RealtimeTranslationSession session = await client.ConnectTranslationAsync(options: new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero });
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions
+        {
+            KeepAliveInterval = TimeSpan.Zero,
+            Reconnect = new RealtimeReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400) },
+        });
+        var reopened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.StateChanged += change =>
+        {
+            if (change.Previous == RealtimeSessionState.Reconnecting && change.State == RealtimeSessionState.Open)
+            {
+                reopened.TrySetResult();
+            }
+        };
 
-        session.RecordReconnect(1, nameof(ShutdownReason.RemoteDisconnectedMidFrame));
-        session.RecordReconnect(2, nameof(ShutdownReason.RemoteDisconnectedMidFrame));
-        session.RecordAudioNotSent(3);
+        await session.CommitAudioAsync().AsTask().WaitAsync(Patience); // the simulator drops the connection after this
+        await reopened.Task.WaitAsync(Patience);
+        session.RecordAudioNotSent(3); // what the send queue reports for appends it could not send
         Assert.True(meterProvider.ForceFlush(10000));
 
-        MetricPoint reconnects = Point(metrics, RealtimeTelemetry.ReconnectsInstrument, simulator.BaseUrl.Port, out MetricSnapshot metric, ("error.type", "RemoteDisconnectedMidFrame"));
+        MetricPoint reconnects = Point(metrics, RealtimeTelemetry.ReconnectsInstrument, simulator.BaseUrl.Port, out MetricSnapshot metric, ("error.type", nameof(RealtimeReconnectReason.ConnectionLost)));
         Assert.Equal("{reconnect}", metric.Unit);
-        Assert.Equal(2, reconnects.GetSumLong());
-        Assert.Equal("translation", Tag(reconnects, "openai.realtime.session.kind"));
-        Assert.Equal(RealtimeClient.DefaultTranslationModel, Tag(reconnects, "gen_ai.request.model"));
+        Assert.Equal(1, reconnects.GetSumLong());
+        Assert.Equal("voice_agent", Tag(reconnects, "openai.realtime.session.kind"));
         Assert.Equal(3, Point(metrics, RealtimeTelemetry.AudioDroppedInstrument, simulator.BaseUrl.Port, out _, ("openai.realtime.audio.direction", "input")).GetSumLong());
-        Assert.Contains(provider.Entries, e => e.Level == LogLevel.Information && e.Message == "Realtime translation session reconnecting (attempt 2) after RemoteDisconnectedMidFrame");
+        Assert.Contains(provider.Entries, e => e.Level == LogLevel.Information && e.Message == "Realtime voice_agent session reconnecting (attempt 1) after ConnectionLost");
+        Assert.Single(provider.Entries, e => e.Message.StartsWith("Realtime voice_agent session connected", StringComparison.Ordinal)); // the session's, not one per connection
     }
 
     [Fact(Timeout = 30000)]

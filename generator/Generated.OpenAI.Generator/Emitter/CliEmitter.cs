@@ -44,8 +44,10 @@ internal static class CliEmitter
         w.Line("/// <param name=\"Required\">Whether the spec requires it.</param>");
         w.Line("/// <param name=\"Description\">The spec's description.</param>");
         w.Line("/// <param name=\"Flag\">The command-line flag (<c>--input-file-id</c>).</param>");
+        w.Line("/// <param name=\"Repeatable\">Whether the flag is given once per item (an array, or one file or several).</param>");
+        w.Line("/// <param name=\"SingularFlag\">The flag of one item of a plural (<c>--timestamp-granularity</c>), or null.</param>");
         w.Line(ModelEmitter.GeneratedCodeAttribute);
-        w.Line("internal sealed record OpenApiCommandOption(string Name, string In, string Kind, bool Required, string? Description, string Flag);");
+        w.Line("internal sealed record OpenApiCommandOption(string Name, string In, string Kind, bool Required, string? Description, string Flag, bool Repeatable, string? SingularFlag);");
         w.Line();
         w.Line("/// <summary>Every operation of the spec as a command, in document order.</summary>");
         w.Line(ModelEmitter.GeneratedCodeAttribute);
@@ -75,5 +77,5 @@ internal static class CliEmitter
     private static string Options(ImmutableEquatableArray<CommandOptionModel> options) => options.Count == 0
         ? "global::System.Array.Empty<OpenApiCommandOption>()"
         : "new OpenApiCommandOption[] { " + string.Join(", ", options.Select(o =>
-            $"new({SourceWriter.Literal(o.Name)}, {SourceWriter.Literal(o.In)}, {SourceWriter.Literal(o.Kind)}, {Bool(o.Required)}, {Nullable(o.Description)}, {SourceWriter.Literal(o.Flag)})")) + " }";
+            $"new({SourceWriter.Literal(o.Name)}, {SourceWriter.Literal(o.In)}, {SourceWriter.Literal(o.Kind)}, {Bool(o.Required)}, {Nullable(o.Description)}, {SourceWriter.Literal(o.Flag)}, {Bool(o.Repeatable)}, {Nullable(o.SingularFlag)})")) + " }";
 }

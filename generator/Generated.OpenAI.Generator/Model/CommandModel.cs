@@ -30,4 +30,9 @@ internal sealed record CommandModel(
 /// <c>object</c>, <c>file</c>, <c>any</c>), whether it is required, the spec's description, and its flag
 /// (<c>input_file_id</c>: <c>--input-file-id</c>).
 /// </summary>
-internal sealed record CommandOptionModel(string Name, string In, string Kind, bool Required, string? Description, string Flag);
+/// <remarks>
+/// <see cref="Repeatable"/>: an array (or one file or several) takes the flag once per item
+/// (<c>--image a.png --image b.png</c>); <see cref="SingularFlag"/> is the flag of one item when the name is a plural
+/// (<c>timestamp_granularities</c>: <c>--timestamp-granularity</c>, as OpenAI's CLI docs write it), else null.
+/// </remarks>
+internal sealed record CommandOptionModel(string Name, string In, string Kind, bool Required, string? Description, string Flag, bool Repeatable = false, string? SingularFlag = null);

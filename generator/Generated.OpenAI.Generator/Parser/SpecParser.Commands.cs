@@ -48,7 +48,7 @@ internal sealed partial class SpecParser
                 }
             }
             var parameters = op.Parameters
-                .Select(p => new CommandOptionModel(p.JsonName, p.In, KindOf(p.Type), p.Required, p.Description, FlagOf(p.JsonName)))
+                .Select(p => OptionOf(p.JsonName, p.In, p.Type, p.Required, p.Description))
                 .ToEquatableArray();
             var fields = new List<CommandOptionModel>();
             string bodyKind = "none";
@@ -63,7 +63,7 @@ internal sealed partial class SpecParser
                 };
                 if (body.Type.Kind == TypeRefKind.Object && _types.OfType<ObjectModel>().FirstOrDefault(t => t.Name == body.Type.Name) is { } model)
                 {
-                    fields.AddRange(model.Properties.Select(p => new CommandOptionModel(p.JsonName, "body", KindOf(p.Type), p.Required && p.ConstValue is null, p.Description, FlagOf(p.JsonName))));
+                    fields.AddRange(model.Properties.Select(p => OptionOf(p.JsonName, "body", p.Type, p.Required && p.ConstValue is null, p.Description)));
                 }
             }
             string responseKind = op.Response.Kind switch
@@ -125,8 +125,35 @@ internal sealed partial class SpecParser
         return (resource.Count == 0 ? "api" : string.Join(":", resource), method);
     }
 
+    /// <summary>The option of a parameter or field: its kind, its flag, and whether (and by which singular flag) it repeats.</summary>
+    private CommandOptionModel OptionOf(string jsonName, string @in, TypeRef type, bool required, string? description)
+    {
+        string kind = KindOf(type);
+        bool repeatable = kind == "array" || (kind == "file" && (type.Kind == TypeRefKind.Array || type.Kind == TypeRefKind.Union));
+        string flag = FlagOf(jsonName);
+        string? singular = repeatable ? SingularOf(flag) : null;
+        return new CommandOptionModel(jsonName, @in, kind, required, description, flag, repeatable, singular == flag ? null : singular);
+    }
+
     /// <summary>The flag of a parameter or field: its JSON name in kebab case (<c>input_file_id</c>: <c>--input-file-id</c>).</summary>
-    private static string FlagOf(string jsonName) => "--" + jsonName.Replace('_', '-');
+    private static string FlagOf(string jsonName) => "--" + jsonName.Replace('_', '-').TrimEnd('[', ']');
+
+    /// <summary>
+    /// The flag of one item of a plural: the last word singular (<c>--timestamp-granularities</c>:
+    /// <c>--timestamp-granularity</c>, <c>--file-ids</c>: <c>--file-id</c>); a word not ending in <c>s</c> stays.
+    /// </summary>
+    private static string SingularOf(string flag)
+    {
+        if (flag.EndsWith("ies", StringComparison.Ordinal))
+        {
+            return flag.Substring(0, flag.Length - 3) + "y";
+        }
+        if (flag.EndsWith("sses", StringComparison.Ordinal) || flag.EndsWith("xes", StringComparison.Ordinal))
+        {
+            return flag.Substring(0, flag.Length - 2);
+        }
+        return flag.EndsWith("s", StringComparison.Ordinal) && !flag.EndsWith("ss", StringComparison.Ordinal) ? flag.Substring(0, flag.Length - 1) : flag;
+    }
 
     private static string Kebab(string operationId)
     {
@@ -150,8 +177,9 @@ internal sealed partial class SpecParser
         return text.ToString().Trim('-');
     }
 
-    private static string KindOf(TypeRef type) => type.Kind switch
+    private string KindOf(TypeRef type) => type.Kind switch
     {
+        TypeRefKind.Union when IsFileUnion(type) => "file",
         TypeRefKind.String or TypeRefKind.Base64 or TypeRefKind.Enum or TypeRefKind.OpenEnum => "string",
         TypeRefKind.Int64 => "integer",
         TypeRefKind.Double => "number",
@@ -161,4 +189,9 @@ internal sealed partial class SpecParser
         TypeRefKind.Object or TypeRefKind.Map => "object",
         _ => "any",
     };
+
+    /// <summary>A union whose every case is a file or a list of files (<c>image</c> of <c>images edit</c>: one image or several).</summary>
+    private bool IsFileUnion(TypeRef type) =>
+        _types.OfType<UnionModel>().FirstOrDefault(u => u.Name == type.Name) is { Cases.Count: > 0 } union
+        && union.Cases.All(c => c.Type.Kind == TypeRefKind.Binary || (c.Type.Kind == TypeRefKind.Array && c.Type.Element?.Kind == TypeRefKind.Binary));
 }

@@ -23,6 +23,16 @@ internal abstract class ConversationConnection : RealtimeConnection
     protected ConversationConnection(RealtimeSimulator simulator, HttpContext context, Stream transport, WebSocket socket, RealtimeHandshake handshake, RealtimeFault fault, int faultAfter)
         : base(simulator, context, transport, socket, handshake, fault, faultAfter)
     {
+        simulator.RecordConversation(handshake.ConnectionId, SnapshotItems);
+    }
+
+    /// <summary>The items of this connection's conversation, in order, as JSON (what <see cref="RealtimeSimulator.GetConversationItems"/> returns).</summary>
+    private IReadOnlyList<string> SnapshotItems()
+    {
+        lock (StateLock)
+        {
+            return ItemOrder.ConvertAll(id => Items[id].ToJsonString());
+        }
     }
 
     protected JsonObject Session { get; set; } = [];
@@ -214,5 +224,5 @@ internal abstract class ConversationConnection : RealtimeConnection
 
     protected static JsonObject AudioFormat() => new() { ["type"] = "audio/pcm", ["rate"] = 24000 };
 
-    protected long ExpiresAt() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1800;
+    protected long ExpiresAt() => SessionExpiresAt();
 }

@@ -58,6 +58,7 @@ internal abstract partial class RealtimeConnection
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
+            StartLifetime(token);
             await OnConnectedAsync(token).ConfigureAwait(false);
             if (!await MaybeFaultAsync(token).ConfigureAwait(false))
             {
@@ -311,7 +312,7 @@ internal abstract partial class RealtimeConnection
 
     private async Task<bool> MaybeFaultAsync(CancellationToken cancellationToken)
     {
-        if (_faultFired || _fault == RealtimeFault.None || _received < _faultAfter)
+        if (_faultFired || _fault is RealtimeFault.None or RealtimeFault.DropMidResponse || _received < _faultAfter)
         {
             return true;
         }

@@ -23,4 +23,11 @@ public enum RealtimeFault
 
     /// <summary>Send <c>{"type":"future.event","x":1}</c>, then carry on.</summary>
     UnknownEvent,
+
+    /// <summary>
+    /// Voice agent: abort the TCP connection in the middle of the next response, after its second output audio chunk
+    /// and transcript delta (the response never ends; its item stays <c>in_progress</c>): the first response that starts
+    /// once the connection has received <see cref="RealtimeSimulatorOptions.FaultAfterClientMessages"/> client messages.
+    /// </summary>
+    DropMidResponse,
 }

@@ -226,6 +226,11 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
             return;
         }
 
+        if (await TryRefuseUpgradeAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
         // Credential: Authorization: Bearer …, or the browser subprotocol 'openai-insecure-api-key.<key>'.
         string[] protocols = request.Headers["Sec-WebSocket-Protocol"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         string? credential = null;

@@ -51,6 +51,13 @@ public sealed class RealtimeSimulatorOptions
     /// <summary>Largest client message accepted; larger ones close the socket with 1009.</summary>
     public int MaxClientMessageBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// The maximum session length: <c>session.created</c> says <c>expires_at</c> = connect time + this, and when it is
+    /// reached the simulator does what OpenAI does (an <c>error</c> with code <c>session_expired</c>, then a close
+    /// 1000). <see langword="null"/> (default): 30 minutes announced, never enforced.
+    /// </summary>
+    public TimeSpan? SessionLifetime { get; set; }
+
     /// <summary>Lifetime of issued <c>ek_</c> secrets when the request has no <c>expires_after</c> (default 600 s).</summary>
     public TimeSpan ClientSecretLifetime { get; set; } = TimeSpan.FromSeconds(600);
 }

@@ -34,7 +34,7 @@ internal sealed class TranslationConnection : RealtimeConnection
             ["id"] = simulator.NextId("sess_"),
             ["type"] = "translation",
             ["model"] = handshake.Model,
-            ["expires_at"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1800,
+            ["expires_at"] = SessionExpiresAt(),
             ["audio"] = new JsonObject
             {
                 ["input"] = new JsonObject

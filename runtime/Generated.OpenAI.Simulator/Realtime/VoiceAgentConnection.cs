@@ -487,6 +487,11 @@ internal sealed partial class VoiceAgentConnection : ConversationConnection
                 }, token).ConfigureAwait(false);
             }
 
+            if (i == 1)
+            {
+                await DropIfFaultedMidResponseAsync(token).ConfigureAwait(false);
+            }
+
             await PaceAsync(token).ConfigureAwait(false);
         }
 

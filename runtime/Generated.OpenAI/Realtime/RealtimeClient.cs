@@ -130,6 +130,12 @@ public sealed partial class RealtimeClient : IDisposable
 
         TSession session = create(connection, options);
         session.AttachTelemetry(telemetry);
+        if (options.Reconnect is not null)
+        {
+            RealtimeSessionOptions sessionOptions = options;
+            session.SetConnector(token => ConnectAsync(kind.Path, query, sessionOptions, token));
+        }
+
         session.Start();
         return session;
     }

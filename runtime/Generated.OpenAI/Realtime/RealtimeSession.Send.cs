@@ -44,24 +44,45 @@ public abstract partial class RealtimeSession<TServerEvent>
             return ValueTask.FromException(new ArgumentException("PCM16 audio must have an even number of bytes.", nameof(pcm16)));
         }
 
+        if (MustWaitToSend)
+        {
+            return SendAudioWhenOpenAsync(pcm16, cancellationToken);
+        }
+
         try
         {
             var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
             Span<byte> id = stackalloc byte[MaxEventIdBytes];
             int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
-            ValueTask sending = _connection.SendTextAsync(length, state, static (destination, state) =>
+            WebSocketConnection connection = Volatile.Read(ref _connection);
+            ValueTask send = connection.SendTextAsync(length, state, static (destination, state) =>
             {
                 Span<byte> id = stackalloc byte[MaxEventIdBytes];
                 RealtimeAudioEvents.WriteAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id));
             }, cancellationToken);
             Telemetry.AudioSent(pcm16.Length, state.Number);
-            return sending;
+            if (_options.Reconnect is null)
+            {
+                return send;
+            }
+
+            if (_kind.EndsUncommittedAudio is not null)
+            {
+                Interlocked.Add(ref _uncommittedAudioBytes, pcm16.Length);
+                Interlocked.Increment(ref _uncommittedAudioAppends);
+            }
+
+            return send.IsCompletedSuccessfully ? send : AwaitAppendAsync(send, connection, pcm16, cancellationToken);
         }
         catch (Exception ex)
         {
             return ValueTask.FromException(ex);
         }
     }
+
+    /// <summary>An append made while reconnecting: waits in the queue for the session to open (or fails fast), then sends.</summary>
+    private async ValueTask SendAudioWhenOpenAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+        => await SendQueuedAsync(() => AppendAsync(pcm16, cancellationToken), pcm16.Length, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Sends a PCM16 stream (24 kHz mono) in chunks (default 100 ms; 200 ms for translation), optionally paced to real
@@ -132,6 +153,11 @@ public abstract partial class RealtimeSession<TServerEvent>
             RememberForeignId(eventId, clientEvent.Type);
         }
 
+        if (MustWaitToSend)
+        {
+            return await SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken).ConfigureAwait(false);
+        }
+
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -145,7 +171,12 @@ public abstract partial class RealtimeSession<TServerEvent>
             writer.Reset(_sendBuffer);
             envelope.WriteJson(writer);
             writer.Flush();
-            await _connection.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await Volatile.Read(ref _connection).SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketConnectionException ex) when (_options.Reconnect is not null && !s_resuming.Value && !_disposing && !_closing && !_completion.Task.IsCompleted)
+        {
+            // The connection dropped under the send; the session reconnects. Whether the server saw it is unknown.
+            throw new RealtimeConnectionLostException("The connection was lost while the event was being sent; the session is reconnecting. Send it again once it is open (WaitUntilOpenAsync).", ex);
         }
         finally
         {
@@ -180,6 +211,11 @@ public abstract partial class RealtimeSession<TServerEvent>
             eventId = NextEventId(type);
         }
 
+        if (MustWaitToSend)
+        {
+            return await SendQueuedAsync(() => SendRawEventAsync(json, cancellationToken), 0, cancellationToken).ConfigureAwait(false);
+        }
+
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -198,7 +234,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
             writer.WriteEndObject();
             writer.Flush();
-            await _connection.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await Volatile.Read(ref _connection).SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Generated.OpenAI.Models;
+using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
 
@@ -22,11 +23,11 @@ public abstract partial class RealtimeSession<TServerEvent>
             ?? _telemetry!;
 
     /// <summary>
-    /// Records a reconnection (counted in <see cref="RealtimeTelemetry.ReconnectsInstrument"/> with
-    /// <paramref name="reason"/> as <c>error.type</c>, and logged at Information), for the reconnect policy.
+    /// Records a reconnection attempt (counted in <see cref="RealtimeTelemetry.ReconnectsInstrument"/> with
+    /// <paramref name="reason"/> as <c>error.type</c>, and logged at Information); the reconnect loop calls it per attempt.
     /// </summary>
     /// <param name="attempt">The attempt number, from 1.</param>
-    /// <param name="reason">Why the previous connection ended (a low-cardinality name, e.g. a <see cref="WebSockets.ShutdownReason"/>).</param>
+    /// <param name="reason">Why the previous connection ended (a low-cardinality name: a <see cref="RealtimeReconnectReason"/>).</param>
     internal void RecordReconnect(int attempt, string reason) => Telemetry.Reconnecting(attempt, reason);
 
     /// <summary>Records input audio appends that were dropped rather than sent (<see cref="RealtimeTelemetry.AudioDroppedInstrument"/>, <c>input</c>).</summary>
@@ -36,14 +37,14 @@ public abstract partial class RealtimeSession<TServerEvent>
     internal void AttachTelemetry(RealtimeSessionTelemetry telemetry)
     {
         Volatile.Write(ref _telemetry, telemetry);
-        telemetry.Connected(_connection, () => _queue.Count, TypeName(_kind.AudioDeltaType.Span), TypeName(_kind.AudioAppendType.Span));
+        telemetry.Connected(Volatile.Read(ref _connection), () => _queue.Count, TypeName(_kind.AudioDeltaType.Span), TypeName(_kind.AudioAppendType.Span));
     }
 
     /// <summary>Every received message, first: wire bytes and dropped deltas since the last message.</summary>
     private void ObserveMessage()
     {
         RealtimeSessionTelemetry telemetry = Telemetry;
-        telemetry.ObserveWire(_connection);
+        telemetry.ObserveWire(Volatile.Read(ref _connection));
         if (RealtimeInstruments.AudioDropped.Enabled)
         {
             telemetry.ObserveDropped(_queue.DroppedAudioDeltas);
@@ -59,7 +60,8 @@ public abstract partial class RealtimeSession<TServerEvent>
             telemetry.ObserveDropped(_queue.DroppedAudioDeltas);
         }
 
-        telemetry.Ended(_connection, terminal, _closeStatus ?? _connection.CloseStatus, _connection.CloseStatusDescription);
+        WebSocketConnection connection = Volatile.Read(ref _connection);
+        telemetry.Ended(connection, terminal, _closeStatus ?? connection.CloseStatus, connection.CloseStatusDescription);
     }
 
     /// <summary>Every parsed event: its Trace line, the turn and response lifecycle, output audio, errors.</summary>

@@ -157,6 +157,10 @@ public abstract partial class RealtimeSession<TServerEvent>
                         {
                             waiter.Completion.TrySetResult(exception);
                         }
+                        else if (waiter.Hidden)
+                        {
+                            waiter.Completion.TrySetCanceled(); // a resume's update: nobody awaits it; the error is published
+                        }
                         else
                         {
                             waiter.Completion.TrySetException(exception);
@@ -216,7 +220,8 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>A sent event in the history ring: its number in the session's ids, and its type.</summary>
     private readonly record struct SentEvent(long Number, string? Type);
 
-    private void CompleteWaiters(TServerEvent serverEvent)
+    /// <summary>Offers an event to the waiting calls; returns true when it answered a resume's own update (kept from the app).</summary>
+    private bool CompleteWaiters(TServerEvent serverEvent)
     {
         lock (_lock)
         {
@@ -228,18 +233,20 @@ public abstract partial class RealtimeSession<TServerEvent>
                 {
                     _waiters.RemoveAt(i);
                     waiter.Completion.TrySetResult(serverEvent);
-                    return;
+                    return waiter.Hidden;
                 }
 
                 if (result == WaitStep.Consumed)
                 {
-                    return;
+                    return waiter.Hidden;
                 }
             }
         }
+
+        return false;
     }
 
-    private void FailWaiters()
+    private void FailWaiters(Func<Exception> failure)
     {
         Waiter[] waiters;
         lock (_lock)
@@ -250,7 +257,14 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         foreach (Waiter waiter in waiters)
         {
-            waiter.Completion.TrySetException(CreateClosedException());
+            if (waiter.Hidden)
+            {
+                waiter.Completion.TrySetCanceled();
+            }
+            else
+            {
+                waiter.Completion.TrySetException(failure());
+            }
         }
     }
 
@@ -284,7 +298,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         string message = terminal is not null
             ? "The realtime session ended: " + terminal.Message
             : _disposing ? "The realtime session was disposed." : "The server closed the realtime session.";
-        return new RealtimeSessionClosedException(message, _closeStatus ?? _connection.CloseStatus, terminal);
+        return new RealtimeSessionClosedException(message, _closeStatus ?? Volatile.Read(ref _connection).CloseStatus, terminal);
     }
 
     /// <summary>A call waiting for its answer.</summary>
@@ -295,6 +309,9 @@ public abstract partial class RealtimeSession<TServerEvent>
         public Func<TServerEvent, Waiter, WaitStep>? Step { get; } = step;
 
         public bool ErrorOnly { get; } = errorOnly;
+
+        /// <summary>A resume's own update: its answer is taken by the session and kept from the app.</summary>
+        public bool Hidden { get; init; }
 
         /// <summary>State a multi-step rule keeps (the item id a commit produced).</summary>
         public string? State { get; set; }

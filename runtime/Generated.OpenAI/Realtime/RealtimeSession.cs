@@ -38,13 +38,17 @@ namespace Generated.OpenAI.Realtime;
 /// an app callback threw (<see cref="RealtimeCallbackException"/>, close 1011). The socket is closed in every case.
 /// <see cref="DisposeAsync"/> closes gracefully (bounded by <see cref="RealtimeSessionOptions.CloseTimeout"/>), stops
 /// the loop within a second and releases what was queued.</para>
+/// <para><b>Reconnect.</b> With <see cref="RealtimeSessionOptions.Reconnect"/> a connection lost in a way worth
+/// retrying does not end the session: <see cref="State"/> goes <see cref="RealtimeSessionState.Reconnecting"/>, the loop
+/// connects again, resumes (the accepted configuration, a voice agent's conversation) and goes on with the same event
+/// stream; see <see cref="RealtimeReconnectPolicy"/> and <see cref="RealtimeResumeOptions"/>.</para>
 /// </remarks>
 public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     where TServerEvent : class, IJsonModel<TServerEvent>
 {
     private const int InitialAudioBufferSize = 32 * 1024;
 
-    private readonly WebSocketConnection _connection;
+    private WebSocketConnection _connection; // replaced only by ReconnectAsync
     private readonly RealtimeSessionOptions _options;
     private readonly RealtimeSessionDescriptor<TServerEvent> _kind;
     private readonly RealtimeEventQueue<TServerEvent> _queue;
@@ -138,12 +142,20 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// Ends the session gracefully: what the kind needs first (translation: <c>session.close</c> and its
     /// <c>session.closed</c>, within <see cref="RealtimeSessionOptions.ResponseTimeout"/>), then the WebSocket close
     /// handshake (1000, within <see cref="RealtimeSessionOptions.CloseTimeout"/>). Events that arrived before are
-    /// still read; the event stream then completes. Does nothing when the session has already ended.
+    /// still read; the event stream then completes. Does nothing when the session has already ended. While the session
+    /// is reconnecting it abandons the reconnect (the backoff or the attempt under way) and the session ends as closed.
     /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
         if (_completion.Task.IsCompleted || _disposing)
         {
+            return;
+        }
+
+        if (State == RealtimeSessionState.Reconnecting)
+        {
+            AbandonReconnect();
+            await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -171,6 +183,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         _disposing = true;
+        Interlocked.MemoryBarrier(); // against ReconnectAsync swapping the connection (it reads _disposing after the swap)
         OnDisposing();
         if (!_completion.Task.IsCompleted && _connection.State == WebSocketState.Open)
         {
@@ -187,7 +200,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _queue.Complete(null); // releases a loop that waits for a borrowed event to come back
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await Volatile.Read(ref _connection).DisposeAsync().ConfigureAwait(false);
         try
         {
             await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -211,7 +224,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    internal void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
+    internal void Start()
+    {
+        Volatile.Write(ref _state, (int)RealtimeSessionState.Open);
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+    }
 
     /// <summary>Session state updates; runs on the receive loop before the event is published.</summary>
     private protected virtual void OnEvent(TServerEvent serverEvent)
@@ -267,12 +284,17 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         ObserveEvent(serverEvent);
         if (_kind.GetError(serverEvent) is { } error)
         {
+            if (IsHandledExpiry(error))
+            {
+                return null;
+            }
+
             HandleError(error);
         }
 
         OnEvent(serverEvent);
-        CompleteWaiters(serverEvent);
-        return serverEvent;
+        bool answeredResume = CompleteWaiters(serverEvent);
+        return answeredResume || HideFromApp(serverEvent) ? null : serverEvent;
     }
 
     /// <summary>
@@ -372,34 +394,38 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private async Task ReceiveLoopAsync()
     {
         Exception? terminal = null;
+        bool unavailable = false;
         try
         {
             while (true)
             {
-                WebSocketReceivedMessage message = await _connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
-                if (message.MessageType == WebSocketMessageType.Close)
+                Exception? failure = null;
+                bool serverClosed = false;
+                try
                 {
-                    _closeStatus = message.CloseStatus;
+                    serverClosed = await ReceiveMessagesAsync().ConfigureAwait(false);
+                }
+                catch (WebSocketConnectionException ex) when (CanReconnect && !_disposing && !_closing)
+                {
+                    failure = ex;
+                }
+
+                if (GetReconnectReason(failure, serverClosed) is not { } reason)
+                {
+                    if (failure is not null)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                    }
+
                     break;
                 }
 
-                int bytes = (int)message.Payload.Length;
-                TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
-                if (serverEvent is null)
+                (bool resumed, Exception? gaveUp) = await ReconnectAsync(reason, failure).ConfigureAwait(false);
+                if (!resumed)
                 {
-                    continue;
-                }
-
-                if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
-                {
+                    terminal = gaveUp;
+                    unavailable = gaveUp is not null;
                     break;
-                }
-
-                if (borrowed)
-                {
-                    // The event points into the payload: receive nothing until the reader has moved past it (or the
-                    // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
-                    await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -413,7 +439,44 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
         finally
         {
-            await EndAsync(terminal).ConfigureAwait(false);
+            await EndAsync(terminal, unavailable).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Receives on the current connection until the server closes it (true) or the queue was completed by dispose
+    /// (false); a failure of the connection throws.
+    /// </summary>
+    private async Task<bool> ReceiveMessagesAsync()
+    {
+        WebSocketConnection connection = Volatile.Read(ref _connection);
+        while (true)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
+            if (message.MessageType == WebSocketMessageType.Close)
+            {
+                _closeStatus = message.CloseStatus;
+                return true;
+            }
+
+            int bytes = (int)message.Payload.Length;
+            TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
+            if (serverEvent is null)
+            {
+                continue;
+            }
+
+            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            if (borrowed)
+            {
+                // The event points into the payload: receive nothing until the reader has moved past it (or the
+                // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
+                await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -421,14 +484,16 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// Publishes the end to the event stream and every pending call, then makes sure no socket outlives the session:
     /// a failure closes it with the code that applies (1007/1008 for what the server sent, 1011 otherwise).
     /// </summary>
-    private async Task EndAsync(Exception? terminal)
+    private async Task EndAsync(Exception? terminal, bool unavailable)
     {
         Volatile.Write(ref _terminalException, terminal);
         ObserveEnd(terminal);
         _queue.Complete(terminal);
-        FailWaiters();
+        FailWaiters(CreateClosedException);
+        SetFinalState(unavailable);
         _completion.TrySetResult();
-        if (terminal is not null and not WebSocketConnectionException && !_disposing && _connection.State == WebSocketState.Open)
+        WebSocketConnection connection = Volatile.Read(ref _connection);
+        if (terminal is not null and not WebSocketConnectionException && !_disposing && connection.State == WebSocketState.Open)
         {
             // The connection is fine but the session cannot go on: say why in the close frame.
             (WebSocketCloseStatus status, string description) = terminal is RealtimeProtocolException
@@ -437,7 +502,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             try
             {
                 using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-                await _connection.CloseAsync(status, description, timeout.Token).ConfigureAwait(false);
+                await connection.CloseAsync(status, description, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception closeError) when (closeError is OperationCanceledException or WebSocketConnectionException or InvalidOperationException)
             {
@@ -447,7 +512,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         if (!_disposing)
         {
             // The server closed or the session failed: release the socket and stop the keep-alive now, not at dispose.
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -30,4 +30,18 @@ public sealed class RealtimeSessionDescriptor<TServerEvent>
 
     /// <summary>Whether a server event is an output audio delta (which <see cref="RealtimeBackpressure.DropOldestAudio"/> may drop).</summary>
     public required Func<TServerEvent, bool> IsAudioDelta { get; init; }
+    /// <summary>
+    /// Whether a server event is the <c>session.created</c> a connection starts with (a resumed session hides the new
+    /// one from the app). <see langword="null"/>: never.
+    /// </summary>
+    public Func<TServerEvent, bool>? IsSessionCreated { get; init; }
+
+    /// <summary>The <c>expires_at</c> (Unix seconds) a <c>session.created</c> carries, if any; <see langword="null"/>: never known.</summary>
+    public Func<TServerEvent, long?>? GetExpiresAt { get; init; }
+
+    /// <summary>
+    /// Whether a server event ends the uncommitted input audio (<c>input_audio_buffer.committed</c> or <c>.cleared</c>):
+    /// audio appended since the last one is what a dropped connection loses. <see langword="null"/>: not tracked.
+    /// </summary>
+    public Func<TServerEvent, bool>? EndsUncommittedAudio { get; init; }
 }

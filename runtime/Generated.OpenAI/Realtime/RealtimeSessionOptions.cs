@@ -75,4 +75,15 @@ public sealed class RealtimeSessionOptions
 
     /// <summary>How many recently sent client event ids are remembered to correlate <c>error</c> events. Default: 1,024.</summary>
     public int SentEventHistory { get; set; } = 1024;
+    /// <summary>
+    /// Reconnect with states: when set, a lost connection is reconnected and the session resumed (see
+    /// <see cref="RealtimeReconnectPolicy"/> and <see cref="Resume"/>), keeping the session object and its event stream.
+    /// <see langword="null"/> (the default): a lost connection ends the session. Off by default because a resumed
+    /// session is a new server session: a new <c>session.id</c>, the conversation restored as text (input tokens billed
+    /// again, audio not replayed), the response in flight lost; an app opts into that knowingly.
+    /// </summary>
+    public RealtimeReconnectPolicy? Reconnect { get; set; }
+
+    /// <summary>What a reconnected session restores and when it renews itself; used only with <see cref="Reconnect"/>.</summary>
+    public RealtimeResumeOptions Resume { get; set; } = new();
 }

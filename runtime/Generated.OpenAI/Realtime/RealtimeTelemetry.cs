@@ -56,7 +56,10 @@ public static class RealtimeTelemetry
     /// <summary>Asynchronous up-down counter, <c>{event}</c>: events received and not read yet by the app, summed over the open sessions.</summary>
     public const string EventBacklogInstrument = "openai.realtime.event.backlog";
 
-    /// <summary>Counter, <c>{reconnect}</c>: reconnections of a session, with <c>error.type</c> saying why the previous connection ended.</summary>
+    /// <summary>
+    /// Counter, <c>{reconnect}</c>: reconnection attempts, with <c>error.type</c> saying why the previous connection
+    /// ended (a <see cref="RealtimeReconnectReason"/>: <c>ConnectionLost</c>, <c>ServerClosed</c>, <c>SessionExpired</c>, <c>Renewal</c>).
+    /// </summary>
     public const string ReconnectsInstrument = "openai.realtime.reconnects";
 
     /// <summary>

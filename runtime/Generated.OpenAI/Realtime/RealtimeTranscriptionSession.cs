@@ -35,8 +35,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     public Task<RealtimeServerEvent> UpdateSessionAsync(RealtimeTranscriptionSessionConfig session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromTranscription(session) };
-        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
+        return SendConfigurationAsync(() => new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromTranscription(session) }, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c>: the audio so far becomes an item and is transcribed.</summary>

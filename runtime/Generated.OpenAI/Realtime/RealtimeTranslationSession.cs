@@ -32,6 +32,8 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
         DefaultChunkBytes = RealtimeAudio.BytesPer200Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
         IsAudioDelta = static e => e.Kind == RealtimeTranslationServerEventKind.SessionOutputAudioDelta,
+        IsSessionCreated = static e => e.Kind == RealtimeTranslationServerEventKind.SessionCreated,
+        GetExpiresAt = static e => e.Value is RealtimeTranslationServerEventSessionCreated created ? created.Session.ExpiresAt : null,
     };
 
     /// <summary>The translated text (<c>session.output_transcript.delta</c> joined verbatim), under item id <c>output</c>,
@@ -57,8 +59,7 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
     public Task<RealtimeTranslationServerEvent> UpdateSessionAsync(RealtimeTranslationSessionUpdate session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var update = new RealtimeTranslationClientEventSessionUpdate { Session = session };
-        return SendAndWaitAsync(update, update, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionUpdated ? WaitStep.Done : WaitStep.NotMine, TypeName(RealtimeTranslationServerEventSessionUpdated.TypeUtf8), cancellationToken);
+        return SendConfigurationAsync(() => new RealtimeTranslationClientEventSessionUpdate { Session = session }, static (e, _) => e.Kind == RealtimeTranslationServerEventKind.SessionUpdated ? WaitStep.Done : WaitStep.NotMine, TypeName(RealtimeTranslationServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sets the target language (<c>session.audio.output.language</c>, e.g. <c>es</c>) and waits for <c>session.updated</c>.</summary>

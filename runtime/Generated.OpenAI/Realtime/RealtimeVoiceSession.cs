@@ -55,6 +55,12 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         DefaultChunkBytes = RealtimeAudio.BytesPer100Milliseconds,
         GetError = static e => e.TryGetError(out RealtimeServerEventError? error) ? error : null,
         IsAudioDelta = static e => e.Kind == RealtimeServerEventKind.ResponseOutputAudioDelta,
+        IsSessionCreated = static e => e.Kind == RealtimeServerEventKind.SessionCreated,
+        GetExpiresAt = static e => e.Value is RealtimeServerEventSessionCreated created
+            ? created.Session.TryGetRealtime(out RealtimeSessionInfo? realtime) ? realtime.ExpiresAt
+            : created.Session.TryGetTranscription(out RealtimeTranscriptionSessionInfo? transcription) ? transcription.ExpiresAt : null
+            : null,
+        EndsUncommittedAudio = static e => e.Kind is RealtimeServerEventKind.InputAudioBufferCommitted or RealtimeServerEventKind.InputAudioBufferCleared,
     };
 
     /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
@@ -143,8 +149,7 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             }
         }
 
-        var update = new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) };
-        return SendAndWaitAsync(update, update, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
+        return SendConfigurationAsync(() => new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) }, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
     /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
@@ -218,6 +223,11 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     {
         // Typed events only: an Unknown event (a type this SDK does not know, or one that lacks what the spec
         // requires) is published but never acted on.
+        if (RestoresConversation)
+        {
+            ConversationLog.Observe(serverEvent);
+        }
+
         switch (serverEvent.Value)
         {
             case RealtimeServerEventResponseCreated created:
@@ -269,7 +279,8 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                     if (doneId is not null && _pendingCalls.Remove(doneId, out calls))
                     {
                         _toolRuns.RemoveAll(t => t.IsCompleted);
-                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls)));
+                        CancellationToken connectionScope = ConnectionScope;
+                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls, connectionScope)));
                     }
                 }
 
@@ -327,11 +338,15 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         }
     }
 
-    private async Task SendFunctionOutputsAsync(List<(string CallId, Task<string> Output)> calls)
+    /// <param name="calls">The calls of one response, with their running handlers.</param>
+    /// <param name="connectionScope">Cancelled when the connection those calls came from is lost: their outputs must
+    /// not reach a resumed session, which never saw the calls.</param>
+    private async Task SendFunctionOutputsAsync(List<(string CallId, Task<string> Output)> calls, CancellationToken connectionScope)
     {
         try
         {
-            CancellationToken token = _toolsStopping.Token;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_toolsStopping.Token, connectionScope);
+            CancellationToken token = linked.Token;
             foreach ((string callId, Task<string> output) in calls)
             {
                 string text = await output.ConfigureAwait(false);
@@ -344,9 +359,9 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 await CreateResponseAsync(null, token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException or ObjectDisposedException or RealtimeConnectionLostException)
         {
-            // The session is ending; the outputs have nowhere to go.
+            // The session is ending, or the connection the calls came from was lost; the outputs have nowhere to go.
         }
     }
 

@@ -10,16 +10,18 @@ using Xunit;
 namespace Generated.OpenAI.Packaging.Tests;
 
 /// <summary>
-/// Packs Generated.OpenAI, Generated.OpenAI.Runtime, Generated.OpenAI.Generator, Generated.OpenAI.Extensions.AI and Generated.OpenAI.Audio once per test run, with a version
+/// Packs Generated.OpenAI, Generated.OpenAI.Runtime, Generated.OpenAI.Generator, Generated.OpenAI.Extensions.AI, Generated.OpenAI.Audio
+/// and the <c>openai</c> tool (Generated.OpenAI.CommandLine) once per test run, with a version
 /// no earlier run used (so the NuGet cache can never hand back a stale package), to a folder feed under a temporary
-/// root that also holds a nuget.config adding that feed, a global.json like the repository's, and empty
+/// root that also holds a nuget.config adding that feed beside the machine's sources (the public feed), as the README
+/// tells users to write one, a global.json like the repository's, and empty
 /// Directory.Build.* files so that nothing above the temp folder leaks into the consumer projects. Packages from
 /// nuget.org come through the machine's configured sources. On dispose the root and this version's folders in the
 /// NuGet cache are deleted.
 /// </summary>
 public sealed class PackageFeed : IAsyncLifetime
 {
-    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI", "Generated.OpenAI.Extensions.AI", "Generated.OpenAI.Audio"];
+    public static readonly string[] PackageIds = ["Generated.OpenAI.Runtime", "Generated.OpenAI.Generator", "Generated.OpenAI", "Generated.OpenAI.Extensions.AI", "Generated.OpenAI.Audio", "Generated.OpenAI.CommandLine"];
 
     private static readonly Dictionary<string, string> s_projects = new(StringComparer.Ordinal)
     {
@@ -28,6 +30,7 @@ public sealed class PackageFeed : IAsyncLifetime
         ["Generated.OpenAI"] = "runtime/Generated.OpenAI/Generated.OpenAI.csproj",
         ["Generated.OpenAI.Extensions.AI"] = "runtime/Generated.OpenAI.Extensions.AI/Generated.OpenAI.Extensions.AI.csproj",
         ["Generated.OpenAI.Audio"] = "runtime/Generated.OpenAI.Audio/Generated.OpenAI.Audio.csproj",
+        ["Generated.OpenAI.CommandLine"] = "runtime/Generated.OpenAI.CommandLine/Generated.OpenAI.CommandLine.csproj",
     };
 
     public PackageFeed()

@@ -6,16 +6,16 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace Generated.OpenAI.Realtime.Tests;
+namespace Generated.OpenAI.CommandLine.Tests;
 
-/// <summary>A started <c>realtime</c> process with its output collected.</summary>
-internal sealed class CliProcess : IDisposable
+/// <summary>A started <c>openai</c> process (<c>dotnet exec</c> of the built tool) with its output collected; standard input stays open until <see cref="CloseInput"/>.</summary>
+internal sealed class ToolProcess : IDisposable
 {
     private readonly Process _process;
     private readonly System.Text.StringBuilder _stderr = new();
     private readonly System.Text.StringBuilder _stdout = new();
 
-    private CliProcess(Process process) => _process = process;
+    private ToolProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
@@ -42,16 +42,17 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
+    public static ToolProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(CliDll());
+        info.ArgumentList.Add(ToolDll());
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -59,6 +60,7 @@ internal sealed class CliProcess : IDisposable
 
         info.Environment.Remove("OPENAI_API_KEY");
         info.Environment.Remove("OPENAI_BASE_URL");
+        info.Environment.Remove("OPENAI_ADMIN_KEY");
         foreach ((string name, string? value) in environment)
         {
             if (value is not null)
@@ -68,7 +70,7 @@ internal sealed class CliProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var cli = new CliProcess(process);
+        var cli = new ToolProcess(process);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -94,6 +96,16 @@ internal sealed class CliProcess : IDisposable
         process.BeginOutputReadLine();
         return cli;
     }
+
+    /// <summary>Writes <paramref name="text"/> to standard input and closes it.</summary>
+    public async Task WriteInputAndCloseAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        CloseInput();
+    }
+
+    /// <summary>Closes standard input (end of file for the tool).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
 
     public static void Kill(int pid, string signal)
     {
@@ -147,15 +159,12 @@ internal sealed class CliProcess : IDisposable
         _process.Dispose();
     }
 
-    private static string CliDll()
+    /// <summary>
+    /// The tool in its own output folder (same configuration as the tests): the copy beside the tests would resolve
+    /// its dependencies from this project's, which are not the tool's.
+    /// </summary>
+    private static string ToolDll()
     {
-        string beside = Path.Combine(AppContext.BaseDirectory, "realtime.dll");
-        if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "realtime.runtimeconfig.json")))
-        {
-            return beside;
-        }
-
-        // The CLI's own output folder, same configuration as the tests.
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         string? dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "Generated.sln")))
@@ -164,6 +173,6 @@ internal sealed class CliProcess : IDisposable
         }
 
         Assert.NotNull(dir);
-        return Path.Combine(dir, "runtime", "Generated.OpenAI.Cli", "bin", configuration, "net10.0", "realtime.dll");
+        return Path.Combine(dir, "runtime", "Generated.OpenAI.CommandLine", "bin", configuration, "net10.0", "openai.dll");
     }
 }

@@ -4,16 +4,16 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using Generated.OpenAI.Cli;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Simulator;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
-namespace Generated.OpenAI.Realtime.Tests;
+namespace Generated.OpenAI.CommandLine.Tests;
 
-/// <summary>The <c>realtime</c> program as a child process (dotnet exec of the built dll): signals and environment.</summary>
-public sealed class CliProcessTests(ITestOutputHelper log)
+/// <summary><c>openai realtime</c> as a child process (dotnet exec of the built tool): signals and environment.</summary>
+public sealed class ToolProcessTests(ITestOutputHelper log)
 {
     private static readonly Lazy<string> s_longSample = new(() =>
     {
@@ -43,7 +43,7 @@ public sealed class CliProcessTests(ITestOutputHelper log)
     {
         await using RealtimeSimulator? server = remote ? await RealtimeSimulator.StartAsync() : null;
         string dir = TempDirectory();
-        var args = new List<string> { command, "--input", s_longSample.Value };
+        var args = new List<string> { "realtime", command, "--input", s_longSample.Value };
         if (command != "transcribe")
         {
             args.AddRange(["--output", Path.Combine(dir, "out.wav")]);
@@ -54,16 +54,16 @@ public sealed class CliProcessTests(ITestOutputHelper log)
             ["OPENAI_API_KEY"] = remote ? "sk-remote-test" : null,
             ["OPENAI_BASE_URL"] = server?.BaseUrl.ToString(),
         };
-        using var cli = CliProcess.Start(args, env);
+        using var cli = ToolProcess.Start(args, env);
         await cli.WaitForStderrAsync("sent 1.0 /", TimeSpan.FromSeconds(40));
         Assert.Equal(remote, !cli.Stderr.Contains("built-in realtime simulator", StringComparison.Ordinal));
 
         var clock = Stopwatch.StartNew();
-        CliProcess.Kill(cli.Id, signal);
+        ToolProcess.Kill(cli.Id, signal);
         int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(10));
         clock.Stop();
         log.WriteLine($"{command} {(remote ? "remote server" : "in-process simulator")} SIG{signal}: exit {exit} after {clock.ElapsedMilliseconds} ms");
-        Assert.Equal(signal == "INT" ? RealtimeCli.ExitCanceled : RealtimeCli.ExitTerminated, exit);
+        Assert.Equal(signal == "INT" ? OpenAICommandLine.ExitCanceled : OpenAICommandLine.ExitTerminated, exit);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.ElapsedMilliseconds} ms; stderr: {cli.Stderr}");
         Directory.Delete(dir, recursive: true);
     }
@@ -75,10 +75,10 @@ public sealed class CliProcessTests(ITestOutputHelper log)
         string sample = Path.Combine(dir, "s.wav");
         SampleAudio.WriteWav(sample, TimeSpan.FromSeconds(0.5));
         var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test", ["OPENAI_BASE_URL"] = "api.example.com/v1?token=secret123" };
-        using var cli = CliProcess.Start(["transcribe", "--input", sample, "--fast"], env);
+        using var cli = ToolProcess.Start(["realtime", "transcribe", "--input", sample, "--fast"], env);
         int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
         log.WriteLine(cli.Stderr);
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("OPENAI_BASE_URL", cli.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("secret123", cli.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("api.openai.com/v1/realtime", cli.Stderr, StringComparison.Ordinal);
@@ -95,10 +95,10 @@ public sealed class CliProcessTests(ITestOutputHelper log)
         SampleAudio.WriteWav(sample, TimeSpan.FromSeconds(0.5));
         string root = server.BaseUrl.GetLeftPart(UriPartial.Authority);
         var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test", ["OPENAI_BASE_URL"] = root };
-        using var cli = CliProcess.Start(["transcribe", "--input", sample, "--fast"], env);
+        using var cli = ToolProcess.Start(["realtime", "transcribe", "--input", sample, "--fast"], env);
         int exit = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
         log.WriteLine(cli.Stderr);
-        Assert.Equal(RealtimeCli.ExitConnection, exit);
+        Assert.Equal(OpenAICommandLine.ExitApiError, exit);
         Assert.Contains("the server answered 404 for /realtime; does OPENAI_BASE_URL end in /v1?", cli.Stderr, StringComparison.Ordinal);
         Directory.Delete(dir, recursive: true);
     }

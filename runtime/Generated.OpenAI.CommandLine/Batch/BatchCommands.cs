@@ -13,19 +13,20 @@ using Generated.OpenAI.Http;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Simulator;
 
-namespace Generated.OpenAI.Cli;
+namespace Generated.OpenAI.CommandLine;
 
 /// <summary>
-/// <c>batch run</c>: a JSONL file of requests through the Batch API (split at OpenAI's limits), with progress on stderr
+/// <c>openai batch run</c> and <c>batch resume</c>: a JSONL file of requests through the Batch API (split at OpenAI's limits), with progress on stderr
 /// and, with <c>--wait</c>, the results as JSONL on stdout or in <c>--output</c>.
 /// </summary>
-public static class BatchCli
+internal static class BatchCommands
 {
     /// <summary>Creates the <c>batch</c> command with its <c>run</c> subcommand.</summary>
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(CommandLineConsole console)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter output = console.Out;
+        TextWriter error = console.Error;
         var input = new Option<FileInfo>("--input", "-i") { Description = "The requests, one per line in OpenAI's batch input format: {\"custom_id\":…,\"method\":\"POST\",\"url\":…,\"body\":{…}}.", Required = true };
         var endpoint = new Option<string>("--endpoint", "-e") { Description = "The endpoint every request goes to: /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits or /v1/videos.", Required = true };
         var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the batches, printing progress on stderr, and write the results; without it the batch ids are printed and the command ends." };
@@ -37,8 +38,8 @@ public static class BatchCli
         {
             input, endpoint, wait, resultFile, poll, maxRequests, simulator,
         };
-        run.SetAction((parse, ct) => RealtimeCli.GuardAsync(error, () => RunAsync(
-            parse.GetValue(input)!, parse.GetValue(endpoint)!, parse.GetValue(wait), parse.GetValue(resultFile), parse.GetValue(poll), parse.GetValue(maxRequests), parse.GetValue(simulator), output, error, ct)));
+        run.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => RunAsync(
+            parse.GetValue(input)!, parse.GetValue(endpoint)!, parse.GetValue(wait), parse.GetValue(resultFile), parse.GetValue(poll), parse.GetValue(maxRequests), parse.GetValue(simulator), console, ct)));
         var ids = new Option<string[]>("--batch-id", "-b") { Description = "A batch id (repeat for more), as batch run printed it.", Required = true, AllowMultipleArgumentsPerToken = true };
         var resumeOutput = new Option<FileInfo?>("--output", "-o") { Description = "Write the results (JSONL) here instead of stdout." };
         var resumePoll = new Option<double>("--poll-interval") { Description = "Seconds between status polls at first.", DefaultValueFactory = _ => 5.0 };
@@ -47,22 +48,24 @@ public static class BatchCli
         {
             ids, resumeOutput, resumePoll, resumeSimulator,
         };
-        resume.SetAction((parse, ct) => RealtimeCli.GuardAsync(error, () => ResumeAsync(
-            parse.GetValue(ids)!, parse.GetValue(resumeOutput), parse.GetValue(resumePoll), parse.GetValue(resumeSimulator), output, error, ct)));
-        return new Command("batch", "Batch API helpers (the plain operations are under the generated commands).") { run, resume };
+        resume.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => ResumeAsync(
+            parse.GetValue(ids)!, parse.GetValue(resumeOutput), parse.GetValue(resumePoll), parse.GetValue(resumeSimulator), console, ct)));
+        return new Command("batch", "[tool] Batch at scale from a JSONL file of requests: run (split at OpenAI's limits, upload, create, poll, results) and resume. The plain Batch API operations are the generated 'batches' and 'files' commands.") { run, resume };
     }
 
-    private static async Task<int> RunAsync(FileInfo input, string endpointText, bool wait, FileInfo? resultFile, double pollSeconds, int maxRequests, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo input, string endpointText, bool wait, FileInfo? resultFile, double pollSeconds, int maxRequests, bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
+        TextWriter stdout = console.Out;
+        TextWriter stderr = console.Error;
         if (!CreateBatchEndpointExtensions.TryParse(Encoding.UTF8.GetBytes(endpointText), out CreateBatchEndpoint endpoint))
         {
-            throw new CliUsageException($"--endpoint '{endpointText}' is not a batch endpoint (/v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos).");
+            throw new UsageException($"--endpoint '{endpointText}' is not a batch endpoint (/v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos).");
         }
 
         CheckPollInterval(pollSeconds);
         if (maxRequests < 1)
         {
-            throw new CliUsageException("--max-requests must be at least 1.");
+            throw new UsageException("--max-requests must be at least 1.");
         }
 
         if (!input.Exists)
@@ -72,8 +75,8 @@ public static class BatchCli
 
         // The whole input is checked before anything is uploaded: a bad line 40,000 must not leave batches behind.
         int count = await CheckInputAsync(input, endpointText, cancellationToken).ConfigureAwait(false);
-        RealtimeCli.CheckWritable(resultFile, "--output");
-        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        RealtimeCommands.CheckWritable(resultFile, "--output");
+        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, console, cancellationToken).ConfigureAwait(false);
         try
         {
             BatchRunnerOptions runnerOptions = PollingOptions(pollSeconds);
@@ -87,7 +90,7 @@ public static class BatchCli
             catch (BatchSubmissionException ex)
             {
                 await stderr.WriteLineAsync($"error: {ex.Message}; created before the failure: {string.Join(' ', ex.CreatedBatchIds)}").ConfigureAwait(false);
-                return ex.InnerException is OperationCanceledException ? RealtimeCli.ExitCanceled : RealtimeCli.ExitConnection;
+                return ex.InnerException is OperationCanceledException ? OpenAICommandLine.ExitCanceled : OpenAICommandLine.ExitApiError;
             }
 
             await stderr.WriteLineAsync($"batch: {count} request(s) in {job.BatchIds.Count} batch(es): {string.Join(' ', job.BatchIds)}").ConfigureAwait(false);
@@ -150,16 +153,18 @@ public static class BatchCli
         return 0;
     }
 
-    private static async Task<int> ResumeAsync(string[] batchIds, FileInfo? resultFile, double pollSeconds, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> ResumeAsync(string[] batchIds, FileInfo? resultFile, double pollSeconds, bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
+        TextWriter stdout = console.Out;
+        TextWriter stderr = console.Error;
         CheckPollInterval(pollSeconds);
         if (batchIds.Length == 0 || Array.Exists(batchIds, string.IsNullOrWhiteSpace))
         {
-            throw new CliUsageException("--batch-id must name a batch.");
+            throw new UsageException("--batch-id must name a batch.");
         }
 
-        RealtimeCli.CheckWritable(resultFile, "--output");
-        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        RealtimeCommands.CheckWritable(resultFile, "--output");
+        (OpenAIClient client, OpenAISimulator? local) = await ConnectAsync(forceSimulator, console, cancellationToken).ConfigureAwait(false);
         await using (local)
         {
             BatchJob job = new BatchRunner(client, PollingOptions(pollSeconds)).Resume(batchIds);
@@ -171,7 +176,7 @@ public static class BatchCli
     {
         if (pollSeconds is <= 0 or > 3600 || double.IsNaN(pollSeconds))
         {
-            throw new CliUsageException("--poll-interval must be between 0 and 3600 seconds.");
+            throw new UsageException("--poll-interval must be between 0 and 3600 seconds.");
         }
     }
 
@@ -182,9 +187,10 @@ public static class BatchCli
     }
 
     /// <summary>A client for <c>OPENAI_BASE_URL</c> with the key, or for the built-in simulator (started here, announced on stderr).</summary>
-    private static async Task<(OpenAIClient Client, OpenAISimulator? Local)> ConnectAsync(bool forceSimulator, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<(OpenAIClient Client, OpenAISimulator? Local)> ConnectAsync(bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
-        OpenAIClientOptions options = CliBackend.ReadOptions();
+        TextWriter stderr = console.Error;
+        OpenAIClientOptions options = ToolEnvironment.ReadOptions(console.GetVariable);
         OpenAISimulator? local = null;
         if (forceSimulator || options.ApiKey is not { Length: > 0 })
         {
@@ -192,7 +198,7 @@ public static class BatchCli
             await stderr.WriteLineAsync(forceSimulator
                 ? $"Using the built-in simulator at {local.BaseUrl} (--simulator)."
                 : $"OPENAI_API_KEY is not set: using the built-in simulator at {local.BaseUrl}.").ConfigureAwait(false);
-            options.ApiKey = SimulateCli.SimulatorApiKey;
+            options.ApiKey = ToolEnvironment.SimulatorApiKey;
             options.BaseUrl = local.BaseUrl;
         }
 

@@ -4,22 +4,20 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Audio;
-using Generated.OpenAI.Cli;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Simulator;
 using Xunit;
 using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
-namespace Generated.OpenAI.Realtime.Tests;
+namespace Generated.OpenAI.CommandLine.Tests;
 
-public sealed class CliTests
+/// <summary><c>openai realtime transcribe|translate|talk|sample</c> in process, against the built-in simulator.</summary>
+public sealed class RealtimeCommandsTests
 {
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int exit = await RealtimeCli.RunAsync(args, output, error, cts.Token);
-        return (exit, output.ToString(), error.ToString());
+        CliRun run = await CliRun.RunAsync(null, ["realtime", .. args]);
+        return (run.Exit, run.Stdout, run.Stderr);
     }
 
     [Fact(Timeout = 60000)]
@@ -66,7 +64,7 @@ public sealed class CliTests
     {
         string dir = TempDirectory();
         string sample = Path.Combine(dir, "s.wav");
-        Assert.Equal(0, await Program.Main(["sample", "--output", sample, "--seconds", "0.5"]));
+        Assert.Equal(0, await Program.Main(["realtime", "sample", "--output", sample, "--seconds", "0.5"]));
         Assert.Equal(SampleAudio.BytesPerSecond / 2, ReadPcm16Mono24k(sample).Length);
         Directory.Delete(dir, recursive: true);
     }
@@ -75,7 +73,7 @@ public sealed class CliTests
     public async Task A_missing_input_file_is_a_clear_error_with_exit_code_2()
     {
         (int exit, _, string error) = await RunAsync("transcribe", "--input", "/nonexistent/in.wav", "--fast", "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("Input file not found: /nonexistent/in.wav", error);
     }
 
@@ -83,10 +81,11 @@ public sealed class CliTests
     [InlineData("translate", "--input", "x.wav")]
     [InlineData("transcribe", "--input", "x.wav", "--no-such-option")]
     [InlineData("no-such-command")]
+    [InlineData("transcribe", "--input", "x.wav", "--format", "yaml")]
     public async Task Usage_errors_exit_with_2_as_the_README_says(params string[] args)
     {
         (int exit, _, string error) = await RunAsync(args);
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.NotEqual("", error);
     }
 
@@ -94,7 +93,7 @@ public sealed class CliTests
     public async Task A_missing_required_option_names_it()
     {
         (int exit, _, string error) = await RunAsync("translate", "--input", "x.wav");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("--output", error);
     }
 
@@ -106,7 +105,7 @@ public sealed class CliTests
         string dir = TempDirectory();
         string sample = SampleAudio.WriteWav(Path.Combine(dir, "s.wav"), TimeSpan.FromSeconds(0.5));
         (int exit, _, string error) = await RunAsync("translate", "--input", sample, "--output", Path.Combine(dir, "o.wav"), "--language", language, "--fast", "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("--language must not be empty", error);
         Assert.DoesNotContain(" at ", error);
         Assert.DoesNotContain("Streaming", error);
@@ -135,7 +134,7 @@ public sealed class CliTests
         args.AddRange([option, unwritable]);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         (int exit, _, string error) = await RunAsync([.. args]);
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains($"cannot write {option} {unwritable}", error);
         Assert.DoesNotContain("Streaming", error);
         Assert.DoesNotContain("simulator", error);
@@ -153,7 +152,7 @@ public sealed class CliTests
         await File.WriteAllTextAsync(existing, "keep");
         string unwritable = Path.Combine(sample, "t.txt");
         (int exit, _, _) = await RunAsync("translate", "--input", sample, "--output", existing, "--transcript", unwritable, "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Equal("keep", await File.ReadAllTextAsync(existing));
         Directory.Delete(dir, recursive: true);
     }
@@ -225,7 +224,7 @@ public sealed class CliTests
         string path = Path.Combine(dir, "song.wav");
         await File.WriteAllBytesAsync(path, [.. "ID3"u8, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         (int exit, _, string error) = await RunAsync("transcribe", "--input", path, "--fast", "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("Not a WAV file", error);
         Assert.DoesNotContain(" at ", error);
         Directory.Delete(dir, recursive: true);

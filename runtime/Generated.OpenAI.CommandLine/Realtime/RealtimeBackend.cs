@@ -7,17 +7,17 @@ using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
 
-namespace Generated.OpenAI.Cli;
+namespace Generated.OpenAI.CommandLine;
 
 /// <summary>
 /// Where the commands talk to: OpenAI (or <c>OPENAI_BASE_URL</c>) when <c>OPENAI_API_KEY</c> is set, otherwise the
 /// built-in <see cref="RealtimeSimulator"/> on 127.0.0.1 (announced on stderr).
 /// </summary>
-public sealed class CliBackend : IAsyncDisposable
+internal sealed class RealtimeBackend : IAsyncDisposable
 {
     private readonly RealtimeSimulator? _simulator;
 
-    private CliBackend(RealtimeClient client, RealtimeSimulator? simulator, Uri baseUrl)
+    private RealtimeBackend(RealtimeClient client, RealtimeSimulator? simulator, Uri baseUrl)
     {
         Client = client;
         _simulator = simulator;
@@ -33,47 +33,31 @@ public sealed class CliBackend : IAsyncDisposable
     /// <summary>Whether the built-in simulator is in use.</summary>
     public bool IsSimulated => _simulator is not null;
 
-    /// <summary>
-    /// Reads <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>, before anything is read or sent.
-    /// </summary>
-    /// <exception cref="CliUsageException"><c>OPENAI_BASE_URL</c> is set but is not an absolute http(s) URL.</exception>
-    public static OpenAIClientOptions ReadOptions()
-    {
-        try
-        {
-            return new OpenAIClientOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new CliUsageException(ex.Message, ex);
-        }
-    }
-
     /// <summary>Starts the backend.</summary>
-    /// <param name="options">The options from <see cref="ReadOptions"/>.</param>
+    /// <param name="options">The options from <see cref="ToolEnvironment.ReadOptions"/>.</param>
     /// <param name="forceSimulator">Use the simulator even when a key is set.</param>
     /// <param name="error">Where the notice goes.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<CliBackend> StartAsync(OpenAIClientOptions options, bool forceSimulator, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<RealtimeBackend> StartAsync(OpenAIClientOptions options, bool forceSimulator, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(error);
         if (!forceSimulator && options.ApiKey is { Length: > 0 })
         {
-            return new CliBackend(new RealtimeClient(options), null, options.BaseUrl);
+            return new RealtimeBackend(new RealtimeClient(options), null, options.BaseUrl);
         }
 
         RealtimeSimulator simulator = await RealtimeSimulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await error.WriteLineAsync(forceSimulator
             ? $"Using the built-in realtime simulator at {simulator.BaseUrl} (--simulator)."
             : $"OPENAI_API_KEY is not set: using the built-in realtime simulator at {simulator.BaseUrl}.").ConfigureAwait(false);
-        options.ApiKey = "sk-simulator";
+        options.ApiKey = ToolEnvironment.SimulatorApiKey;
         options.BaseUrl = simulator.BaseUrl;
-        return new CliBackend(new RealtimeClient(options), simulator, options.BaseUrl);
+        return new RealtimeBackend(new RealtimeClient(options), simulator, options.BaseUrl);
     }
 
     /// <summary>
-    /// Connects with <paramref name="connect"/>; a 404 from the handshake becomes a <see cref="CliEndpointException"/>
+    /// Connects with <paramref name="connect"/>; a 404 from the handshake becomes a <see cref="RealtimeEndpointException"/>
     /// that says which path was asked for and what is usually wrong (a base URL without <c>/v1</c>).
     /// </summary>
     public async Task<T> ConnectAsync<T>(Func<RealtimeClient, Task<T>> connect)
@@ -89,7 +73,7 @@ public sealed class CliBackend : IAsyncDisposable
             string hint = BaseUrl.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal)
                 ? "is OPENAI_BASE_URL the API's base URL?"
                 : "does OPENAI_BASE_URL end in /v1?";
-            throw new CliEndpointException($"the server answered 404 for {path}; {hint}", ex);
+            throw new RealtimeEndpointException($"the server answered 404 for {path}; {hint}", ex);
         }
     }
 

@@ -15,38 +15,23 @@ using Generated.OpenAI.Simulator;
 using Generated.OpenAI.WebSockets;
 using RealtimeTranslationSession = Generated.OpenAI.Realtime.RealtimeTranslationSession;
 
-namespace Generated.OpenAI.Cli;
+namespace Generated.OpenAI.CommandLine;
 
-/// <summary>The commands: <c>transcribe</c>, <c>translate</c>, <c>talk</c> and <c>sample</c>, plus <c>simulate</c> (<see cref="SimulateCli"/>) and <c>batch run</c> (<see cref="BatchCli"/>).</summary>
-public static class RealtimeCli
+/// <summary>
+/// <c>openai realtime transcribe|translate|talk|sample</c>: WAV files through the Realtime API's WebSocket sessions,
+/// against <c>OPENAI_BASE_URL</c> with <c>OPENAI_API_KEY</c>, or without a key (or with <c>--simulator</c>) against the
+/// built-in realtime simulator. Not the generated <c>realtime:*</c> REST commands (client secrets, calls).
+/// </summary>
+internal static class RealtimeCommands
 {
-    /// <summary>Exit code for a usage or input-file problem.</summary>
-    public const int ExitInput = 2;
-
-    /// <summary>Exit code when the server refused or broke the connection.</summary>
-    public const int ExitConnection = 3;
-
-    /// <summary>Exit code when the server answered with an <c>error</c> event.</summary>
-    public const int ExitServerError = 4;
-
-    /// <summary>Exit code when the server did not answer in time.</summary>
-    public const int ExitTimeout = 5;
-
-    /// <summary>Exit code when the run was canceled (Ctrl+C, SIGINT).</summary>
-    public const int ExitCanceled = 130;
-
-    /// <summary>Exit code when the run was ended by SIGTERM.</summary>
-    public const int ExitTerminated = 143;
-
     private static readonly TimeSpan s_answerTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Creates the <c>realtime</c> command; its subcommands write to <paramref name="console"/> and read its environment.</summary>
+    public static Command Create(CommandLineConsole console)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter output = console.Out;
+        TextWriter error = console.Error;
         var fast = new Option<bool>("--fast") { Description = "Send the audio as fast as possible instead of in real time." };
         var simulator = new Option<bool>("--simulator") { Description = "Use the built-in simulator even when OPENAI_API_KEY is set." };
         var transcriptFile = new Option<FileInfo?>("--transcript", "-t") { Description = "Also write the transcript to this text file." };
@@ -57,7 +42,7 @@ public static class RealtimeCli
         {
             transcribeInput, transcribeOutput, fast, simulator,
         };
-        transcribe.SetAction((parse, ct) => GuardAsync(error, () => TranscribeAsync(parse.GetValue(transcribeInput)!, parse.GetValue(transcribeOutput), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+        transcribe.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => TranscribeAsync(parse.GetValue(transcribeInput)!, parse.GetValue(transcribeOutput), parse.GetValue(fast), parse.GetValue(simulator), console, ct)));
 
         var translateInput = InputOption();
         var translateOutput = new Option<FileInfo>("--output", "-o") { Description = "The translated audio (WAV, 24 kHz mono PCM16).", Required = true };
@@ -74,7 +59,7 @@ public static class RealtimeCli
         {
             translateInput, translateOutput, language, translateModel, transcriptFile, fast, simulator,
         };
-        translate.SetAction((parse, ct) => GuardAsync(error, () => TranslateAsync(parse.GetValue(translateInput)!, parse.GetValue(translateOutput)!, parse.GetValue(language)!, parse.GetValue(translateModel)!, parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+        translate.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => TranslateAsync(parse.GetValue(translateInput)!, parse.GetValue(translateOutput)!, parse.GetValue(language)!, parse.GetValue(translateModel)!, parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), console, ct)));
 
         var talkInput = InputOption();
         var talkOutput = new Option<FileInfo>("--output", "-o") { Description = "The spoken answer (WAV, 24 kHz mono PCM16).", Required = true };
@@ -85,7 +70,7 @@ public static class RealtimeCli
         {
             talkInput, talkOutput, talkModel, voice, instructions, transcriptFile, fast, simulator,
         };
-        talk.SetAction((parse, ct) => GuardAsync(error, () => TalkAsync(parse.GetValue(talkInput)!, parse.GetValue(talkOutput)!, parse.GetValue(talkModel)!, parse.GetValue(voice)!, parse.GetValue(instructions), parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), output, error, ct)));
+        talk.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => TalkAsync(parse.GetValue(talkInput)!, parse.GetValue(talkOutput)!, parse.GetValue(talkModel)!, parse.GetValue(voice)!, parse.GetValue(instructions), parse.GetValue(transcriptFile), parse.GetValue(fast), parse.GetValue(simulator), console, ct)));
 
         var sampleOutput = new Option<FileInfo>("--output", "-o") { Description = "Where to write the sample WAV.", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "Length of the sample.", DefaultValueFactory = _ => 2.0 };
@@ -93,81 +78,21 @@ public static class RealtimeCli
         {
             sampleOutput, seconds,
         };
-        sample.SetAction((parse, ct) => GuardAsync(error, () => SampleAsync(parse.GetValue(sampleOutput)!, parse.GetValue(seconds), output)));
+        sample.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => SampleAsync(parse.GetValue(sampleOutput)!, parse.GetValue(seconds), output)));
 
-        var root = new RootCommand("Realtime speech with OpenAI: transcribe, translate and talk over WebSockets. Without OPENAI_API_KEY it runs against a built-in simulator.")
+        return new Command("realtime", "[tool] Realtime speech over WebSockets with WAV files: transcribe, translate, talk (and sample, a WAV to try them with). Without OPENAI_API_KEY, or with --simulator, against the built-in simulator. The generated realtime:* commands are the REST operations.")
         {
-            transcribe, translate, talk, sample, SimulateCli.Create(output, error), BatchCli.Create(output, error),
+            transcribe, translate, talk, sample,
         };
-        ParseResult result = root.Parse(args);
-
-        // Signals are Program.Main's (System.CommandLine's own handler would race it); usage errors exit 2, as
-        // documented, where System.CommandLine's parse-error action returns 1.
-        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        int exit = await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-        return result.Errors.Count > 0 ? ExitInput : exit;
     }
 
     private static Option<FileInfo> InputOption() => new("--input", "-i") { Description = "Input WAV file (any common rate and channel count).", Required = true };
-
-    internal static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
-    {
-        try
-        {
-            return await run().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is CliUsageException or FileNotFoundException or FormatException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return ExitInput;
-        }
-        catch (CliEndpointException ex)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return ExitConnection;
-        }
-        catch (WebSocketHandshakeException ex)
-        {
-            await error.WriteLineAsync($"error: the server refused the realtime connection (HTTP {ex.StatusCode} {ex.ReasonPhrase}). {ex.ResponseBody}".TrimEnd()).ConfigureAwait(false);
-            return ExitConnection;
-        }
-        catch (RealtimeErrorException ex)
-        {
-            await error.WriteLineAsync("error: the server rejected a request: " + ex.Message).ConfigureAwait(false);
-            return ExitServerError;
-        }
-        catch (Exception ex) when (ex is WebSocketConnectionException or RealtimeProtocolException or RealtimeSessionClosedException)
-        {
-            await error.WriteLineAsync("error: the realtime connection failed: " + ex.Message).ConfigureAwait(false);
-            return ExitConnection;
-        }
-        catch (TimeoutException ex)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return ExitTimeout;
-        }
-        catch (OpenAIException ex)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return ExitConnection;
-        }
-        catch (OperationCanceledException)
-        {
-            await error.WriteLineAsync("canceled").ConfigureAwait(false);
-            return ExitCanceled;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return 1;
-        }
-    }
 
     private static async Task<int> SampleAsync(FileInfo output, double seconds, TextWriter stdout)
     {
         if (seconds is <= 0 or > 600)
         {
-            throw new FormatException("--seconds must be between 0 and 600.");
+            throw new UsageException("--seconds must be between 0 and 600.");
         }
 
         string path = SampleAudio.WriteWav(output.FullName, TimeSpan.FromSeconds(seconds));
@@ -175,12 +100,14 @@ public static class RealtimeCli
         return 0;
     }
 
-    private static async Task<int> TranscribeAsync(FileInfo input, FileInfo? outputFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> TranscribeAsync(FileInfo input, FileInfo? outputFile, bool fast, bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
+        TextWriter stdout = console.Out;
+        TextWriter stderr = console.Error;
         using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
-        OpenAIClientOptions options = CliBackend.ReadOptions();
-        await using CliBackend backend = await CliBackend.StartAsync(options, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        OpenAIClientOptions options = ToolEnvironment.ReadOptions(console.GetVariable);
+        await using RealtimeBackend backend = await RealtimeBackend.StartAsync(options, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         await using RealtimeTranscriptionSession session = await backend.ConnectAsync(c => c.ConnectTranscriptionAsync(null, cancellationToken)).ConfigureAwait(false);
         await session.UpdateSessionAsync(
             new RealtimeTranscriptionSessionConfig
@@ -218,13 +145,15 @@ public static class RealtimeCli
         return 0;
     }
 
-    private static async Task<int> TranslateAsync(FileInfo input, FileInfo outputFile, string language, string model, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> TranslateAsync(FileInfo input, FileInfo outputFile, string language, string model, FileInfo? transcriptFile, bool fast, bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
+        TextWriter stdout = console.Out;
+        TextWriter stderr = console.Error;
         using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
         CheckWritable(transcriptFile, "--transcript");
-        OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
-        await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        OpenAIClientOptions clientOptions = ToolEnvironment.ReadOptions(console.GetVariable);
+        await using RealtimeBackend backend = await RealtimeBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var translated = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => translated.Write(pcm16) };
         await using RealtimeTranslationSession session = await backend.ConnectAsync(c => c.ConnectTranslationAsync(model, options, cancellationToken)).ConfigureAwait(false);
@@ -275,13 +204,15 @@ public static class RealtimeCli
         return 0;
     }
 
-    private static async Task<int> TalkAsync(FileInfo input, FileInfo outputFile, string model, string voice, string? instructions, FileInfo? transcriptFile, bool fast, bool forceSimulator, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> TalkAsync(FileInfo input, FileInfo outputFile, string model, string voice, string? instructions, FileInfo? transcriptFile, bool fast, bool forceSimulator, CommandLineConsole console, CancellationToken cancellationToken)
     {
+        TextWriter stdout = console.Out;
+        TextWriter stderr = console.Error;
         using Pcm16MonoStream pcm = WavAudio.OpenPcm16Mono24k(input.FullName);
         CheckWritable(outputFile, "--output");
         CheckWritable(transcriptFile, "--transcript");
-        OpenAIClientOptions clientOptions = CliBackend.ReadOptions();
-        await using CliBackend backend = await CliBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
+        OpenAIClientOptions clientOptions = ToolEnvironment.ReadOptions(console.GetVariable);
+        await using RealtimeBackend backend = await RealtimeBackend.StartAsync(clientOptions, forceSimulator, stderr, cancellationToken).ConfigureAwait(false);
         using var answer = new MemoryStream();
         var options = new RealtimeSessionOptions { AudioSink = pcm16 => answer.Write(pcm16) };
         await using RealtimeVoiceSession session = await backend.ConnectAsync(c => c.ConnectVoiceAgentAsync(model, options, cancellationToken)).ConfigureAwait(false);
@@ -350,7 +281,7 @@ public static class RealtimeCli
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new CliUsageException($"cannot write {option} {file.FullName}: {ex.Message}", ex);
+            throw new UsageException($"cannot write {option} {file.FullName}: {ex.Message}", ex);
         }
     }
 

@@ -5,23 +5,20 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Generated.OpenAI.Cli;
+using Generated.OpenAI.Realtime;
 using Generated.OpenAI.Simulator;
 using Xunit;
 using static Generated.OpenAI.Realtime.Tests.TestSupport;
 
-namespace Generated.OpenAI.Realtime.Tests;
+namespace Generated.OpenAI.CommandLine.Tests;
 
 /// <summary><c>batch run</c> end to end against the built-in simulator.</summary>
-public sealed class CliBatchTests
+public sealed class BatchCommandsTests
 {
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        int exit = await RealtimeCli.RunAsync(args, output, error, cts.Token);
-        return (exit, output.ToString(), error.ToString());
+        CliRun run = await CliRun.RunAsync(null, args, timeout: TimeSpan.FromSeconds(60));
+        return (run.Exit, run.Stdout, run.Stderr);
     }
 
     /// <summary>Chat requests q0…q(n-1); every fifth has no <c>messages</c>, which the server answers with a 400.</summary>
@@ -93,17 +90,17 @@ public sealed class CliBatchTests
         Assert.StartsWith("batch_", Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), StringComparison.Ordinal);
 
         (exit, _, error) = await RunAsync("batch", "run", "--input", input, "--endpoint", "/v1/embeddings", "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("requests.jsonl:1: url '/v1/chat/completions' is not the --endpoint /v1/embeddings", error, StringComparison.Ordinal);
         Assert.DoesNotContain("built-in simulator", error, StringComparison.Ordinal);
 
         await File.AppendAllTextAsync(input, "{not json\n");
         (exit, _, error) = await RunAsync("batch", "run", "--input", input, "--endpoint", "/v1/chat/completions", "--simulator");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("requests.jsonl:4:", error, StringComparison.Ordinal);
 
         (exit, _, error) = await RunAsync("batch", "run", "--input", input, "--endpoint", "/v1/nothing");
-        Assert.Equal(RealtimeCli.ExitInput, exit);
+        Assert.Equal(OpenAICommandLine.ExitUsage, exit);
         Assert.Contains("--endpoint '/v1/nothing'", error, StringComparison.Ordinal);
         Directory.Delete(dir, recursive: true);
     }
@@ -117,7 +114,7 @@ public sealed class CliBatchTests
         string input = WriteInput(dir, 10);
 
         string[] ids;
-        using (var submit = CliProcess.Start(["batch", "run", "--input", input, "--endpoint", "/v1/chat/completions", "--max-requests", "4"], env))
+        using (var submit = ToolProcess.Start(["batch", "run", "--input", input, "--endpoint", "/v1/chat/completions", "--max-requests", "4"], env))
         {
             Assert.True(await submit.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, submit.Stderr);
             ids = submit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -126,7 +123,7 @@ public sealed class CliBatchTests
         Assert.Equal(server.Rest.BatchIds, ids);
         Assert.Equal(3, ids.Length);
 
-        using var resume = CliProcess.Start(["batch", "resume", "--poll-interval", "0.05", .. ids.SelectMany(id => new[] { "--batch-id", id })], env);
+        using var resume = ToolProcess.Start(["batch", "resume", "--poll-interval", "0.05", .. ids.SelectMany(id => new[] { "--batch-id", id })], env);
         Assert.True(await resume.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, resume.Stderr);
         Assert.DoesNotContain("built-in simulator", resume.Stderr, StringComparison.Ordinal);
         Assert.Contains("8 succeeded, 2 failed", resume.Stderr, StringComparison.Ordinal);

@@ -5,21 +5,19 @@ using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Simulator;
 
-namespace Generated.OpenAI.Cli;
+namespace Generated.OpenAI.CommandLine;
 
 /// <summary>
-/// <c>simulate</c>: the local REST and realtime simulators on one port, one base URL for both, until Ctrl+C or SIGTERM.
+/// <c>openai simulate</c>: the local REST and realtime simulators on one port, one base URL for both, until Ctrl+C or SIGTERM.
 /// </summary>
-public static class SimulateCli
+internal static class SimulateCommand
 {
-    /// <summary>The key printed for the simulators (any non-empty key is accepted).</summary>
-    public const string SimulatorApiKey = "sk-simulator";
-
-    /// <summary>Creates the command; it writes the export lines to <paramref name="output"/> and notes to <paramref name="error"/>.</summary>
-    public static Command Create(TextWriter output, TextWriter error)
+    /// <summary>Creates the command; it writes the export lines to the console's standard output and notes to its standard error.</summary>
+    public static Command Create(CommandLineConsole console)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(console);
+        TextWriter output = console.Out;
+        TextWriter error = console.Error;
         var port = new Option<int>("--port", "-p") { Description = "The port on 127.0.0.1 (0: one the OS picks).", DefaultValueFactory = _ => 0 };
         port.Validators.Add(static result =>
         {
@@ -28,11 +26,11 @@ public static class SimulateCli
                 result.AddError("--port must be between 0 and 65535.");
             }
         });
-        var command = new Command("simulate", "Run the local REST and realtime simulators on one base URL (no key needed) until Ctrl+C; prints the lines to export.")
+        var command = new Command("simulate", "[tool] Run the local REST and realtime simulators on one base URL (no key needed) until Ctrl+C; prints the lines to export.")
         {
             port,
         };
-        command.SetAction((parse, ct) => RealtimeCli.GuardAsync(error, () => RunAsync(parse.GetValue(port), output, error, ct)));
+        command.SetAction((parse, ct) => CommandErrors.GuardAsync(error, () => RunAsync(parse.GetValue(port), output, error, ct)));
         return command;
     }
 
@@ -45,13 +43,13 @@ public static class SimulateCli
         }
         catch (IOException ex)
         {
-            throw new CliUsageException($"cannot listen on 127.0.0.1:{port}: {ex.Message}", ex);
+            throw new UsageException($"cannot listen on 127.0.0.1:{port}: {ex.Message}", ex);
         }
 
         await using (simulator.ConfigureAwait(false))
         {
             await output.WriteLineAsync($"export OPENAI_BASE_URL={simulator.BaseUrl}").ConfigureAwait(false);
-            await output.WriteLineAsync($"export OPENAI_API_KEY={SimulatorApiKey}").ConfigureAwait(false);
+            await output.WriteLineAsync($"export OPENAI_API_KEY={ToolEnvironment.SimulatorApiKey}").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             await error.WriteLineAsync($"Simulating OpenAI at {simulator.BaseUrl} (REST) and {RealtimeUri(simulator.BaseUrl)} (realtime). Ctrl+C stops.").ConfigureAwait(false);
             await error.FlushAsync(cancellationToken).ConfigureAwait(false);
