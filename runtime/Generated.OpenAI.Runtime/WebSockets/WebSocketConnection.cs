@@ -39,7 +39,7 @@ namespace Generated.OpenAI.WebSockets;
 /// With <see cref="WebSocketConnectionOptions.KeepAliveInterval"/> set, a peer that sends nothing within
 /// <see cref="WebSocketConnectionOptions.KeepAliveTimeout"/> of a ping is aborted (<see cref="ShutdownReason.KeepAliveTimeout"/>).</para>
 /// </remarks>
-public sealed class WebSocketConnection : IAsyncDisposable
+public sealed partial class WebSocketConnection : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int SendBufferSize = 16 * 1024;

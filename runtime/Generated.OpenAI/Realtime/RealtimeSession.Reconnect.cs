@@ -378,8 +378,9 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// was not still wait (they go first), and this is neither the resume itself nor a send the queue released.
     /// </summary>
     private bool MustWaitToSend
-        => (Volatile.Read(ref _state) != (int)RealtimeSessionState.Open || Volatile.Read(ref _waitingSends) > 0)
-            && _options.Reconnect is not null && !s_resuming.Value && !s_released.Value;
+        => _options.Reconnect is not null
+            && (Volatile.Read(ref _state) != (int)RealtimeSessionState.Open || Volatile.Read(ref _waitingSends) > 0)
+            && !s_resuming.Value && !s_released.Value;
 
     /// <summary>An append that did not complete at once: a loss of the connection under it waits for the new one and sends again.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]

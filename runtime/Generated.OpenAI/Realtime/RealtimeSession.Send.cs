@@ -17,17 +17,14 @@ using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
 
-// Sending: typed client events serialized once into a reused buffer, each with an event_id; audio appends written
+// Sending: typed client events serialized once, under the connection's send lock, into its scratch buffer, each with an event_id; audio appends written
 // straight into the connection's send pipe with an event_id of their own, 0 B per append.
 public abstract partial class RealtimeSession<TServerEvent>
 {
     private const int MaxEventIdBytes = 64;
 
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _sendBuffer = new(4096);
     private readonly string _eventIdPrefix;
     private readonly byte[] _appendIdPrefix;
-    private Utf8JsonWriter? _sendWriter;
     private long _nextEventId;
     private long _nextAppendId;
 
@@ -136,15 +133,15 @@ public abstract partial class RealtimeSession<TServerEvent>
         => SendEventAsync(clientEvent, clientEvent, cancellationToken);
 
     /// <summary>
-    /// Sends a typed client event: gives it an <c>event_id</c> (on the model) when it has none, serializes it once
-    /// into the session's reused buffer and sends it as one text message. Returns the event id.
+    /// Sends a typed client event: gives it an <c>event_id</c> (on the model) when it has none and has the connection
+    /// serialize it once, under its send lock, into the connection's scratch buffer, sent as one text message (one
+    /// lock per event; no async state machine when the send completes at once). Returns the event id.
     /// </summary>
     /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
     /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
-    /// <param name="waiter">A call that waits for this event's answer, registered once the send lock is held.</param>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private protected async ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
+    /// <param name="waiter">A call that waits for this event's answer, registered under the send lock, before the event is written.</param>
+    private protected ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
         where TEnvelope : IJsonModel<TEnvelope>
     {
         string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
@@ -155,38 +152,72 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (MustWaitToSend)
         {
-            return await SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken).ConfigureAwait(false);
+            return SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken);
         }
 
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (waiter is not null && _completion.Task.IsCompleted)
+        {
+            return ValueTask.FromException<string>(CreateClosedException());
+        }
+
+        ValueTask send;
         try
         {
-            if (waiter is not null)
+            send = Volatile.Read(ref _connection).SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
             {
-                AddWaiter(waiter);
-            }
+                if (state.Waiter is not null)
+                {
+                    state.Session.AddWaiter(state.Waiter);
+                }
 
-            _sendBuffer.ResetWrittenCount();
-            Utf8JsonWriter writer = _sendWriter ??= new Utf8JsonWriter(_sendBuffer, JsonModel.WriterOptions);
-            writer.Reset(_sendBuffer);
-            envelope.WriteJson(writer);
-            writer.Flush();
-            await Volatile.Read(ref _connection).SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                state.Envelope.WriteJson(writer);
+            }, cancellationToken);
         }
-        catch (WebSocketConnectionException ex) when (_options.Reconnect is not null && !s_resuming.Value && !_disposing && !_closing && !_completion.Task.IsCompleted)
+        catch (Exception ex)
         {
-            // The connection dropped under the send; the session reconnects. Whether the server saw it is unknown.
-            throw new RealtimeConnectionLostException("The connection was lost while the event was being sent; the session is reconnecting. Send it again once it is open (WaitUntilOpenAsync).", ex);
+            return ValueTask.FromException<string>(ex switch
+            {
+                // A call that waits for an answer reports the session's end, as its registration would have.
+                WebSocketConnectionException when waiter is not null && _completion.Task.IsCompleted => CreateClosedException(),
+                WebSocketConnectionException lost when ReconnectsAfterLoss => ConnectionLostUnderSend(lost),
+                _ => ex,
+            });
         }
-        finally
+
+        if (!send.IsCompletedSuccessfully)
         {
-            _sendLock.Release();
+            return AwaitEventSentAsync(send, clientEvent, eventId);
+        }
+
+        send.GetAwaiter().GetResult();
+        ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
+        return new ValueTask<string>(eventId);
+    }
+
+    /// <summary>The rest of <see cref="SendEventAsync{TEnvelope}(TEnvelope, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string> AwaitEventSentAsync(ValueTask send, IRealtimeEvent clientEvent, string eventId)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (WebSocketConnectionException ex) when (ReconnectsAfterLoss)
+        {
+            throw ConnectionLostUnderSend(ex);
         }
 
         ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
-
         return eventId;
     }
+
+    /// <summary>Whether a connection lost under a send is one the session reconnects from (not its own close or end).</summary>
+    private bool ReconnectsAfterLoss
+        => _options.Reconnect is not null && !s_resuming.Value && !_disposing && !_closing && !_completion.Task.IsCompleted;
+
+    /// <summary>The connection dropped under the send; the session reconnects. Whether the server saw the event is unknown.</summary>
+    private static RealtimeConnectionLostException ConnectionLostUnderSend(WebSocketConnectionException ex)
+        => new("The connection was lost while the event was being sent; the session is reconnecting. Send it again once it is open (WaitUntilOpenAsync).", ex);
 
     /// <summary>
     /// Sends a client event the SDK has no model for (a union's Unknown case): its properties as they are, with an
@@ -216,15 +247,11 @@ public abstract partial class RealtimeSession<TServerEvent>
             return await SendQueuedAsync(() => SendRawEventAsync(json, cancellationToken), 0, cancellationToken).ConfigureAwait(false);
         }
 
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await Volatile.Read(ref _connection).SendJsonAsync((Json: json, EventId: eventId), static (writer, state) =>
         {
-            _sendBuffer.ResetWrittenCount();
-            Utf8JsonWriter writer = _sendWriter ??= new Utf8JsonWriter(_sendBuffer, JsonModel.WriterOptions);
-            writer.Reset(_sendBuffer);
             writer.WriteStartObject();
-            writer.WriteString("event_id"u8, eventId);
-            foreach (JsonProperty property in json.EnumerateObject())
+            writer.WriteString("event_id"u8, state.EventId);
+            foreach (JsonProperty property in state.Json.EnumerateObject())
             {
                 if (!property.NameEquals("event_id"u8))
                 {
@@ -233,13 +260,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             }
 
             writer.WriteEndObject();
-            writer.Flush();
-            await Volatile.Read(ref _connection).SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         ObserveSent(default, type, eventId);
 
@@ -253,17 +274,13 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected string NextEventId(string? type)
     {
         long number = Interlocked.Increment(ref _nextEventId);
-        string id = string.Create(_eventIdPrefix.Length + CountDigits(number), (_eventIdPrefix, number), static (span, state) =>
-        {
-            state._eventIdPrefix.CopyTo(span);
-            state.number.TryFormat(span.Slice(state._eventIdPrefix.Length), out _, default, CultureInfo.InvariantCulture);
-        });
+        Span<char> digits = stackalloc char[20];
+        number.TryFormat(digits, out int length, default, CultureInfo.InvariantCulture);
+        string id = string.Concat(_eventIdPrefix.AsSpan(), digits.Slice(0, length));
         int slot = (int)(number % _sentHistory.Length);
         _sentHistory[slot] = new SentEvent(number, type);
         return id;
     }
-
-    private static int CountDigits(long value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
 
     private static string NewEventIdPrefix() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "_";
 
