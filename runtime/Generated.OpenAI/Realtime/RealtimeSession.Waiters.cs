@@ -17,6 +17,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private readonly SentEvent[] _sentHistory;
     private readonly RealtimeErrorException[] _errors;
     private readonly List<Waiter> _waiters = [];
+    private int _waiterCount; // _waiters.Count, written under _lock after each change, read without it by CompleteWaiters
     private int _errorCount;
     private int _errorNext;
 
@@ -83,6 +84,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             }
 
             _waiters.Add(waiter);
+            Volatile.Write(ref _waiterCount, _waiters.Count);
         }
 
         return AwaitAsync<RealtimeErrorException>(waiter, Timeout.InfiniteTimeSpan, "an error", cancellationToken);
@@ -129,6 +131,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             }
 
             _waiters.Add(waiter);
+            Volatile.Write(ref _waiterCount, _waiters.Count);
         }
     }
 
@@ -153,6 +156,7 @@ public abstract partial class RealtimeSession<TServerEvent>
                     if (waiter.EventId == clientEventId)
                     {
                         _waiters.RemoveAt(i);
+                        Volatile.Write(ref _waiterCount, _waiters.Count);
                         if (waiter.ErrorOnly)
                         {
                             waiter.Completion.TrySetResult(exception);
@@ -223,6 +227,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>Offers an event to the waiting calls; returns true when it answered a resume's own update (kept from the app).</summary>
     private bool CompleteWaiters(TServerEvent serverEvent)
     {
+        // Most events answer no call. A waiter is counted before its event is written, so its answer finds it here.
+        if (Volatile.Read(ref _waiterCount) == 0)
+        {
+            return false;
+        }
+
         lock (_lock)
         {
             for (int i = 0; i < _waiters.Count; i++)
@@ -232,6 +242,7 @@ public abstract partial class RealtimeSession<TServerEvent>
                 if (result == WaitStep.Done)
                 {
                     _waiters.RemoveAt(i);
+                    Volatile.Write(ref _waiterCount, _waiters.Count);
                     waiter.Completion.TrySetResult(serverEvent);
                     return waiter.Hidden;
                 }
@@ -253,6 +264,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         {
             waiters = _waiters.ToArray();
             _waiters.Clear();
+            Volatile.Write(ref _waiterCount, _waiters.Count);
         }
 
         foreach (Waiter waiter in waiters)
@@ -289,6 +301,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         lock (_lock)
         {
             _waiters.Remove(waiter);
+            Volatile.Write(ref _waiterCount, _waiters.Count);
         }
     }
 
