@@ -152,7 +152,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (MustWaitToSend)
         {
-            return SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken);
+            return SendEventWhenOpenAsync(envelope, clientEvent, cancellationToken, waiter);
         }
 
         if (waiter is not null && _completion.Task.IsCompleted)
@@ -193,6 +193,14 @@ public abstract partial class RealtimeSession<TServerEvent>
         ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
         return new ValueTask<string>(eventId);
     }
+
+    /// <summary>
+    /// A typed event sent while reconnecting: waits in the queue for the session to open (or fails fast), then sends.
+    /// A method of its own, so that the closure the queue needs is allocated only here, not on every send.
+    /// </summary>
+    private ValueTask<string> SendEventWhenOpenAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter)
+        where TEnvelope : IJsonModel<TEnvelope>
+        => SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken);
 
     /// <summary>The rest of <see cref="SendEventAsync{TEnvelope}(TEnvelope, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
