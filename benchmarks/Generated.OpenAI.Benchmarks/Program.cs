@@ -36,6 +36,8 @@ public static class Program
                 new Support.WindowMetrics.Column("kernel", Support.WindowMetrics.Metric.Kernel, "Perf_RealtimeSessions: the kernel-mode part of CPU/core (socket system calls, loopback TCP delivery, epoll, wake-ups)"),
                 new Support.WindowMetrics.Column("B/event", Support.WindowMetrics.Metric.BytesPerEvent, "Perf_RealtimeSessions: bytes allocated by the client process / events (appends sent + deltas received)"),
                 new Support.WindowMetrics.Column("events/s", Support.WindowMetrics.Metric.EventsPerSecond, "Perf_RealtimeSessions: appends sent + deltas received per second (real time: sessions x 100)"),
+                new Support.WindowMetrics.Column("p50 µs", Support.WindowMetrics.Metric.LatencyP50, "Perf_RealtimeSessions: delivery latency of audio deltas, server's send to the app, median of the window's deltas (median of windows); - where not measured"),
+                new Support.WindowMetrics.Column("p99 µs", Support.WindowMetrics.Metric.LatencyP99, "Perf_RealtimeSessions: the 99th percentile of the same latencies, per window (median of windows); - where not measured"),
                 new Support.WindowMetrics.Column("CPU ratio", Support.WindowMetrics.Metric.Cpu, "Perf_RealtimeSessions: CPU/core / the baseline's CPU/core (raw TCP, same sessions, same run)", ratioToBaseline: true));
 
         // Window metrics are written by the benchmark processes (which inherit this variable) and read by the columns.

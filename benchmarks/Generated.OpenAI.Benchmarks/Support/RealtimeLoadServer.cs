@@ -19,9 +19,13 @@ namespace Generated.OpenAI.Benchmarks.Support;
 /// <item><c>sink</c>: answers the upgrade, then reads and discards every byte (no frame parsing).</item>
 /// <item><c>flood960</c>, <c>flood4800</c>: also sends prebuilt <c>response.output_audio.delta</c> frames of 20 ms / 100 ms
 /// of PCM16 back to back, as fast as the socket takes them (TCP backpressure paces it).</item>
-/// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection (one timer for all connections).</item>
+/// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection (one timer for all connections),
+/// each stamped with the time just before it is written to the socket (<see cref="DeliveryStamp"/>), so that the client
+/// can measure delivery latency.</item>
 /// </list>
-/// Every connection discards what the client sends. The process exits when its standard input closes.
+/// Every connection discards what the client sends. The process exits when its standard input closes. The
+/// <c>PORTS</c> line ends with <c>clock=</c> and the server's <see cref="Stopwatch.GetTimestamp"/>, from which
+/// <see cref="Start"/> checks that the two processes' stamps are on one clock.
 /// </summary>
 internal static class RealtimeLoadServer
 {
@@ -51,6 +55,7 @@ internal static class RealtimeLoadServer
             _ = AcceptAsync(listener, flood, name == "paced960" ? paced : null);
         }
 
+        line.Append(" clock=").Append(Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Console.Out.WriteLine(line.ToString());
         Console.Out.Flush();
         _ = paced.RunAsync();
@@ -76,8 +81,10 @@ internal static class RealtimeLoadServer
         info.ArgumentList.Add(assembly);
         info.ArgumentList.Add("--server");
         info.Environment["DOTNET_gcServer"] = "0";
+        long before = Stopwatch.GetTimestamp();
         Process process = Process.Start(info) ?? throw new IOException("The benchmark server did not start.");
         string? ports = process.StandardOutput.ReadLine();
+        long after = Stopwatch.GetTimestamp();
         if (ports is null || !ports.StartsWith("PORTS ", StringComparison.Ordinal))
         {
             process.Kill();
@@ -85,10 +92,27 @@ internal static class RealtimeLoadServer
         }
 
         var map = new Dictionary<string, int>();
+        long serverClock = long.MinValue;
         foreach (string pair in ports.Substring(6).Split(' '))
         {
             string[] parts = pair.Split('=');
-            map[parts[0]] = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (parts[0] == "clock")
+            {
+                serverClock = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                map[parts[0]] = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        // Stopwatch.GetTimestamp is clock_gettime(CLOCK_MONOTONIC) on Linux (nanoseconds since boot, one clock for every
+        // process of the machine): the server's stamp, taken after it started and before it printed, must fall between
+        // ours. A machine where it does not (another OS, another clock) reports no latency rather than a wrong one.
+        LatencyHistogram.IsComparableAcrossProcesses = before <= serverClock && serverClock <= after;
+        if (!LatencyHistogram.IsComparableAcrossProcesses)
+        {
+            Console.WriteLine($"// The benchmark server's Stopwatch stamp {serverClock} is not between the client's {before} and {after}: latency is not reported.");
         }
 
         return new ServerProcess(process, map);
@@ -191,16 +215,21 @@ internal static class RealtimeLoadServer
         return null;
     }
 
-    /// <summary>One timer: every 20 ms, one delta frame to every connection (sends are not awaited one by one).</summary>
+    /// <summary>
+    /// One timer: every 20 ms, one delta frame to every connection (sends are not awaited one by one). Each connection
+    /// has its own copy of the frame, stamped just before its send (the previous send of that copy has completed: the
+    /// tick awaits them all).
+    /// </summary>
     private sealed class PacedSender(byte[] frame)
     {
-        private readonly HashSet<Socket> _sockets = new();
+        private readonly Dictionary<Socket, byte[]> _sockets = new();
+        private readonly int _stampOffset = DeliveryStamp.FindIn(frame);
 
         public void Add(Socket socket)
         {
             lock (_sockets)
             {
-                _sockets.Add(socket);
+                _sockets.Add(socket, (byte[])frame.Clone());
             }
         }
 
@@ -216,34 +245,35 @@ internal static class RealtimeLoadServer
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
             var sends = new List<Task>();
-            Socket[] snapshot = [];
+            KeyValuePair<Socket, byte[]>[] snapshot = [];
             while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
             {
                 lock (_sockets)
                 {
                     if (snapshot.Length != _sockets.Count)
                     {
-                        snapshot = new Socket[_sockets.Count];
+                        snapshot = new KeyValuePair<Socket, byte[]>[_sockets.Count];
                     }
 
-                    _sockets.CopyTo(snapshot);
+                    ((ICollection<KeyValuePair<Socket, byte[]>>)_sockets).CopyTo(snapshot, 0);
                 }
 
                 sends.Clear();
-                foreach (Socket socket in snapshot)
+                foreach ((Socket socket, byte[] stamped) in snapshot)
                 {
-                    sends.Add(SendAsync(socket));
+                    DeliveryStamp.Write(stamped.AsSpan(_stampOffset));
+                    sends.Add(SendAsync(socket, stamped));
                 }
 
                 await Task.WhenAll(sends).ConfigureAwait(false);
             }
         }
 
-        private async Task SendAsync(Socket socket)
+        private static async Task SendAsync(Socket socket, byte[] stamped)
         {
             try
             {
-                await socket.SendAsync(frame, SocketFlags.None).ConfigureAwait(false);
+                await socket.SendAsync(stamped, SocketFlags.None).ConfigureAwait(false);
             }
             catch (Exception)
             {

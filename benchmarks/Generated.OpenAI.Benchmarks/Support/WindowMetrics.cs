@@ -39,6 +39,16 @@ internal static class WindowMetrics
 
         /// <summary>Events (appends sent + deltas received) per second.</summary>
         EventsPerSecond,
+
+        /// <summary>
+        /// Delivery latency, median over the window's deltas, in microseconds: from the server's stamp just before it
+        /// writes the frame to the socket to the moment the event reaches the app (see <see cref="LatencyHistogram"/>).
+        /// NaN for a row that does not measure it.
+        /// </summary>
+        LatencyP50,
+
+        /// <summary>The 99th percentile of the same latencies, in microseconds.</summary>
+        LatencyP99,
     }
 
     public readonly record struct Snapshot(long Timestamp, TimeSpan User, TimeSpan Kernel, long Allocated, long Events)
@@ -50,16 +60,22 @@ internal static class WindowMetrics
         }
     }
 
-    /// <summary>Records one window: CPU, user and kernel fractions of one core, bytes allocated per event, events per second.</summary>
-    public static void Record(string key, Snapshot start, Snapshot end)
+    /// <summary>
+    /// Records one window: CPU, user and kernel fractions of one core, bytes allocated per event, events per second and,
+    /// when <paramref name="latency"/> is given (the window's deltas), their p50 and p99.
+    /// </summary>
+    public static void Record(string key, Snapshot start, Snapshot end, LatencyHistogram.Summary? latency = null)
     {
         double wall = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
         double user = (end.User - start.User).TotalSeconds / wall;
         double kernel = (end.Kernel - start.Kernel).TotalSeconds / wall;
         long events = end.Events - start.Events;
         double bytesPerEvent = events == 0 ? double.NaN : (double)(end.Allocated - start.Allocated) / events;
-        string line = string.Create(CultureInfo.InvariantCulture, $"{user + kernel:F4} {user:F4} {kernel:F4} {bytesPerEvent:F2} {events / wall:F0}");
-        Console.WriteLine($"// window {key}: cpu/core {user + kernel:F4} (user {user:F4}, kernel {kernel:F4}), B/event {bytesPerEvent:F2}, events/s {events / wall:F0}");
+        double p50 = latency?.P50 ?? double.NaN;
+        double p99 = latency?.P99 ?? double.NaN;
+        string line = string.Create(CultureInfo.InvariantCulture, $"{user + kernel:F4} {user:F4} {kernel:F4} {bytesPerEvent:F2} {events / wall:F0} {p50:F0} {p99:F0}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"// window {key}: cpu/core {user + kernel:F4} (user {user:F4}, kernel {kernel:F4}), B/event {bytesPerEvent:F2}, events/s {events / wall:F0}, latency p50 {p50:F0} us, p99 {p99:F0} us ({latency?.Count ?? 0} deltas timed)"));
         string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
         if (directory is not null)
         {
@@ -84,7 +100,8 @@ internal static class WindowMetrics
 
         List<double> values = File.ReadAllLines(path)
             .Where(l => l.Length > 0)
-            .Select(l => double.Parse(l.Split(' ')[(int)metric], CultureInfo.InvariantCulture))
+            .Select(l => l.Split(' '))
+            .Select(f => f.Length > (int)metric ? double.Parse(f[(int)metric], CultureInfo.InvariantCulture) : double.NaN)
             .Order()
             .ToList();
         return values.Count == 0 ? double.NaN : values[values.Count / 2];
@@ -130,7 +147,7 @@ internal static class WindowMetrics
                 : metric switch
                 {
                     Metric.BytesPerEvent => value.ToString("F1", CultureInfo.InvariantCulture),
-                    Metric.EventsPerSecond => value.ToString("N0", CultureInfo.InvariantCulture),
+                    Metric.EventsPerSecond or Metric.LatencyP50 or Metric.LatencyP99 => value.ToString("N0", CultureInfo.InvariantCulture),
                     _ => value.ToString("F3", CultureInfo.InvariantCulture),
                 };
         }
