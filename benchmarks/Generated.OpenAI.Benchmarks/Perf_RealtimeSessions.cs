@@ -90,6 +90,52 @@ public class Perf_RealtimeSessions
     [Params(10, 100, 1_000)]
     public int Sessions { get; set; }
 
+    /// <summary>
+    /// <c>-- --profile-sessions METHOD SESSIONS WINDOWS</c>: the windows of one row without BenchmarkDotNet, to attach a
+    /// profiler to a steady load (<c>perf stat -I 1000 -p PID</c>); each window prints its line as in a run.
+    /// </summary>
+    internal static int Profile(string method, int sessions, int windows)
+    {
+        var benchmark = new Perf_RealtimeSessions { Sessions = sessions };
+        benchmark.Setup();
+        Console.WriteLine($"// profiling {method} x {sessions}, pid {Environment.ProcessId}");
+        try
+        {
+            for (int i = 0; i < windows; i++)
+            {
+                switch (method)
+                {
+                    case nameof(RawTcp):
+                        benchmark.ConnectRaw();
+                        benchmark.RawTcp().GetAwaiter().GetResult();
+                        benchmark.CloseRaw();
+                        break;
+                    case nameof(ClientWebSocketPrebuilt):
+                        benchmark.ConnectClientWebSockets();
+                        benchmark.ClientWebSocketPrebuilt().GetAwaiter().GetResult();
+                        benchmark.CloseClientWebSockets();
+                        break;
+                    case nameof(Ours):
+                        benchmark.ConnectOurs();
+                        benchmark.Ours().GetAwaiter().GetResult();
+                        benchmark.CloseOurs();
+                        break;
+                    default:
+                        benchmark.ConnectSessions();
+                        benchmark.OursSession().GetAwaiter().GetResult();
+                        benchmark.CloseSessions();
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            benchmark.Cleanup();
+        }
+
+        return 0;
+    }
+
     [GlobalSetup]
     public void Setup()
     {

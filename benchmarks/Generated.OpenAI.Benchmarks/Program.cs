@@ -17,6 +17,8 @@ namespace Generated.OpenAI.Benchmarks;
 /// --quick: a short job for a 2-core machine, in process; --dry: every benchmark once, in process, to prove none has rotted (CI);
 /// neither: BenchmarkDotNet's default job, out of process (a full run).
 /// Pass several filters after one --filter: <c>--filter '*Perf_Base64*' '*Perf_RealtimeSend*'</c>.
+/// <c>-- --profile-sessions METHOD SESSIONS WINDOWS</c> runs windows of one <c>Perf_RealtimeSessions</c> row without
+/// BenchmarkDotNet, for a profiler to attach to (<c>perf stat -p</c>, <c>strace -c -f -p</c>).
 /// Exit code 1 when a benchmark fails, or when a zero-allocation benchmark (see <see cref="IsZeroAllocation"/>) allocates.
 /// </summary>
 public static class Program
@@ -27,6 +29,11 @@ public static class Program
         {
             // The separate-process WebSocket server of Perf_RealtimeLoopback, Perf_RealtimeSessions and Perf_MeaiRealtime.
             return Support.RealtimeLoadServer.Run();
+        }
+
+        if (args is ["--profile-sessions", string method, string sessions, string windows])
+        {
+            return Perf_RealtimeSessions.Profile(method, int.Parse(sessions, CultureInfo.InvariantCulture), int.Parse(windows, CultureInfo.InvariantCulture));
         }
 
         IConfig config = DefaultConfig.Instance
