@@ -52,8 +52,11 @@ namespace Generated.OpenAI.Benchmarks;
 /// no allocation per event) reset at the start of each window; each window's p50 and p99 are over all the deltas of
 /// that window, and the column shows the median over the measured windows, like the other columns. On loopback the
 /// frame is in the client's socket when the server's send returns, so this is arrival to app plus the server's one
-/// send call. It includes whatever the 2-core machine is doing meanwhile: at 1,000 sessions the client, the server
-/// and the kernel share two cores, and the latency is mostly queueing behind the other sessions' work. Raw TCP does
+/// send call. It includes whatever the 2-core machine is doing meanwhile, and the shape of this load: the server sends
+/// every connection's delta in one burst per 20 ms tick, so the k-th delta of a burst waits for the client to handle
+/// the k - 1 before it (at N sessions the p99 is about the time the client takes for a whole burst, N deltas, which on
+/// 2 cores at 1,000 sessions is several milliseconds of CPU for any library; real sessions are not in phase). A row
+/// that does not keep up with real time (<c>events/s</c> under N × 100) shows its backlog, not a delivery time. Raw TCP does
 /// not parse frames and shows <c>-</c>; recording costs the timed rows one clock read and one interlocked increment
 /// per delta (about 30 ns: under 0.5% of their CPU at 1,000 sessions), and the stamping costs the server only.</para>
 /// <para>Exempt from the zero-allocation gate, both <c>ours</c> rows: the window includes timers, socket completions

@@ -106,9 +106,12 @@ internal static class RealtimeLoadServer
             }
         }
 
-        // Stopwatch.GetTimestamp is clock_gettime(CLOCK_MONOTONIC) on Linux (nanoseconds since boot, one clock for every
-        // process of the machine): the server's stamp, taken after it started and before it printed, must fall between
-        // ours. A machine where it does not (another OS, another clock) reports no latency rather than a wrong one.
+        // Stopwatch.GetTimestamp is clock_gettime(CLOCK_MONOTONIC) on Linux (nanoseconds, one clock for every process of
+        // the machine). Verified on the 2-core benchmark VM (2026-12-07): the server's clock= value fell between
+        // CLOCK_MONOTONIC readings taken by another process (Python's time.clock_gettime_ns) before starting the server
+        // and after reading its line, and outside the CLOCK_MONOTONIC_RAW readings. Checked again on every run: the
+        // server's stamp, taken after it started and before it printed, must fall between ours. A machine where it does
+        // not (another OS, another clock) reports no latency rather than a wrong one.
         LatencyHistogram.IsComparableAcrossProcesses = before <= serverClock && serverClock <= after;
         if (!LatencyHistogram.IsComparableAcrossProcesses)
         {
