@@ -22,6 +22,9 @@ public static class RealtimeAudioDeltaReader
 {
     private const int StackCopyLimit = 512;
 
+    /// <summary>Up to this length a multi-segment payload is copied to be decoded contiguously (100 ms of audio is about 6.5 KiB of JSON).</summary>
+    private const int SegmentedCopyLimit = 16 * 1024;
+
     /// <summary>
     /// Returns the top-level <c>type</c> value as a slice of <paramref name="json"/> (no copy). False when the
     /// property is missing, not a string, JSON-escaped (use <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
@@ -29,6 +32,11 @@ public static class RealtimeAudioDeltaReader
     /// </summary>
     public static bool TryGetEventType(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> eventType)
     {
+        if (TryScanPlainString(json, "type"u8, out eventType))
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(json);
         if (TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && !reader.ValueIsEscaped)
         {
@@ -43,6 +51,11 @@ public static class RealtimeAudioDeltaReader
     /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
     public static bool IsEventType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType)
     {
+        if (TryScanPlainString(json, "type"u8, out ReadOnlySpan<byte> plain) && plain.SequenceEqual(expectedType))
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(json);
         return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
     }
@@ -50,6 +63,11 @@ public static class RealtimeAudioDeltaReader
     /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
     public static bool IsEventType(in ReadOnlySequence<byte> json, ReadOnlySpan<byte> expectedType)
     {
+        if (json.IsSingleSegment)
+        {
+            return IsEventType(json.FirstSpan, expectedType);
+        }
+
         var reader = new Utf8JsonReader(json);
         return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
     }
@@ -82,8 +100,9 @@ public static class RealtimeAudioDeltaReader
     /// <remarks>
     /// Fast path: when <c>delta</c> is the last property (as the API sends it) and its value is plain base64 (base64
     /// never needs JSON escapes), the base64 is decoded straight from the bytes between its quotes, so the string is
-    /// not scanned before it is decoded. The properties before it are still read with <see cref="Utf8JsonReader"/>,
-    /// the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte between the quotes must be in
+    /// not scanned before it is decoded. The properties before it are validated by a plain scan when they have the
+    /// API's shape (plain strings, integers; see <see cref="ScanToPlainTopLevelValue"/>), else read with
+    /// <see cref="Utf8JsonReader"/>; the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte between the quotes must be in
     /// the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
     /// too small) takes the general path, which reads the whole object, so both paths give the same result.
     /// </remarks>
@@ -106,6 +125,29 @@ public static class RealtimeAudioDeltaReader
             return DecodeDelta(json.FirstSpan, pcm, out bytesWritten);
         }
 
+        if (json.Length <= SegmentedCopyLimit)
+        {
+            // A receive buffer boundary falls inside the message (one in every few dozen 20 ms events): one copy of
+            // the small payload into a pooled buffer, owned by this call, is cheaper than reading it across segments.
+            int length = (int)json.Length;
+            byte[] contiguous = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                json.CopyTo(contiguous);
+                return DecodeDelta(contiguous.AsSpan(0, length), pcm, out bytesWritten);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(contiguous);
+            }
+        }
+
+        return DecodeDeltaWithReader(json, pcm, out bytesWritten);
+    }
+
+    /// <summary>The general path alone: <see cref="Utf8JsonReader"/> over the whole object (the reference the fast paths are tested against).</summary>
+    internal static AudioDeltaStatus DecodeDeltaWithReader(in ReadOnlySequence<byte> json, Span<byte> pcm, out int bytesWritten)
+    {
         var reader = new Utf8JsonReader(json);
         return Decode(ref reader, pcm, out bytesWritten);
     }
@@ -195,15 +237,14 @@ public static class RealtimeAudioDeltaReader
             return false;
         }
 
-        // Everything before the value is read (and so validated) by the reader, up to the property name.
-        var reader = new Utf8JsonReader(json);
-        if (!TryFindTopLevelPropertyName(ref reader, "delta"u8))
+        // Everything before the value is validated up to the property name's ':': by the plain scan when the
+        // properties before it have the API's shape, otherwise by the reader.
+        int start = ScanToPlainTopLevelValue(json, "delta"u8);
+        if (start < 0 && (start = ReadToTopLevelValue(json, "delta"u8)) < 0)
         {
             return false;
         }
 
-        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
-        int start = (int)reader.BytesConsumed;
         while (start < end && IsJsonWhiteSpace(json[start]))
         {
             start++;
@@ -232,6 +273,205 @@ public static class RealtimeAudioDeltaReader
         bytesWritten = written;
         return true;
     }
+
+    /// <summary>
+    /// The bytes a JSON string may hold unescaped that the plain scan accepts: printable ASCII (RFC 8259 section 7
+    /// forbids raw control characters) without <c>"</c> and <c>\</c>. Anything else (an escape, non-ASCII UTF-8)
+    /// is left to <see cref="Utf8JsonReader"/>, which validates it.
+    /// </summary>
+    private static readonly SearchValues<byte> s_plainStringBytes = SearchValues.Create(CreatePlainStringBytes());
+
+    private static byte[] CreatePlainStringBytes()
+    {
+        var bytes = new byte[0x7F - 0x20 + 1 - 2];
+        int count = 0;
+        for (int b = 0x20; b <= 0x7F; b++)
+        {
+            if (b is not '"' and not '\\')
+            {
+                bytes[count++] = (byte)b;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// A validating scan of a top-level object up to the <c>:</c> after <paramref name="propertyName"/>, for the
+    /// shape the API sends: before that property only names and values that are plain strings (printable ASCII, no
+    /// escapes), integers, <c>true</c>, <c>false</c> or <c>null</c>. Returns the index just past the <c>:</c> (where
+    /// <see cref="Utf8JsonReader.BytesConsumed"/> stands after reading the name), or -1 when the scan cannot vouch
+    /// for the bytes so far (anything else: malformed, truncated, escaped, nested, a fraction, the property missing),
+    /// in which case the caller asks the reader, so both give the same answer. It never accepts what the reader
+    /// rejects: every byte it passes over is checked against the JSON grammar (RFC 8259) as the reader would.
+    /// </summary>
+    internal static int ScanToPlainTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
+    {
+        int i = SkipWhiteSpace(json, 0);
+        if ((uint)i >= (uint)json.Length || json[i] != (byte)'{')
+        {
+            return -1;
+        }
+
+        i++;
+        while (true)
+        {
+            // A property name: '"' plain bytes '"', then ws ':'.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)'"')
+            {
+                return -1;
+            }
+
+            int nameStart = i + 1;
+            int nameLength = json.Slice(nameStart).IndexOfAnyExcept(s_plainStringBytes);
+            if (nameLength < 0 || json[nameStart + nameLength] != (byte)'"')
+            {
+                return -1;
+            }
+
+            i = SkipWhiteSpace(json, nameStart + nameLength + 1);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
+            {
+                return -1;
+            }
+
+            i++;
+            if (json.Slice(nameStart, nameLength).SequenceEqual(propertyName))
+            {
+                return i;
+            }
+
+            // The value of another property.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length)
+            {
+                return -1;
+            }
+
+            switch (json[i])
+            {
+                case (byte)'"':
+                    int valueLength = json.Slice(i + 1).IndexOfAnyExcept(s_plainStringBytes);
+                    if (valueLength < 0 || json[i + 1 + valueLength] != (byte)'"')
+                    {
+                        return -1;
+                    }
+
+                    i += valueLength + 2;
+                    break;
+                case (byte)'t':
+                    i = SkipLiteral(json, i, "true"u8);
+                    break;
+                case (byte)'f':
+                    i = SkipLiteral(json, i, "false"u8);
+                    break;
+                case (byte)'n':
+                    i = SkipLiteral(json, i, "null"u8);
+                    break;
+                default:
+                    i = SkipInteger(json, i);
+                    break;
+            }
+
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            // After a value: ws ','. A '}' here means the property is missing; the reader says so.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)',')
+            {
+                return -1;
+            }
+
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// The value of the top-level string <paramref name="propertyName"/> when the plain scan can vouch for it: the
+    /// first such property, its value a plain string (then it is what the reader would return, unescaped as it is).
+    /// False means only that the reader must be asked (the value may be escaped, not a string, or the JSON odd).
+    /// </summary>
+    private static bool TryScanPlainString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName, out ReadOnlySpan<byte> value)
+    {
+        int start = ScanToPlainTopLevelValue(json, propertyName);
+        if (start >= 0)
+        {
+            start = SkipWhiteSpace(json, start);
+            if ((uint)start < (uint)json.Length && json[start] == (byte)'"')
+            {
+                int length = json.Slice(start + 1).IndexOfAnyExcept(s_plainStringBytes);
+                if (length >= 0 && json[start + 1 + length] == (byte)'"')
+                {
+                    value = json.Slice(start + 1, length);
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static int SkipWhiteSpace(ReadOnlySpan<byte> json, int i)
+    {
+        while ((uint)i < (uint)json.Length && IsJsonWhiteSpace(json[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>Past <paramref name="literal"/> when it stands at <paramref name="i"/> followed by a delimiter; else -1.</summary>
+    private static int SkipLiteral(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
+    {
+        if (!json.Slice(i).StartsWith(literal))
+        {
+            return -1;
+        }
+
+        i += literal.Length;
+        return IsDelimiter(json, i) ? i : -1;
+    }
+
+    /// <summary>
+    /// Past an integer (<c>-?(0|[1-9][0-9]*)</c>, RFC 8259 section 6) followed by a delimiter; else -1 (a fraction or
+    /// exponent is left to the reader, as is a leading zero, which is invalid).
+    /// </summary>
+    private static int SkipInteger(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'-')
+        {
+            i++;
+        }
+
+        if ((uint)i >= (uint)json.Length || !char.IsAsciiDigit((char)json[i]))
+        {
+            return -1;
+        }
+
+        if (json[i] == (byte)'0')
+        {
+            i++;
+        }
+        else
+        {
+            while ((uint)i < (uint)json.Length && char.IsAsciiDigit((char)json[i]))
+            {
+                i++;
+            }
+        }
+
+        return IsDelimiter(json, i) ? i : -1;
+    }
+
+    /// <summary>What may end a top-level value inside an object: whitespace, ',' or '}'.</summary>
+    private static bool IsDelimiter(ReadOnlySpan<byte> json, int i)
+        => (uint)i < (uint)json.Length && (json[i] is (byte)',' or (byte)'}' || IsJsonWhiteSpace(json[i]));
 
     private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
@@ -340,6 +580,18 @@ public static class RealtimeAudioDeltaReader
         Found,
         NotFound,
         InvalidJson,
+    }
+
+    /// <summary>
+    /// The reader's answer to <see cref="ScanToPlainTopLevelValue"/>: the index just past the <c>:</c> after the top-level
+    /// <paramref name="propertyName"/>, or -1 when the JSON up to there is malformed or the property is missing.
+    /// </summary>
+    internal static int ReadToTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
+    {
+        var reader = new Utf8JsonReader(json);
+
+        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
+        return TryFindTopLevelPropertyName(ref reader, propertyName) ? (int)reader.BytesConsumed : -1;
     }
 
     /// <summary>Positions <paramref name="reader"/> on the name of a top-level property (its value not yet read).</summary>
