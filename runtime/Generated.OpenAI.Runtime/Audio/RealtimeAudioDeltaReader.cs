@@ -105,8 +105,8 @@ public static class RealtimeAudioDeltaReader
     /// never needs JSON escapes), the base64 is decoded straight from the bytes between its quotes, so the string is
     /// not scanned before it is decoded. The properties before it are validated by a plain scan when they have the
     /// API's shape (plain strings, integers; see <see cref="ScanToPlainTopLevelValue"/>), else read with
-    /// <see cref="Utf8JsonReader"/>; the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte between the quotes must be in
-    /// the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
+    /// <see cref="Utf8JsonReader"/>; the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte
+    /// between the quotes must be in the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
     /// too small) takes the general path, which reads the whole object, so both paths give the same result.
     /// </remarks>
     public static AudioDeltaStatus DecodeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
@@ -329,9 +329,9 @@ public static class RealtimeAudioDeltaReader
     /// escapes), integers, <c>true</c>, <c>false</c> or <c>null</c>. Returns the index just past the <c>:</c> (where
     /// <see cref="Utf8JsonReader.BytesConsumed"/> stands after reading the name), or -1 when the scan cannot vouch
     /// for the bytes so far (anything else: malformed, truncated, escaped, nested, a fraction, non-ASCII, whitespace
-    /// other than spaces, the property missing),
-    /// in which case the caller asks the reader, so both give the same answer. It never accepts what the reader
-    /// rejects: every byte it passes over is checked against the JSON grammar (RFC 8259) as the reader would.
+    /// other than spaces, the property missing), in which case the caller asks the reader, so both give the same
+    /// answer. It never accepts what the reader rejects: every byte it passes over is checked against the JSON
+    /// grammar (RFC 8259) as the reader would. The differential tests compare the two over mutated events.
     /// </summary>
     internal static int ScanToPlainTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
     {
