@@ -1,6 +1,9 @@
 using System;
 using System.Buffers;
 using System.Buffers.Text;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 
 namespace Generated.OpenAI.Audio;
@@ -22,6 +25,9 @@ public static class RealtimeAudioDeltaReader
 {
     private const int StackCopyLimit = 512;
 
+    /// <summary>Up to this length a multi-segment payload is copied to be decoded contiguously (100 ms of audio is about 6.5 KiB of JSON).</summary>
+    private const int SegmentedCopyLimit = 16 * 1024;
+
     /// <summary>
     /// Returns the top-level <c>type</c> value as a slice of <paramref name="json"/> (no copy). False when the
     /// property is missing, not a string, JSON-escaped (use <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
@@ -29,6 +35,11 @@ public static class RealtimeAudioDeltaReader
     /// </summary>
     public static bool TryGetEventType(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> eventType)
     {
+        if (TryScanPlainString(json, "type"u8, out eventType))
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(json);
         if (TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && !reader.ValueIsEscaped)
         {
@@ -43,6 +54,11 @@ public static class RealtimeAudioDeltaReader
     /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
     public static bool IsEventType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType)
     {
+        if (TryScanPlainString(json, "type"u8, out ReadOnlySpan<byte> plain) && plain.SequenceEqual(expectedType))
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(json);
         return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
     }
@@ -50,6 +66,11 @@ public static class RealtimeAudioDeltaReader
     /// <summary>True when the top-level <c>type</c> equals <paramref name="expectedType"/> (escapes are honoured).</summary>
     public static bool IsEventType(in ReadOnlySequence<byte> json, ReadOnlySpan<byte> expectedType)
     {
+        if (json.IsSingleSegment)
+        {
+            return IsEventType(json.FirstSpan, expectedType);
+        }
+
         var reader = new Utf8JsonReader(json);
         return TryFindTopLevelString(ref reader, "type"u8) == FindResult.Found && reader.ValueTextEquals(expectedType);
     }
@@ -82,9 +103,10 @@ public static class RealtimeAudioDeltaReader
     /// <remarks>
     /// Fast path: when <c>delta</c> is the last property (as the API sends it) and its value is plain base64 (base64
     /// never needs JSON escapes), the base64 is decoded straight from the bytes between its quotes, so the string is
-    /// not scanned before it is decoded. The properties before it are still read with <see cref="Utf8JsonReader"/>,
-    /// the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte between the quotes must be in
-    /// the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
+    /// not scanned before it is decoded. The properties before it are validated by a plain scan when they have the
+    /// API's shape (plain strings, integers; see <see cref="ScanToPlainTopLevelValue"/>), else read with
+    /// <see cref="Utf8JsonReader"/>; the <c>:</c>, the quotes and the closing <c>}</c> are checked, and every byte
+    /// between the quotes must be in the base64 alphabet. Anything else (an escape, whitespace, <c>delta</c> not last, invalid base64, a destination
     /// too small) takes the general path, which reads the whole object, so both paths give the same result.
     /// </remarks>
     public static AudioDeltaStatus DecodeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
@@ -106,6 +128,29 @@ public static class RealtimeAudioDeltaReader
             return DecodeDelta(json.FirstSpan, pcm, out bytesWritten);
         }
 
+        if (json.Length <= SegmentedCopyLimit)
+        {
+            // A receive buffer boundary falls inside the message (one in every few dozen 20 ms events): one copy of
+            // the small payload into a pooled buffer, owned by this call, is cheaper than reading it across segments.
+            int length = (int)json.Length;
+            byte[] contiguous = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                json.CopyTo(contiguous);
+                return DecodeDelta(contiguous.AsSpan(0, length), pcm, out bytesWritten);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(contiguous);
+            }
+        }
+
+        return DecodeDeltaWithReader(json, pcm, out bytesWritten);
+    }
+
+    /// <summary>The general path alone: <see cref="Utf8JsonReader"/> over the whole object (the reference the fast paths are tested against).</summary>
+    internal static AudioDeltaStatus DecodeDeltaWithReader(in ReadOnlySequence<byte> json, Span<byte> pcm, out int bytesWritten)
+    {
         var reader = new Utf8JsonReader(json);
         return Decode(ref reader, pcm, out bytesWritten);
     }
@@ -195,15 +240,14 @@ public static class RealtimeAudioDeltaReader
             return false;
         }
 
-        // Everything before the value is read (and so validated) by the reader, up to the property name.
-        var reader = new Utf8JsonReader(json);
-        if (!TryFindTopLevelPropertyName(ref reader, "delta"u8))
+        // Everything before the value is validated up to the property name's ':': by the plain scan when the
+        // properties before it have the API's shape, otherwise by the reader.
+        int start = ScanToPlainTopLevelValue(json, "delta"u8);
+        if (start < 0 && (start = ReadToTopLevelValue(json, "delta"u8)) < 0)
         {
             return false;
         }
 
-        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
-        int start = (int)reader.BytesConsumed;
         while (start < end && IsJsonWhiteSpace(json[start]))
         {
             start++;
@@ -232,6 +276,232 @@ public static class RealtimeAudioDeltaReader
         bytesWritten = written;
         return true;
     }
+
+    /// <summary>
+    /// The bytes the plain scan passes over: printable ASCII (0x20 to 0x7F). Outside strings that is every byte the
+    /// grammar allows but tab, line feed and carriage return; inside strings every byte allowed unescaped (RFC 8259
+    /// section 7 forbids raw control characters) except non-ASCII UTF-8, which the reader validates.
+    /// </summary>
+    private const byte PlainFirst = 0x20;
+
+    private const byte PlainLast = 0x7F;
+
+    /// <summary>The length of the string body at <paramref name="start"/> up to its closing quote; -1 at an escape or the end.</summary>
+    private static int PlainStringLength(ReadOnlySpan<byte> json, int start)
+    {
+        // Inline, 16 bytes at a time: the API's ids and names are 4 to 40 bytes, too short for IndexOfAny's fixed
+        // cost (measured at about half of the scan) to pay off. The bytes in between are checked with the rest of
+        // the scanned range in one pass at the end (PlainFirst..PlainLast).
+        ref byte json0 = ref MemoryMarshal.GetReference(json);
+        int i = start;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<byte> quote = Vector128.Create((byte)'"');
+            Vector128<byte> backslash = Vector128.Create((byte)'\\');
+            while (i <= json.Length - Vector128<byte>.Count)
+            {
+                Vector128<byte> block = Vector128.LoadUnsafe(ref json0, (nuint)i);
+                uint found = (Vector128.Equals(block, quote) | Vector128.Equals(block, backslash)).ExtractMostSignificantBits();
+                if (found != 0)
+                {
+                    i += BitOperations.TrailingZeroCount(found);
+                    return json[i] == (byte)'"' ? i - start : -1;
+                }
+
+                i += Vector128<byte>.Count;
+            }
+        }
+
+        for (; (uint)i < (uint)json.Length; i++)
+        {
+            if (json[i] is (byte)'"' or (byte)'\\')
+            {
+                return json[i] == (byte)'"' ? i - start : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// A validating scan of a top-level object up to the <c>:</c> after <paramref name="propertyName"/>, for the
+    /// shape the API sends: before that property only names and values that are plain strings (printable ASCII, no
+    /// escapes), integers, <c>true</c>, <c>false</c> or <c>null</c>. Returns the index just past the <c>:</c> (where
+    /// <see cref="Utf8JsonReader.BytesConsumed"/> stands after reading the name), or -1 when the scan cannot vouch
+    /// for the bytes so far (anything else: malformed, truncated, escaped, nested, a fraction, non-ASCII, whitespace
+    /// other than spaces, the property missing), in which case the caller asks the reader, so both give the same
+    /// answer. It never accepts what the reader rejects: every byte it passes over is checked against the JSON
+    /// grammar (RFC 8259) as the reader would. The differential tests compare the two over mutated events.
+    /// </summary>
+    internal static int ScanToPlainTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
+    {
+        int i = SkipWhiteSpace(json, 0);
+        if ((uint)i >= (uint)json.Length || json[i] != (byte)'{')
+        {
+            return -1;
+        }
+
+        i++;
+        while (true)
+        {
+            // A property name: '"' plain bytes '"', then ws ':'.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)'"')
+            {
+                return -1;
+            }
+
+            int nameStart = i + 1;
+            int nameLength = PlainStringLength(json, nameStart);
+            if (nameLength < 0)
+            {
+                return -1;
+            }
+
+            i = SkipWhiteSpace(json, nameStart + nameLength + 1);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
+            {
+                return -1;
+            }
+
+            i++;
+            if (json.Slice(nameStart, nameLength).SequenceEqual(propertyName))
+            {
+                // Every byte passed over must be plain: this rejects control characters and non-ASCII in the strings
+                // (and defers tab, line feed and carriage return between tokens, which are valid, to the reader).
+                return json.Slice(0, i).ContainsAnyExceptInRange(PlainFirst, PlainLast) ? -1 : i;
+            }
+
+            // The value of another property.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length)
+            {
+                return -1;
+            }
+
+            switch (json[i])
+            {
+                case (byte)'"':
+                    int valueLength = PlainStringLength(json, i + 1);
+                    if (valueLength < 0)
+                    {
+                        return -1;
+                    }
+
+                    i += valueLength + 2;
+                    break;
+                case (byte)'t':
+                    i = SkipLiteral(json, i, "true"u8);
+                    break;
+                case (byte)'f':
+                    i = SkipLiteral(json, i, "false"u8);
+                    break;
+                case (byte)'n':
+                    i = SkipLiteral(json, i, "null"u8);
+                    break;
+                default:
+                    i = SkipInteger(json, i);
+                    break;
+            }
+
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            // After a value: ws ','. A '}' here means the property is missing; the reader says so.
+            i = SkipWhiteSpace(json, i);
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)',')
+            {
+                return -1;
+            }
+
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// The value of the top-level string <paramref name="propertyName"/> when the plain scan can vouch for it: the
+    /// first such property, its value a plain string (then it is what the reader would return, unescaped as it is).
+    /// False means only that the reader must be asked (the value may be escaped, not a string, or the JSON odd).
+    /// </summary>
+    private static bool TryScanPlainString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName, out ReadOnlySpan<byte> value)
+    {
+        int start = ScanToPlainTopLevelValue(json, propertyName);
+        if (start >= 0)
+        {
+            start = SkipWhiteSpace(json, start);
+            if ((uint)start < (uint)json.Length && json[start] == (byte)'"')
+            {
+                int length = PlainStringLength(json, start + 1);
+                if (length >= 0 && !json.Slice(start + 1, length).ContainsAnyExceptInRange(PlainFirst, PlainLast))
+                {
+                    value = json.Slice(start + 1, length);
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static int SkipWhiteSpace(ReadOnlySpan<byte> json, int i)
+    {
+        while ((uint)i < (uint)json.Length && IsJsonWhiteSpace(json[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>Past <paramref name="literal"/> when it stands at <paramref name="i"/> followed by a delimiter; else -1.</summary>
+    private static int SkipLiteral(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
+    {
+        if (!json.Slice(i).StartsWith(literal))
+        {
+            return -1;
+        }
+
+        i += literal.Length;
+        return IsDelimiter(json, i) ? i : -1;
+    }
+
+    /// <summary>
+    /// Past an integer (<c>-?(0|[1-9][0-9]*)</c>, RFC 8259 section 6) followed by a delimiter; else -1 (a fraction or
+    /// exponent is left to the reader, as is a leading zero, which is invalid).
+    /// </summary>
+    private static int SkipInteger(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'-')
+        {
+            i++;
+        }
+
+        if ((uint)i >= (uint)json.Length || !char.IsAsciiDigit((char)json[i]))
+        {
+            return -1;
+        }
+
+        if (json[i] == (byte)'0')
+        {
+            i++;
+        }
+        else
+        {
+            while ((uint)i < (uint)json.Length && char.IsAsciiDigit((char)json[i]))
+            {
+                i++;
+            }
+        }
+
+        return IsDelimiter(json, i) ? i : -1;
+    }
+
+    /// <summary>What may end a top-level value inside an object: whitespace, ',' or '}'.</summary>
+    private static bool IsDelimiter(ReadOnlySpan<byte> json, int i)
+        => (uint)i < (uint)json.Length && (json[i] is (byte)',' or (byte)'}' || IsJsonWhiteSpace(json[i]));
 
     private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
@@ -340,6 +610,18 @@ public static class RealtimeAudioDeltaReader
         Found,
         NotFound,
         InvalidJson,
+    }
+
+    /// <summary>
+    /// The reader's answer to <see cref="ScanToPlainTopLevelValue"/>: the index just past the <c>:</c> after the top-level
+    /// <paramref name="propertyName"/>, or -1 when the JSON up to there is malformed or the property is missing.
+    /// </summary>
+    internal static int ReadToTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
+    {
+        var reader = new Utf8JsonReader(json);
+
+        // Utf8JsonReader consumes the name's ':' (and validates it) with the name: BytesConsumed is past it.
+        return TryFindTopLevelPropertyName(ref reader, propertyName) ? (int)reader.BytesConsumed : -1;
     }
 
     /// <summary>Positions <paramref name="reader"/> on the name of a top-level property (its value not yet read).</summary>

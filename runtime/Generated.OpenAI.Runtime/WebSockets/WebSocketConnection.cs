@@ -549,12 +549,19 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private FrameStep ProcessNextFrame(in ReadOnlySequence<byte> buffer, ref SequencePosition consumed, out ReadOnlySequence<byte> payload, out Opcode opcode)
     {
         payload = default;
-        ReadOnlySequence<byte> remaining = buffer.Slice(consumed);
-        var reader = new SequenceReader<byte>(remaining);
-        if (!WebSocketFrameParser.TryReadFrameHeader(ref reader, out FrameHeader header))
+
+        // The first frame of a read result (the common case: one message per ReceiveMessageAsync) needs no slice.
+        ReadOnlySequence<byte> remaining = consumed.Equals(buffer.Start) ? buffer : buffer.Slice(consumed);
+
+        // Fast path: the whole header is in the first segment; only a header that straddles segments needs the reader.
+        if (!WebSocketFrameParser.TryParse(remaining.FirstSpan, out FrameHeader header))
         {
-            opcode = default;
-            return FrameStep.NeedMoreData;
+            var reader = new SequenceReader<byte>(remaining);
+            if (!WebSocketFrameParser.TryReadFrameHeader(ref reader, out header))
+            {
+                opcode = default;
+                return FrameStep.NeedMoreData;
+            }
         }
 
         opcode = header.Opcode;
@@ -618,14 +625,14 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
 
         long length = (long)header.PayloadLength;
-        if (reader.Remaining < length)
+        if (remaining.Length - header.HeaderLength < length)
         {
             return FrameStep.NeedMoreData;
         }
 
-        payload = remaining.Slice(reader.Position, length);
+        payload = remaining.Slice(header.HeaderLength, length);
         consumed = payload.End;
-        _lastFrameBytes = reader.Consumed + length;
+        _lastFrameBytes = header.HeaderLength + length;
         switch (header.Opcode)
         {
             case Opcode.Ping:

@@ -264,4 +264,31 @@ public sealed class RealtimeAudioDeltaReaderTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(pcm, decoded);
     }
+
+    [Fact]
+    public void Decoding_a_split_payload_and_reading_the_type_allocate_nothing()
+    {
+        // A receive buffer boundary inside the message: the payload is copied into a pooled buffer and decoded there.
+        byte[] pcm = new byte[960];
+        new Random(10).NextBytes(pcm);
+        byte[] json = DeltaEverywhere(Convert.ToBase64String(pcm))[2];
+        ReadOnlySequence<byte> split = SegmentedSequence.Create(json, json.Length / 2 + 1);
+        Assert.False(split.IsSingleSegment);
+        byte[] decoded = new byte[pcm.Length];
+        RealtimeAudioDeltaReader.DecodeDelta(split, decoded, out _);
+        RealtimeAudioDeltaReader.IsEventType(json, "response.output_audio.delta"u8);
+        int done = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            // No assertion inside the measured loop: xUnit's Assert.Equal allocates.
+            done += RealtimeAudioDeltaReader.DecodeDelta(split, decoded, out _) == AudioDeltaStatus.Done ? 1 : 0;
+            done += RealtimeAudioDeltaReader.IsEventType(json, "response.output_audio.delta"u8) ? 1 : 0;
+            done += RealtimeAudioDeltaReader.IsEventType(new ReadOnlySequence<byte>(json), "response.output_audio.delta"u8) ? 1 : 0;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(300, done);
+        Assert.Equal(pcm, decoded);
+    }
 }

@@ -1,0 +1,172 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Xunit;
+
+namespace Generated.OpenAI.Runtime.Tests.Audio;
+
+/// <summary>
+/// The plain scan of <see cref="RealtimeAudioDeltaReader"/> (the fast path's validation of the properties before
+/// <c>delta</c>) against <see cref="System.Text.Json.Utf8JsonReader"/>, differentially: over every truncation and
+/// many single-byte mutations of realistic events, whenever the scan vouches for a position the reader must agree on
+/// it, and <c>DecodeDelta</c> (fast paths, contiguous or copied from segments) must give what the reader alone gives
+/// (status, length and bytes).
+/// </summary>
+public sealed class RealtimeAudioDeltaPlainScanTests
+{
+    // JSON structure, number and literal bytes, then control characters, DEL and UTF-8 lead/continuation bytes.
+    private static readonly byte[] MutationBytes =
+        [.. "\"\\,:{}[] \t\r\n0129-+.eEtfnulx="u8.ToArray(), 0x00, 0x08, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xF0, 0xFF];
+
+    private static IEnumerable<byte[]> Seeds()
+    {
+        string delta = Convert.ToBase64String([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+        yield return Encoding.UTF8.GetBytes(
+            "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_CRz9\",\"response_id\":\"resp_CRz9\","
+            + "\"item_id\":\"item_CRz9\",\"output_index\":0,\"content_index\":12,\"delta\":\"" + delta + "\"}");
+        yield return Encoding.UTF8.GetBytes(
+            " {\r\n \"type\" : \"x\" ,\t\"n\":-0 ,\"m\":-17, \"t\":true,\"f\" :false,\"z\": null , \"delta\" :\n\"" + delta + "\" \r\n} \n");
+        yield return Encoding.UTF8.GetBytes("{\"a\":\"\",\"\":1,\"delta\":\"" + delta + "\"}");
+        yield return Encoding.UTF8.GetBytes("{\"a\":1.5,\"b\":2e3,\"c\":\"\\u0041\",\"d\":{\"delta\":\"AAAA\"},\"e\":[1],\"delta\":\"" + delta + "\"}");
+        yield return Encoding.UTF8.GetBytes("{\"type\":\"caf\u00e9\",\"delta\":\"" + delta + "\"}");
+        yield return Encoding.UTF8.GetBytes("{\"delta\":\"" + delta + "\",\"type\":\"x\"}");
+        yield return Encoding.UTF8.GetBytes("{\"type\":\"x\",\"delta\":\"AQI=\",\"delta\":\"AQID\"}");
+    }
+
+    private static IEnumerable<byte[]> Mutants()
+    {
+        foreach (byte[] seed in Seeds())
+        {
+            yield return seed;
+            for (int i = 0; i < seed.Length; i++)
+            {
+                yield return seed.AsSpan(0, i).ToArray();
+                yield return [.. seed.AsSpan(0, i), .. seed.AsSpan(i + 1)];
+                foreach (byte b in MutationBytes)
+                {
+                    byte[] replaced = (byte[])seed.Clone();
+                    replaced[i] = b;
+                    yield return replaced;
+                    yield return [.. seed.AsSpan(0, i), b, .. seed.AsSpan(i)];
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_mutations_cover_both_answers_of_the_scan()
+    {
+        int vouched = 0, deferred = 0;
+        foreach (byte[] json in Mutants())
+        {
+            if (RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8) >= 0)
+            {
+                vouched++;
+            }
+            else
+            {
+                deferred++;
+            }
+        }
+
+        // Both kinds in quantity, or the differential test below would prove little.
+        Assert.True(vouched > 1_000, $"vouched for {vouched}");
+        Assert.True(deferred > 10_000, $"deferred {deferred}");
+    }
+
+    [Fact]
+    public void Where_the_scan_vouches_the_reader_agrees()
+    {
+        foreach (byte[] json in Mutants())
+        {
+            int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
+            if (scanned < 0)
+            {
+                continue;
+            }
+
+            int read = RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8);
+            Assert.True(read >= 0, "The reader rejected what the scan accepted: " + Show(json));
+
+            // The reader may or may not have consumed whitespace after the ':'; the value starts at the same byte.
+            Assert.True(SkipWhiteSpace(json, scanned) == SkipWhiteSpace(json, read), $"scan {scanned}, reader {read}: " + Show(json));
+        }
+    }
+
+    [Fact]
+    public void Decoding_a_contiguous_payload_gives_what_the_reader_gives()
+    {
+        byte[] fast = new byte[32];
+        byte[] general = new byte[32];
+        foreach (byte[] json in Mutants())
+        {
+            Array.Clear(fast);
+            Array.Clear(general);
+            AudioDeltaStatus expected = RealtimeAudioDeltaReader.DecodeDeltaWithReader(new ReadOnlySequence<byte>(json), general, out int expectedWritten);
+            AudioDeltaStatus actual = RealtimeAudioDeltaReader.DecodeDelta(json, fast, out int written);
+            Assert.True(expected == actual, $"{actual}, the reader {expected}: " + Show(json));
+            Assert.Equal(expectedWritten, written);
+            if (actual == AudioDeltaStatus.Done)
+            {
+                Assert.Equal(general, fast);
+            }
+
+            // Split across segments (a receive buffer boundary inside the message): copied, then the same answer.
+            Array.Clear(fast);
+            Assert.Equal(expected, RealtimeAudioDeltaReader.DecodeDelta(SegmentedSequence.Create(json, 5), fast, out written));
+            Assert.Equal(expectedWritten, written);
+            if (expected == AudioDeltaStatus.Done)
+            {
+                Assert.Equal(general, fast);
+            }
+        }
+    }
+
+    [Fact]
+    public void Reading_the_event_type_gives_what_the_reader_gives()
+    {
+        foreach (byte[] json in Mutants())
+        {
+            foreach (string type in new[] { "response.output_audio.delta", "x", "caf\u00e9", "" })
+            {
+                byte[] expected = Encoding.UTF8.GetBytes(type);
+
+                // The multi-segment overload reads with Utf8JsonReader only.
+                bool byReader = RealtimeAudioDeltaReader.IsEventType(SegmentedSequence.Create(json, 4), expected);
+                Assert.True(byReader == RealtimeAudioDeltaReader.IsEventType(json, expected), $"{type}: " + Show(json));
+                Assert.Equal(byReader, RealtimeAudioDeltaReader.IsEventType(new ReadOnlySequence<byte>(json), expected));
+            }
+
+            if (RealtimeAudioDeltaReader.TryGetEventType(json, out ReadOnlySpan<byte> eventType))
+            {
+                // A raw slice is only returned when it is the whole unescaped value, which the reader confirms.
+                Assert.True(RealtimeAudioDeltaReader.IsEventType(SegmentedSequence.Create(json, 4), eventType), Show(json));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_api_shape_is_vouched_for_and_lands_on_the_value()
+    {
+        byte[] json = Seeds().First();
+        int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
+        Assert.Equal(json.AsSpan().IndexOf("\"delta\":"u8) + "\"delta\":".Length, scanned);
+        Assert.Equal(-1, RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "missing"u8));
+    }
+
+    private static int SkipWhiteSpace(byte[] json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static string Show(byte[] json) => Convert.ToHexString(json) + " " + Encoding.UTF8.GetString(json);
+}
