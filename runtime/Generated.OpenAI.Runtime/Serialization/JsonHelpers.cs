@@ -46,9 +46,10 @@ public static class JsonHelpers
     public static JsonException Truncated(string typeName) => new($"The JSON for {typeName} ended before the object was closed.");
 
     /// <summary>Reads a string; <c>null</c> for a JSON null.</summary>
+    /// <remarks>In a large document a short string equal to one read before is that same instance (see <see cref="ShortStringTable"/>).</remarks>
     public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => ShortStringTable.Current is { } table ? table.GetString(ref reader) : reader.GetString(),
         JsonTokenType.Null => null,
         _ => throw Unexpected(ref reader, "a string", "string"),
     };
