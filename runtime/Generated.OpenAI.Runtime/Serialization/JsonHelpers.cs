@@ -46,9 +46,10 @@ public static class JsonHelpers
     public static JsonException Truncated(string typeName) => new($"The JSON for {typeName} ended before the object was closed.");
 
     /// <summary>Reads a string; <c>null</c> for a JSON null.</summary>
+    /// <remarks>In a large document a short string equal to one read before is that same instance (see <see cref="ShortStringTable"/>).</remarks>
     public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => ShortStringTable.Current is { } table ? table.GetString(ref reader) : reader.GetString(),
         JsonTokenType.Null => null,
         _ => throw Unexpected(ref reader, "a string", "string"),
     };
@@ -68,8 +69,67 @@ public static class JsonHelpers
     }
 
     /// <summary>Reads a number.</summary>
-    public static double ReadDouble(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : throw Unexpected(ref reader, "a number", "number");
+    /// <remarks>
+    /// A short plain decimal (at most 17 characters, no exponent, at most 2^53 as an integer of its digits: a
+    /// log-probability such as <c>-0.31725305</c>) is read here, as the integer of its digits divided by a power of
+    /// ten. Both operands are exact doubles and IEEE 754 division rounds correctly, so the result is the same
+    /// double <see cref="Utf8JsonReader.GetDouble"/> returns (the fast path of Clinger's algorithm), without its
+    /// general parser: Perf_RestJson's chat completion reads three per log-probability. Anything else (an exponent,
+    /// more digits, a value split across segments) goes to <see cref="Utf8JsonReader.GetDouble"/>. The reader has
+    /// already checked the JSON number grammar, so the loop meets only digits, one '.' and a leading '-'.
+    /// </remarks>
+    public static double ReadDouble(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            throw Unexpected(ref reader, "a number", "number");
+        }
+
+        if (!reader.HasValueSequence)
+        {
+            ReadOnlySpan<byte> text = reader.ValueSpan;
+            if (text.Length <= 17)
+            {
+                bool negative = text[0] == (byte)'-';
+                long digits = 0;
+                int fractionDigits = -1; // -1: no '.' seen yet
+                for (int i = negative ? 1 : 0; i < text.Length; i++)
+                {
+                    uint digit = (uint)(text[i] - '0');
+                    if (digit <= 9)
+                    {
+                        digits = (digits * 10) + digit;
+                        if (fractionDigits >= 0)
+                        {
+                            fractionDigits++;
+                        }
+                    }
+                    else if (text[i] == (byte)'.')
+                    {
+                        fractionDigits = 0;
+                    }
+                    else
+                    {
+                        return reader.GetDouble(); // an exponent
+                    }
+                }
+
+                if (digits <= MaxExactDoubleInteger)
+                {
+                    double value = fractionDigits > 0 ? digits / s_exactPowersOfTen[fractionDigits] : digits;
+                    return negative ? -value : value; // "-0" is -0.0, as GetDouble reads it
+                }
+            }
+        }
+
+        return reader.GetDouble();
+    }
+
+    /// <summary>2^53: every integer up to it is an exact double.</summary>
+    private const long MaxExactDoubleInteger = 1L << 53;
+
+    /// <summary>10^0 to 10^16, each an exact double (every power of ten up to 10^22 is).</summary>
+    private static readonly double[] s_exactPowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 
     /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
     public static bool ReadBoolean(ref Utf8JsonReader reader) => reader.TokenType switch
@@ -101,10 +161,13 @@ public static class JsonHelpers
     }
 
     /// <summary>
-    /// Reads an array into a list of exactly its length. The elements are gathered first in an array rented from
-    /// <see cref="ArrayPool{T}.Shared"/> (owned by this call, cleared of references and returned before it ends,
-    /// also when an element throws): growing a <see cref="List{T}"/> from empty would allocate about twice the final
-    /// storage in discarded arrays (4, 8, 16... elements).
+    /// Reads an array into a list of exactly its length. The first <see cref="ListScratch{T}.Length"/> elements are
+    /// gathered in a buffer on this call's stack; a longer array moves on to an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (owned by this call, cleared of references and returned before it ends, also
+    /// when an element throws). Growing a <see cref="List{T}"/> from empty would allocate about twice the final storage
+    /// in discarded arrays (4, 8, 16... elements); renting for every list cost a pool round trip per list, and most
+    /// lists are short (Perf_RestJson's chat completion reads four per log-probability: <c>bytes</c> of five or two
+    /// elements, <c>top_logprobs</c> of two).
     /// </summary>
     public static List<T> ReadList<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read)
     {
@@ -113,11 +176,41 @@ public static class JsonHelpers
             throw Unexpected(ref reader, "an array", typeof(T).Name + "[]");
         }
 
-        T[] scratch = ArrayPool<T>.Shared.Rent(16);
+        ListScratch<T> inline = default;
+        Span<T> first = inline;
         int count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                var list = new List<T>(count);
+                list.AddRange(first[..count]);
+                return list;
+            }
+
+            if (count == first.Length)
+            {
+                return ReadLongList(ref reader, read, first);
+            }
+
+            first[count++] = read(ref reader);
+        }
+
+        throw Truncated(typeof(T).Name + "[]");
+    }
+
+    /// <summary>
+    /// The rest of <see cref="ReadList{T}"/> once <paramref name="first"/> is full, with the reader on the element that
+    /// did not fit: continues in a rented array (see there).
+    /// </summary>
+    private static List<T> ReadLongList<T>(ref Utf8JsonReader reader, JsonReadFunc<T> read, scoped ReadOnlySpan<T> first)
+    {
+        T[] scratch = ArrayPool<T>.Shared.Rent(first.Length * 2);
+        first.CopyTo(scratch);
+        int count = first.Length;
         try
         {
-            while (reader.Read())
+            do
             {
                 if (reader.TokenType == JsonTokenType.EndArray)
                 {
@@ -136,6 +229,7 @@ public static class JsonHelpers
 
                 scratch[count++] = read(ref reader);
             }
+            while (reader.Read());
 
             throw Truncated(typeof(T).Name + "[]");
         }
@@ -143,6 +237,15 @@ public static class JsonHelpers
         {
             ArrayPool<T>.Shared.Return(scratch, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
         }
+    }
+
+    /// <summary>The first elements of a list being read, on <see cref="ReadList{T}"/>'s stack (no pool, nothing to clear).</summary>
+    [InlineArray(Length)]
+    private struct ListScratch<T>
+    {
+        public const int Length = 16;
+
+        private T _element;
     }
 
     /// <summary>

@@ -18,14 +18,14 @@ public static class JsonModel
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json) where T : IJsonModel<T>
     {
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-        return Deserialize<T>(ref reader);
+        return Deserialize<T>(ref reader, utf8Json.Length);
     }
 
     /// <summary>Reads one <typeparamref name="T"/> from a complete JSON document held in a sequence.</summary>
     public static T Deserialize<T>(ReadOnlySequence<byte> utf8Json) where T : IJsonModel<T>
     {
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-        return Deserialize<T>(ref reader);
+        return Deserialize<T>(ref reader, utf8Json.Length);
     }
 
     /// <summary>
@@ -57,18 +57,27 @@ public static class JsonModel
     [ThreadStatic]
     private static ReadOnlyMemory<byte> t_borrowSource;
 
-    private static T Deserialize<T>(ref Utf8JsonReader reader) where T : IJsonModel<T>
+    private static T Deserialize<T>(ref Utf8JsonReader reader, long documentBytes) where T : IJsonModel<T>
     {
-        if (!reader.Read())
+        // A large document shares its repeated short strings (ShortStringTable), emptied when this call ends.
+        ShortStringTable? previous = ShortStringTable.Enter(documentBytes, out bool entered);
+        try
         {
-            throw new JsonException($"Expected a JSON value for {typeof(T).Name}, found no data.");
+            if (!reader.Read())
+            {
+                throw new JsonException($"Expected a JSON value for {typeof(T).Name}, found no data.");
+            }
+            T value = T.ReadJson(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException($"Unexpected data after the {typeof(T).Name} value at byte {reader.TokenStartIndex}.");
+            }
+            return value;
         }
-        T value = T.ReadJson(ref reader);
-        if (reader.Read())
+        finally
         {
-            throw new JsonException($"Unexpected data after the {typeof(T).Name} value at byte {reader.TokenStartIndex}.");
+            ShortStringTable.Exit(previous, entered);
         }
-        return value;
     }
 
     /// <summary>Buffers larger than this are not kept for the thread's next call.</summary>

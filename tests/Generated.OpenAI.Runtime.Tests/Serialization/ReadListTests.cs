@@ -9,8 +9,9 @@ using Xunit;
 namespace Generated.OpenAI.Runtime.Tests.Serialization;
 
 /// <summary>
-/// <see cref="JsonHelpers.ReadList{T}"/> gathers elements in a rented array and returns a list of exactly their count:
-/// the lengths around the rented array's growth points, nesting (a rented array per level), and a throwing element.
+/// <see cref="JsonHelpers.ReadList{T}"/> gathers elements on its stack, then in a rented array, and returns a list of
+/// exactly their count: the lengths around the stack buffer's end (16) and the rented array's growth points, nesting
+/// (a buffer per level), and a throwing element on either side of the move to the rented array.
 /// </summary>
 public sealed class ReadListTests
 {
@@ -73,9 +74,30 @@ public sealed class ReadListTests
     }
 
     [Fact]
-    public void A_truncated_array_throws_JsonException()
+    public void An_element_that_fails_after_the_move_to_a_rented_array_surfaces_as_JsonException()
     {
-        byte[] json = Encoding.UTF8.GetBytes("[1,2,3");
+        var bad = Start("[" + string.Join(",", Enumerable.Range(0, 20).Select(i => $"\"{i}\"")) + ",7]");
+        bool threw = false;
+        try
+        {
+            JsonHelpers.ReadList(ref bad, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.String ? JsonHelpers.ReadString(ref r) : throw new JsonException("not a string"));
+        }
+        catch (JsonException)
+        {
+            threw = true;
+        }
+
+        Assert.True(threw);
+        var good = Start("[" + string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"{i}\"")) + "]");
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), JsonHelpers.ReadList(ref good, ReadString));
+    }
+
+    [Theory]
+    [InlineData("[1,2,3")]
+    [InlineData("[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18")]
+    public void A_truncated_array_throws_JsonException_on_either_side_of_the_stack_buffer(string text)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(text);
         var reader = new Utf8JsonReader(json, isFinalBlock: false, state: default);
         Assert.True(reader.Read());
         bool threw = false;
