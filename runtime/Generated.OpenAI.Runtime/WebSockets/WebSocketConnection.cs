@@ -794,7 +794,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)
     {
         Opcode opcode = ToDataOpcode(messageType);
-        return SendFrameAsync(opcode, endOfMessage, payload.Length, payload, state: (byte)0, write: null, cancellationToken);
+        return SendFrameAsync(opcode, endOfMessage, payload.Length, payload, state: (byte)0, write: null, writeMasked: null, cancellationToken);
     }
 
     /// <summary>
@@ -810,41 +810,53 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     public ValueTask SendBinaryAsync<TState>(int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken = default)
         => SendWrittenAsync(Opcode.Binary, payloadLength, state, write, cancellationToken);
 
+    /// <summary>
+    /// <see cref="SendTextAsync{TState}"/> for a writer that masks what it writes (RFC 6455 section 5.3, from key byte 0,
+    /// with the key it is given): the connection skips its own mask pass. The writer must fill the span exactly
+    /// (<paramref name="payloadLength"/> bytes of the pipe's memory, borrowed for the call) with valid UTF-8.
+    /// </summary>
+    internal ValueTask SendMaskedTextAsync<TState>(int payloadLength, TState state, MaskedPayloadWriter<TState> write, CancellationToken cancellationToken = default)
+        => SendFrameAsync(Opcode.Text, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write: null, write, cancellationToken);
+
     private ValueTask SendWrittenAsync<TState>(Opcode opcode, int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return SendFrameAsync(opcode, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write, cancellationToken);
+        return SendFrameAsync(opcode, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write, writeMasked: null, cancellationToken);
     }
 
-    private ValueTask SendFrameAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private ValueTask SendFrameAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
         ThrowIfNotSendable();
         Task wait = _sendLock.WaitAsync(cancellationToken);
         if (!wait.IsCompletedSuccessfully)
         {
-            return SendFrameAfterLockAsync(wait, opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+            return SendFrameAfterLockAsync(wait, opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken);
         }
 
-        return SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+        return SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendFrameAfterLockAsync<TState>(Task wait, Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private async ValueTask SendFrameAfterLockAsync<TState>(Task wait, Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
         await wait.ConfigureAwait(false);
-        await SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken).ConfigureAwait(false);
+        await SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs with the send lock held and releases it when the flush is done.</summary>
-    private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
         ValueTask<FlushResult> flush;
         try
         {
             ThrowIfNotSendable();
             Opcode wireOpcode = _sendInFragmentedMessage ? Opcode.Continuation : opcode;
-            if (write is null)
+            if (writeMasked is not null)
+            {
+                WriteMaskedFrameInPlace(wireOpcode, endOfMessage, payloadLength, state, writeMasked);
+            }
+            else if (write is null)
             {
                 WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
             }
@@ -915,6 +927,17 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         Span<byte> payload = frame.Slice(headerLength);
         write(payload, state);
         WebSocketMask.Apply(payload, maskKey, 0);
+        _writer.Advance(frame.Length);
+        Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
+    }
+
+    private void WriteMaskedFrameInPlace<TState>(Opcode opcode, bool fin, int payloadLength, TState state, MaskedPayloadWriter<TState> write)
+    {
+        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
+        Span<byte> frame = _writer.GetSpan(headerLength + payloadLength).Slice(0, headerLength + payloadLength);
+        int maskKey = _maskKeys.Next();
+        WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
+        write(frame.Slice(headerLength), maskKey, state);
         _writer.Advance(frame.Length);
         Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
     }
@@ -1361,6 +1384,19 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     private void ThrowIfNotSendable()
+    {
+        // Both fields are written under _stateLock, and each read here is atomic. A send that passes may find the
+        // connection closed a moment later either way (the lock's answer is stale once released); the write then
+        // fails on the completed pipe. Only the failure takes the lock, for a consistent message.
+        if (_state == WebSocketState.Open && !_closeSent)
+        {
+            return;
+        }
+
+        ThrowNotSendable();
+    }
+
+    private void ThrowNotSendable()
     {
         lock (_stateLock)
         {

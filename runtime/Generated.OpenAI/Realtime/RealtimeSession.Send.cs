@@ -50,12 +50,12 @@ public abstract partial class RealtimeSession<TServerEvent>
         {
             var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
             Span<byte> id = stackalloc byte[MaxEventIdBytes];
-            int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
+            int length = RealtimeAudioEvents.GetValidatedAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
             WebSocketConnection connection = Volatile.Read(ref _connection);
-            ValueTask send = connection.SendTextAsync(length, state, static (destination, state) =>
+            ValueTask send = connection.SendMaskedTextAsync(length, state, static (destination, maskKey, state) =>
             {
                 Span<byte> id = stackalloc byte[MaxEventIdBytes];
-                RealtimeAudioEvents.WriteAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id));
+                RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id), maskKey);
             }, cancellationToken);
             Telemetry.AudioSent(pcm16.Length, state.Number);
             if (_options.Reconnect is null)
