@@ -89,6 +89,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
+    private byte[]? _sendFrame; // see GetOwnSendFrame
 
     // Wire byte counts (frame headers and payloads): each written by one side only (the receiver, or the holder of
     // _sendLock), read by anyone.
@@ -847,31 +848,46 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// <summary>Runs with the send lock held and releases it when the flush is done.</summary>
     private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
-        ValueTask<FlushResult> flush;
+        ValueTask<FlushResult> flush = default;
+        int ownFrameLength = 0;
         try
         {
             ThrowIfNotSendable();
             Opcode wireOpcode = _sendInFragmentedMessage ? Opcode.Continuation : opcode;
-            if (writeMasked is not null)
-            {
-                WriteMaskedFrameInPlace(wireOpcode, endOfMessage, payloadLength, state, writeMasked);
-            }
-            else if (write is null)
+            if (write is null && writeMasked is null)
             {
                 WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
             }
             else
             {
-                WriteFrameInPlace(wireOpcode, endOfMessage, payloadLength, state, write);
+                int frameLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength) + payloadLength;
+                if (frameLength <= SendBufferSize)
+                {
+                    WriteFrameInPlace(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                    ownFrameLength = frameLength;
+                }
+                else
+                {
+                    WriteFrameInPlace(_writer.GetSpan(frameLength).Slice(0, frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                    _writer.Advance(frameLength);
+                }
             }
 
             _sendInFragmentedMessage = !endOfMessage;
-            flush = _writer.FlushAsync(cancellationToken);
+            if (ownFrameLength == 0)
+            {
+                flush = _writer.FlushAsync(cancellationToken);
+            }
         }
         catch
         {
             _sendLock.Release();
             throw;
+        }
+
+        if (ownFrameLength != 0)
+        {
+            return WriteOwnSendFrameAsync(ownFrameLength, cancellationToken);
         }
 
         if (flush.IsCompletedSuccessfully)
@@ -888,6 +904,90 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
 
         return AwaitFlushAsync(flush, cancellationToken);
+    }
+
+    /// <summary>
+    /// The connection's own frame buffer for a written-in-place frame of at most <see cref="SendBufferSize"/> bytes
+    /// (an audio append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's
+    /// segment rent and return and its flush machinery, which cost more than the encode of a 20 ms append. The
+    /// buffer is owned by the connection and used only under <see cref="_sendLock"/>; it is a plain array, never
+    /// pooled, so that a write still in flight when the connection is torn down cannot read memory that was handed to
+    /// someone else. It grows in 4 KiB steps to the largest frame sent this way. The pipe is empty whenever the lock
+    /// is free (every holder flushes), so frames from both paths never interleave.
+    /// </summary>
+    private Span<byte> GetOwnSendFrame(int frameLength)
+    {
+        byte[]? buffer = _sendFrame;
+        if (buffer is null || buffer.Length < frameLength)
+        {
+            _sendFrame = buffer = new byte[Math.Min(SendBufferSize, (frameLength + 4095) & ~4095)];
+        }
+
+        return buffer.AsSpan(0, frameLength);
+    }
+
+    /// <summary>Writes the frame in <see cref="_sendFrame"/> to the stream and flushes it; releases the send lock when done.</summary>
+    private ValueTask WriteOwnSendFrameAsync(int frameLength, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            write = _stream.WriteAsync(_sendFrame.AsMemory(0, frameLength), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            write = ValueTask.FromException(ex);
+        }
+
+        if (!write.IsCompletedSuccessfully)
+        {
+            return AwaitOwnSendFrameAsync(write, flush: null, cancellationToken);
+        }
+
+        write.GetAwaiter().GetResult(); // consumes a pooled IValueTaskSource, if the stream used one
+        Task flush;
+        try
+        {
+            flush = _stream.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            flush = Task.FromException(ex);
+        }
+
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return AwaitOwnSendFrameAsync(default, flush, cancellationToken);
+        }
+
+        _sendLock.Release();
+        return default;
+    }
+
+    /// <summary>The rest of <see cref="WriteOwnSendFrameAsync"/> once the stream did not complete at once; the same
+    /// outcomes as <see cref="AwaitFlushAsync"/>: cancellation or a transport failure aborts the connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitOwnSendFrameAsync(ValueTask write, Task? flush, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            await (flush ?? _stream.FlushAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException and not OperationCanceledException)
+        {
+            Abort(ShutdownReason.TransportError);
+            throw CreateClosedException(ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -918,27 +1018,22 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
     }
 
-    private void WriteFrameInPlace<TState>(Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState> write)
+    /// <summary>Writes a whole frame into <paramref name="frame"/> (exactly its length; the caller's send buffer).</summary>
+    private void WriteFrameInPlace<TState>(Span<byte> frame, Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked)
     {
-        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
-        Span<byte> frame = _writer.GetSpan(headerLength + payloadLength).Slice(0, headerLength + payloadLength);
         int maskKey = _maskKeys.Next();
-        WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
+        int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
-        write(payload, state);
-        WebSocketMask.Apply(payload, maskKey, 0);
-        _writer.Advance(frame.Length);
-        Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
-    }
+        if (writeMasked is not null)
+        {
+            writeMasked(payload, maskKey, state);
+        }
+        else
+        {
+            write!(payload, state);
+            WebSocketMask.Apply(payload, maskKey, 0);
+        }
 
-    private void WriteMaskedFrameInPlace<TState>(Opcode opcode, bool fin, int payloadLength, TState state, MaskedPayloadWriter<TState> write)
-    {
-        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
-        Span<byte> frame = _writer.GetSpan(headerLength + payloadLength).Slice(0, headerLength + payloadLength);
-        int maskKey = _maskKeys.Next();
-        WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
-        write(frame.Slice(headerLength), maskKey, state);
-        _writer.Advance(frame.Length);
         Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
     }
 
