@@ -9,7 +9,8 @@ namespace Generated.OpenAI.Runtime.Tests.Audio;
 
 /// <summary>
 /// The fused encode-and-mask (AVX-512 VBMI where the machine has it, chunked BCL encode plus mask elsewhere) against
-/// the reference: the BCL's base64, then the byte-at-a-time RFC 6455 mask.
+/// the reference: the BCL's base64, then the byte-at-a-time RFC 6455 mask. On a machine with AVX-512 VBMI the
+/// fallback runs with <c>DOTNET_EnableAVX512v2=0</c> (no VBMI) or <c>DOTNET_EnableAVX512=0</c> (no AVX-512 at all).
 /// </summary>
 public sealed class MaskedBase64Tests
 {
