@@ -814,7 +814,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// <summary>
     /// <see cref="SendTextAsync{TState}"/> for a writer that masks what it writes (RFC 6455 section 5.3, from key byte 0,
     /// with the key it is given): the connection skips its own mask pass. The writer must fill the span exactly
-    /// (<paramref name="payloadLength"/> bytes of the pipe's memory, borrowed for the call) with valid UTF-8.
+    /// (<paramref name="payloadLength"/> bytes of the connection's send buffer, borrowed for the call) with valid UTF-8.
     /// </summary>
     internal ValueTask SendMaskedTextAsync<TState>(int payloadLength, TState state, MaskedPayloadWriter<TState> write, CancellationToken cancellationToken = default)
         => SendFrameAsync(Opcode.Text, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write: null, write, cancellationToken);
@@ -854,23 +854,28 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         {
             ThrowIfNotSendable();
             Opcode wireOpcode = _sendInFragmentedMessage ? Opcode.Continuation : opcode;
+            int frameLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength) + payloadLength;
             if (write is null && writeMasked is null)
             {
-                WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
-            }
-            else
-            {
-                int frameLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength) + payloadLength;
                 if (frameLength <= SendBufferSize)
                 {
-                    WriteFrameInPlace(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                    WriteFrameCopy(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, copySource.Span);
                     ownFrameLength = frameLength;
                 }
                 else
                 {
-                    WriteFrameInPlace(_writer.GetSpan(frameLength).Slice(0, frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
-                    _writer.Advance(frameLength);
+                    WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
                 }
+            }
+            else if (frameLength <= SendBufferSize)
+            {
+                WriteFrameInPlace(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                ownFrameLength = frameLength;
+            }
+            else
+            {
+                WriteFrameInPlace(_writer.GetSpan(frameLength).Slice(0, frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                _writer.Advance(frameLength);
             }
 
             _sendInFragmentedMessage = !endOfMessage;
@@ -907,8 +912,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// The connection's own frame buffer for a written-in-place frame of at most <see cref="SendBufferSize"/> bytes
-    /// (an audio append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's
+    /// The connection's own frame buffer for a data frame of at most <see cref="SendBufferSize"/> bytes, written in
+    /// place or copied (an audio append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's
     /// segment rent and return and its flush machinery, which cost more than the encode of a 20 ms append. The
     /// buffer is owned by the connection and used only under <see cref="_sendLock"/>; it is a plain array, never
     /// pooled, so that a write still in flight when the connection is torn down cannot read memory that was handed to
@@ -1034,6 +1039,17 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             WebSocketMask.Apply(payload, maskKey, 0);
         }
 
+        Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
+    }
+
+    /// <summary>Copies a whole frame into <paramref name="frame"/> (exactly its length; the connection's own buffer) and masks it there.</summary>
+    private void WriteFrameCopy(Span<byte> frame, Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
+    {
+        int maskKey = _maskKeys.Next();
+        int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payload.Length, maskKey);
+        Span<byte> destination = frame.Slice(headerLength);
+        payload.CopyTo(destination);
+        WebSocketMask.Apply(destination, maskKey, 0);
         Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
     }
 
