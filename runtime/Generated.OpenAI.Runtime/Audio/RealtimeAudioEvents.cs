@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
+using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Audio;
 
@@ -21,6 +22,10 @@ namespace Generated.OpenAI.Audio;
 public static class RealtimeAudioEvents
 {
     private const int EncodeChunk = 3 * 256;
+
+    // What a verbatim type or id must not contain: control characters, the quote and the backslash.
+    private static readonly SearchValues<byte> s_needsEscaping = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\"\\"u8);
 
     private static ReadOnlySpan<byte> EventIdPrefix => "\"event_id\":\""u8;
 
@@ -60,6 +65,50 @@ public static class RealtimeAudioEvents
         return WriteSuffix(destination, position);
     }
 
+    /// <summary>
+    /// <see cref="GetAppendEventLength(ReadOnlySpan{byte}, int, ReadOnlySpan{byte})"/> that also checks the type and
+    /// the id (the one validation of a send: <c>WriteMaskedAppendEvent</c> trusts what passed here).
+    /// </summary>
+    /// <exception cref="ArgumentException">The type or the id would need JSON escaping.</exception>
+    internal static int GetValidatedAppendEventLength(ReadOnlySpan<byte> eventType, int pcmByteLength, ReadOnlySpan<byte> eventId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pcmByteLength);
+        ValidateVerbatim(eventType, nameof(eventType));
+        ValidateVerbatim(eventId, nameof(eventId));
+        return GetLength(eventType.Length, pcmByteLength, eventId.Length);
+    }
+
+    /// <summary>
+    /// Writes the event for little-endian PCM16 bytes into <paramref name="destination"/>, which is exactly the
+    /// event's length and belongs to the caller's send buffer, masked as the payload of a client frame (RFC 6455
+    /// section 5.3, from key byte 0). The caller has checked the type and the id with
+    /// <see cref="GetValidatedAppendEventLength"/>; nothing is validated again here.
+    /// </summary>
+    internal static void WriteMaskedAppendEvent(Span<byte> destination, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> pcm, ReadOnlySpan<byte> eventId, int maskKey)
+    {
+        int position = WritePrefixUnchecked(destination, eventType, eventId);
+        int maskOffset = WebSocketMask.Apply(destination.Slice(0, position), maskKey, 0);
+        maskOffset = MaskedBase64.EncodeToUtf8Masked(pcm, destination.Slice(position), maskKey, maskOffset, out int written);
+        position += written;
+        WriteSuffix(destination, position);
+        WebSocketMask.Apply(destination.Slice(position), maskKey, maskOffset);
+    }
+
+    /// <summary>The PCM16-sample overload of <see cref="WriteMaskedAppendEvent(Span{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/>.</summary>
+    internal static void WriteMaskedAppendEvent(Span<byte> destination, ReadOnlySpan<byte> eventType, ReadOnlySpan<short> pcm, ReadOnlySpan<byte> eventId, int maskKey)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteMaskedAppendEvent(destination, eventType, MemoryMarshal.AsBytes(pcm), eventId, maskKey);
+            return;
+        }
+
+        int position = WritePrefixUnchecked(destination, eventType, eventId);
+        position += EncodeBase64(pcm, destination.Slice(position));
+        WriteSuffix(destination, position);
+        WebSocketMask.Apply(destination, maskKey, 0);
+    }
+
     private static int GetLength(int typeLength, int pcmByteLength, int eventIdLength)
     {
         long length = 1L + TypePrefix.Length + typeLength + AudioPrefix.Length + Base64.GetMaxEncodedToUtf8Length(pcmByteLength) + 2;
@@ -82,6 +131,13 @@ public static class RealtimeAudioEvents
             throw new ArgumentException($"The destination holds {destination.Length} bytes; the event needs {total}.", nameof(destination));
         }
 
+        return WritePrefixUnchecked(destination, eventType, eventId);
+    }
+
+    /// <summary>Writes <c>{"event_id":"..","type":"..","audio":"</c>; the destination is known to hold the event.</summary>
+    private static int WritePrefixUnchecked(Span<byte> destination, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> eventId)
+    {
+        int eventIdLength = eventId.Length;
         int position = 0;
         destination[position++] = (byte)'{';
         if (eventIdLength > 0)
@@ -140,12 +196,14 @@ public static class RealtimeAudioEvents
 
     private static void ValidateVerbatim(ReadOnlySpan<byte> value, string paramName)
     {
-        foreach (byte b in value)
+        if (value.ContainsAny(s_needsEscaping))
         {
-            if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
-            {
-                throw new ArgumentException("The value would need JSON escaping; use characters other than control characters, quotes and backslashes.", paramName);
-            }
+            ThrowNeedsEscaping(paramName);
         }
+    }
+
+    private static void ThrowNeedsEscaping(string paramName)
+    {
+        throw new ArgumentException("The value would need JSON escaping; use characters other than control characters, quotes and backslashes.", paramName);
     }
 }

@@ -32,11 +32,12 @@ public static class WebSocketConnectionAudioExtensions
     public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, ReadOnlyMemory<byte> eventType, ReadOnlyMemory<byte> pcm, ReadOnlyMemory<byte> eventId = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        int length = RealtimeAudioEvents.GetAppendEventLength(eventType.Span, pcm.Length, eventId.Span);
-        return connection.SendTextAsync(
+        // The type and the id are checked once, here, before the send lock; the writer trusts them.
+        int length = RealtimeAudioEvents.GetValidatedAppendEventLength(eventType.Span, pcm.Length, eventId.Span);
+        return connection.SendMaskedTextAsync(
             length,
             (eventType, pcm, eventId),
-            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span),
+            static (destination, maskKey, state) => RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span, maskKey),
             cancellationToken);
     }
 
@@ -50,11 +51,12 @@ public static class WebSocketConnectionAudioExtensions
     public static ValueTask SendAudioAppendAsync(this WebSocketConnection connection, ReadOnlyMemory<byte> eventType, ReadOnlyMemory<short> pcm, ReadOnlyMemory<byte> eventId = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        int length = RealtimeAudioEvents.GetAppendEventLength(eventType.Span, checked(pcm.Length * 2), eventId.Span);
-        return connection.SendTextAsync(
+        // The type and the id are checked once, here, before the send lock; the writer trusts them.
+        int length = RealtimeAudioEvents.GetValidatedAppendEventLength(eventType.Span, checked(pcm.Length * 2), eventId.Span);
+        return connection.SendMaskedTextAsync(
             length,
             (eventType, pcm, eventId),
-            static (destination, state) => RealtimeAudioEvents.WriteAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span),
+            static (destination, maskKey, state) => RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.eventType.Span, state.pcm.Span, state.eventId.Span, maskKey),
             cancellationToken);
     }
 }

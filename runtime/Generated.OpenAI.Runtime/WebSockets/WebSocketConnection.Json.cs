@@ -64,6 +64,6 @@ public sealed partial class WebSocketConnection
             throw;
         }
 
-        return SendFrameLockedAsync(Opcode.Text, endOfMessage: true, payload.Length, payload, state: (byte)0, write: null, cancellationToken);
+        return SendFrameLockedAsync(Opcode.Text, endOfMessage: true, payload.Length, payload, state: (byte)0, write: null, writeMasked: null, cancellationToken);
     }
 }

@@ -89,6 +89,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
+    private byte[]? _sendFrame; // see GetOwnSendFrame
 
     // Wire byte counts (frame headers and payloads): each written by one side only (the receiver, or the holder of
     // _sendLock), read by anyone.
@@ -801,7 +802,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken = default)
     {
         Opcode opcode = ToDataOpcode(messageType);
-        return SendFrameAsync(opcode, endOfMessage, payload.Length, payload, state: (byte)0, write: null, cancellationToken);
+        return SendFrameAsync(opcode, endOfMessage, payload.Length, payload, state: (byte)0, write: null, writeMasked: null, cancellationToken);
     }
 
     /// <summary>
@@ -817,56 +818,88 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     public ValueTask SendBinaryAsync<TState>(int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken = default)
         => SendWrittenAsync(Opcode.Binary, payloadLength, state, write, cancellationToken);
 
+    /// <summary>
+    /// <see cref="SendTextAsync{TState}"/> for a writer that masks what it writes (RFC 6455 section 5.3, from key byte 0,
+    /// with the key it is given): the connection skips its own mask pass. The writer must fill the span exactly
+    /// (<paramref name="payloadLength"/> bytes of the connection's send buffer, borrowed for the call) with valid UTF-8.
+    /// </summary>
+    internal ValueTask SendMaskedTextAsync<TState>(int payloadLength, TState state, MaskedPayloadWriter<TState> write, CancellationToken cancellationToken = default)
+        => SendFrameAsync(Opcode.Text, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write: null, write, cancellationToken);
+
     private ValueTask SendWrittenAsync<TState>(Opcode opcode, int payloadLength, TState state, PayloadWriter<TState> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return SendFrameAsync(opcode, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write, cancellationToken);
+        return SendFrameAsync(opcode, endOfMessage: true, payloadLength, ReadOnlyMemory<byte>.Empty, state, write, writeMasked: null, cancellationToken);
     }
 
-    private ValueTask SendFrameAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private ValueTask SendFrameAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
         ThrowIfNotSendable();
         Task wait = _sendLock.WaitAsync(cancellationToken);
         if (!wait.IsCompletedSuccessfully)
         {
-            return SendFrameAfterLockAsync(wait, opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+            return SendFrameAfterLockAsync(wait, opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken);
         }
 
-        return SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken);
+        return SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendFrameAfterLockAsync<TState>(Task wait, Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private async ValueTask SendFrameAfterLockAsync<TState>(Task wait, Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
         await wait.ConfigureAwait(false);
-        await SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, cancellationToken).ConfigureAwait(false);
+        await SendFrameLockedAsync(opcode, endOfMessage, payloadLength, copySource, state, write, writeMasked, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs with the send lock held and releases it when the flush is done.</summary>
-    private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, CancellationToken cancellationToken)
+    private ValueTask SendFrameLockedAsync<TState>(Opcode opcode, bool endOfMessage, int payloadLength, ReadOnlyMemory<byte> copySource, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked, CancellationToken cancellationToken)
     {
-        ValueTask<FlushResult> flush;
+        ValueTask<FlushResult> flush = default;
+        int ownFrameLength = 0;
         try
         {
             ThrowIfNotSendable();
             Opcode wireOpcode = _sendInFragmentedMessage ? Opcode.Continuation : opcode;
-            if (write is null)
+            int frameLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength) + payloadLength;
+            if (write is null && writeMasked is null)
             {
-                WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
+                if (frameLength <= SendBufferSize)
+                {
+                    WriteFrameCopy(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, copySource.Span);
+                    ownFrameLength = frameLength;
+                }
+                else
+                {
+                    WriteFrameCopy(wireOpcode, endOfMessage, copySource.Span);
+                }
+            }
+            else if (frameLength <= SendBufferSize)
+            {
+                WriteFrameInPlace(GetOwnSendFrame(frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                ownFrameLength = frameLength;
             }
             else
             {
-                WriteFrameInPlace(wireOpcode, endOfMessage, payloadLength, state, write);
+                WriteFrameInPlace(_writer.GetSpan(frameLength).Slice(0, frameLength), wireOpcode, endOfMessage, payloadLength, state, write, writeMasked);
+                _writer.Advance(frameLength);
             }
 
             _sendInFragmentedMessage = !endOfMessage;
-            flush = _writer.FlushAsync(cancellationToken);
+            if (ownFrameLength == 0)
+            {
+                flush = _writer.FlushAsync(cancellationToken);
+            }
         }
         catch
         {
             _sendLock.Release();
             throw;
+        }
+
+        if (ownFrameLength != 0)
+        {
+            return WriteOwnSendFrameAsync(ownFrameLength, cancellationToken);
         }
 
         if (flush.IsCompletedSuccessfully)
@@ -883,6 +916,90 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
 
         return AwaitFlushAsync(flush, cancellationToken);
+    }
+
+    /// <summary>
+    /// The connection's own frame buffer for a data frame of at most <see cref="SendBufferSize"/> bytes, written in
+    /// place or copied (an audio append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's
+    /// segment rent and return and its flush machinery, which cost more than the encode of a 20 ms append. The
+    /// buffer is owned by the connection and used only under <see cref="_sendLock"/>; it is a plain array, never
+    /// pooled, so that a write still in flight when the connection is torn down cannot read memory that was handed to
+    /// someone else. It grows in 4 KiB steps to the largest frame sent this way. The pipe is empty whenever the lock
+    /// is free (every holder flushes), so frames from both paths never interleave.
+    /// </summary>
+    private Span<byte> GetOwnSendFrame(int frameLength)
+    {
+        byte[]? buffer = _sendFrame;
+        if (buffer is null || buffer.Length < frameLength)
+        {
+            _sendFrame = buffer = new byte[Math.Min(SendBufferSize, (frameLength + 4095) & ~4095)];
+        }
+
+        return buffer.AsSpan(0, frameLength);
+    }
+
+    /// <summary>Writes the frame in <see cref="_sendFrame"/> to the stream and flushes it; releases the send lock when done.</summary>
+    private ValueTask WriteOwnSendFrameAsync(int frameLength, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            write = _stream.WriteAsync(_sendFrame.AsMemory(0, frameLength), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            write = ValueTask.FromException(ex);
+        }
+
+        if (!write.IsCompletedSuccessfully)
+        {
+            return AwaitOwnSendFrameAsync(write, flush: null, cancellationToken);
+        }
+
+        write.GetAwaiter().GetResult(); // consumes a pooled IValueTaskSource, if the stream used one
+        Task flush;
+        try
+        {
+            flush = _stream.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            flush = Task.FromException(ex);
+        }
+
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return AwaitOwnSendFrameAsync(default, flush, cancellationToken);
+        }
+
+        _sendLock.Release();
+        return default;
+    }
+
+    /// <summary>The rest of <see cref="WriteOwnSendFrameAsync"/> once the stream did not complete at once; the same
+    /// outcomes as <see cref="AwaitFlushAsync"/>: cancellation or a transport failure aborts the connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitOwnSendFrameAsync(ValueTask write, Task? flush, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            await (flush ?? _stream.FlushAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException and not OperationCanceledException)
+        {
+            Abort(ShutdownReason.TransportError);
+            throw CreateClosedException(ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -913,16 +1030,33 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
     }
 
-    private void WriteFrameInPlace<TState>(Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState> write)
+    /// <summary>Writes a whole frame into <paramref name="frame"/> (exactly its length; the caller's send buffer).</summary>
+    private void WriteFrameInPlace<TState>(Span<byte> frame, Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked)
     {
-        int headerLength = WebSocketFrameParser.GetClientHeaderLength(payloadLength);
-        Span<byte> frame = _writer.GetSpan(headerLength + payloadLength).Slice(0, headerLength + payloadLength);
         int maskKey = _maskKeys.Next();
-        WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
+        int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
-        write(payload, state);
-        WebSocketMask.Apply(payload, maskKey, 0);
-        _writer.Advance(frame.Length);
+        if (writeMasked is not null)
+        {
+            writeMasked(payload, maskKey, state);
+        }
+        else
+        {
+            write!(payload, state);
+            WebSocketMask.Apply(payload, maskKey, 0);
+        }
+
+        Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
+    }
+
+    /// <summary>Copies a whole frame into <paramref name="frame"/> (exactly its length; the connection's own buffer) and masks it there.</summary>
+    private void WriteFrameCopy(Span<byte> frame, Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
+    {
+        int maskKey = _maskKeys.Next();
+        int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payload.Length, maskKey);
+        Span<byte> destination = frame.Slice(headerLength);
+        payload.CopyTo(destination);
+        WebSocketMask.Apply(destination, maskKey, 0);
         Volatile.Write(ref _bytesSent, _bytesSent + frame.Length);
     }
 
@@ -1368,6 +1502,19 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     private void ThrowIfNotSendable()
+    {
+        // Both fields are written under _stateLock, and each read here is atomic. A send that passes may find the
+        // connection closed a moment later either way (the lock's answer is stale once released); the write then
+        // fails on the completed pipe. Only the failure takes the lock, for a consistent message.
+        if (_state == WebSocketState.Open && !_closeSent)
+        {
+            return;
+        }
+
+        ThrowNotSendable();
+    }
+
+    private void ThrowNotSendable()
     {
         lock (_stateLock)
         {

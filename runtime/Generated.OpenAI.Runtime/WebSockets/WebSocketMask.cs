@@ -30,7 +30,17 @@ internal static class WebSocketMask
         nuint length = (nuint)data.Length;
         nuint i = 0;
 
-        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<byte>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<byte>.Count)
+        {
+            Vector512<byte> maskVector = Vector512.Create(pattern).AsByte();
+            nuint last = length - (nuint)Vector512<byte>.Count;
+            for (; i <= last; i += (nuint)Vector512<byte>.Count)
+            {
+                (Vector512.LoadUnsafe(ref start, i) ^ maskVector).StoreUnsafe(ref start, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated && length - i >= (nuint)Vector256<byte>.Count)
         {
             Vector256<byte> maskVector = Vector256.Create(pattern).AsByte();
             nuint last = length - (nuint)Vector256<byte>.Count;
@@ -87,8 +97,12 @@ internal static class WebSocketMask
         return (maskOffset + data.Length) & 3;
     }
 
+    /// <summary>
+    /// The four key bytes as they apply to four data bytes that start at key byte <paramref name="maskOffset"/>:
+    /// the value to XOR into every aligned 4-byte step (or, broadcast, every vector) from there on.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Rotate(int maskKey, int maskOffset)
+    internal static uint Rotate(int maskKey, int maskOffset)
     {
         // Shift the key bytes in memory order by maskOffset, independent of machine endianness.
         uint key = (uint)maskKey;

@@ -50,12 +50,14 @@ public abstract partial class RealtimeSession<TServerEvent>
         {
             var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
             Span<byte> id = stackalloc byte[MaxEventIdBytes];
+            // Nothing to validate: the type is the generated constant of the session's endpoint and the id is
+            // `evt_<hex>_a<digits>`, neither of which can need JSON escaping.
             int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
             WebSocketConnection connection = Volatile.Read(ref _connection);
-            ValueTask send = connection.SendTextAsync(length, state, static (destination, state) =>
+            ValueTask send = connection.SendMaskedTextAsync(length, state, static (destination, maskKey, state) =>
             {
                 Span<byte> id = stackalloc byte[MaxEventIdBytes];
-                RealtimeAudioEvents.WriteAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id));
+                RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id), maskKey);
             }, cancellationToken);
             Telemetry.AudioSent(pcm16.Length, state.Number);
             if (_options.Reconnect is null)
