@@ -28,6 +28,10 @@ public abstract partial class RealtimeSession<TServerEvent>
     private long _nextEventId;
     private long _nextAppendId;
 
+    // Bytes whose contents are never read: a span of the append id's length, for GetAppendEventLength, which
+    // counts the id's bytes only.
+    private static readonly byte[] s_idLengthOnly = new byte[MaxEventIdBytes];
+
     /// <summary>
     /// Sends one input-audio append event with <paramref name="pcm16"/> (24 kHz mono PCM16, little-endian),
     /// base64-encoded straight into the socket's send buffer: no allocation per call. The event carries an
@@ -49,15 +53,17 @@ public abstract partial class RealtimeSession<TServerEvent>
         try
         {
             var state = new AppendState(_kind.AudioAppendType, pcm16, _appendIdPrefix, Interlocked.Increment(ref _nextAppendId));
-            Span<byte> id = stackalloc byte[MaxEventIdBytes];
             // Nothing to validate: the type is the generated constant of the session's endpoint and the id is
-            // `evt_<hex>_a<digits>`, neither of which can need JSON escaping.
-            int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, state.WriteId(id));
+            // `evt_<hex>_a<digits>`, neither of which can need JSON escaping. Only the id's length counts toward the
+            // event's length, so the id is formatted once, by the writer, straight into the send buffer.
+            int length = RealtimeAudioEvents.GetAppendEventLength(state.Type.Span, pcm16.Length, s_idLengthOnly.AsSpan(0, state.IdLength));
             WebSocketConnection connection = Volatile.Read(ref _connection);
             ValueTask send = connection.SendMaskedTextAsync(length, state, static (destination, maskKey, state) =>
             {
                 Span<byte> id = stackalloc byte[MaxEventIdBytes];
-                RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.Type.Span, state.Pcm.Span, state.WriteId(id), maskKey);
+                ReadOnlySpan<byte> eventId = state.WriteId(id);
+                Debug.Assert(eventId.Length == state.IdLength, "The length counted must be the length written.");
+                RealtimeAudioEvents.WriteMaskedAppendEvent(destination, state.Type.Span, state.Pcm.Span, eventId, maskKey);
             }, cancellationToken);
             Telemetry.AudioSent(pcm16.Length, state.Number);
             if (_options.Reconnect is null)
@@ -297,6 +303,21 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>An append: its type, its PCM (borrowed until the send completes) and the number in its event_id.</summary>
     private readonly record struct AppendState(ReadOnlyMemory<byte> Type, ReadOnlyMemory<byte> Pcm, byte[] IdPrefix, long Number)
     {
+        /// <summary>The length of the id <see cref="WriteId"/> writes, without formatting it: the prefix and the decimal digits of the number.</summary>
+        public int IdLength
+        {
+            get
+            {
+                int digits = 1;
+                for (ulong value = (ulong)Number; value >= 10; value /= 10)
+                {
+                    digits++;
+                }
+
+                return IdPrefix.Length + digits;
+            }
+        }
+
         public ReadOnlySpan<byte> WriteId(Span<byte> destination)
         {
             IdPrefix.CopyTo(destination);
