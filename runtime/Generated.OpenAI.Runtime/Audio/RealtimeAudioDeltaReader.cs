@@ -335,6 +335,15 @@ public static class RealtimeAudioDeltaReader
     /// </summary>
     internal static int ScanToPlainTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> propertyName)
     {
+        if (propertyName.SequenceEqual("delta"u8))
+        {
+            int api = ScanApiShapeToDelta(json);
+            if (api >= 0)
+            {
+                return api;
+            }
+        }
+
         int i = SkipWhiteSpace(json, 0);
         if ((uint)i >= (uint)json.Length || json[i] != (byte)'{')
         {
@@ -418,6 +427,55 @@ public static class RealtimeAudioDeltaReader
 
             i++;
         }
+    }
+
+    /// <summary>
+    /// <see cref="ScanToPlainTopLevelValue"/> for <c>delta</c>, specialized to the property order and spacing the API
+    /// sends an output audio delta in: <c>{"type":"…","event_id":"…","response_id":"…","item_id":"…","output_index":N,"content_index":N,"delta":</c>.
+    /// The names and the separators around them are compared as literals, so only each value's end is searched for.
+    /// Returns the same index as the general scan or -1 (any other order, name, spacing, escape or byte: the
+    /// general scan then decides), never a different answer: the literals are a subset of what the general scan accepts,
+    /// the values are checked as it checks them, and the same printable-ASCII check covers every byte passed over.
+    /// </summary>
+    internal static int ScanApiShapeToDelta(ReadOnlySpan<byte> json)
+    {
+        if (!json.StartsWith("{\"type\":\""u8))
+        {
+            return -1;
+        }
+
+        int i = "{\"type\":\"".Length;
+        if ((i = SkipPlainStringThen(json, i, "\",\"event_id\":\""u8)) < 0
+            || (i = SkipPlainStringThen(json, i, "\",\"response_id\":\""u8)) < 0
+            || (i = SkipPlainStringThen(json, i, "\",\"item_id\":\""u8)) < 0
+            || (i = SkipPlainStringThen(json, i, "\",\"output_index\":"u8)) < 0
+            || (i = SkipIntegerThen(json, i, ",\"content_index\":"u8)) < 0
+            || (i = SkipIntegerThen(json, i, ",\"delta\":"u8)) < 0)
+        {
+            return -1;
+        }
+
+        return json.Slice(0, i).ContainsAnyExceptInRange(PlainFirst, PlainLast) ? -1 : i;
+    }
+
+    /// <summary>Past a string body at <paramref name="i"/> (no escape) and the <paramref name="literal"/> that starts with its closing quote; else -1.</summary>
+    private static int SkipPlainStringThen(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
+    {
+        int length = PlainStringLength(json, i);
+        if (length < 0)
+        {
+            return -1;
+        }
+
+        i += length;
+        return json.Slice(i).StartsWith(literal) ? i + literal.Length : -1;
+    }
+
+    /// <summary>Past an integer at <paramref name="i"/> (as <see cref="SkipInteger"/> reads it) and the <paramref name="literal"/> after it; else -1.</summary>
+    private static int SkipIntegerThen(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
+    {
+        i = SkipInteger(json, i);
+        return i >= 0 && json.Slice(i).StartsWith(literal) ? i + literal.Length : -1;
     }
 
     /// <summary>

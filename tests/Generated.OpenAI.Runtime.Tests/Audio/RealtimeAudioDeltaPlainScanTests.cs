@@ -30,11 +30,36 @@ public sealed class RealtimeAudioDeltaPlainScanTests
             + "\"item_id\":\"item_CRz9\",\"output_index\":0,\"content_index\":12,\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes(
             " {\r\n \"type\" : \"x\" ,\t\"n\":-0 ,\"m\":-17, \"t\":true,\"f\" :false,\"z\": null , \"delta\" :\n\"" + delta + "\" \r\n} \n");
+        foreach (string prefix in ApiShapeVariants())
+        {
+            yield return Encoding.UTF8.GetBytes(prefix + "\"" + delta + "\"}");
+        }
+
         yield return Encoding.UTF8.GetBytes("{\"a\":\"\",\"\":1,\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"a\":1.5,\"b\":2e3,\"c\":\"\\u0041\",\"d\":{\"delta\":\"AAAA\"},\"e\":[1],\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"type\":\"caf\u00e9\",\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"delta\":\"" + delta + "\",\"type\":\"x\"}");
         yield return Encoding.UTF8.GetBytes("{\"type\":\"x\",\"delta\":\"AQI=\",\"delta\":\"AQID\"}");
+    }
+
+    /// <summary>
+    /// Near misses of the API's property order, each up to <c>"delta":</c>, which the specialized scan
+    /// (<see cref="RealtimeAudioDeltaReader.ScanApiShapeToDelta"/>) must hand to the general one.
+    /// </summary>
+    private static IEnumerable<string> ApiShapeVariants()
+    {
+        // Keys reordered; one missing; a key that is a prefix of the expected one, or has it as a prefix.
+        yield return "{\"event_id\":\"e\",\"type\":\"response.output_audio.delta\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\",\"item\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index_x\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"deltas\":\"AAAA\",\"delta\":";
+        // Values that are not plain: an escape, non-ASCII, a fraction, a string where an integer goes, an empty id.
+        yield return "{\"type\":\"t\",\"event_id\":\"e\\\"q\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\u00e9\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0.5,\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"e\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":\"0\",\"content_index\":0,\"delta\":";
+        yield return "{\"type\":\"t\",\"event_id\":\"\",\"response_id\":\"r\",\"item_id\":\"\",\"output_index\":-3,\"content_index\":0,\"delta\":";
     }
 
     private static IEnumerable<byte[]> Mutants()
@@ -156,6 +181,37 @@ public sealed class RealtimeAudioDeltaPlainScanTests
         int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
         Assert.Equal(json.AsSpan().IndexOf("\"delta\":"u8) + "\"delta\":".Length, scanned);
         Assert.Equal(-1, RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "missing"u8));
+    }
+
+    [Fact]
+    public void The_specialized_scan_vouches_only_for_the_api_order_and_agrees_with_the_general_one()
+    {
+        byte[] api = Seeds().First();
+        Assert.Equal(api.AsSpan().IndexOf("\"delta\":"u8) + "\"delta\":".Length, RealtimeAudioDeltaReader.ScanApiShapeToDelta(api));
+
+        int vouched = 0;
+        foreach (byte[] json in Mutants())
+        {
+            int specialized = RealtimeAudioDeltaReader.ScanApiShapeToDelta(json);
+            if (specialized >= 0)
+            {
+                vouched++;
+                Assert.True(specialized == RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8), Show(json));
+            }
+        }
+
+        Assert.True(vouched > 100, $"The mutants exercise the specialized scan ({vouched}).");
+
+        // The near misses: the specialized scan declines (only the empty-id one is in the API's order), the general
+        // scan or the reader decides, and they agree.
+        foreach (string prefix in ApiShapeVariants())
+        {
+            byte[] json = Encoding.UTF8.GetBytes(prefix + "\"AAAA\"}");
+            bool inOrder = prefix.Contains("\"event_id\":\"\"", StringComparison.Ordinal);
+            Assert.Equal(inOrder, RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) >= 0);
+            int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
+            Assert.True(scanned < 0 || scanned == RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8), Show(json));
+        }
     }
 
     private static int SkipWhiteSpace(byte[] json, int i)
