@@ -152,10 +152,15 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
         where TEnvelope : IJsonModel<TEnvelope>
     {
-        string eventId = clientEvent.EventId ??= NextEventId(clientEvent.Type);
-        if (!eventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
+        string type = clientEvent.Type;
+        string? eventId = clientEvent.EventId;
+        if (eventId is null)
         {
-            RememberForeignId(eventId, clientEvent.Type);
+            clientEvent.EventId = eventId = NextEventId(type);
+        }
+        else if (!eventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
+        {
+            RememberForeignId(eventId, type);
         }
 
         if (MustWaitToSend)
@@ -171,15 +176,40 @@ public abstract partial class RealtimeSession<TServerEvent>
         ValueTask send;
         try
         {
-            send = Volatile.Read(ref _connection).SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
+            WebSocketConnection connection = Volatile.Read(ref _connection);
+            if (connection.TryBeginJsonMessage(out Utf8JsonWriter? writer))
             {
-                if (state.Waiter is not null)
+                // The send lock is ours and the writer the connection's (borrowed until the send): no callback, no state.
+                try
                 {
-                    state.Session.AddWaiter(state.Waiter);
+                    if (waiter is not null)
+                    {
+                        AddWaiter(waiter);
+                    }
+
+                    envelope.WriteJson(writer);
+                }
+                catch
+                {
+                    connection.AbandonJsonMessage();
+                    throw;
                 }
 
-                state.Envelope.WriteJson(writer);
-            }, cancellationToken);
+                send = connection.SendJsonMessageAsync(cancellationToken);
+            }
+            else
+            {
+                // Another send holds the lock: wait for it with the callback form.
+                send = connection.SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
+                {
+                    if (state.Waiter is not null)
+                    {
+                        state.Session.AddWaiter(state.Waiter);
+                    }
+
+                    state.Envelope.WriteJson(writer);
+                }, cancellationToken);
+            }
         }
         catch (Exception ex)
         {
@@ -194,11 +224,11 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (!send.IsCompletedSuccessfully)
         {
-            return AwaitEventSentAsync(send, clientEvent, eventId);
+            return AwaitEventSentAsync(send, type, eventId);
         }
 
         send.GetAwaiter().GetResult();
-        ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
+        ObserveSent(type, eventId);
         return new ValueTask<string>(eventId);
     }
 
@@ -212,7 +242,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
     /// <summary>The rest of <see cref="SendEventAsync{TEnvelope}(TEnvelope, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<string> AwaitEventSentAsync(ValueTask send, IRealtimeEvent clientEvent, string eventId)
+    private async ValueTask<string> AwaitEventSentAsync(ValueTask send, string type, string eventId)
     {
         try
         {
@@ -223,7 +253,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             throw ConnectionLostUnderSend(ex);
         }
 
-        ObserveSent(clientEvent.TypeUtf8, clientEvent.Type, eventId);
+        ObserveSent(type, eventId);
         return eventId;
     }
 
@@ -278,23 +308,20 @@ public abstract partial class RealtimeSession<TServerEvent>
             writer.WriteEndObject();
         }, cancellationToken).ConfigureAwait(false);
 
-        ObserveSent(default, type, eventId);
+        ObserveSent(type, eventId, untyped: true);
 
         return eventId;
     }
 
     /// <summary>
-    /// A new <c>event_id</c> (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>, one string) for an event of <paramref name="type"/>,
-    /// remembered in the history ring at slot n, so that an error naming it says what it was.
+    /// A new <c>event_id</c> (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>, one string, formatted in place) for an event of
+    /// <paramref name="type"/>, remembered in the history ring at slot n, so that an error naming it says what it was.
     /// </summary>
     private protected string NextEventId(string? type)
     {
         long number = Interlocked.Increment(ref _nextEventId);
-        Span<char> digits = stackalloc char[20];
-        number.TryFormat(digits, out int length, default, CultureInfo.InvariantCulture);
-        string id = string.Concat(_eventIdPrefix.AsSpan(), digits.Slice(0, length));
-        int slot = (int)(number % _sentHistory.Length);
-        _sentHistory[slot] = new SentEvent(number, type);
+        string id = RealtimeEventIds.Format(_eventIdPrefix, number);
+        _sentHistory[(int)number & (_sentHistory.Length - 1)] = new SentEvent(number, type);
         return id;
     }
 

@@ -12,7 +12,8 @@ namespace Generated.OpenAI.Realtime;
 // read and an Enabled check when nothing listens; none allocates on the audio paths.
 public abstract partial class RealtimeSession<TServerEvent>
 {
-    private static readonly string s_commitType = Encoding.UTF8.GetString(RealtimeClientEventInputAudioBufferCommit.TypeUtf8);
+    // Interned: a generated model's Type is a literal, so the check in ObserveSent is mostly a reference comparison.
+    private static readonly string s_commitType = string.Intern(Encoding.UTF8.GetString(RealtimeClientEventInputAudioBufferCommit.TypeUtf8));
 
     private RealtimeSessionTelemetry? _telemetry;
 
@@ -112,17 +113,20 @@ public abstract partial class RealtimeSession<TServerEvent>
     }
 
     /// <summary>A client event went out: a commit ends the user's turn; a Trace line.</summary>
-    private void ObserveSent(ReadOnlySpan<byte> typeUtf8, string? type, string eventId)
+    /// <param name="type">The event's type: a generated model's constant, or what an untyped event says (may be null).</param>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="untyped">Whether the event was sent as raw JSON (a union's Unknown case).</param>
+    private void ObserveSent(string? type, string eventId, bool untyped = false)
     {
         RealtimeSessionTelemetry telemetry = Telemetry;
-        if (typeUtf8.IsEmpty ? type == s_commitType : typeUtf8.SequenceEqual(RealtimeClientEventInputAudioBufferCommit.TypeUtf8))
+        if (type == s_commitType)
         {
             telemetry.MarkEndOfTurn();
         }
 
         if (telemetry.TraceEnabled)
         {
-            telemetry.EventSent(type ?? "(no type)", eventId, untyped: typeUtf8.IsEmpty);
+            telemetry.EventSent(type ?? "(no type)", eventId, untyped);
         }
     }
 

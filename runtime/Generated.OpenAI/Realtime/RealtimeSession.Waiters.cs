@@ -197,7 +197,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
             if (long.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number) && number > 0)
             {
-                SentEvent sent = _sentHistory[(int)(number % _sentHistory.Length)];
+                SentEvent sent = _sentHistory[(int)number & (_sentHistory.Length - 1)];
                 return sent.Number == number ? sent.Type : null;
             }
         }

@@ -75,7 +75,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
-        _sentHistory = new SentEvent[Math.Max(1, options.SentEventHistory)];
+        // A power of two, so that an id's slot is a mask of its number (no division on each send).
+        _sentHistory = new SentEvent[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(options.SentEventHistory, 1, 1 << 20))];
         _eventIdPrefix = NewEventIdPrefix();
         _appendIdPrefix = Encoding.ASCII.GetBytes(_eventIdPrefix + "a");
     }

@@ -1,0 +1,36 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+
+namespace Generated.OpenAI.Realtime;
+
+/// <summary>
+/// Formats the session's own <c>event_id</c>s (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>). Outside the generic session type so
+/// that its cached delegate is a plain static, not one looked up through the session's generic dictionary on each send.
+/// </summary>
+internal static class RealtimeEventIds
+{
+    private static readonly SpanAction<char, (string Prefix, long Number)> s_format = static (chars, state) =>
+    {
+        state.Prefix.CopyTo(chars);
+        bool formatted = state.Number.TryFormat(chars.Slice(state.Prefix.Length), out int digits, default, CultureInfo.InvariantCulture);
+        System.Diagnostics.Debug.Assert(formatted && state.Prefix.Length + digits == chars.Length, "The length counted must be the length written.");
+    };
+
+    /// <summary>The id <paramref name="prefix"/> + the decimal digits of <paramref name="number"/>: one string, written once.</summary>
+    public static string Format(string prefix, long number)
+        => string.Create(prefix.Length + CountDigits((ulong)number), (prefix, number), s_format);
+
+    /// <summary>How many decimal digits <paramref name="value"/> has (1 for 0).</summary>
+    public static int CountDigits(ulong value)
+    {
+        int digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+}
