@@ -67,6 +67,80 @@ public sealed class AudioSinkAllocationTests(ITestOutputHelper output)
         Assert.Equal(expectedBytes / (double)RealtimeAudio.BytesPerSecond, seconds, 6);
     }
 
+    /// <summary>
+    /// The audio output path: each delta decoded straight into the app's buffer (an <see cref="IBufferWriter{T}"/>
+    /// over a fixed ring, as a player keeps one), nothing allocated per delta, every sample where the player reads it.
+    /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(0)]
+    [InlineData(4096)]
+    [InlineData(1)]
+    public async Task The_audio_output_path_allocates_nothing_per_audio_delta_and_decodes_into_the_app_buffer(int segmentSize)
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        var player = new RingPlayer(4 * SampleAudio.BytesPer100Milliseconds);
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioOutput = player });
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience)); // session.created: the loop is idle now
+
+        byte[] pcm = SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(100));
+        byte[] json = Encoding.UTF8.GetBytes("{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_1\",\"response_id\":\"resp_1\",\"item_id\":\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + Convert.ToBase64String(pcm) + "\"}");
+        ReadOnlySequence<byte> payload = segmentSize == 0 ? new ReadOnlySequence<byte>(json) : Segmented(json, segmentSize);
+        int iterations = segmentSize == 1 ? 200 : 5000;
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Null(session.ProcessMessage(payload)); // warm up (JIT, pools)
+        }
+
+        long committedBefore = player.Committed;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < iterations; i++)
+        {
+            session.ProcessMessage(payload);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"audio output, segments of {segmentSize}: {allocated} bytes allocated over {iterations} deltas of {pcm.Length} PCM bytes");
+        Assert.Equal(0, allocated);
+        Assert.Equal((long)iterations * pcm.Length, player.Committed - committedBefore);
+        Assert.Equal(pcm, player.LastCommitted.ToArray());
+        Assert.Equal((long)(iterations + 100) * pcm.Length, session.AudioBytesReceived);
+        Assert.Equal(0, session.InvalidAudioDeltas);
+    }
+
+    /// <summary>A player's ring buffer as an <see cref="IBufferWriter{T}"/>: room at the write position, or from the start when the end is too near.</summary>
+    private sealed class RingPlayer(int capacity) : IBufferWriter<byte>
+    {
+        private readonly byte[] _ring = new byte[capacity];
+        private int _position;
+        private int _last;
+
+        public long Committed { get; private set; }
+
+        public ReadOnlySpan<byte> LastCommitted => _ring.AsSpan(_position - _last, _last);
+
+        public void Advance(int count)
+        {
+            _position += count;
+            _last = count;
+            Committed += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _ring.AsMemory(Start(sizeHint));
+
+        public Span<byte> GetSpan(int sizeHint = 0) => _ring.AsSpan(Start(sizeHint));
+
+        private int Start(int sizeHint)
+        {
+            if (_ring.Length - _position < Math.Max(sizeHint, 1))
+            {
+                _position = 0; // the player has played what was there (this test's player keeps up)
+            }
+
+            return _position;
+        }
+    }
+
     private async Task<(int Port, long AudioBytes)> MeasureAsync(int segmentSize, bool listen, string? listeners = null)
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();

@@ -16,6 +16,6 @@ public sealed class RealtimeCallbackException : Exception
         Callback = callback;
     }
 
-    /// <summary>Which callback threw: <c>AudioSink</c> or <c>ErrorReceived</c>.</summary>
+    /// <summary>Which callback threw: <c>AudioSink</c>, <c>AudioOutput</c> or <c>ErrorReceived</c>.</summary>
     public string Callback { get; }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -57,6 +58,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private byte[] _audioBuffer;
     private byte[] _lendBuffer = [];
     private RealtimeAudioSink? _audioSink;
+    private IBufferWriter<byte>? _audioOutput;
+    private PipeWriter? _audioFlushPending; // set by the sink path, flushed by the loop before the next receive
     private Task _receiveLoop = Task.CompletedTask;
     private long _audioBytesReceived;
     private long _invalidAudioDeltas;
@@ -72,6 +75,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _options = options;
         _kind = kind;
         _audioSink = options.AudioSink;
+        _audioOutput = options.AudioOutput;
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
@@ -90,12 +94,23 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         set => Volatile.Write(ref _audioSink, value);
     }
 
-    /// <summary>Total PCM16 bytes decoded into <see cref="AudioSink"/> so far.</summary>
+    /// <summary>
+    /// Where received audio deltas are decoded, straight into the writer's memory (see
+    /// <see cref="RealtimeSessionOptions.AudioOutput"/>); can be changed at any time. Only the receive loop calls it.
+    /// </summary>
+    public IBufferWriter<byte>? AudioOutput
+    {
+        get => Volatile.Read(ref _audioOutput);
+        set => Volatile.Write(ref _audioOutput, value);
+    }
+
+    /// <summary>Total PCM16 bytes decoded into <see cref="AudioSink"/> or <see cref="AudioOutput"/> so far.</summary>
     public long AudioBytesReceived => Interlocked.Read(ref _audioBytesReceived);
 
     /// <summary>
-    /// Audio deltas that could not go to <see cref="AudioSink"/> (invalid base64, or an odd number of bytes, which
-    /// is not whole PCM16 samples): they are published as events instead, never as half a sample.
+    /// Audio deltas that could not go to <see cref="AudioSink"/> or <see cref="AudioOutput"/> (invalid base64, or an odd
+    /// number of bytes, which is not whole PCM16 samples): they are published as events instead, never as half a sample
+    /// (nothing is advanced in <see cref="AudioOutput"/>).
     /// </summary>
     public long InvalidAudioDeltas => Interlocked.Read(ref _invalidAudioDeltas);
 
@@ -265,8 +280,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         borrowed = false;
         ObserveMessage();
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
-        bool isDelta = (sink is not null || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
-        if (isDelta && sink is not null && TryDecodeAudio(payload, sink) && !_options.EmitAudioDeltaEvents)
+        IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
+        bool toApp = sink is not null || output is not null;
+        bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+        if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
         {
             return null;
         }
@@ -319,21 +336,39 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         return _lendBuffer.AsMemory(0, length);
     }
 
-    private bool TryDecodeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink sink)
+    /// <summary>
+    /// Decodes an audio delta for the app: into <paramref name="output"/>'s memory when there is one (the PCM is then
+    /// written once, where the app keeps it), else into the session's pooled buffer; then hands the PCM to
+    /// <paramref name="sink"/> (borrowed for the call) and commits it to <paramref name="output"/>. False when the delta
+    /// is not whole PCM16 samples of valid base64: nothing reaches the app and nothing is advanced.
+    /// </summary>
+    private bool TryDecodeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink? sink, IBufferWriter<byte>? output)
     {
-        AudioDeltaStatus status = RealtimeAudioDeltaReader.DecodeDelta(payload, _audioBuffer, out int written);
+        // The PCM of a delta is at most 3/4 of its message's length (its base64 is part of the message), so one
+        // request to the writer is enough: no scan to measure the delta first.
+        Span<byte> destination = output is null ? _audioBuffer : GetAudioOutputSpan(output, checked((int)(payload.Length / 4 * 3)));
+        AudioDeltaStatus status = RealtimeAudioDeltaReader.DecodeDelta(payload, destination, out int written);
         if (status == AudioDeltaStatus.DestinationTooSmall)
         {
-            byte[] larger = ArrayPool<byte>.Shared.Rent(written);
-            ArrayPool<byte>.Shared.Return(_audioBuffer);
-            _audioBuffer = larger;
-            status = RealtimeAudioDeltaReader.DecodeDelta(payload, _audioBuffer, out written);
+            if (output is null)
+            {
+                byte[] larger = ArrayPool<byte>.Shared.Rent(written);
+                ArrayPool<byte>.Shared.Return(_audioBuffer);
+                _audioBuffer = larger;
+                destination = larger;
+            }
+            else
+            {
+                destination = GetAudioOutputSpan(output, written);
+            }
+
+            status = RealtimeAudioDeltaReader.DecodeDelta(payload, destination, out written);
         }
 
         if (status != AudioDeltaStatus.Done || (written & 1) != 0)
         {
             // Not decodable, or not whole samples: publish it as an event instead, so that nothing is lost silently
-            // and a player never gets half a sample.
+            // and a player never gets half a sample (what was decoded into the writer is not advanced: not committed).
             Interlocked.Increment(ref _invalidAudioDeltas);
             return false;
         }
@@ -341,16 +376,76 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         Interlocked.Add(ref _audioBytesReceived, written);
         OnAudioDecoded(written);
         Telemetry.AudioReceived(written, intoSink: true);
-        try
+        if (sink is not null)
         {
-            sink(new ReadOnlySpan<byte>(_audioBuffer, 0, written));
+            try
+            {
+                sink(destination.Slice(0, written));
+            }
+            catch (Exception ex)
+            {
+                throw new RealtimeCallbackException(nameof(AudioSink), ex);
+            }
         }
-        catch (Exception ex)
+
+        if (output is not null)
         {
-            throw new RealtimeCallbackException(nameof(AudioSink), ex);
+            try
+            {
+                output.Advance(written);
+            }
+            catch (Exception ex)
+            {
+                throw new RealtimeCallbackException(nameof(AudioOutput), ex);
+            }
+
+            if (output is PipeWriter pipe)
+            {
+                _audioFlushPending = pipe;
+            }
         }
 
         return true;
+    }
+
+    /// <summary>The app's memory for a delta's PCM: at least <paramref name="length"/> bytes, or the writer failed.</summary>
+    private static Span<byte> GetAudioOutputSpan(IBufferWriter<byte> output, int length)
+    {
+        Span<byte> span;
+        try
+        {
+            span = output.GetSpan(length);
+        }
+        catch (Exception ex)
+        {
+            throw new RealtimeCallbackException(nameof(AudioOutput), ex);
+        }
+
+        return span.Length >= length
+            ? span
+            : throw new RealtimeCallbackException(nameof(AudioOutput), new InvalidOperationException($"GetSpan({length}) returned {span.Length} bytes; IBufferWriter<T> promises at least what is asked."));
+    }
+
+    /// <summary>
+    /// Publishes what the sink path wrote into a <see cref="PipeWriter"/> output, before the loop receives again: a
+    /// player that is behind (the pipe past its pause threshold) holds the loop here, so the socket is not read and TCP
+    /// slows the server down. Allocates nothing when the flush completes at once.
+    /// </summary>
+    private async ValueTask FlushAudioOutputAsync(PipeWriter pipe)
+    {
+        _audioFlushPending = null;
+        try
+        {
+            await pipe.FlushAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new RealtimeCallbackException(nameof(AudioOutput), ex);
+        }
     }
 
     /// <param name="payload">The message.</param>
@@ -462,6 +557,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
             int bytes = (int)message.Payload.Length;
             TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
+            if (_audioFlushPending is { } audioPipe)
+            {
+                await FlushAudioOutputAsync(audioPipe).ConfigureAwait(false);
+            }
+
             if (serverEvent is null)
             {
                 continue;

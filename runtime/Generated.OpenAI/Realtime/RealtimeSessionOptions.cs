@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
@@ -10,12 +11,32 @@ public sealed class RealtimeSessionOptions
     /// Where received audio deltas go. When set, <c>response.output_audio.delta</c> (voice agent) and
     /// <c>session.output_audio.delta</c> (translation) are decoded straight from the receive buffer into a pooled
     /// buffer and handed to the sink without creating an event object; they then do not appear in the event
-    /// stream (unless <see cref="EmitAudioDeltaEvents"/> is set). When <see langword="null"/>, they are parsed
-    /// into the event union like every other event.
+    /// stream (unless <see cref="EmitAudioDeltaEvents"/> is set). The sink gets the PCM in the session's buffer and
+    /// copies what it keeps; to have the PCM decoded straight into your player's buffer instead (no copy), use
+    /// <see cref="AudioOutput"/>. When both are <see langword="null"/>, deltas are parsed into the event union like
+    /// every other event.
     /// </summary>
     public RealtimeAudioSink? AudioSink { get; set; }
 
-    /// <summary>Also parse and publish audio deltas that went to <see cref="AudioSink"/> (allocates per delta). Default: false.</summary>
+    /// <summary>
+    /// Where received audio deltas are decoded, straight from the receive buffer into the writer's own memory: the
+    /// session asks <see cref="IBufferWriter{T}.GetSpan"/> for room for the delta's PCM16 (24 kHz mono, little-endian;
+    /// at most 3/4 of the message's length), decodes the base64 into it and calls <see cref="IBufferWriter{T}.Advance"/>
+    /// with the PCM's length, so the audio is written once, where your player reads it (a ring buffer of your own, an
+    /// <see cref="ArrayBufferWriter{T}"/>, a <see cref="System.IO.Pipelines.PipeWriter"/>). Only whole samples are
+    /// committed: a delta that is not valid base64, or has an odd number of bytes, is not advanced, is counted in
+    /// <c>InvalidAudioDeltas</c> and published as an event. A <see cref="System.IO.Pipelines.PipeWriter"/> is flushed
+    /// after each delta, on the receive loop: when the pipe is past its pause threshold (your player is behind) the
+    /// session stops reading the socket until the player catches up, so TCP slows the server down. The writer is called
+    /// from the receive loop only, one call at a time, and must be quick; an exception from it ends the session like
+    /// one from <see cref="AudioSink"/> (<see cref="RealtimeCallbackException"/>, close 1011). With both set, the PCM is
+    /// decoded into the writer and <see cref="AudioSink"/> sees it there (borrowed for its call) before it is
+    /// committed. Deltas that go here do not appear in the event stream unless <see cref="EmitAudioDeltaEvents"/> is
+    /// set. Allocates nothing per delta when the writer does not.
+    /// </summary>
+    public IBufferWriter<byte>? AudioOutput { get; set; }
+
+    /// <summary>Also parse and publish audio deltas that went to <see cref="AudioSink"/> or <see cref="AudioOutput"/> (allocates per delta). Default: false.</summary>
     public bool EmitAudioDeltaEvents { get; set; }
 
     /// <summary>

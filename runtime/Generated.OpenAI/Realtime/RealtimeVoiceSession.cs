@@ -242,7 +242,7 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 break;
             case RealtimeServerEventResponseAudioDelta delta:
                 SetAudioItem(delta.ItemId);
-                if (AudioSink is null)
+                if (AudioSink is null && AudioOutput is null)
                 {
                     Interlocked.Add(ref _currentItemAudioBytes, DecodedLength(delta.Delta));
                 }

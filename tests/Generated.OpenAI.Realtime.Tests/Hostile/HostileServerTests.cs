@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
@@ -225,6 +227,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
 
     [Theory(Timeout = 60000)]
     [InlineData("AudioSink")]
+    [InlineData("AudioOutput")]
     [InlineData("ErrorReceived")]
     public async Task A_throwing_callback_ends_the_session_with_a_typed_error_and_closes_the_socket_with_1011(string callback)
     {
@@ -234,6 +237,10 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         if (callback == "AudioSink")
         {
             options.AudioSink = _ => throw new InvalidOperationException("the player broke");
+        }
+        else if (callback == "AudioOutput")
+        {
+            options.AudioOutput = new ThrowingBufferWriter();
         }
 
         (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, options);
@@ -468,6 +475,97 @@ public sealed class HostileServerTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 60000)]
+    public async Task An_odd_length_or_invalid_delta_is_never_committed_to_the_audio_output()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        var player = new ArrayBufferWriter<byte>();
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { AudioOutput = player });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(3));
+        await SendAsync(server, AudioDelta(4).Replace("\"AAAAAA==\"", "\"AA!AAA==\"", StringComparison.Ordinal)); // not base64
+        await SendAsync(server, AudioDelta(6));
+        await SendAsync(server, TranscriptDelta("end"));
+        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
+
+        Assert.Equal(6, player.WrittenCount); // the valid delta only, whole samples
+        Assert.Equal(2, session.InvalidAudioDeltas);
+        Assert.Equal(6, session.AudioBytesReceived);
+        Assert.Equal(["ResponseOutputAudioDelta", "ResponseOutputAudioDelta", "ResponseOutputAudioTranscriptDelta"], TestSupport.Kinds(events)); // the bad ones, as events
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task With_an_audio_output_and_a_sink_the_sink_sees_the_pcm_in_the_output_before_it_is_committed()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        var player = new ArrayBufferWriter<byte>();
+        var seen = new List<(int Length, int CommittedBefore, bool InOutput)>();
+        var options = new RealtimeSessionOptions { AudioOutput = player };
+        options.AudioSink = pcm =>
+        {
+            // The span is the output's own memory, just past what is committed: decoded once, not copied.
+            bool inOutput = System.Runtime.CompilerServices.Unsafe.AreSame(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(pcm),
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(player.GetSpan(pcm.Length)));
+            seen.Add((pcm.Length, player.WrittenCount, inOutput));
+        };
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(480));
+        await SendAsync(server, AudioDelta(960));
+        await SendAsync(server, TranscriptDelta("end"));
+        List<RealtimeServerEvent> events = await TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
+
+        Assert.Equal([(480, 0, true), (960, 480, true)], seen);
+        Assert.Equal(1440, player.WrittenCount);
+        Assert.Equal(["ResponseOutputAudioTranscriptDelta"], TestSupport.Kinds(events)); // the deltas went to the app's audio, not the stream
+        Assert.Equal(1440, session.CurrentItemAudioBytes);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_pipe_writer_output_that_is_not_read_stops_the_socket_reads_until_the_player_catches_up()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        var playback = new Pipe(new PipeOptions(pauseWriterThreshold: 2000, resumeWriterThreshold: 1000, useSynchronizationContext: false));
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { AudioOutput = playback.Writer });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        for (int i = 0; i < 4; i++)
+        {
+            await SendAsync(server, AudioDelta(960));
+        }
+
+        await SendAsync(server, TranscriptDelta("after the audio"));
+
+        // Nobody plays: the third delta takes the pipe past its pause threshold and the loop waits in its flush, so the
+        // transcript behind the audio is not read from the socket.
+        Task<List<RealtimeServerEvent>> transcript = TestSupport.ReadUntilAsync(session.ReadEventsAsync(), e => e.IsResponseOutputAudioTranscriptDelta);
+        await Task.Delay(500);
+        Assert.False(transcript.IsCompleted, "the session read on while the player was behind");
+        Assert.True(session.AudioBytesReceived is >= 2000 and < 4 * 960, $"{session.AudioBytesReceived} bytes decoded before the loop held back");
+
+        // The player catches up: the loop goes on, every byte arrives once and in order.
+        long played = 0;
+        while (played < 4 * 960)
+        {
+            ReadResult read = await playback.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+            played += read.Buffer.Length;
+            playback.Reader.AdvanceTo(read.Buffer.End);
+        }
+
+        Assert.Equal(["ResponseOutputAudioTranscriptDelta"], TestSupport.Kinds(await transcript.WaitAsync(Patience)));
+        Assert.Equal(4 * 960, played);
+        Assert.Equal(0, session.InvalidAudioDeltas);
+    }
+
+    [Fact(Timeout = 60000)]
     public async Task Json_nested_too_deep_is_reported_as_such_and_closes_with_1007()
     {
         await using var peer = new HostilePeer();
@@ -549,6 +647,16 @@ public sealed class HostileServerTests(ITestOutputHelper output)
 
     private static string SessionUpdated(JsonElement update)
         => """{"type":"session.updated","event_id":"s","session":""" + update.GetProperty("session").GetRawText() + "}";
+
+    /// <summary>A player whose buffer fails: GetSpan throws, as a disposed ring buffer would.</summary>
+    private sealed class ThrowingBufferWriter : IBufferWriter<byte>
+    {
+        public void Advance(int count) => throw new InvalidOperationException("the player broke");
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new InvalidOperationException("the player broke");
+
+        public Span<byte> GetSpan(int sizeHint = 0) => throw new InvalidOperationException("the player broke");
+    }
 
     private static async Task ReadAllAsync<T>(RealtimeSession<T> session)
         where T : class, Generated.OpenAI.Serialization.IJsonModel<T>
