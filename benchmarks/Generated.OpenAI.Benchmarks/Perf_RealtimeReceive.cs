@@ -25,7 +25,8 @@ namespace Generated.OpenAI.Benchmarks;
 /// Through the session API (a <see cref="RealtimeVoiceSession"/> over the same replayed frame, built with the SDK's
 /// internal constructor), next to the connection-level row <c>ReceiveMessageAsync + DecodeDelta</c>: the audio sink
 /// path (what the session's receive loop does per message, <c>ProcessMessage</c>, driven here on the benchmark thread;
-/// 0 B, gated), the same message read as a typed event (<c>ProcessMessage</c> without a sink: the event object and its
+/// 0 B, gated; the sink copies the PCM into the player's buffer, as an app must), the audio output path (the same, the
+/// PCM decoded straight into the player's buffer; 0 B, gated), the same message read as a typed event (<c>ProcessMessage</c> without a sink: the event object and its
 /// base64 copy are what it allocates), and the typed event as an app reads it, <c>ReadEventAsync</c>, with the
 /// session's real receive loop on another thread filling its bounded queue.
 /// </remarks>
@@ -42,6 +43,9 @@ public class Perf_RealtimeReceive
     private WebSocketConnection _connection = null!;
     private WebSocketConnection _sinkConnection = null!;
     private RealtimeVoiceSession _sinkSession = null!;
+    private WebSocketConnection _outputConnection = null!;
+    private RealtimeVoiceSession _outputSession = null!;
+    private PlaybackBufferWriter _player = null!;
     private WebSocketConnection _typedConnection = null!;
     private RealtimeVoiceSession _typedSession = null!;
     private RealtimeVoiceSession? _loopSession;
@@ -73,11 +77,17 @@ public class Perf_RealtimeReceive
         // The session rows: each over its own replay stream (a session owns its connection).
         _sinkConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _sinkSession = InMemorySession.Create(_sinkConnection, new RealtimeSessionOptions { AudioSink = pcm => _sinkBytes = CopyToPlayer(pcm) });
+        _outputConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        _player = new PlaybackBufferWriter(_json.Length); // room for any delta in the message: the session asks for 3/4 of it
+        _outputSession = InMemorySession.Create(_outputConnection, new RealtimeSessionOptions { AudioOutput = _player });
         _typedConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _typedSession = InMemorySession.Create(_typedConnection);
         _borrowingConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _borrowingSession = InMemorySession.Create(_borrowingConnection, new RealtimeSessionOptions { ZeroCopyAudioDeltas = true });
         Verify(nameof(OursSessionAudioSink), OursSessionAudioSink());
+        OursSessionAudioOutput();
+        _player.LastPcm.CopyTo(_decoded);
+        Verify(nameof(OursSessionAudioOutput), _player.LastCommitted);
         Verify(nameof(SessionTypedEvent), SessionTypedEvent());
         Verify(nameof(SessionTypedEventZeroCopy), SessionTypedEventZeroCopy());
     }
@@ -108,6 +118,7 @@ public class Perf_RealtimeReceive
     {
         _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _sinkSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _outputSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _typedSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _loopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _borrowingSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -149,7 +160,8 @@ public class Perf_RealtimeReceive
     /// <summary>
     /// The session's audio sink path, as its receive loop runs it for each message: the receive, then
     /// <c>ProcessMessage</c> (type check, decode into the session's pooled buffer, the sink, which copies the PCM into
-    /// the playback buffer as an app's player would). No event object; nothing queued.
+    /// the playback buffer as an app's player would). No event object; nothing queued. The row includes that copy by
+    /// the app (the sink is handed the session's buffer); <see cref="OursSessionAudioOutput"/> is the same without it.
     /// </summary>
     [Benchmark(Description = "ours: session audio sink (receive + ProcessMessage)")]
     public int OursSessionAudioSink()
@@ -166,6 +178,28 @@ public class Perf_RealtimeReceive
         }
 
         return _sinkBytes;
+    }
+
+    /// <summary>
+    /// The session's audio output path: the same receive and <c>ProcessMessage</c>, the delta decoded straight into the
+    /// player's buffer (<see cref="RealtimeSessionOptions.AudioOutput"/>, an <see cref="System.Buffers.IBufferWriter{T}"/>):
+    /// the PCM is written once, where the app plays it, as in the connection row. No event object; nothing queued.
+    /// </summary>
+    [Benchmark(Description = "ours: session audio output (receive + ProcessMessage)")]
+    public int OursSessionAudioOutput()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _outputConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        if (_outputSession.ProcessMessage(receive.Result.Payload) is not null)
+        {
+            throw new InvalidOperationException("The delta did not go to the audio output.");
+        }
+
+        return _player.LastCommitted;
     }
 
     /// <summary>The same message read as a typed event (no sink): one read into <see cref="RealtimeServerEvent"/>, state updates, the PCM decoded from it.</summary>

@@ -373,7 +373,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return false;
         }
 
-        Interlocked.Add(ref _audioBytesReceived, written);
+        // Only the receive loop writes the count (readers use Interlocked.Read): no locked add per delta.
+        Volatile.Write(ref _audioBytesReceived, _audioBytesReceived + written);
         OnAudioDecoded(written);
         Telemetry.AudioReceived(written, intoSink: true);
         if (sink is not null)
