@@ -10,6 +10,12 @@ namespace Generated.OpenAI.Realtime;
 /// </summary>
 internal static class RealtimeEventIds
 {
+    /// <summary>
+    /// The commit's type, interned: a generated model's Type is a literal, so comparing a sent event's type with it is
+    /// mostly a reference comparison. Here rather than in the generic session, whose statics are looked up per access.
+    /// </summary>
+    public static readonly string CommitType = string.Intern(System.Text.Encoding.UTF8.GetString(Generated.OpenAI.Models.RealtimeClientEventInputAudioBufferCommit.TypeUtf8));
+
     private static readonly SpanAction<char, (string Prefix, long Number)> s_format = static (chars, state) =>
     {
         state.Prefix.CopyTo(chars);

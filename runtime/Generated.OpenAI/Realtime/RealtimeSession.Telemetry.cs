@@ -12,9 +12,6 @@ namespace Generated.OpenAI.Realtime;
 // read and an Enabled check when nothing listens; none allocates on the audio paths.
 public abstract partial class RealtimeSession<TServerEvent>
 {
-    // Interned: a generated model's Type is a literal, so the check in ObserveSent is mostly a reference comparison.
-    private static readonly string s_commitType = string.Intern(Encoding.UTF8.GetString(RealtimeClientEventInputAudioBufferCommit.TypeUtf8));
-
     private RealtimeSessionTelemetry? _telemetry;
 
     /// <summary>The session's telemetry: the client's (<see cref="AttachTelemetry"/>), or metrics only for a session made without one.</summary>
@@ -119,7 +116,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private void ObserveSent(string? type, string eventId, bool untyped = false)
     {
         RealtimeSessionTelemetry telemetry = Telemetry;
-        if (type == s_commitType)
+        if (type == RealtimeEventIds.CommitType)
         {
             telemetry.MarkEndOfTurn();
         }
