@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading;
@@ -38,59 +37,6 @@ public sealed partial class WebSocketConnection
         return SendJsonLockedAsync(state, write, cancellationToken);
     }
 
-    /// <summary>
-    /// The same send without a callback, for a caller that can write its message at once: when no other send holds
-    /// the send lock, takes it and lends the connection's writer (reset over its scratch buffer). The caller then
-    /// writes one whole JSON message and calls <see cref="SendJsonMessageAsync"/> (which sends it and releases the
-    /// lock), or <see cref="AbandonJsonMessage"/> when its writing throws. Returns false (nothing taken) when the lock is
-    /// busy: use <see cref="SendJsonAsync{TState}"/>, which waits for it. Saves the delegate call and the state copy of
-    /// the callback form on the common, uncontended send.
-    /// </summary>
-    /// <exception cref="WebSocketConnectionException">The connection is not open.</exception>
-    internal bool TryBeginJsonMessage([NotNullWhen(true)] out Utf8JsonWriter? writer)
-    {
-        ThrowIfNotSendable();
-        if (!_sendLock.Wait(0))
-        {
-            writer = null;
-            return false;
-        }
-
-        writer = ResetJsonWriter();
-        return true;
-    }
-
-    /// <summary>Sends what was written since <see cref="TryBeginJsonMessage"/> as one text message; releases the send lock when done.</summary>
-    internal ValueTask SendJsonMessageAsync(CancellationToken cancellationToken = default)
-    {
-        ReadOnlyMemory<byte> payload;
-        try
-        {
-            _jsonWriter!.Flush();
-            payload = _jsonScratch!.WrittenMemory;
-        }
-        catch
-        {
-            _sendLock.Release();
-            throw;
-        }
-
-        return SendFrameLockedAsync(Opcode.Text, endOfMessage: true, payload.Length, payload, state: (byte)0, write: null, writeMasked: null, cancellationToken);
-    }
-
-    /// <summary>Gives back the send lock taken by <see cref="TryBeginJsonMessage"/> without sending anything.</summary>
-    internal void AbandonJsonMessage() => _sendLock.Release();
-
-    /// <summary>The scratch writer, reset over its emptied buffer; only with the send lock held.</summary>
-    private Utf8JsonWriter ResetJsonWriter()
-    {
-        ArrayBufferWriter<byte> scratch = _jsonScratch ??= new ArrayBufferWriter<byte>(4096);
-        scratch.ResetWrittenCount();
-        Utf8JsonWriter writer = _jsonWriter ??= new Utf8JsonWriter(scratch, JsonModel.WriterOptions);
-        writer.Reset(scratch);
-        return writer;
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendJsonAfterLockAsync<TState>(Task wait, TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken)
     {
@@ -104,10 +50,13 @@ public sealed partial class WebSocketConnection
         ReadOnlyMemory<byte> payload;
         try
         {
-            Utf8JsonWriter writer = ResetJsonWriter();
+            ArrayBufferWriter<byte> scratch = _jsonScratch ??= new ArrayBufferWriter<byte>(4096);
+            scratch.ResetWrittenCount();
+            Utf8JsonWriter writer = _jsonWriter ??= new Utf8JsonWriter(scratch, JsonModel.WriterOptions);
+            writer.Reset(scratch);
             write(writer, state);
             writer.Flush();
-            payload = _jsonScratch!.WrittenMemory;
+            payload = scratch.WrittenMemory;
         }
         catch
         {

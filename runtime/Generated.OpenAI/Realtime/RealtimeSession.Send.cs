@@ -176,40 +176,15 @@ public abstract partial class RealtimeSession<TServerEvent>
         ValueTask send;
         try
         {
-            WebSocketConnection connection = Volatile.Read(ref _connection);
-            if (connection.TryBeginJsonMessage(out Utf8JsonWriter? writer))
+            send = Volatile.Read(ref _connection).SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
             {
-                // The send lock is ours and the writer the connection's (borrowed until the send): no callback, no state.
-                try
+                if (state.Waiter is not null)
                 {
-                    if (waiter is not null)
-                    {
-                        AddWaiter(waiter);
-                    }
-
-                    envelope.WriteJson(writer);
-                }
-                catch
-                {
-                    connection.AbandonJsonMessage();
-                    throw;
+                    state.Session.AddWaiter(state.Waiter);
                 }
 
-                send = connection.SendJsonMessageAsync(cancellationToken);
-            }
-            else
-            {
-                // Another send holds the lock: wait for it with the callback form.
-                send = connection.SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
-                {
-                    if (state.Waiter is not null)
-                    {
-                        state.Session.AddWaiter(state.Waiter);
-                    }
-
-                    state.Envelope.WriteJson(writer);
-                }, cancellationToken);
-            }
+                state.Envelope.WriteJson(writer);
+            }, cancellationToken);
         }
         catch (Exception ex)
         {
