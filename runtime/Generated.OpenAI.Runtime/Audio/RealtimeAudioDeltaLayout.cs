@@ -115,6 +115,14 @@ internal readonly struct RealtimeAudioDeltaLayout
 
     private static bool TryNextInteger(ReadOnlySpan<byte> json, ref int i, ReadOnlySpan<byte> separator, out long value)
     {
+        // The API's indexes are single digits (a separator follows the validated integer, so i + 1 is in range).
+        if (json[i + 1] == separator[0] && char.IsAsciiDigit((char)json[i]))
+        {
+            value = json[i] - '0';
+            i += 1 + separator.Length;
+            return true;
+        }
+
         if (!Utf8Parser.TryParse(json.Slice(i), out value, out int consumed))
         {
             return false;
