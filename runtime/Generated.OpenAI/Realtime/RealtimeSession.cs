@@ -129,15 +129,20 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
-        while (await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // Take first, wait only when nothing is queued: with ZeroCopyAudioDeltas taking returns the previous delta and
+        // the receive loop queues the next one on this thread before TryDequeue looks again.
+        while (true)
         {
             if (_queue.TryDequeue(out TServerEvent? item))
             {
                 return item;
             }
-        }
 
-        return null;
+            if (!await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>
