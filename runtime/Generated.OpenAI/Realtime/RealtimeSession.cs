@@ -53,6 +53,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private readonly RealtimeSessionOptions _options;
     private readonly RealtimeSessionDescriptor<TServerEvent> _kind;
     private readonly RealtimeEventQueue<TServerEvent> _queue;
+    private readonly IRealtimeAudioDeltaBuilder<TServerEvent>? _audioDeltaBuilder; // used by the receive loop only
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _audioBuffer;
@@ -76,6 +77,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _kind = kind;
         _audioSink = options.AudioSink;
         _audioOutput = options.AudioOutput;
+        _audioDeltaBuilder = kind.CreateAudioDeltaBuilder?.Invoke();
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
@@ -143,15 +145,20 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
-        while (await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // Take first, wait only when nothing is queued: with ZeroCopyAudioDeltas taking returns the previous delta and
+        // the receive loop queues the next one on this thread before TryDequeue looks again.
+        while (true)
         {
             if (_queue.TryDequeue(out TServerEvent? item))
             {
                 return item;
             }
-        }
 
-        return null;
+            if (!await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>
@@ -282,37 +289,66 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
         bool toApp = sink is not null || output is not null;
-        bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
-        if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
-        {
-            return null;
-        }
-
         TServerEvent serverEvent;
-        if (isDelta && _options.ZeroCopyAudioDeltas)
+        if (!toApp && TryBuildAudioDelta(payload) is { } built)
         {
-            serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
-            borrowed = true;
+            // A typed delta built from the fast path's scan: never an error, so no error bookkeeping.
+            borrowed = _options.ZeroCopyAudioDeltas;
+            serverEvent = built;
+            ObserveEvent(serverEvent);
         }
         else
         {
-            serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
-        }
-
-        ObserveEvent(serverEvent);
-        if (_kind.GetError(serverEvent) is { } error)
-        {
-            if (IsHandledExpiry(error))
+            bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+            if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
             {
                 return null;
             }
 
-            HandleError(error);
+            if (isDelta && _options.ZeroCopyAudioDeltas)
+            {
+                serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
+                borrowed = true;
+            }
+            else
+            {
+                serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
+            }
+
+            ObserveEvent(serverEvent);
+            if (_kind.GetError(serverEvent) is { } error)
+            {
+                if (IsHandledExpiry(error))
+                {
+                    return null;
+                }
+
+                HandleError(error);
+            }
         }
 
         OnEvent(serverEvent);
         bool answeredResume = CompleteWaiters(serverEvent);
         return answeredResume || HideFromApp(serverEvent) ? null : serverEvent;
+    }
+
+    /// <summary>
+    /// The kind's typed audio delta built from the audio fast path's scan (see <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}"/>),
+    /// or <see langword="null"/>: the kind has no builder, the message is another event or not in the shape the
+    /// builder knows (the generated reader then reads it). A delta that straddles two receive buffers is made
+    /// contiguous first, in the session's reused buffer, as the zero-copy read does.
+    /// </summary>
+    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload)
+    {
+        if (_audioDeltaBuilder is null)
+        {
+            return null;
+        }
+
+        ReadOnlyMemory<byte> message = payload.IsSingleSegment ? payload.First
+            : RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span) ? Contiguous(payload)
+            : ReadOnlyMemory<byte>.Empty;
+        return message.IsEmpty ? null : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas);
     }
 
     /// <summary>

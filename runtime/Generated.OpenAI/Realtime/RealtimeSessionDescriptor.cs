@@ -44,4 +44,10 @@ public sealed class RealtimeSessionDescriptor<TServerEvent>
     /// audio appended since the last one is what a dropped connection loses. <see langword="null"/>: not tracked.
     /// </summary>
     public Func<TServerEvent, bool>? EndsUncommittedAudio { get; init; }
+
+    /// <summary>
+    /// Makes a session's builder of typed audio deltas from the audio fast path's scan (one per session, used by its
+    /// receive loop only). <see langword="null"/>: the generated reader reads every delta.
+    /// </summary>
+    internal Func<IRealtimeAudioDeltaBuilder<TServerEvent>>? CreateAudioDeltaBuilder { get; init; }
 }

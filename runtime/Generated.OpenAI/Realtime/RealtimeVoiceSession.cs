@@ -61,6 +61,7 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
             : created.Session.TryGetTranscription(out RealtimeTranscriptionSessionInfo? transcription) ? transcription.ExpiresAt : null
             : null,
         EndsUncommittedAudio = static e => e.Kind is RealtimeServerEventKind.InputAudioBufferCommitted or RealtimeServerEventKind.InputAudioBufferCleared,
+        CreateAudioDeltaBuilder = static () => new RealtimeAudioDeltaBuilder(),
     };
 
     /// <summary>The model's audio transcripts (<c>response.output_audio_transcript.delta</c> joined verbatim per item).</summary>
@@ -267,29 +268,44 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
                 StartMcpApproval(itemDone.Item.AsMcpApprovalRequest());
                 break;
             case RealtimeServerEventResponseDone done:
-                string? doneId = done.Response.Id;
-                List<(string CallId, Task<string> Output)>? calls = null;
-                lock (_stateLock)
-                {
-                    if (_activeResponseId == doneId)
-                    {
-                        _activeResponseId = null;
-                    }
-
-                    if (doneId is not null && _pendingCalls.Remove(doneId, out calls))
-                    {
-                        _toolRuns.RemoveAll(t => t.IsCompleted);
-                        CancellationToken connectionScope = ConnectionScope;
-                        _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls, connectionScope)));
-                    }
-                }
-
+                OnResponseDone(done);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The response in flight ended: its function outputs go out. A method of its own because its lambda captures
+    /// locals: in <see cref="OnEvent"/> the closure would be allocated on entering the switch, for every event.
+    /// </summary>
+    private void OnResponseDone(RealtimeServerEventResponseDone done)
+    {
+        string? doneId = done.Response.Id;
+        lock (_stateLock)
+        {
+            if (_activeResponseId == doneId)
+            {
+                _activeResponseId = null;
+            }
+
+            if (doneId is not null && _pendingCalls.Remove(doneId, out List<(string CallId, Task<string> Output)>? calls))
+            {
+                _toolRuns.RemoveAll(t => t.IsCompleted);
+                CancellationToken connectionScope = ConnectionScope;
+                _toolRuns.Add(Task.Run(() => SendFunctionOutputsAsync(calls, connectionScope)));
+            }
         }
     }
 
     private void SetAudioItem(string itemId)
     {
+        // Only the receive loop writes the field, so it reads its own last write without the lock: every delta of an
+        // item carries the same string (RealtimeAudioDeltaBuilder hands the previous one out again), and then there
+        // is nothing to change.
+        if (ReferenceEquals(_currentAudioItemId, itemId))
+        {
+            return;
+        }
+
         lock (_stateLock)
         {
             if (_currentAudioItemId != itemId)

@@ -474,6 +474,32 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         Assert.Equal(3, events[0].AsResponseOutputAudioDelta().Delta.MaxDecodedLength);
     }
 
+    [Theory(Timeout = 60000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_typed_delta_outside_the_builders_shape_is_read_as_the_reader_reads_it_and_a_raw_control_character_ends_the_session(bool zeroCopy)
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { ZeroCopyAudioDeltas = zeroCopy });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+        const string Prefix = """{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":""";
+
+        // Built from the scan; then escaped (the reader unescapes it); then a control character, which JSON forbids raw.
+        await SendAsync(server, Prefix + "\"AQID\"}");
+        await SendAsync(server, Prefix + "\"AQ\\/D\"}");
+        RealtimeServerEvent built = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.Equal("AQID"u8.ToArray(), built.AsResponseOutputAudioDelta().Delta.EncodedUtf8.ToArray());
+        RealtimeServerEvent escaped = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.Equal("AQ/D"u8.ToArray(), escaped.AsResponseOutputAudioDelta().Delta.EncodedUtf8.ToArray());
+        Assert.Equal("r1", escaped.AsResponseOutputAudioDelta().ResponseId);
+
+        await SendAsync(server, Prefix + "\"AQ\u0001D\"}");
+        await Assert.ThrowsAsync<RealtimeProtocolException>(() => ReadAllAsync(session));
+        Assert.Equal(1007, await ReadCloseStatusAsync(server, Patience));
+    }
+
     [Fact(Timeout = 60000)]
     public async Task An_odd_length_or_invalid_delta_is_never_committed_to_the_audio_output()
     {

@@ -1,0 +1,65 @@
+using System;
+using System.Text;
+using Generated.OpenAI.Audio;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Serialization;
+
+namespace Generated.OpenAI.Realtime;
+
+/// <summary>
+/// The voice kind's typed <c>response.output_audio.delta</c>, built from the offsets of the audio fast path's scan
+/// (<see cref="RealtimeAudioDeltaLayout"/>) rather than by <see cref="RealtimeServerEvent.ReadJson"/>: the reader
+/// tokenizes the whole message, its base64 included, and reads each id through the discriminator pre-scan and its
+/// own string path, which is most of what a typed delta cost over the connection's receive.
+/// </summary>
+/// <remarks>
+/// <para><b>Same model.</b> Only a message the layout accepts is built (the API's property order, plain printable
+/// strings, integers in range, <c>delta</c> last); the model is then the one the generated reader makes from it
+/// (same members, no extension data, the same wire bits), which a differential test checks over mutated messages.
+/// Anything else is <see langword="null"/> and goes to the reader, so a hostile message still gets its typed
+/// error or the Unknown case.</para>
+/// <para><b>Ids.</b> Every delta of one response carries the same <c>response_id</c> and <c>item_id</c>: the builder
+/// keeps the last string of each and hands it out again while the bytes are equal (strings are immutable, so the
+/// sharing is invisible to the app). <c>event_id</c> differs per event and is always a new string.</para>
+/// <para><b>Concurrency.</b> One builder per session, called only from that session's receive loop, one message at
+/// a time: the two remembered ids need no lock.</para>
+/// </remarks>
+internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<RealtimeServerEvent>
+{
+    private string? _responseId;
+    private string? _itemId;
+
+    /// <inheritdoc />
+    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow)
+    {
+        ReadOnlySpan<byte> json = message.Span;
+        if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, out RealtimeAudioDeltaLayout layout))
+        {
+            return null;
+        }
+
+        // Borrowed: the session keeps the message valid until the app has moved past the event. Copied: a new array
+        // the event owns, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
+        ReadOnlyMemory<byte> base64 = message[layout.Delta];
+        return RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
+        {
+            EventId = Encoding.UTF8.GetString(json[layout.EventId]),
+            ResponseId = Reuse(ref _responseId, json[layout.ResponseId]),
+            ItemId = Reuse(ref _itemId, json[layout.ItemId]),
+            OutputIndex = layout.OutputIndex,
+            ContentIndex = layout.ContentIndex,
+            Delta = Base64Data.FromBase64Utf8(borrow ? base64 : base64.ToArray()),
+        });
+    }
+
+    /// <summary>The remembered string when it has these bytes (printable ASCII, as the layout vouched), else a new one, remembered.</summary>
+    private static string Reuse(ref string? last, ReadOnlySpan<byte> ascii)
+    {
+        if (last is null || !Ascii.Equals(ascii, last))
+        {
+            last = Encoding.UTF8.GetString(ascii);
+        }
+
+        return last;
+    }
+}
