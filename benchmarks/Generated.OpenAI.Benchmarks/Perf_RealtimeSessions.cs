@@ -55,7 +55,8 @@ namespace Generated.OpenAI.Benchmarks;
 /// frame is in the client's socket when the server's send returns, so this is arrival to app plus the server's one
 /// send call. It includes whatever the 2-core machine is doing meanwhile. The server spreads the sessions over each
 /// 20 ms tick (session k's delta at k × 20 ms / N into the tick, one thread with <c>Stopwatch</c> timestamps and
-/// microsecond sleeps: <see cref="RealtimeLoadServer"/>), as N sessions that are not in phase would send, so a delta
+/// microsecond sleeps, a frame up to 100 µs early rather than a sleep per 20 µs slot at 1,000 sessions:
+/// <see cref="RealtimeLoadServer"/>), as N sessions that are not in phase would send, so a delta
 /// finds the client idle unless the client is still busy with earlier ones: the columns measure the client's delivery,
 /// not a queue the server made. (Until 2026-12-07's run 3 the server sent all N deltas of a tick in one burst, and
 /// the p99 at 1,000 sessions was the time to drain it, about 10 ms for every library.) The bytes and events per second
