@@ -231,8 +231,8 @@ internal static class RealtimeLoadServer
     /// <remarks>
     /// Timing: <see cref="Stopwatch"/> timestamps and, until a slot, a sleep: on Linux <c>nanosleep</c> with the thread's
     /// timer slack set to 1 µs (<c>prctl(PR_SET_TIMERSLACK)</c>; the default 50 µs would be more than two slots at
-    /// 1,000 connections), elsewhere <see cref="Thread.Sleep(int)"/> (then the frames due within each millisecond go
-    /// together). A frame due within <see cref="SendEarlyWithin"/> (100 µs) is sent without sleeping: on the 2-core VM a
+    /// 1,000 connections), elsewhere <see cref="Thread.Sleep(int)"/> (then the frames due within one sleep's granularity,
+    /// a millisecond or more, go together). A frame due within <see cref="SendEarlyWithin"/> (100 µs) is sent without sleeping: on the 2-core VM a
     /// <c>nanosleep</c> cost 13 µs of CPU and woke 25 to 40 µs late (measured under load), so at 1,000 connections (a slot
     /// every 20 µs) a sleep per slot would cost more than half a core and could not keep the pace; instead the thread
     /// sends the next few frames, up to 100 µs early, and sleeps once per about 100 µs: groups of up to about eight
@@ -253,7 +253,8 @@ internal static class RealtimeLoadServer
         /// <summary>
         /// <c>GENERATED_OPENAI_BENCH_PACED_IN_PHASE=1</c> (set for the client, whose server process inherits it): every
         /// connection's frame at the start of the tick, one burst of N per 20 ms, as this server sent them before it
-        /// spread them (the runs of 2026-12-07 up to run 3), to compare the CPU columns with earlier runs. Not for latency: its p99 is the burst's drain.
+        /// spread them (the runs of 2026-12-07 up to run 3), to compare the CPU columns with earlier runs. Not for
+        /// latency: its p99 is the burst's drain.
         /// </summary>
         private static readonly bool s_inPhase = Environment.GetEnvironmentVariable("GENERATED_OPENAI_BENCH_PACED_IN_PHASE") == "1";
 
