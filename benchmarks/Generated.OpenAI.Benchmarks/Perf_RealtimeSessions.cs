@@ -17,7 +17,8 @@ namespace Generated.OpenAI.Benchmarks;
 /// <summary>
 /// N concurrent realtime sessions, each streaming 20 ms of 24 kHz PCM16 both ways in real time: the client appends
 /// 960 bytes every 20 ms (its own <see cref="PeriodicTimer"/> per session) and the server sends one 20 ms
-/// <c>response.output_audio.delta</c> every 20 ms per connection. The server runs in a separate process
+/// <c>response.output_audio.delta</c> every 20 ms per connection, the N connections' deltas spread evenly over the
+/// 20 ms (one every 20 ms / N). The server runs in a separate process
 /// (<see cref="RealtimeLoadServer"/>), so none of its CPU time or allocations is counted.
 /// </summary>
 /// <remarks>
@@ -52,10 +53,18 @@ namespace Generated.OpenAI.Benchmarks;
 /// no allocation per event) reset at the start of each window; each window's p50 and p99 are over all the deltas of
 /// that window, and the column shows the median over the measured windows, like the other columns. On loopback the
 /// frame is in the client's socket when the server's send returns, so this is arrival to app plus the server's one
-/// send call. It includes whatever the 2-core machine is doing meanwhile, and the shape of this load: the server sends
-/// every connection's delta in one burst per 20 ms tick, so the k-th delta of a burst waits for the client to handle
-/// the k - 1 before it (at N sessions the p99 is about the time the client takes for a whole burst, N deltas, which on
-/// 2 cores at 1,000 sessions is several milliseconds of CPU for any library; real sessions are not in phase). A row
+/// send call. It includes whatever the 2-core machine is doing meanwhile. The server spreads the sessions over each
+/// 20 ms tick (session k's delta at k × 20 ms / N into the tick, one thread with <c>Stopwatch</c> timestamps and
+/// microsecond sleeps, a frame up to 100 µs early rather than a sleep per 20 µs slot at 1,000 sessions:
+/// <see cref="RealtimeLoadServer"/>), as N sessions that are not in phase would send, so a delta
+/// finds the client idle unless the client is still busy with earlier ones: the columns measure the client's delivery,
+/// not a queue the server made. (Until 2026-12-07's run 3 the server sent all N deltas of a tick in one burst, and
+/// the p99 at 1,000 sessions was the time to drain it, about 10 ms for every library.) The bytes and events per second
+/// are the same as with the burst, but not the wake-ups: one delta at a time, each wakes the client's socket engine
+/// and a thread-pool thread instead of one wake-up serving a burst, and the thread pool spins before an idle worker
+/// blocks, so the CPU columns of the two server shapes are not comparable (measured under load, raw TCP at 100
+/// sessions: 0.12 core with the burst, 0.72 to 0.78 spread, 0.22 spread with <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0</c>;
+/// <c>GENERATED_OPENAI_BENCH_PACED_IN_PHASE=1</c> brings back the burst for that comparison). A row
 /// that does not keep up with real time (<c>events/s</c> under N × 100) shows its backlog, not a delivery time. Raw TCP does
 /// not parse frames and shows <c>-</c>; recording costs the timed rows one clock read and one interlocked increment
 /// per delta (about 30 ns: under 0.5% of their CPU at 1,000 sessions), and the stamping costs the server only.</para>

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,9 +20,9 @@ namespace Generated.OpenAI.Benchmarks.Support;
 /// <item><c>sink</c>: answers the upgrade, then reads and discards every byte (no frame parsing).</item>
 /// <item><c>flood960</c>, <c>flood4800</c>: also sends prebuilt <c>response.output_audio.delta</c> frames of 20 ms / 100 ms
 /// of PCM16 back to back, as fast as the socket takes them (TCP backpressure paces it).</item>
-/// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection (one timer for all connections),
-/// each stamped with the time just before it is written to the socket (<see cref="DeliveryStamp"/>), so that the client
-/// can measure delivery latency.</item>
+/// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection, the connections' frames spread
+/// evenly over each 20 ms (one thread for all connections, <see cref="PacedSender"/>), each stamped with the time just
+/// before it is written to the socket (<see cref="DeliveryStamp"/>), so that the client can measure delivery latency.</item>
 /// </list>
 /// Every connection discards what the client sends. The process exits when its standard input closes. The
 /// <c>PORTS</c> line ends with <c>clock=</c> and the server's <see cref="Stopwatch.GetTimestamp"/>, from which
@@ -58,7 +59,7 @@ internal static class RealtimeLoadServer
         line.Append(" clock=").Append(Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Console.Out.WriteLine(line.ToString());
         Console.Out.Flush();
-        _ = paced.RunAsync();
+        paced.Start();
 
         // The parent closes our standard input (or dies): stop.
         Console.In.ReadToEnd();
@@ -219,68 +220,179 @@ internal static class RealtimeLoadServer
     }
 
     /// <summary>
-    /// One timer: every 20 ms, one delta frame to every connection (sends are not awaited one by one). Each connection
-    /// has its own copy of the frame, stamped just before its send (the previous send of that copy has completed: the
-    /// tick awaits them all).
+    /// One thread sends every connection one delta frame per 20 ms tick, spread over the tick: with N connections,
+    /// connection k's frame is due at k × 20 ms / N into each tick (a connection's place is its position in the list,
+    /// which changes only when connections come or go, between the benchmark's windows). So the client receives a
+    /// steady stream, one delta every 20 ms / N, as it would from N sessions that are not in phase, and a delivery
+    /// latency measured on it is the client's, not the time to drain a burst of N (the earlier server sent all N at
+    /// once per tick, and the p99 at 1,000 sessions was that drain). The rate, the frames and their bytes are as before:
+    /// every connection, every 20 ms.
     /// </summary>
+    /// <remarks>
+    /// Timing: <see cref="Stopwatch"/> timestamps and, until a slot, a sleep: on Linux <c>nanosleep</c> with the thread's
+    /// timer slack set to 1 µs (<c>prctl(PR_SET_TIMERSLACK)</c>; the default 50 µs would be more than two slots at
+    /// 1,000 connections), elsewhere <see cref="Thread.Sleep(int)"/> (then the frames due within one sleep's granularity,
+    /// a millisecond or more, go together). A frame due within <see cref="SendEarlyWithin"/> (100 µs) is sent without sleeping: on the 2-core VM a
+    /// <c>nanosleep</c> cost 13 µs of CPU and woke 25 to 40 µs late (measured under load), so at 1,000 connections (a slot
+    /// every 20 µs) a sleep per slot would cost more than half a core and could not keep the pace; instead the thread
+    /// sends the next few frames, up to 100 µs early, and sleeps once per about 100 µs: groups of up to about eight
+    /// frames, never N. No spinning: on 2 cores a spinning server would take the client's CPU. Each frame is stamped
+    /// just before its send (<see cref="DeliveryStamp"/>), so the stamp is always the send time, never the slot. A
+    /// tick the thread falls a whole tick behind on is dropped, as the timer of the earlier server dropped missed ticks:
+    /// the client's <c>events/s</c> shows it. Each connection has its own copy of the frame, stamped only when its
+    /// previous send has completed (waited for at the connection's next slot in the rare case that it is still pending:
+    /// a client not reading).
+    /// </remarks>
     private sealed class PacedSender(byte[] frame)
     {
-        private readonly Dictionary<Socket, byte[]> _sockets = new();
+        private const int FramesPerSecond = 50;
+
+        /// <summary>A frame due within this is sent now rather than slept for (100 µs, in <see cref="Stopwatch"/> ticks).</summary>
+        private static readonly long SendEarlyWithin = Stopwatch.Frequency / 10_000;
+
+        /// <summary>
+        /// <c>GENERATED_OPENAI_BENCH_PACED_IN_PHASE=1</c> (set for the client, whose server process inherits it): every
+        /// connection's frame at the start of the tick, one burst of N per 20 ms, as this server sent them before it
+        /// spread them (the runs of 2026-12-07 up to run 3), to compare the CPU columns with earlier runs. Not for
+        /// latency: its p99 is the burst's drain.
+        /// </summary>
+        private static readonly bool s_inPhase = Environment.GetEnvironmentVariable("GENERATED_OPENAI_BENCH_PACED_IN_PHASE") == "1";
+
+        private readonly List<PacedConnection> _connections = new();
         private readonly int _stampOffset = DeliveryStamp.FindIn(frame);
+        private int _version;
 
         public void Add(Socket socket)
         {
-            lock (_sockets)
+            lock (_connections)
             {
-                _sockets.Add(socket, (byte[])frame.Clone());
+                _connections.Add(new PacedConnection(socket, (byte[])frame.Clone()));
+                _version++;
             }
         }
 
         public void Remove(Socket socket)
         {
-            lock (_sockets)
+            lock (_connections)
             {
-                _sockets.Remove(socket);
+                _connections.RemoveAll(c => c.Socket == socket);
+                _version++;
             }
         }
 
-        public async Task RunAsync()
+        public void Start() => new Thread(Run) { IsBackground = true, Name = "paced sender" }.Start();
+
+        private void Run()
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-            var sends = new List<Task>();
-            KeyValuePair<Socket, byte[]>[] snapshot = [];
-            while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            if (OperatingSystem.IsLinux())
             {
-                lock (_sockets)
+                // PR_SET_TIMERSLACK (29), in nanoseconds, for this thread: nanosleep then wakes within a few microseconds.
+                _ = Prctl(29, 1000, 0, 0, 0);
+            }
+
+            long period = Stopwatch.Frequency / FramesPerSecond;
+            PacedConnection[] snapshot = [];
+            int version = -1;
+            long tick = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                lock (_connections)
                 {
-                    if (snapshot.Length != _sockets.Count)
+                    if (version != _version)
                     {
-                        snapshot = new KeyValuePair<Socket, byte[]>[_sockets.Count];
+                        snapshot = _connections.ToArray();
+                        version = _version;
                     }
-
-                    ((ICollection<KeyValuePair<Socket, byte[]>>)_sockets).CopyTo(snapshot, 0);
                 }
 
-                sends.Clear();
-                foreach ((Socket socket, byte[] stamped) in snapshot)
+                if (snapshot.Length == 0)
                 {
-                    DeliveryStamp.Write(stamped.AsSpan(_stampOffset));
-                    sends.Add(SendAsync(socket, stamped));
+                    Thread.Sleep(1);
+                    tick = Stopwatch.GetTimestamp();
+                    continue;
                 }
 
-                await Task.WhenAll(sends).ConfigureAwait(false);
+                for (int k = 0; k < snapshot.Length; k++)
+                {
+                    WaitUntil(s_inPhase ? tick : tick + (period * k / snapshot.Length));
+                    snapshot[k].Send(_stampOffset);
+                }
+
+                // The next tick; one the thread is a whole tick late for is dropped.
+                tick += period;
+                long now = Stopwatch.GetTimestamp();
+                if (now - tick > period)
+                {
+                    tick = now;
+                }
             }
         }
 
-        private static async Task SendAsync(Socket socket, byte[] stamped)
+        private static void WaitUntil(long due)
+        {
+            long remaining;
+            while ((remaining = due - Stopwatch.GetTimestamp()) > SendEarlyWithin)
+            {
+                if (OperatingSystem.IsLinux())
+                {
+                    long nanoseconds = (long)((double)remaining * 1_000_000_000 / Stopwatch.Frequency);
+                    var request = new Timespec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+                    _ = NanoSleep(in request, IntPtr.Zero);
+                }
+                else
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct Timespec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+
+        [DllImport("libc", EntryPoint = "nanosleep")]
+        private static extern int NanoSleep(in Timespec request, IntPtr remaining);
+
+        [DllImport("libc", EntryPoint = "prctl")]
+        private static extern int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
+    }
+
+    /// <summary>A paced connection: its socket, its copy of the frame (stamped before each send) and a send still in flight.</summary>
+    private sealed class PacedConnection(Socket socket, byte[] frame)
+    {
+        private Task? _pending;
+
+        public Socket Socket => socket;
+
+        public void Send(int stampOffset)
         {
             try
             {
-                await socket.SendAsync(stamped, SocketFlags.None).ConfigureAwait(false);
+                // The previous send must be done before the frame it reads is stamped again.
+                if (_pending is not null)
+                {
+                    _pending.GetAwaiter().GetResult();
+                    _pending = null;
+                }
+
+                DeliveryStamp.Write(frame.AsSpan(stampOffset));
+                ValueTask<int> send = socket.SendAsync(frame.AsMemory(), SocketFlags.None);
+                if (send.IsCompletedSuccessfully)
+                {
+                    _ = send.Result;
+                }
+                else
+                {
+                    _pending = send.AsTask();
+                }
             }
             catch (Exception)
             {
                 // The client went away; its ServeAsync removes it.
+                _pending = null;
             }
         }
     }

@@ -35,6 +35,11 @@ public sealed class RealtimeAudioDeltaPlainScanTests
             yield return Encoding.UTF8.GetBytes(prefix + "\"" + delta + "\"}");
         }
 
+        // The API's shape with values of 32 bytes and more (the exact-shape path's 32-byte search goes round again)
+        // and multi-digit indices.
+        yield return Encoding.UTF8.GetBytes(
+            "{\"type\":\"response.output_audio.delta.with_a_long_name\",\"event_id\":\"event_CRz9pTq1mXf0bV2aLk3JdCRz9pTq1mXf0bV2aLk3Jd\","
+            + "\"response_id\":\"r\",\"item_id\":\"item_CRz9pR8kVb2NcMz5Xa7Gf_0123\",\"output_index\":10,\"content_index\":907,\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"a\":\"\",\"\":1,\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"a\":1.5,\"b\":2e3,\"c\":\"\\u0041\",\"d\":{\"delta\":\"AAAA\"},\"e\":[1],\"delta\":\"" + delta + "\"}");
         yield return Encoding.UTF8.GetBytes("{\"type\":\"caf\u00e9\",\"delta\":\"" + delta + "\"}");
@@ -212,6 +217,102 @@ public sealed class RealtimeAudioDeltaPlainScanTests
             int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
             Assert.True(scanned < 0 || scanned == RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8), Show(json));
         }
+    }
+
+    [Fact]
+    public void Where_the_exact_shape_path_decodes_the_reader_decodes_the_same_bytes()
+    {
+        byte[] fast = new byte[32];
+        byte[] general = new byte[32];
+        int accepted = 0;
+        foreach (byte[] json in Mutants())
+        {
+            Array.Clear(fast);
+            if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, fast, out int written))
+            {
+                Assert.Equal(0, written);
+                continue;
+            }
+
+            accepted++;
+            Array.Clear(general);
+            Assert.True(
+                RealtimeAudioDeltaReader.DecodeDeltaWithReader(new ReadOnlySequence<byte>(json), general, out int expectedWritten) == AudioDeltaStatus.Done,
+                "The reader rejected what the exact-shape path decoded: " + Show(json));
+            Assert.Equal(expectedWritten, written);
+            Assert.Equal(general, fast);
+        }
+
+        // The unmutated API-shape seeds and the mutations of their ids, integers and base64 that keep them valid.
+        Assert.True(accepted > 500, $"The mutants exercise the exact-shape path ({accepted}).");
+    }
+
+    [Fact]
+    public void The_exact_shape_path_takes_the_api_event_and_leaves_near_misses_to_the_other_paths()
+    {
+        byte[] pcm = new byte[960];
+        new Random(17).NextBytes(pcm);
+        string delta = Convert.ToBase64String(pcm);
+        const string Api = "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_CRz9pTq1mXf0bV2aLk3Jd\",\"response_id\":\"resp_CRz9pSGx7hQ1oWn4Yt6Ue\","
+            + "\"item_id\":\"item_CRz9pR8kVb2NcMz5Xa7Gf\",\"output_index\":0,\"content_index\":0,\"delta\":\"";
+        byte[] decoded = new byte[pcm.Length];
+        Assert.True(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(Encoding.UTF8.GetBytes(Api + delta + "\"}"), decoded, out int written));
+        Assert.Equal(pcm.Length, written);
+        Assert.Equal(pcm, decoded);
+
+        // Each of these is declined by the exact-shape path and decoded by the others, to the same PCM.
+        string[] nearMisses =
+        [
+            Api + delta + "\" }",                                             // whitespace before the '}'
+            Api + delta + "\"}\n",                                            // after it
+            " " + Api + delta + "\"}",                                         // before the '{'
+            Api.Replace("\"output_index\":0", "\"output_index\":-1", StringComparison.Ordinal) + delta + "\"}",
+            Api.Replace("\"content_index\":0", "\"content_index\": 0", StringComparison.Ordinal) + delta + "\"}",
+            Api.Replace("\"delta\":\"", "\"delta\": \"", StringComparison.Ordinal) + delta + "\"}",
+            Api.Replace(",\"event_id\"", ", \"event_id\"", StringComparison.Ordinal) + delta + "\"}",
+            Api.Replace("\"item_id\"", "\"item_ID\"", StringComparison.Ordinal).Replace("\"output_index\":0,", "\"output_index\":0,\"item_id\":\"i\",", StringComparison.Ordinal) + delta + "\"}",
+        ];
+        foreach (string nearMiss in nearMisses)
+        {
+            byte[] json = Encoding.UTF8.GetBytes(nearMiss);
+            Assert.False(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, decoded, out written), nearMiss);
+            Array.Clear(decoded);
+            Assert.Equal(AudioDeltaStatus.Done, RealtimeAudioDeltaReader.DecodeDelta(json, decoded, out written));
+            Assert.Equal(pcm.Length, written);
+            Assert.Equal(pcm, decoded);
+        }
+
+        // Not base64 between the last quotes: a quote (delta not last), a backslash (an escape), a space (which the
+        // decoder would skip) or a byte outside the alphabet. The exact-shape path declines; DecodeDelta agrees with the reader.
+        foreach (string tail in new[] { "AQID\",\"x\":\"AQID", "AQ\\/D", "AQID AQID", "AQID*QID", "AQI" })
+        {
+            byte[] json = Encoding.UTF8.GetBytes(Api + tail + "\"}");
+            Assert.False(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, decoded, out _), tail);
+            AudioDeltaStatus expected = RealtimeAudioDeltaReader.DecodeDeltaWithReader(new ReadOnlySequence<byte>(json), new byte[16], out int expectedWritten);
+            Assert.Equal(expected, RealtimeAudioDeltaReader.DecodeDelta(json, new byte[16], out written));
+            Assert.Equal(expectedWritten, written);
+        }
+    }
+
+    [Fact]
+    public void A_destination_too_small_for_the_exact_shape_is_left_untouched()
+    {
+        byte[] json = Encoding.UTF8.GetBytes(
+            "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_CRz9pTq1mXf0bV2aLk3Jd\",\"response_id\":\"resp_CRz9pSGx7hQ1oWn4Yt6Ue\","
+            + "\"item_id\":\"item_CRz9pR8kVb2NcMz5Xa7Gf\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + Convert.ToBase64String(new byte[959]) + "\"}");
+        byte[] small = new byte[958];
+        Array.Fill(small, (byte)0xA5);
+        Assert.False(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, small, out _));
+        Assert.Equal(AudioDeltaStatus.DestinationTooSmall, RealtimeAudioDeltaReader.DecodeDelta(json, small, out int needed));
+        Assert.Equal(959, needed);
+        Assert.All(small, b => Assert.Equal(0xA5, b));
+
+        // The exact size needed (959 PCM bytes: base64 with one '=' of padding) is enough.
+        byte[] exact = new byte[959];
+        Array.Fill(exact, (byte)0xA5);
+        Assert.True(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, exact, out int written));
+        Assert.Equal(959, written);
+        Assert.All(exact, b => Assert.Equal(0, b));
     }
 
     private static int SkipWhiteSpace(byte[] json, int i)

@@ -266,6 +266,29 @@ public sealed class RealtimeAudioDeltaReaderTests
     }
 
     [Fact]
+    public void Decoding_the_api_shape_allocates_nothing()
+    {
+        byte[] pcm = new byte[960];
+        new Random(11).NextBytes(pcm);
+        byte[] json = Encoding.UTF8.GetBytes(
+            "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_CRz9pTq1mXf0bV2aLk3Jd\",\"response_id\":\"resp_CRz9pSGx7hQ1oWn4Yt6Ue\","
+            + "\"item_id\":\"item_CRz9pR8kVb2NcMz5Xa7Gf\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + Convert.ToBase64String(pcm) + "\"}");
+        byte[] decoded = new byte[pcm.Length];
+        Assert.True(RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, decoded, out _));
+        RealtimeAudioDeltaReader.DecodeDelta(json, decoded, out _);
+        int done = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            done += RealtimeAudioDeltaReader.DecodeDelta(json, decoded, out _) == AudioDeltaStatus.Done ? 1 : 0;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(100, done);
+        Assert.Equal(pcm, decoded);
+    }
+
+    [Fact]
     public void Decoding_a_split_payload_and_reading_the_type_allocate_nothing()
     {
         // A receive buffer boundary inside the message: the payload is copied into a pooled buffer and decoded there.
