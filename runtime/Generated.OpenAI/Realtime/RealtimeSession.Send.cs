@@ -138,19 +138,30 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>Sends a typed client event with an <c>event_id</c> (see the envelope overload); returns the id.</summary>
     private protected ValueTask<string> SendEventAsync<TEvent>(TEvent clientEvent, CancellationToken cancellationToken)
         where TEvent : IJsonModel<TEvent>, IRealtimeEvent
-        => SendEventAsync(clientEvent, clientEvent, cancellationToken);
+        => SendEventAsync(clientEvent, RealtimeEnvelopeWriters.Of<TEvent>.Write, clientEvent, cancellationToken);
+
+    /// <summary>Sends a typed client event in its envelope (the event itself, or the client union holding it); see the non-generic overload.</summary>
+    private protected ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
+        where TEnvelope : IJsonModel<TEnvelope>
+        => SendEventAsync(envelope, RealtimeEnvelopeWriters.Of<TEnvelope>.Write, clientEvent, cancellationToken, waiter);
 
     /// <summary>
     /// Sends a typed client event: gives it an <c>event_id</c> (on the model) when it has none and has the connection
     /// serialize it once, under its send lock, into the connection's scratch buffer, sent as one text message (one
     /// lock per event; no async state machine when the send completes at once). Returns the event id.
     /// </summary>
+    /// <remarks>
+    /// Not generic in the envelope, and the writer is a plain delegate over <see cref="object"/>: this class is shared
+    /// code for every server event type (a reference type), where each generic method instantiation, cached lambda or
+    /// constrained call is a runtime dictionary lookup on every send. Without a waiter the envelope itself is the
+    /// connection's callback state, so the send path takes no lookup at all.
+    /// </remarks>
     /// <param name="envelope">What is written: the event itself, or the client union holding it.</param>
+    /// <param name="write">Writes <paramref name="envelope"/> (a delegate of <see cref="RealtimeEnvelopeWriters"/>).</param>
     /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
     /// <param name="waiter">A call that waits for this event's answer, registered under the send lock, before the event is written.</param>
-    private protected ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
-        where TEnvelope : IJsonModel<TEnvelope>
+    private protected ValueTask<string> SendEventAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
     {
         string type = clientEvent.Type;
         string? eventId = clientEvent.EventId;
@@ -165,7 +176,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (MustWaitToSend)
         {
-            return SendEventWhenOpenAsync(envelope, clientEvent, cancellationToken, waiter);
+            return SendEventWhenOpenAsync(envelope, write, clientEvent, cancellationToken, waiter);
         }
 
         if (waiter is not null && _completion.Task.IsCompleted)
@@ -176,15 +187,14 @@ public abstract partial class RealtimeSession<TServerEvent>
         ValueTask send;
         try
         {
-            send = Volatile.Read(ref _connection).SendJsonAsync((Session: this, Envelope: envelope, Waiter: waiter), static (writer, state) =>
-            {
-                if (state.Waiter is not null)
+            WebSocketConnection connection = Volatile.Read(ref _connection);
+            send = waiter is null
+                ? connection.SendJsonAsync(envelope, write, cancellationToken)
+                : connection.SendJsonAsync((Session: this, Envelope: envelope, Write: write, Waiter: waiter), static (writer, state) =>
                 {
                     state.Session.AddWaiter(state.Waiter);
-                }
-
-                state.Envelope.WriteJson(writer);
-            }, cancellationToken);
+                    state.Write(writer, state.Envelope);
+                }, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -211,11 +221,10 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// A typed event sent while reconnecting: waits in the queue for the session to open (or fails fast), then sends.
     /// A method of its own, so that the closure the queue needs is allocated only here, not on every send.
     /// </summary>
-    private ValueTask<string> SendEventWhenOpenAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter)
-        where TEnvelope : IJsonModel<TEnvelope>
-        => SendQueuedAsync(() => SendEventAsync(envelope, clientEvent, cancellationToken, waiter), 0, cancellationToken);
+    private ValueTask<string> SendEventWhenOpenAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter)
+        => SendQueuedAsync(() => SendEventAsync(envelope, write, clientEvent, cancellationToken, waiter), 0, cancellationToken);
 
-    /// <summary>The rest of <see cref="SendEventAsync{TEnvelope}(TEnvelope, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
+    /// <summary>The rest of <see cref="SendEventAsync(object, Action{Utf8JsonWriter, object}, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string> AwaitEventSentAsync(ValueTask send, string type, string eventId)
     {

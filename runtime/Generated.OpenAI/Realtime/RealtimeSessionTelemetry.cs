@@ -28,6 +28,10 @@ namespace Generated.OpenAI.Realtime;
 internal sealed partial class RealtimeSessionTelemetry
 {
     private readonly ILogger _logger;
+
+    // False for the null logger (a session without a logger factory): TraceEnabled, asked on every send and
+    // received event, is then a field read, not an interface call.
+    private readonly bool _logs;
     private readonly string?[] _secrets;
     private readonly string _kind;
     private readonly string? _model;
@@ -48,6 +52,7 @@ internal sealed partial class RealtimeSessionTelemetry
     {
         _kind = kind;
         _logger = logger;
+        _logs = logger is not NullLogger;
         _secrets = secrets;
         _model = endpoint is null ? null : ModelOf(endpoint.Query);
         _endpoint = endpoint is null ? "(stream)" : endpoint.GetLeftPart(UriPartial.Path).Replace(endpoint.UserInfo + "@", string.Empty, StringComparison.Ordinal);
@@ -76,7 +81,7 @@ internal sealed partial class RealtimeSessionTelemetry
     public long Backlog => _backlog?.Invoke() ?? 0;
 
     /// <summary>Whether event lines are logged (Trace): callers skip working out an event's type and id otherwise.</summary>
-    public bool TraceEnabled => _logger.IsEnabled(LogLevel.Trace);
+    public bool TraceEnabled => _logs && _logger.IsEnabled(LogLevel.Trace);
 
     /// <summary>
     /// Starts the telemetry of a session that is about to connect to <paramref name="endpoint"/>: the session activity

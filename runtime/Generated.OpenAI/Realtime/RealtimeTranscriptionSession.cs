@@ -69,7 +69,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         return clientEvent.Value is IRealtimeEvent model
-            ? SendEventAsync(clientEvent, model, cancellationToken)
+            ? SendEventAsync(clientEvent, RealtimeEnvelopeWriters.ClientEvent, model, cancellationToken)
             : SendRawEventAsync(clientEvent.UnknownJson!.Value, cancellationToken);
     }
 

@@ -158,7 +158,7 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         return clientEvent.Value is IRealtimeEvent model
-            ? SendEventAsync(clientEvent, model, cancellationToken)
+            ? SendEventAsync(clientEvent, RealtimeEnvelopeWriters.ClientEvent, model, cancellationToken)
             : SendRawEventAsync(clientEvent.UnknownJson!.Value, cancellationToken);
     }
 
