@@ -183,11 +183,15 @@ public sealed class TelemetryTests(ITestOutputHelper output)
 
         byte[] pcm = SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(100));
         string eventIdOfSessionCreated;
+        string clearId;
         await using (RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { KeepAliveInterval = TimeSpan.Zero }))
         {
             RealtimeServerEvent created = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
             eventIdOfSessionCreated = created.AsSessionCreated().EventId;
             await session.SendAudioAsync(pcm);
+
+            // A typed event through SendAsync(RealtimeClientEvent): the send path that skips the trace check for the null logger.
+            clearId = await session.SendAsync(new RealtimeClientEventInputAudioBufferClear());
 
             // A server that echoes the key: the simulator quotes an unsupported event type in its error message.
             string echoId = await session.SendAsync(RealtimeClientEvent.FromUnknown(Json("{\"type\":\"" + Key + "\"}")));
@@ -211,6 +215,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         Assert.Contains(logs, e => e.Level == LogLevel.Information && e.Message.StartsWith("Realtime voice_agent session closed after ", StringComparison.Ordinal));
         Assert.Contains(logs, e => e.Level == LogLevel.Trace && e.Message == "Received session.created " + eventIdOfSessionCreated);
         Assert.Contains(logs, e => e.Level == LogLevel.Trace && e.Message == $"Sent input_audio_buffer.append number 1 ({pcm.Length} PCM bytes)");
+        Assert.Contains(logs, e => e.Level == LogLevel.Trace && e.Message == "Sent input_audio_buffer.clear " + clearId);
         Assert.Contains(logs, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Realtime server error invalid_request_error (code invalid_value, param type)", StringComparison.Ordinal));
         Assert.Contains(logs, e => e.Level == LogLevel.Error && e.Message.StartsWith($"Realtime voice_agent session could not connect to {endpoint}: 401: ", StringComparison.Ordinal));
         Assert.DoesNotContain(logs, e => e.Message.Contains(Key, StringComparison.Ordinal));
