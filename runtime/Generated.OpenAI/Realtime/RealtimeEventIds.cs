@@ -16,11 +16,20 @@ internal static class RealtimeEventIds
     /// </summary>
     public static readonly string CommitType = string.Intern(System.Text.Encoding.UTF8.GetString(Generated.OpenAI.Models.RealtimeClientEventInputAudioBufferCommit.TypeUtf8));
 
+    // The digits are written from the last, into the span Format sized with CountDigits: the number is a positive
+    // counter, so this is all long.TryFormat would do, without its format and culture handling on every send.
     private static readonly SpanAction<char, (string Prefix, long Number)> s_format = static (chars, state) =>
     {
         state.Prefix.CopyTo(chars);
-        bool formatted = state.Number.TryFormat(chars.Slice(state.Prefix.Length), out int digits, default, CultureInfo.InvariantCulture);
-        System.Diagnostics.Debug.Assert(formatted && state.Prefix.Length + digits == chars.Length, "The length counted must be the length written.");
+        ulong value = (ulong)state.Number;
+        for (int i = chars.Length - 1; i >= state.Prefix.Length; i--)
+        {
+            ulong quotient = value / 10;
+            chars[i] = (char)('0' + (int)(value - (quotient * 10)));
+            value = quotient;
+        }
+
+        System.Diagnostics.Debug.Assert(value == 0, "The length counted must be the length written.");
     };
 
     /// <summary>The id <paramref name="prefix"/> + the decimal digits of <paramref name="number"/>: one string, written once.</summary>
