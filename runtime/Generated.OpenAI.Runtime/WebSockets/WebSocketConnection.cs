@@ -209,7 +209,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         {
             await socket.ConnectAsync(new DnsEndPoint(uri.DnsSafeHost, uri.Port), timeout.Token).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
-            if (uri.Scheme == "wss")
+            bool tls = uri.Scheme == "wss";
+            if (tls)
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
@@ -225,7 +226,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             string key = WebSocketHandshake.CreateKey();
             await stream.WriteAsync(WebSocketHandshake.BuildRequest(uri, key, options), timeout.Token).ConfigureAwait(false);
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
-            reader = CreateReader(stream);
+            // Plain ws:// receives straight from the socket (see SocketPipeReader); TLS needs the stream.
+            reader = tls ? CreateReader(stream) : new SocketPipeReader(socket, ReceiveBufferSize);
             string? subProtocol = await WebSocketHandshake.ReadResponseAsync(reader, key, options, timeout.Token).ConfigureAwait(false);
             return new WebSocketConnection(stream, reader, options, subProtocol);
         }
