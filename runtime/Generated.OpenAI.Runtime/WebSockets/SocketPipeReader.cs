@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace Generated.OpenAI.WebSockets;
 
@@ -37,7 +37,7 @@ namespace Generated.OpenAI.WebSockets;
 /// (<c>Abort</c>), which ends the receive at once.</para>
 /// <para>The socket is not owned: whoever owns it (the connection's <see cref="NetworkStream"/>) closes it.</para>
 /// </remarks>
-internal sealed class SocketPipeReader : PipeReader
+internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult>
 {
     private const int MinimumReadSize = 4096;
 
@@ -55,10 +55,16 @@ internal sealed class SocketPipeReader : PipeReader
     private bool _completed;
     private int _cancelPending; // CancelPendingRead was called; the only field written by another thread
 
+    // The read that waits for the socket: its receive, and the source its caller awaits (reset for every such read).
+    private readonly Action _onReceiveCompleted;
+    private ValueTask<int> _pendingReceive;
+    private ManualResetValueTaskSourceCore<ReadResult> _pendingRead;
+
     public SocketPipeReader(Socket socket, int segmentSize)
     {
         _socket = socket;
         _segmentSize = segmentSize;
+        _onReceiveCompleted = OnReceiveCompleted;
     }
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -89,34 +95,49 @@ internal sealed class SocketPipeReader : PipeReader
             return new ValueTask<ReadResult>(OnReceived(receive.Result));
         }
 
-        return AwaitReceiveAsync(receive);
+        // The receive waits for the network (every paced realtime event does): the reader is the awaited source
+        // itself, completed from the socket's continuation, rather than an async method (a pooled box rented and
+        // returned, and a MoveNext, per event).
+        _pendingReceive = receive;
+        _pendingRead.Reset();
+        receive.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onReceiveCompleted);
+        return new ValueTask<ReadResult>(this, _pendingRead.Version);
     }
 
-    // Pooled: a receive that waits for the network (every paced realtime event does) would otherwise box it each time.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult> AwaitReceiveAsync(ValueTask<int> receive)
+    private void OnReceiveCompleted()
     {
-        int received;
+        ValueTask<int> receive = _pendingReceive;
+        _pendingReceive = default;
+        ReadResult result;
         try
         {
-            received = await receive.ConfigureAwait(false);
+            int received = receive.GetAwaiter().GetResult();
+            _receiving = false;
+            result = OnReceived(received);
         }
         catch (Exception ex) when (Volatile.Read(ref _cancelPending) != 0 && ex is SocketException or ObjectDisposedException)
         {
             // CancelPendingRead, then the socket closed under the receive (the connection's Abort): a canceled read,
             // as the stream reader reported it.
             _receiving = false;
-            return TakeCanceled();
+            result = TakeCanceled();
         }
         catch (Exception ex)
         {
             _receiving = false;
-            throw WrapSocketException(ex);
+            _pendingRead.SetException(WrapSocketException(ex));
+            return;
         }
 
-        _receiving = false;
-        return OnReceived(received);
+        _pendingRead.SetResult(result); // runs the reader's continuation here, on the socket's completion thread
     }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _pendingRead.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _pendingRead.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _pendingRead.OnCompleted(continuation, state, token, flags);
 
     public override bool TryRead(out ReadResult result)
     {

@@ -394,13 +394,35 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     {
         try
         {
+            // The common wait: the read is pending, and when it completes the frame is whole in the buffer. Take it
+            // here with the synchronous step, so that a paced event costs this one async method, not also
+            // ReceiveCoreAsync's (a pooled box rented and returned, and a MoveNext, per received event).
+            while (hasPendingRead)
+            {
+                ReadResult result = await pendingRead.ConfigureAwait(false);
+                NoteReceived(result);
+                switch (TryTakeBufferedMessage(result, out WebSocketReceivedMessage message))
+                {
+                    case SyncStep.Taken:
+                        return message;
+                    case SyncStep.ReadAgain:
+                        pendingRead = _reader.ReadAsync(cancellationToken);
+                        continue;
+                    case SyncStep.Canceled:
+                        throw CreateClosedException();
+                    default:
+                        hasPendingRead = false; // a ping, a close, a failure or the end of the stream: the general loop
+                        break;
+                }
+            }
+
             if (_hasPendingFailure)
             {
                 _hasPendingFailure = false;
                 await FailAsync().ConfigureAwait(false);
             }
 
-            return await ReceiveCoreAsync(discardData: false, hasPendingRead, pendingRead, cancellationToken).ConfigureAwait(false);
+            return await ReceiveCoreAsync(discardData: false, hasPendingRead: false, default, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
