@@ -49,6 +49,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private static readonly TimeSpan s_serverCloseWait = TimeSpan.FromSeconds(1);
 
     private readonly Stream _stream;
+    private readonly Socket? _socket; // plain ws://: data frames from _sendFrame go straight to it (_stream owns and closes it)
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -97,9 +98,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private long _bytesSent;
     private long _lastFrameBytes; // the frame ProcessNextFrame consumed last, counted once its step is taken
 
-    private WebSocketConnection(Stream stream, PipeReader reader, WebSocketConnectionOptions options, string? subProtocol)
+    private WebSocketConnection(Stream stream, Socket? socket, PipeReader reader, WebSocketConnectionOptions options, string? subProtocol)
     {
         _stream = stream;
+        _socket = socket;
         _reader = reader;
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: SendBufferSize, leaveOpen: true));
         _maxMessageSize = options.MaxMessageSize;
@@ -229,7 +231,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             // Plain ws:// receives straight from the socket (see SocketPipeReader); TLS needs the stream.
             reader = tls ? CreateReader(stream) : new SocketPipeReader(socket, ReceiveBufferSize);
             string? subProtocol = await WebSocketHandshake.ReadResponseAsync(reader, key, options, timeout.Token).ConfigureAwait(false);
-            return new WebSocketConnection(stream, reader, options, subProtocol);
+            return new WebSocketConnection(stream, tls ? null : socket, reader, options, subProtocol);
         }
         catch (Exception ex)
         {
@@ -266,7 +268,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// takes ownership of <paramref name="stream"/>.
     /// </summary>
     internal static WebSocketConnection CreateFromStream(Stream stream, WebSocketConnectionOptions options, string? subProtocol = null)
-        => new(stream, CreateReader(stream), options, subProtocol);
+        => new(stream, socket: null, CreateReader(stream), options, subProtocol);
 
     private static PipeReader CreateReader(Stream stream)
         => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: 4096, leaveOpen: true));
@@ -965,6 +967,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// <summary>Writes the frame in <see cref="_sendFrame"/> to the stream and flushes it; releases the send lock when done.</summary>
     private ValueTask WriteOwnSendFrameAsync(int frameLength, CancellationToken cancellationToken)
     {
+        if (_socket is { } socket)
+        {
+            return SendOwnFrameToSocketAsync(socket, frameLength, cancellationToken);
+        }
+
         ValueTask write;
         try
         {
@@ -998,6 +1005,56 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
         _sendLock.Release();
         return default;
+    }
+
+    /// <summary>
+    /// Plain ws://: the frame in <see cref="_sendFrame"/> goes to the socket in one send (which sends all of it) without
+    /// the <see cref="NetworkStream"/> layer: its write is this send plus checks, and its flush does nothing. Releases
+    /// the send lock when done. A socket error surfaces as the <see cref="IOException"/> the stream made of it.
+    /// </summary>
+    private ValueTask SendOwnFrameToSocketAsync(Socket socket, int frameLength, CancellationToken cancellationToken)
+    {
+        ValueTask<int> send;
+        try
+        {
+            send = socket.SendAsync(_sendFrame.AsMemory(0, frameLength), SocketFlags.None, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            send = ValueTask.FromException<int>(ex);
+        }
+
+        if (!send.IsCompletedSuccessfully)
+        {
+            return AwaitOwnSocketSendAsync(send, cancellationToken);
+        }
+
+        _ = send.Result; // consumes the socket's pooled IValueTaskSource, if it used one
+        _sendLock.Release();
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitOwnSocketSendAsync(ValueTask<int> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abort(ShutdownReason.Canceled);
+            throw;
+        }
+        catch (Exception ex) when (ex is not WebSocketConnectionException and not OperationCanceledException)
+        {
+            Abort(ShutdownReason.TransportError);
+            throw CreateClosedException(ex is SocketException ? new IOException($"Unable to write data to the transport connection: {ex.Message}", ex) : ex);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     /// <summary>The rest of <see cref="WriteOwnSendFrameAsync"/> once the stream did not complete at once; the same
