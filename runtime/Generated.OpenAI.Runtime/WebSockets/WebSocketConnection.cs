@@ -30,6 +30,10 @@ namespace Generated.OpenAI.WebSockets;
 /// different callers would otherwise interleave.</para>
 /// <para><b>Buffers.</b> Received payloads are borrowed from the connection (see <see cref="WebSocketReceivedMessage"/>);
 /// payloads given to send methods are only read, never modified: masking happens in the pipe's memory.</para>
+/// <para><b>Transport.</b> Over wss:// the pipes run over the <see cref="SslStream"/>. Over plain ws:// the receive pipe
+/// reads the <see cref="Socket"/> itself (<see cref="SocketPipeReader"/>) and a data frame of up to 16 KiB, built in
+/// the connection's own buffer, is one <see cref="Socket.SendAsync(ReadOnlyMemory{byte}, SocketFlags, CancellationToken)"/>:
+/// no <see cref="NetworkStream"/> or stream pipe reader between the frames and the socket.</para>
 /// <para><b>Control frames.</b> Pings are answered with pongs while a receive is pending (also between fragments
 /// of a message), pongs are ignored, and a close frame completes the close handshake and is reported as a
 /// <see cref="WebSocketMessageType.Close"/> message.</para>
