@@ -244,6 +244,13 @@ internal sealed class RawServerConnection : IAsyncDisposable
         return buffer;
     }
 
+    /// <summary>Closes with a TCP reset (zero linger) instead of a FIN: the peer's next send or receive fails.</summary>
+    public void Reset()
+    {
+        _client.Client.LingerState = new LingerOption(true, 0);
+        _client.Dispose();
+    }
+
     public ValueTask DisposeAsync()
     {
         _client.Dispose();

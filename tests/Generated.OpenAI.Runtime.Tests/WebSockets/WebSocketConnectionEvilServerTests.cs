@@ -160,6 +160,52 @@ public sealed class WebSocketConnectionEvilServerTests
     }
 
     [Fact(Timeout = 15_000)]
+    public async Task Reset_in_the_middle_of_a_frame_fails_the_pending_receive_as_a_drop_mid_frame()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
+        RawServerConnection serverSide = await accept;
+        await serverSide.WriteAsync([0x82, 0x7E, 0x01, 0x00, .. new byte[10]]); // promises 256 bytes, sends 10
+        Task<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync().AsTask();
+        await Task.Delay(50);
+        serverSide.Reset();
+
+        // On Linux the socket reports a reset to a waiting receive as the end of the stream, with the stream
+        // reader as with the socket reader: a drop mid-frame, not a hang.
+        WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await receive.WaitAsync(s_timeout));
+        Assert.Equal(ShutdownReason.RemoteDisconnectedMidFrame, ex.Reason);
+        Assert.Equal(WebSocketState.Aborted, connection.State);
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task Send_after_the_server_reset_the_connection_is_a_typed_transport_error()
+    {
+        // ws:// sends a frame from the connection's own buffer straight to the socket: a reset must still come out as
+        // the connection's exception, with the socket error inside the IOException the stream used to make of it.
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
+        RawServerConnection serverSide = await accept;
+        serverSide.Reset();
+
+        byte[] payload = new byte[1000];
+        WebSocketConnectionException ex = await Assert.ThrowsAsync<WebSocketConnectionException>(async () =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                await connection.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true).AsTask().WaitAsync(s_timeout);
+                await Task.Delay(5);
+            }
+        });
+        // The first send that met the reset (nothing else reads or writes this connection) aborted it.
+        Assert.Equal(WebSocketState.Aborted, connection.State);
+        Assert.Equal(ShutdownReason.TransportError, ex.Reason);
+        Assert.Equal(ShutdownReason.TransportError, connection.ShutdownReason);
+        Assert.IsType<System.Net.Sockets.SocketException>(Assert.IsType<System.IO.IOException>(ex.InnerException).InnerException);
+    }
+
+    [Fact(Timeout = 15_000)]
     public async Task Ping_between_fragments_is_answered_and_the_message_reassembled()
     {
         await using var server = new RawWebSocketServer();
