@@ -195,6 +195,54 @@ public class Perf_RealtimeSend
     [BenchmarkCategory(ResponseCreate)]
     public int SessionResponseCreate() => SendThroughSession(_responseCreate, _responseCreateModel);
 
+    /// <summary>
+    /// <c>-- --compare-send ROUNDS</c>: the typed rows without BenchmarkDotNet, interleaved, for a loaded machine: each
+    /// round times 200,000 sends of each of the four rows in turn and the minimum per row over the rounds is kept, so that
+    /// a burst of another process's work lands in one round of one row, not in the ratio. <c>ROUNDS</c> of 0 loops the
+    /// session's response.create forever (-1 the connection's), for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
+    /// </summary>
+    internal static int Compare(int rounds)
+    {
+        var bench = new Perf_RealtimeSend { PcmBytes = AudioSamples.Pcm20Ms };
+        bench.Setup();
+        const int Sends = 200_000;
+        if (rounds <= 0)
+        {
+            Func<int> send = rounds == 0 ? bench.SessionResponseCreate : bench.ConnectionResponseCreate;
+            while (true)
+            {
+                send();
+            }
+        }
+
+        Func<int>[] rows = [bench.ConnectionItemCreate, bench.SessionItemCreate, bench.ConnectionResponseCreate, bench.SessionResponseCreate];
+        string[] names = ["item.create connection", "item.create session", "response.create connection", "response.create session"];
+        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int row = 0; row < rows.Length; row++)
+            {
+                Func<int> send = rows[row];
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < Sends; i++)
+                {
+                    send();
+                }
+
+                double ns = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds / Sends;
+                best[row] = Math.Min(best[row], ns);
+            }
+        }
+
+        for (int row = 0; row < rows.Length; row++)
+        {
+            Console.WriteLine($"{names[row],-28} {best[row],8:F1} ns{(row % 2 == 1 ? $"  {best[row] / best[row - 1]:F2}x (+{best[row] - best[row - 1]:F1} ns)" : "")}");
+        }
+
+        bench.Cleanup();
+        return 0;
+    }
+
     private int SendSerialized(RealtimeClientEvent clientEvent)
     {
         _eventBuffer.ResetWrittenCount();
