@@ -197,7 +197,7 @@ public class Perf_RealtimeSend
 
     /// <summary>
     /// <c>-- --compare-send ROUNDS</c>: the typed rows without BenchmarkDotNet, interleaved, for a loaded machine: each
-    /// round times 200,000 sends of each of the four rows in turn and the minimum per row over the rounds is kept, so that
+    /// round times 20,000 sends of each of the four rows in turn and the minimum per row over the rounds is kept, so that
     /// a burst of another process's work lands in one round of one row, not in the ratio. <c>ROUNDS</c> of 0 loops the
     /// session's response.create forever (-1 the connection's), for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
@@ -205,7 +205,7 @@ public class Perf_RealtimeSend
     {
         var bench = new Perf_RealtimeSend { PcmBytes = AudioSamples.Pcm20Ms };
         bench.Setup();
-        const int Sends = 200_000;
+        const int Sends = 20_000;
         if (rounds <= 0)
         {
             Func<int> send = rounds == 0 ? bench.SessionResponseCreate : bench.ConnectionResponseCreate;
