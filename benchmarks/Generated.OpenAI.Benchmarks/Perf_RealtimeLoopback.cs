@@ -35,12 +35,23 @@ namespace Generated.OpenAI.Benchmarks;
 /// (no parse, no decode); ours receives and decodes the PCM (<c>ReceiveMessageAsync</c> + <c>DecodeDelta</c>); the
 /// official SDK enumerates <c>ReceiveUpdatesAsync</c> and copies each update's <c>Delta</c>.</item>
 /// </list>
-/// Through the session API (sessions from <see cref="RealtimeClient.ConnectVoiceAgentAsync"/> against the same
-/// listeners), next to the connection-level rows: <c>session.SendAudioAsync</c> (send); the audio sink, the session's
-/// receive loop decoding into it (receive; a gated sink lets each operation's <see cref="Batch"/> deltas through and
-/// parks the loop in between, so one thread-pool hop per batch is charged); and the typed events an app reads with
-/// <c>ReadEventAsync</c> (receive), each against its connection row, <c>SendAudioAppendAsync</c> or
-/// <c>ReceiveMessageAsync + DecodeDelta</c>.
+/// Through the session API (sessions from <see cref="RealtimeClient.ConnectVoiceAgentAsync"/>), next to the
+/// connection-level rows: <c>session.SendAudioAsync</c> against <c>SendAudioAppendAsync</c> (send); and, in the
+/// <c>session receive</c> category, the audio sink, the audio output and the typed events an app reads with
+/// <c>ReadEventAsync</c>, against the connection's <c>ReceiveMessageAsync + DecodeDelta</c> of the same frames from the
+/// same server (the baseline of that category, see <see cref="OursReceiveOnRequest"/>).
+/// <para>Why a category of their own: a session reads the socket on its own loop, not on the benchmark's thread. Against
+/// the flood, the loop either had to be parked between operations (then TCP stopped the server, which restarted for each
+/// operation: a stop and start, and two thread wake-ups per batch, that the connection row, reading a stream that never
+/// stops, does not pay) or to run free (then the server, the loop and the waiting benchmark thread competed for two
+/// cores). Here the server (the <c>request</c> listeners) sends <see cref="Batch"/> deltas per request and nothing
+/// else; every row of the category, connection or session, asks for the next operation's deltas and then takes this
+/// operation's, so the server always has one operation's frames ahead of the reader and never stops while the reader
+/// works; the session's loop is never held by the benchmark (it decodes as frames arrive), and the benchmark's thread
+/// waits once per operation (a counter, <see cref="CountingAudioSink"/>) or reads the events. The request is an
+/// append of 2 bytes of PCM, sent by the connection or by the session (0 B either way). What the session rows still
+/// pay that the connection row does not is the session's: its loop's work per message and one wake-up of the
+/// benchmark's thread per <see cref="Batch"/> deltas.</para>
 /// The official SDK connects through its own <c>RealtimeClient</c> with <c>RealtimeClientOptions.Endpoint</c> pointed at
 /// the local server. Client and server share the machine's two cores, so ratios mean more than absolute rates.
 /// </summary>
@@ -58,6 +69,10 @@ public class Perf_RealtimeLoopback
     private const int Batch = 100;
     private const string Send = "send";
     private const string Receive = "receive";
+    private const string SessionReceive = "session receive";
+
+    /// <summary>Requests sent at setup, before the first operation: the server is one operation ahead of the reader.</summary>
+    private const int RequestsAhead = 2;
 
     private ServerProcess _server = null!;
     private byte[] _pcm = [];
@@ -79,7 +94,9 @@ public class Perf_RealtimeLoopback
     private IAsyncEnumerator<global::OpenAI.Realtime.RealtimeServerUpdate> _officialUpdates = null!;
     private RealtimeClient? _realtimeClient;
     private RealtimeVoiceSession? _session;
-    private GatedAudioSink? _sink;
+    private WebSocketConnection _oursOnRequest = null!;
+    private readonly byte[] _request = new byte[2]; // one sample of PCM: the request's append, as small as an append gets
+    private CountingAudioSink? _sink;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms)]
     public int PcmBytes { get; set; }
@@ -87,8 +104,8 @@ public class Perf_RealtimeLoopback
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
-    // The sessions are connected only for their own rows: a session's receive loop runs on another thread (the typed
-    // one fills its queue from the flood as soon as it connects), which must not happen while another row is measured.
+    // The sessions are connected only for their own rows: a session's receive loop runs on another thread, which must
+    // not happen while another row is measured.
     [GlobalSetup(Target = nameof(OursSession))]
     public void SetupSession()
     {
@@ -100,32 +117,21 @@ public class Perf_RealtimeLoopback
     public void SetupSessionSink()
     {
         Setup();
-        _sink = new GatedAudioSink(_decoded);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), _sink.OnAudio).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionSink().GetAwaiter().GetResult();
+        _sink = new CountingAudioSink(_decoded);
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), _sink.OnAudio).GetAwaiter().GetResult();
+        RequestAhead(_session.SendAudioAsync);
+        Within(OursSessionSink());
         Verify(nameof(OursSessionSink));
-    }
-
-    [GlobalSetup(Target = nameof(OursSessionSinkUngated))]
-    public void SetupSessionSinkUngated()
-    {
-        Setup();
-        _sink = new GatedAudioSink(_decoded, gated: false);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), _sink.OnAudio).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionSinkUngated().GetAwaiter().GetResult();
-        Verify(nameof(OursSessionSinkUngated));
     }
 
     [GlobalSetup(Target = nameof(OursSessionOutput))]
     public void SetupSessionOutput()
     {
         Setup();
-        _sink = new GatedAudioSink(_decoded);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), null, _sink).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionOutput().GetAwaiter().GetResult();
+        _sink = new CountingAudioSink(_decoded);
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, _sink).GetAwaiter().GetResult();
+        RequestAhead(_session.SendAudioAsync);
+        Within(OursSessionOutput());
         _sink.Output.AsSpan(0, _decoded.Length).CopyTo(_decoded);
         Verify(nameof(OursSessionOutput));
     }
@@ -134,14 +140,30 @@ public class Perf_RealtimeLoopback
     public void SetupSessionTyped()
     {
         Setup();
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), null).GetAwaiter().GetResult();
-        SessionReadEvent().AsTask().GetAwaiter().GetResult();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null).GetAwaiter().GetResult();
+        RequestAhead(_session.SendAudioAsync);
+        Within(SessionReadEvent());
         Verify(nameof(SessionReadEvent));
     }
+
+    /// <summary>Sends the <see cref="RequestsAhead"/> requests of setup.</summary>
+    private void RequestAhead(Func<ReadOnlyMemory<byte>, System.Threading.CancellationToken, ValueTask> send)
+    {
+        for (int i = 0; i < RequestsAhead; i++)
+        {
+            send(_request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>An operation run in setup, with a time limit: a server or session that does not deliver fails the setup, not hangs it.</summary>
+    private static void Within(ValueTask operation)
+        => operation.AsTask().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
     private string SinkListener => "sink";
 
     private string FloodListener => PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
+
+    private string RequestListener => PcmBytes == AudioSamples.Pcm20Ms ? "request960" : "request4800";
 
     private async Task SetupAsync()
     {
@@ -171,12 +193,21 @@ public class Perf_RealtimeLoopback
         await _clientWebSocketReceive.ConnectAsync(_server.Uri(flood), CancellationToken.None).ConfigureAwait(false);
         _officialReceive = await StartOfficialAsync(_server.Port(flood)).ConfigureAwait(false);
         _officialUpdates = _officialReceive.ReceiveUpdatesAsync(CancellationToken.None).GetAsyncEnumerator();
+        if (Batch != RealtimeLoadServer.FramesPerRequest)
+        {
+            throw new InvalidOperationException($"An operation reads {Batch} deltas; the server sends {RealtimeLoadServer.FramesPerRequest} per request.");
+        }
+
+        _oursOnRequest = await WebSocketConnection.ConnectAsync(_server.Uri(RequestListener), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
+        RequestAhead((request, cancellationToken) => _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, request, cancellationToken: cancellationToken));
 
         // Each receive path must really get the PCM: check once before measuring.
         await OursReceive().ConfigureAwait(false);
         Verify(nameof(OursReceive));
         await OfficialReceive().ConfigureAwait(false);
         Verify(nameof(OfficialReceive));
+        await OursReceiveOnRequest().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        Verify(nameof(OursReceiveOnRequest));
         await RawTcpReceive().ConfigureAwait(false);
         if (!_rawReceiveBuffer.AsSpan(0, _serverFrame.Length).SequenceEqual(_serverFrame))
         {
@@ -203,9 +234,9 @@ public class Perf_RealtimeLoopback
         _clientWebSocketReceive.Dispose();
         _ours.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _oursReceive.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _oursOnRequest.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _official.Dispose();
         _officialReceive.Dispose();
-        _sink?.Dispose();
         _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _realtimeClient?.Dispose();
         _raw.Dispose();
@@ -306,43 +337,59 @@ public class Perf_RealtimeLoopback
     }
 
     /// <summary>
-    /// The session's receive loop decoding <see cref="Batch"/> deltas into the audio sink (see <see cref="GatedAudioSink"/>),
-    /// which copies each into the player's buffer as an app must. Unlike the connection row, which reads on the
-    /// benchmark thread, the session's loop runs on its own thread: each operation releases the parked loop and waits for
-    /// it (two thread wake-ups per batch), and the parked loop has let TCP stop the server, which then restarts. The
-    /// loop's work per message is 1.2× the connection's (Perf_RealtimeReceive, same frames, one thread), so the rest of
-    /// this row's distance from the connection row points at that per-batch handoff (see the ungated row).
+    /// The connection-level row of the <c>session receive</c> category: asks the <c>request</c> listener for the next
+    /// operation's <see cref="Batch"/> deltas, then receives and decodes this operation's, on the benchmark's thread.
     /// </summary>
-    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionSink() => _sink!.ReceiveAsync(Batch);
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "connection: ReceiveMessageAsync + DecodeDelta")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursReceiveOnRequest()
+    {
+        await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        for (int i = 0; i < Batch; i++)
+        {
+            WebSocketReceivedMessage message = await _oursOnRequest.ReceiveMessageAsync().ConfigureAwait(false);
+            if (RealtimeAudioDeltaReader.DecodeDelta(message.Payload, _decoded, out _) != AudioDeltaStatus.Done)
+            {
+                throw new InvalidOperationException("Not a decodable delta.");
+            }
+        }
+    }
 
     /// <summary>
-    /// The same sink, never held: the loop reads the flood continuously (as the connection row does) and an operation
-    /// waits for the loop to count <see cref="Batch"/> more deltas. A diagnostic beside <see cref="OursSessionSink"/>:
-    /// with the loop and the server busy on both cores, each operation pays the wake-up of the benchmark thread; on a
-    /// loaded 2-core VM it measured slower than the gated row (1.5 µs and 17 µs per delta at 20 and 100 ms, against
-    /// 1.1 µs and 5.9 µs gated, connection 0.8 µs and 1.9 µs, one quick run), so the gap is in the cross-thread handoff of
-    /// the harness, not in the loop's per-message work (1.2× in Perf_RealtimeReceive, same frames, one thread).
+    /// The session's receive loop decoding <see cref="Batch"/> deltas into the audio sink (see <see cref="CountingAudioSink"/>),
+    /// which copies each into the player's buffer as an app must: the operation asks for the next operation's deltas
+    /// (<c>session.SendAudioAsync</c>) and waits once for the loop to have delivered this operation's.
     /// </summary>
-    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink, ungated")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionSinkUngated() => _sink!.ReceiveAsync(Batch);
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursSessionSink()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await _sink!.ReceiveAsync(Batch).ConfigureAwait(false);
+    }
 
-    /// <summary>The session's receive loop decoding <see cref="Batch"/> deltas straight into the player's buffer (<c>AudioOutput</c>; see <see cref="GatedAudioSink"/>).</summary>
+    /// <summary>The session's receive loop decoding <see cref="Batch"/> deltas straight into the player's buffer (<c>AudioOutput</c>; see <see cref="CountingAudioSink"/>).</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio output")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionOutput() => _sink!.ReceiveAsync(Batch);
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursSessionOutput()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await _sink!.ReceiveAsync(Batch).ConfigureAwait(false);
+    }
 
-    /// <summary><see cref="Batch"/> typed audio delta events read with <c>ReadEventAsync</c>, the PCM decoded from each.</summary>
+    /// <summary><see cref="Batch"/> typed audio delta events read with <c>ReadEventAsync</c>, the PCM decoded from each, after asking for the next operation's.</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta")]
-    [BenchmarkCategory(Receive)]
+    [BenchmarkCategory(SessionReceive)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SessionReadEvent()
     {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
         for (int i = 0; i < Batch; i++)
         {
-            RealtimeServerEvent? serverEvent = await _session!.ReadEventAsync().ConfigureAwait(false);
+            RealtimeServerEvent? serverEvent = await _session.ReadEventAsync().ConfigureAwait(false);
             if (serverEvent?.Value is not RealtimeServerEventResponseAudioDelta delta)
             {
                 throw new InvalidOperationException($"Expected an audio delta, read {serverEvent?.Kind.ToString() ?? "the end"}.");
