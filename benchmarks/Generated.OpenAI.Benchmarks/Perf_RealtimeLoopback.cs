@@ -71,7 +71,10 @@ public class Perf_RealtimeLoopback
     private const string Receive = "receive";
     private const string SessionReceive = "session receive";
 
-    /// <summary>Requests sent at setup, before the first operation: the server is one operation ahead of the reader.</summary>
+    /// <summary>
+    /// Requests sent at setup after the first batch has been received and checked (while nothing else was asked for, so
+    /// that no loop writes the checked buffers meanwhile): from then on the server is two operations ahead of the reader.
+    /// </summary>
     private const int RequestsAhead = 2;
 
     private ServerProcess _server = null!;
@@ -119,9 +122,10 @@ public class Perf_RealtimeLoopback
         Setup();
         _sink = new CountingAudioSink(_decoded);
         (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), _sink.OnAudio).GetAwaiter().GetResult();
-        RequestAhead(_session.SendAudioAsync);
-        Within(OursSessionSink());
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(_sink.ReceiveAsync(Batch));
         Verify(nameof(OursSessionSink));
+        RequestAhead(_session.SendAudioAsync);
     }
 
     [GlobalSetup(Target = nameof(OursSessionOutput))]
@@ -130,10 +134,11 @@ public class Perf_RealtimeLoopback
         Setup();
         _sink = new CountingAudioSink(_decoded);
         (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, _sink).GetAwaiter().GetResult();
-        RequestAhead(_session.SendAudioAsync);
-        Within(OursSessionOutput());
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(_sink.ReceiveAsync(Batch));
         _sink.Output.AsSpan(0, _decoded.Length).CopyTo(_decoded);
         Verify(nameof(OursSessionOutput));
+        RequestAhead(_session.SendAudioAsync);
     }
 
     [GlobalSetup(Target = nameof(SessionReadEvent))]
@@ -141,9 +146,10 @@ public class Perf_RealtimeLoopback
     {
         Setup();
         (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null).GetAwaiter().GetResult();
-        RequestAhead(_session.SendAudioAsync);
-        Within(SessionReadEvent());
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(ReadDeltaEventsAsync());
         Verify(nameof(SessionReadEvent));
+        RequestAhead(_session.SendAudioAsync);
     }
 
     /// <summary>Sends the <see cref="RequestsAhead"/> requests of setup.</summary>
@@ -199,15 +205,16 @@ public class Perf_RealtimeLoopback
         }
 
         _oursOnRequest = await WebSocketConnection.ConnectAsync(_server.Uri(RequestListener), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
-        RequestAhead((request, cancellationToken) => _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, request, cancellationToken: cancellationToken));
 
         // Each receive path must really get the PCM: check once before measuring.
         await OursReceive().ConfigureAwait(false);
         Verify(nameof(OursReceive));
         await OfficialReceive().ConfigureAwait(false);
         Verify(nameof(OfficialReceive));
-        await OursReceiveOnRequest().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        await ReceiveDeltasOnRequestAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         Verify(nameof(OursReceiveOnRequest));
+        RequestAhead((request, cancellationToken) => _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, request, cancellationToken: cancellationToken));
         await RawTcpReceive().ConfigureAwait(false);
         if (!_rawReceiveBuffer.AsSpan(0, _serverFrame.Length).SequenceEqual(_serverFrame))
         {
@@ -346,6 +353,12 @@ public class Perf_RealtimeLoopback
     public async ValueTask OursReceiveOnRequest()
     {
         await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        await ReceiveDeltasOnRequestAsync().ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReceiveDeltasOnRequestAsync()
+    {
         for (int i = 0; i < Batch; i++)
         {
             WebSocketReceivedMessage message = await _oursOnRequest.ReceiveMessageAsync().ConfigureAwait(false);
@@ -387,9 +400,15 @@ public class Perf_RealtimeLoopback
     public async ValueTask SessionReadEvent()
     {
         await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await ReadDeltaEventsAsync().ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReadDeltaEventsAsync()
+    {
         for (int i = 0; i < Batch; i++)
         {
-            RealtimeServerEvent? serverEvent = await _session.ReadEventAsync().ConfigureAwait(false);
+            RealtimeServerEvent? serverEvent = await _session!.ReadEventAsync().ConfigureAwait(false);
             if (serverEvent?.Value is not RealtimeServerEventResponseAudioDelta delta)
             {
                 throw new InvalidOperationException($"Expected an audio delta, read {serverEvent?.Kind.ToString() ?? "the end"}.");
@@ -397,6 +416,63 @@ public class Perf_RealtimeLoopback
 
             delta.Delta.TryDecode(_decoded, out _);
         }
+    }
+
+    /// <summary>
+    /// <c>-- --compare-loopback PCMBYTES ROUNDS</c>: the rows of the <c>session receive</c> category without
+    /// BenchmarkDotNet, interleaved, for a loaded machine: each round times 5 operations of each row in turn (each row
+    /// with its own server process and session, idle while the others run: the request listeners send nothing
+    /// unasked) and the minimum per row over the rounds is kept. <c>ROUNDS</c> of 0 loops the audio sink row forever,
+    /// for a profiler (-1 the typed row, -2 the connection row).
+    /// </summary>
+    internal static int Compare(int pcmBytes, int rounds)
+    {
+        var connection = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        connection.Setup();
+        var sink = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        sink.SetupSessionSink();
+        var output = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        output.SetupSessionOutput();
+        var typed = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        typed.SetupSessionTyped();
+        if (rounds <= 0)
+        {
+            Func<ValueTask> loop = rounds switch { 0 => sink.OursSessionSink, -1 => typed.SessionReadEvent, _ => connection.OursReceiveOnRequest };
+            while (true)
+            {
+                loop().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        Func<ValueTask>[] rows = [connection.OursReceiveOnRequest, sink.OursSessionSink, output.OursSessionOutput, typed.SessionReadEvent];
+        string[] names = ["connection", "session audio sink", "session audio output", "session ReadEventAsync"];
+        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+        const int Operations = 5;
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int row = 0; row < rows.Length; row++)
+            {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < Operations; i++)
+                {
+                    rows[row]().AsTask().GetAwaiter().GetResult();
+                }
+
+                best[row] = Math.Min(best[row], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds / (Operations * Batch));
+            }
+        }
+
+        for (int row = 0; row < rows.Length; row++)
+        {
+            Console.WriteLine($"{pcmBytes,5} B {names[row],-24} {best[row],8:F0} ns per delta  {best[row] / best[0]:F2}x");
+        }
+
+        foreach (Perf_RealtimeLoopback bench in new[] { connection, sink, output, typed })
+        {
+            bench.Cleanup();
+        }
+
+        return 0;
     }
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "ClientWebSocket, receive into a buffer")]
