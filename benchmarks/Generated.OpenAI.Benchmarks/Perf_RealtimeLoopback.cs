@@ -152,6 +152,17 @@ public class Perf_RealtimeLoopback
         RequestAhead(_session.SendAudioAsync);
     }
 
+    [GlobalSetup(Target = nameof(SessionReadEventZeroCopy))]
+    public void SetupSessionTypedZeroCopy()
+    {
+        Setup();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, zeroCopy: true).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(ReadDeltaEventsAsync());
+        Verify(nameof(SessionReadEventZeroCopy));
+        RequestAhead(_session.SendAudioAsync);
+    }
+
     /// <summary>Sends the <see cref="RequestsAhead"/> requests of setup.</summary>
     private void RequestAhead(Func<ReadOnlyMemory<byte>, System.Threading.CancellationToken, ValueTask> send)
     {
@@ -403,6 +414,19 @@ public class Perf_RealtimeLoopback
         await ReadDeltaEventsAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <see cref="SessionReadEvent"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: each delta's base64
+    /// is borrowed from the receive buffer until the next read, instead of copied into an array the event owns.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta, ZeroCopyAudioDeltas")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SessionReadEventZeroCopy()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await ReadDeltaEventsAsync().ConfigureAwait(false);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadDeltaEventsAsync()
     {
@@ -423,7 +447,7 @@ public class Perf_RealtimeLoopback
     /// BenchmarkDotNet, interleaved, for a loaded machine: each round times 5 operations of each row in turn (each row
     /// with its own server process and session, idle while the others run: the request listeners send nothing
     /// unasked) and the minimum per row over the rounds is kept. <c>ROUNDS</c> of 0 loops the audio sink row forever,
-    /// for a profiler (-1 the typed row, -2 the connection row).
+    /// for a profiler (-1 the typed row, -2 the connection row, -3 the zero-copy typed row).
     /// </summary>
     internal static int Compare(int pcmBytes, int rounds)
     {
@@ -435,18 +459,20 @@ public class Perf_RealtimeLoopback
         output.SetupSessionOutput();
         var typed = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
         typed.SetupSessionTyped();
+        var zeroCopy = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        zeroCopy.SetupSessionTypedZeroCopy();
         if (rounds <= 0)
         {
-            Func<ValueTask> loop = rounds switch { 0 => sink.OursSessionSink, -1 => typed.SessionReadEvent, _ => connection.OursReceiveOnRequest };
+            Func<ValueTask> loop = rounds switch { 0 => sink.OursSessionSink, -1 => typed.SessionReadEvent, -3 => zeroCopy.SessionReadEventZeroCopy, _ => connection.OursReceiveOnRequest };
             while (true)
             {
                 loop().AsTask().GetAwaiter().GetResult();
             }
         }
 
-        Func<ValueTask>[] rows = [connection.OursReceiveOnRequest, sink.OursSessionSink, output.OursSessionOutput, typed.SessionReadEvent];
-        string[] names = ["connection", "session audio sink", "session audio output", "session ReadEventAsync"];
-        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+        Func<ValueTask>[] rows = [connection.OursReceiveOnRequest, sink.OursSessionSink, output.OursSessionOutput, typed.SessionReadEvent, zeroCopy.SessionReadEventZeroCopy];
+        string[] names = ["connection", "session audio sink", "session audio output", "session ReadEventAsync", "session ReadEventAsync, zero copy"];
+        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
         const int Operations = 5;
         for (int round = 0; round < rounds; round++)
         {
@@ -467,7 +493,7 @@ public class Perf_RealtimeLoopback
             Console.WriteLine($"{pcmBytes,5} B {names[row],-24} {best[row],8:F0} ns per delta  {best[row] / best[0]:F2}x");
         }
 
-        foreach (Perf_RealtimeLoopback bench in new[] { connection, sink, output, typed })
+        foreach (Perf_RealtimeLoopback bench in new[] { connection, sink, output, typed, zeroCopy })
         {
             bench.Cleanup();
         }
@@ -513,10 +539,11 @@ public class Perf_RealtimeLoopback
         }
     }
 
-    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null)
+    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null, bool zeroCopy = false)
     {
         var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{port}/v1") });
-        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var options = new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output, ZeroCopyAudioDeltas = zeroCopy };
+        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: options, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return (client, session);
     }
 
