@@ -24,7 +24,8 @@ namespace Generated.OpenAI.Benchmarks;
 /// Messages per second over loopback TCP against a WebSocket server in a separate process
 /// (<see cref="RealtimeLoadServer"/>, started by the benchmark), for 20 ms and 100 ms of 24 kHz PCM16 (960 and 4,800 B).
 /// Time is per message (messages per second = 1e9 / Mean in ns; each invocation moves <see cref="Batch"/> messages),
-/// allocations are per message. Baseline in each category: raw TCP of the same bytes (the ceiling).
+/// allocations are per message. Baseline in <c>send</c> and <c>receive</c>: raw TCP of the same bytes (the ceiling); in
+/// <c>session receive</c>: the connection (below).
 /// <list type="bullet">
 /// <item><c>send</c>: <c>input_audio_buffer.append</c> to the <c>sink</c> listener (reads and discards). Raw TCP writes a
 /// prebuilt masked frame; <see cref="ClientWebSocket"/> sends prebuilt JSON (it copies and masks); ours builds every
@@ -35,12 +36,24 @@ namespace Generated.OpenAI.Benchmarks;
 /// (no parse, no decode); ours receives and decodes the PCM (<c>ReceiveMessageAsync</c> + <c>DecodeDelta</c>); the
 /// official SDK enumerates <c>ReceiveUpdatesAsync</c> and copies each update's <c>Delta</c>.</item>
 /// </list>
-/// Through the session API (sessions from <see cref="RealtimeClient.ConnectVoiceAgentAsync"/> against the same
-/// listeners), next to the connection-level rows: <c>session.SendAudioAsync</c> (send); the audio sink, the session's
-/// receive loop decoding into it (receive; a gated sink lets each operation's <see cref="Batch"/> deltas through and
-/// parks the loop in between, so one thread-pool hop per batch is charged); and the typed events an app reads with
-/// <c>ReadEventAsync</c> (receive), each against its connection row, <c>SendAudioAppendAsync</c> or
-/// <c>ReceiveMessageAsync + DecodeDelta</c>.
+/// Through the session API (sessions from <see cref="RealtimeClient.ConnectVoiceAgentAsync"/>), next to the
+/// connection-level rows: <c>session.SendAudioAsync</c> against <c>SendAudioAppendAsync</c> (send); and, in the
+/// <c>session receive</c> category, the audio sink, the audio output and the typed events an app reads with
+/// <c>ReadEventAsync</c>, against the connection's <c>ReceiveMessageAsync + DecodeDelta</c> of the same frames from the
+/// same server (the baseline of that category, see <see cref="OursReceiveOnRequest"/>).
+/// <para>Why a category of their own: a session reads the socket on its own loop, not on the benchmark's thread. Against
+/// the flood, the loop either had to be parked between operations (then TCP stopped the server, which restarted for each
+/// operation: a stop and start, and two thread wake-ups per batch, that the connection row, reading a stream that never
+/// stops, does not pay) or to run free (then the server, the loop and the waiting benchmark thread competed for two
+/// cores). Here the server (the <c>request</c> listeners) sends <see cref="Batch"/> deltas per request and nothing
+/// else; every row of the category, connection or session, asks for a batch and then takes the oldest one asked for,
+/// so the server stays two operations' frames ahead of the reader and never stops while the reader works; the
+/// session's loop is never held by the benchmark (it decodes as frames arrive), and the benchmark's thread waits once
+/// per operation (a counter, <see cref="CountingAudioSink"/>) or reads the events. The request is an append of 2 bytes
+/// of PCM, sent by the connection or by the session (0 B either way). What the session rows still pay that the
+/// connection row does not is the session's: its loop's work per message and one wake-up of the benchmark's thread per
+/// <see cref="Batch"/> deltas (a few microseconds on the 2-core VM, a few percent of a batch: the batch stays at 100,
+/// where that wake-up no longer dominates, rather than grow until it disappears).</para>
 /// The official SDK connects through its own <c>RealtimeClient</c> with <c>RealtimeClientOptions.Endpoint</c> pointed at
 /// the local server. Client and server share the machine's two cores, so ratios mean more than absolute rates.
 /// </summary>
@@ -58,6 +71,13 @@ public class Perf_RealtimeLoopback
     private const int Batch = 100;
     private const string Send = "send";
     private const string Receive = "receive";
+    private const string SessionReceive = "session receive";
+
+    /// <summary>
+    /// Requests sent at setup after the first batch has been received and checked (while nothing else was asked for, so
+    /// that no loop writes the checked buffers meanwhile); from then on the server is two operations ahead of the reader.
+    /// </summary>
+    private const int RequestsAhead = 2;
 
     private ServerProcess _server = null!;
     private byte[] _pcm = [];
@@ -79,7 +99,9 @@ public class Perf_RealtimeLoopback
     private IAsyncEnumerator<global::OpenAI.Realtime.RealtimeServerUpdate> _officialUpdates = null!;
     private RealtimeClient? _realtimeClient;
     private RealtimeVoiceSession? _session;
-    private GatedAudioSink? _sink;
+    private WebSocketConnection _oursOnRequest = null!;
+    private readonly byte[] _request = new byte[2]; // one sample of PCM: the request's append, as small as an append gets
+    private CountingAudioSink? _sink;
 
     [Params(AudioSamples.Pcm20Ms, AudioSamples.Pcm100Ms)]
     public int PcmBytes { get; set; }
@@ -87,8 +109,8 @@ public class Perf_RealtimeLoopback
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
-    // The sessions are connected only for their own rows: a session's receive loop runs on another thread (the typed
-    // one fills its queue from the flood as soon as it connects), which must not happen while another row is measured.
+    // The sessions are connected only for their own rows: a session's receive loop runs on another thread, which must
+    // not happen while another row is measured.
     [GlobalSetup(Target = nameof(OursSession))]
     public void SetupSession()
     {
@@ -100,48 +122,67 @@ public class Perf_RealtimeLoopback
     public void SetupSessionSink()
     {
         Setup();
-        _sink = new GatedAudioSink(_decoded);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), _sink.OnAudio).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionSink().GetAwaiter().GetResult();
+        _sink = new CountingAudioSink(_decoded);
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), _sink.OnAudio).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(_sink.ReceiveAsync(Batch));
         Verify(nameof(OursSessionSink));
-    }
-
-    [GlobalSetup(Target = nameof(OursSessionSinkUngated))]
-    public void SetupSessionSinkUngated()
-    {
-        Setup();
-        _sink = new GatedAudioSink(_decoded, gated: false);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), _sink.OnAudio).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionSinkUngated().GetAwaiter().GetResult();
-        Verify(nameof(OursSessionSinkUngated));
+        RequestAhead(_session.SendAudioAsync);
     }
 
     [GlobalSetup(Target = nameof(OursSessionOutput))]
     public void SetupSessionOutput()
     {
         Setup();
-        _sink = new GatedAudioSink(_decoded);
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), null, _sink).GetAwaiter().GetResult();
-        _sink.FirstDelta.GetAwaiter().GetResult();
-        OursSessionOutput().GetAwaiter().GetResult();
+        _sink = new CountingAudioSink(_decoded);
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, _sink).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(_sink.ReceiveAsync(Batch));
         _sink.Output.AsSpan(0, _decoded.Length).CopyTo(_decoded);
         Verify(nameof(OursSessionOutput));
+        RequestAhead(_session.SendAudioAsync);
     }
 
     [GlobalSetup(Target = nameof(SessionReadEvent))]
     public void SetupSessionTyped()
     {
         Setup();
-        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(FloodListener), null).GetAwaiter().GetResult();
-        SessionReadEvent().AsTask().GetAwaiter().GetResult();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(ReadDeltaEventsAsync());
         Verify(nameof(SessionReadEvent));
+        RequestAhead(_session.SendAudioAsync);
     }
+
+    [GlobalSetup(Target = nameof(SessionReadEventZeroCopy))]
+    public void SetupSessionTypedZeroCopy()
+    {
+        Setup();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, zeroCopy: true).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(ReadDeltaEventsAsync());
+        Verify(nameof(SessionReadEventZeroCopy));
+        RequestAhead(_session.SendAudioAsync);
+    }
+
+    /// <summary>Sends the <see cref="RequestsAhead"/> requests of setup.</summary>
+    private void RequestAhead(Func<ReadOnlyMemory<byte>, System.Threading.CancellationToken, ValueTask> send)
+    {
+        for (int i = 0; i < RequestsAhead; i++)
+        {
+            send(_request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>An operation run in setup, with a time limit: a server or session that does not deliver fails the setup, not hangs it.</summary>
+    private static void Within(ValueTask operation)
+        => operation.AsTask().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
     private string SinkListener => "sink";
 
     private string FloodListener => PcmBytes == AudioSamples.Pcm20Ms ? "flood960" : "flood4800";
+
+    private string RequestListener => PcmBytes == AudioSamples.Pcm20Ms ? "request960" : "request4800";
 
     private async Task SetupAsync()
     {
@@ -171,12 +212,22 @@ public class Perf_RealtimeLoopback
         await _clientWebSocketReceive.ConnectAsync(_server.Uri(flood), CancellationToken.None).ConfigureAwait(false);
         _officialReceive = await StartOfficialAsync(_server.Port(flood)).ConfigureAwait(false);
         _officialUpdates = _officialReceive.ReceiveUpdatesAsync(CancellationToken.None).GetAsyncEnumerator();
+        if (Batch != RealtimeLoadServer.FramesPerRequest)
+        {
+            throw new InvalidOperationException($"An operation reads {Batch} deltas; the server sends {RealtimeLoadServer.FramesPerRequest} per request.");
+        }
+
+        _oursOnRequest = await WebSocketConnection.ConnectAsync(_server.Uri(RequestListener), new WebSocketConnectionOptions(), CancellationToken.None).ConfigureAwait(false);
 
         // Each receive path must really get the PCM: check once before measuring.
         await OursReceive().ConfigureAwait(false);
         Verify(nameof(OursReceive));
         await OfficialReceive().ConfigureAwait(false);
         Verify(nameof(OfficialReceive));
+        await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        await ReceiveDeltasOnRequestAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        Verify(nameof(OursReceiveOnRequest));
+        RequestAhead((request, cancellationToken) => _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, request, cancellationToken: cancellationToken));
         await RawTcpReceive().ConfigureAwait(false);
         if (!_rawReceiveBuffer.AsSpan(0, _serverFrame.Length).SequenceEqual(_serverFrame))
         {
@@ -203,9 +254,9 @@ public class Perf_RealtimeLoopback
         _clientWebSocketReceive.Dispose();
         _ours.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _oursReceive.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _oursOnRequest.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _official.Dispose();
         _officialReceive.Dispose();
-        _sink?.Dispose();
         _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _realtimeClient?.Dispose();
         _raw.Dispose();
@@ -306,39 +357,80 @@ public class Perf_RealtimeLoopback
     }
 
     /// <summary>
-    /// The session's receive loop decoding <see cref="Batch"/> deltas into the audio sink (see <see cref="GatedAudioSink"/>),
-    /// which copies each into the player's buffer as an app must. Unlike the connection row, which reads on the
-    /// benchmark thread, the session's loop runs on its own thread: each operation releases the parked loop and waits for
-    /// it (two thread wake-ups per batch), and the parked loop has let TCP stop the server, which then restarts. The
-    /// loop's work per message is 1.2× the connection's (Perf_RealtimeReceive, same frames, one thread), so the rest of
-    /// this row's distance from the connection row points at that per-batch handoff (see the ungated row).
+    /// The connection-level row of the <c>session receive</c> category: asks the <c>request</c> listener for the next
+    /// operation's <see cref="Batch"/> deltas, then receives and decodes this operation's, on the benchmark's thread.
     /// </summary>
-    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionSink() => _sink!.ReceiveAsync(Batch);
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "connection: ReceiveMessageAsync + DecodeDelta")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursReceiveOnRequest()
+    {
+        await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        await ReceiveDeltasOnRequestAsync().ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReceiveDeltasOnRequestAsync()
+    {
+        for (int i = 0; i < Batch; i++)
+        {
+            WebSocketReceivedMessage message = await _oursOnRequest.ReceiveMessageAsync().ConfigureAwait(false);
+            if (RealtimeAudioDeltaReader.DecodeDelta(message.Payload, _decoded, out _) != AudioDeltaStatus.Done)
+            {
+                throw new InvalidOperationException("Not a decodable delta.");
+            }
+        }
+    }
 
     /// <summary>
-    /// The same sink, never held: the loop reads the flood continuously (as the connection row does) and an operation
-    /// waits for the loop to count <see cref="Batch"/> more deltas. A diagnostic beside <see cref="OursSessionSink"/>:
-    /// with the loop and the server busy on both cores, each operation pays the wake-up of the benchmark thread; on a
-    /// loaded 2-core VM it measured slower than the gated row (1.5 µs and 17 µs per delta at 20 and 100 ms, against
-    /// 1.1 µs and 5.9 µs gated, connection 0.8 µs and 1.9 µs, one quick run), so the gap is in the cross-thread handoff of
-    /// the harness, not in the loop's per-message work (1.2× in Perf_RealtimeReceive, same frames, one thread).
+    /// The session's receive loop decoding <see cref="Batch"/> deltas into the audio sink (see <see cref="CountingAudioSink"/>),
+    /// which copies each into the player's buffer as an app must: the operation asks for the next operation's deltas
+    /// (<c>session.SendAudioAsync</c>) and waits once for the loop to have delivered this operation's.
     /// </summary>
-    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink, ungated")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionSinkUngated() => _sink!.ReceiveAsync(Batch);
+    [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio sink")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursSessionSink()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await _sink!.ReceiveAsync(Batch).ConfigureAwait(false);
+    }
 
-    /// <summary>The session's receive loop decoding <see cref="Batch"/> deltas straight into the player's buffer (<c>AudioOutput</c>; see <see cref="GatedAudioSink"/>).</summary>
+    /// <summary>The session's receive loop decoding <see cref="Batch"/> deltas straight into the player's buffer (<c>AudioOutput</c>; see <see cref="CountingAudioSink"/>).</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "ours: session audio output")]
-    [BenchmarkCategory(Receive)]
-    public Task OursSessionOutput() => _sink!.ReceiveAsync(Batch);
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask OursSessionOutput()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await _sink!.ReceiveAsync(Batch).ConfigureAwait(false);
+    }
 
-    /// <summary><see cref="Batch"/> typed audio delta events read with <c>ReadEventAsync</c>, the PCM decoded from each.</summary>
+    /// <summary><see cref="Batch"/> typed audio delta events read with <c>ReadEventAsync</c>, the PCM decoded from each, after asking for the next operation's.</summary>
     [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta")]
-    [BenchmarkCategory(Receive)]
+    [BenchmarkCategory(SessionReceive)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SessionReadEvent()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await ReadDeltaEventsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="SessionReadEvent"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: each delta's base64
+    /// is borrowed from the receive buffer until the next read, instead of copied into an array the event owns.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta, ZeroCopyAudioDeltas")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SessionReadEventZeroCopy()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await ReadDeltaEventsAsync().ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReadDeltaEventsAsync()
     {
         for (int i = 0; i < Batch; i++)
         {
@@ -350,6 +442,65 @@ public class Perf_RealtimeLoopback
 
             delta.Delta.TryDecode(_decoded, out _);
         }
+    }
+
+    /// <summary>
+    /// <c>-- --compare-loopback PCMBYTES ROUNDS</c>: the rows of the <c>session receive</c> category without
+    /// BenchmarkDotNet, interleaved, for a loaded machine: each round times 5 operations of each row in turn (each row
+    /// with its own server process and session, idle while the others run: the request listeners send nothing
+    /// unasked) and the minimum per row over the rounds is kept. <c>ROUNDS</c> of 0 loops the audio sink row forever,
+    /// for a profiler (-1 the typed row, -2 the connection row, -3 the zero-copy typed row).
+    /// </summary>
+    internal static int Compare(int pcmBytes, int rounds)
+    {
+        var connection = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        connection.Setup();
+        var sink = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        sink.SetupSessionSink();
+        var output = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        output.SetupSessionOutput();
+        var typed = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        typed.SetupSessionTyped();
+        var zeroCopy = new Perf_RealtimeLoopback { PcmBytes = pcmBytes };
+        zeroCopy.SetupSessionTypedZeroCopy();
+        if (rounds <= 0)
+        {
+            Func<ValueTask> loop = rounds switch { 0 => sink.OursSessionSink, -1 => typed.SessionReadEvent, -3 => zeroCopy.SessionReadEventZeroCopy, _ => connection.OursReceiveOnRequest };
+            while (true)
+            {
+                loop().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        Func<ValueTask>[] rows = [connection.OursReceiveOnRequest, sink.OursSessionSink, output.OursSessionOutput, typed.SessionReadEvent, zeroCopy.SessionReadEventZeroCopy];
+        string[] names = ["connection", "session audio sink", "session audio output", "session ReadEventAsync", "session ReadEventAsync, zero copy"];
+        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+        const int Operations = 5;
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int row = 0; row < rows.Length; row++)
+            {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < Operations; i++)
+                {
+                    rows[row]().AsTask().GetAwaiter().GetResult();
+                }
+
+                best[row] = Math.Min(best[row], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds / (Operations * Batch));
+            }
+        }
+
+        for (int row = 0; row < rows.Length; row++)
+        {
+            Console.WriteLine($"{pcmBytes,5} B {names[row],-24} {best[row],8:F0} ns per delta  {best[row] / best[0]:F2}x");
+        }
+
+        foreach (Perf_RealtimeLoopback bench in new[] { connection, sink, output, typed, zeroCopy })
+        {
+            bench.Cleanup();
+        }
+
+        return 0;
     }
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "ClientWebSocket, receive into a buffer")]
@@ -390,10 +541,11 @@ public class Perf_RealtimeLoopback
         }
     }
 
-    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null)
+    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null, bool zeroCopy = false)
     {
         var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{port}/v1") });
-        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var options = new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output, ZeroCopyAudioDeltas = zeroCopy };
+        RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: options, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return (client, session);
     }
 

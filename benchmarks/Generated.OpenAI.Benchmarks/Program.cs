@@ -36,6 +36,16 @@ public static class Program
             return Perf_RealtimeSessions.Profile(method, int.Parse(sessions, CultureInfo.InvariantCulture), int.Parse(windows, CultureInfo.InvariantCulture));
         }
 
+        if (args is ["--compare-send", string rounds])
+        {
+            return Perf_RealtimeSend.Compare(int.Parse(rounds, CultureInfo.InvariantCulture));
+        }
+
+        if (args is ["--compare-loopback", string pcmBytes, string loopbackRounds])
+        {
+            return Perf_RealtimeLoopback.Compare(int.Parse(pcmBytes, CultureInfo.InvariantCulture), int.Parse(loopbackRounds, CultureInfo.InvariantCulture));
+        }
+
         IConfig config = DefaultConfig.Instance
             .AddColumn(
                 new Support.WindowMetrics.Column("CPU/core", Support.WindowMetrics.Metric.Cpu, "Perf_RealtimeSessions: client process CPU time (user + kernel) / wall time over the window (median of windows)"),

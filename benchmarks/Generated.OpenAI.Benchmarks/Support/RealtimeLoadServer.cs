@@ -20,6 +20,10 @@ namespace Generated.OpenAI.Benchmarks.Support;
 /// <item><c>sink</c>: answers the upgrade, then reads and discards every byte (no frame parsing).</item>
 /// <item><c>flood960</c>, <c>flood4800</c>: also sends prebuilt <c>response.output_audio.delta</c> frames of 20 ms / 100 ms
 /// of PCM16 back to back, as fast as the socket takes them (TCP backpressure paces it).</item>
+/// <item><c>request960</c>, <c>request4800</c>: sends <see cref="FramesPerRequest"/> prebuilt delta frames (20 ms / 100 ms)
+/// for each text message the client sends (whatever it says), and nothing else: the client decides how much arrives, so
+/// that a reader on another thread than the benchmark's (a session's receive loop) gets the same stream as one on it,
+/// without the stop and restart of a flood that the reader paused.</item>
 /// <item><c>paced960</c>: also sends one 20 ms delta frame every 20 ms per connection, the connections' frames spread
 /// evenly over each 20 ms (one thread for all connections, <see cref="PacedSender"/>), each stamped with the time just
 /// before it is written to the socket (<see cref="DeliveryStamp"/>), so that the client can measure delivery latency.</item>
@@ -32,6 +36,9 @@ internal static class RealtimeLoadServer
 {
     private const int MaxRequestHeaderBytes = 8 * 1024;
 
+    /// <summary>How many delta frames a <c>request</c> listener sends per text message from the client.</summary>
+    public const int FramesPerRequest = 100;
+
     public static int Run()
     {
         var listeners = new Dictionary<string, TcpListener>
@@ -39,6 +46,8 @@ internal static class RealtimeLoadServer
             ["sink"] = new(IPAddress.Loopback, 0),
             ["flood960"] = new(IPAddress.Loopback, 0),
             ["flood4800"] = new(IPAddress.Loopback, 0),
+            ["request960"] = new(IPAddress.Loopback, 0),
+            ["request4800"] = new(IPAddress.Loopback, 0),
             ["paced960"] = new(IPAddress.Loopback, 0),
         };
         var paced = new PacedSender(AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm20Ms))));
@@ -47,13 +56,14 @@ internal static class RealtimeLoadServer
         {
             listener.Start(backlog: 2048);
             line.Append(' ').Append(name).Append('=').Append(((IPEndPoint)listener.LocalEndpoint).Port);
-            byte[]? flood = name switch
+            byte[]? frame = name switch
             {
-                "flood960" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm20Ms))),
-                "flood4800" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm100Ms))),
+                "flood960" or "request960" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm20Ms))),
+                "flood4800" or "request4800" => AudioSamples.CreateServerTextFrame(AudioSamples.CreateOutputAudioDelta(AudioSamples.CreatePcm(AudioSamples.Pcm100Ms))),
                 _ => null,
             };
-            _ = AcceptAsync(listener, flood, name == "paced960" ? paced : null);
+            bool onRequest = name.StartsWith("request", StringComparison.Ordinal);
+            _ = AcceptAsync(listener, onRequest ? null : frame, onRequest ? Repeat(frame!, FramesPerRequest) : null, name == "paced960" ? paced : null);
         }
 
         line.Append(" clock=").Append(Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -122,17 +132,28 @@ internal static class RealtimeLoadServer
         return new ServerProcess(process, map);
     }
 
-    private static async Task AcceptAsync(TcpListener listener, byte[]? flood, PacedSender? paced)
+    private static async Task AcceptAsync(TcpListener listener, byte[]? flood, byte[]? perRequest, PacedSender? paced)
     {
         while (true)
         {
             Socket socket = await listener.AcceptSocketAsync().ConfigureAwait(false);
             socket.NoDelay = true;
-            _ = ServeAsync(socket, flood, paced);
+            _ = ServeAsync(socket, flood, perRequest, paced);
         }
     }
 
-    private static async Task ServeAsync(Socket socket, byte[]? flood, PacedSender? paced)
+    private static byte[] Repeat(byte[] frame, int count)
+    {
+        byte[] frames = new byte[frame.Length * count];
+        for (int i = 0; i < count; i++)
+        {
+            frame.CopyTo(frames, i * frame.Length);
+        }
+
+        return frames;
+    }
+
+    private static async Task ServeAsync(Socket socket, byte[]? flood, byte[]? perRequest, PacedSender? paced)
     {
         byte[] buffer = new byte[64 * 1024];
         try
@@ -166,6 +187,13 @@ internal static class RealtimeLoadServer
                 _ = FloodAsync(socket, flood);
             }
 
+            if (perRequest is not null)
+            {
+                // The client sends its first message only after our 101, so nothing of it was read with the header.
+                await AnswerRequestsAsync(socket, buffer, perRequest).ConfigureAwait(false);
+                return;
+            }
+
             paced?.Add(socket);
             while (await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false) > 0)
             {
@@ -180,6 +208,90 @@ internal static class RealtimeLoadServer
             paced?.Remove(socket);
             socket.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Reads the client's frames (RFC 6455 section 5.2: only their lengths are needed, the payload is skipped, masked or
+    /// not) and answers each final text frame with <paramref name="frames"/>, sent in full before the next is read.
+    /// Control frames (a keep-alive ping) and other data frames get nothing.
+    /// </summary>
+    private static async Task AnswerRequestsAsync(Socket socket, byte[] buffer, byte[] frames)
+    {
+        int count = 0;
+        long skip = 0;
+        while (true)
+        {
+            int read = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            count += read;
+            int offset = 0;
+            while (true)
+            {
+                if (skip > 0)
+                {
+                    int skipped = (int)Math.Min(skip, count - offset);
+                    offset += skipped;
+                    skip -= skipped;
+                    if (skip > 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (!TryReadFrameHeader(buffer.AsSpan(offset, count - offset), out int headerLength, out long payloadLength, out bool isRequest))
+                {
+                    break;
+                }
+
+                offset += headerLength;
+                skip = payloadLength;
+                if (isRequest)
+                {
+                    ReadOnlyMemory<byte> remaining = frames;
+                    while (!remaining.IsEmpty)
+                    {
+                        remaining = remaining.Slice(await socket.SendAsync(remaining, SocketFlags.None).ConfigureAwait(false));
+                    }
+                }
+            }
+
+            buffer.AsSpan(offset, count - offset).CopyTo(buffer);
+            count -= offset;
+        }
+    }
+
+    /// <summary>The length of a client frame's header (the mask key included) and of its payload; whether it is a final text frame.</summary>
+    private static bool TryReadFrameHeader(ReadOnlySpan<byte> bytes, out int headerLength, out long payloadLength, out bool isFinalText)
+    {
+        headerLength = 0;
+        payloadLength = 0;
+        isFinalText = false;
+        if (bytes.Length < 2)
+        {
+            return false;
+        }
+
+        int length7 = bytes[1] & 0x7F;
+        int lengthBytes = length7 switch { 126 => 2, 127 => 8, _ => 0 };
+        int maskBytes = (bytes[1] & 0x80) != 0 ? 4 : 0;
+        if (bytes.Length < 2 + lengthBytes + maskBytes)
+        {
+            return false;
+        }
+
+        payloadLength = lengthBytes switch
+        {
+            2 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(2)),
+            8 => (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(2)),
+            _ => length7,
+        };
+        headerLength = 2 + lengthBytes + maskBytes;
+        isFinalText = bytes[0] == 0x81; // FIN + opcode 1 (text)
+        return true;
     }
 
     private static async Task FloodAsync(Socket socket, byte[] frame)

@@ -52,8 +52,10 @@ public sealed partial class WebSocketConnection
         {
             ArrayBufferWriter<byte> scratch = _jsonScratch ??= new ArrayBufferWriter<byte>(4096);
             scratch.ResetWrittenCount();
+            // The writer always writes to the scratch buffer: Reset() clears its state (also after a write that threw)
+            // and keeps that output, without storing it again on every message.
             Utf8JsonWriter writer = _jsonWriter ??= new Utf8JsonWriter(scratch, JsonModel.WriterOptions);
-            writer.Reset(scratch);
+            writer.Reset();
             write(writer, state);
             writer.Flush();
             payload = scratch.WrittenMemory;

@@ -377,9 +377,16 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// Whether a send must go through <see cref="SendQueuedAsync"/>: the session is not open, or sends made while it
     /// was not still wait (they go first), and this is neither the resume itself nor a send the queue released.
     /// </summary>
+    /// <remarks>
+    /// Small enough to be inlined into every send: a session without <see cref="RealtimeSessionOptions.Reconnect"/> (the
+    /// default) pays two field reads; the rest (two async-local reads) is out of line.
+    /// </remarks>
     private bool MustWaitToSend
-        => _options.Reconnect is not null
-            && (Volatile.Read(ref _state) != (int)RealtimeSessionState.Open || Volatile.Read(ref _waitingSends) > 0)
+        => _options.Reconnect is not null && MustWaitWhileReconnecting();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool MustWaitWhileReconnecting()
+        => (Volatile.Read(ref _state) != (int)RealtimeSessionState.Open || Volatile.Read(ref _waitingSends) > 0)
             && !s_resuming.Value && !s_released.Value;
 
     /// <summary>An append that did not complete at once: a loss of the connection under it waits for the new one and sends again.</summary>

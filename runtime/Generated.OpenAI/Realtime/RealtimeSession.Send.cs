@@ -174,6 +174,41 @@ public abstract partial class RealtimeSession<TServerEvent>
             RememberForeignId(eventId, type);
         }
 
+        if (waiter is not null || MustWaitToSend)
+        {
+            return SendEventWithWaiterOrQueuedAsync(envelope, write, clientEvent, type, eventId, cancellationToken, waiter);
+        }
+
+        // The common case, kept small: no waiter, no reconnect in progress. What goes wrong is handled out of line
+        // (SendFailed, AwaitEventSentAsync), so that this method has no exception-mapping logic of its own and is
+        // compiled (and re-compiled with profile data) as an ordinary hot method.
+        ValueTask send;
+        try
+        {
+            send = Volatile.Read(ref _connection).SendJsonAsync(envelope, write, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return SendFailed(ex, waiter: null);
+        }
+
+        if (!send.IsCompletedSuccessfully)
+        {
+            return AwaitEventSentAsync(send, type, eventId);
+        }
+
+        send.GetAwaiter().GetResult();
+        ObserveSent(type, eventId);
+        return new ValueTask<string>(eventId);
+    }
+
+    /// <summary>
+    /// The rest of <see cref="SendEventAsync(object, Action{Utf8JsonWriter, object}, IRealtimeEvent, CancellationToken, Waiter?)"/>
+    /// when the event has a waiter (registered under the send lock, before the event is written) or must wait for a
+    /// reconnection: the event already has its id.
+    /// </summary>
+    private ValueTask<string> SendEventWithWaiterOrQueuedAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, string type, string eventId, CancellationToken cancellationToken, Waiter? waiter)
+    {
         if (MustWaitToSend)
         {
             return SendEventWhenOpenAsync(envelope, write, clientEvent, cancellationToken, waiter);
@@ -198,13 +233,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
         catch (Exception ex)
         {
-            return ValueTask.FromException<string>(ex switch
-            {
-                // A call that waits for an answer reports the session's end, as its registration would have.
-                WebSocketConnectionException when waiter is not null && _completion.Task.IsCompleted => CreateClosedException(),
-                WebSocketConnectionException lost when ReconnectsAfterLoss => ConnectionLostUnderSend(lost),
-                _ => ex,
-            });
+            return SendFailed(ex, waiter);
         }
 
         if (!send.IsCompletedSuccessfully)
@@ -216,6 +245,16 @@ public abstract partial class RealtimeSession<TServerEvent>
         ObserveSent(type, eventId);
         return new ValueTask<string>(eventId);
     }
+
+    /// <summary>A typed send that failed before its frame was written: the exception its caller observes.</summary>
+    private ValueTask<string> SendFailed(Exception ex, Waiter? waiter)
+        => ValueTask.FromException<string>(ex switch
+        {
+            // A call that waits for an answer reports the session's end, as its registration would have.
+            WebSocketConnectionException when waiter is not null && _completion.Task.IsCompleted => CreateClosedException(),
+            WebSocketConnectionException lost when ReconnectsAfterLoss => ConnectionLostUnderSend(lost),
+            _ => ex,
+        });
 
     /// <summary>
     /// A typed event sent while reconnecting: waits in the queue for the session to open (or fails fast), then sends.

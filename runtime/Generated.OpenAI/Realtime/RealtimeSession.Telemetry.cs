@@ -15,9 +15,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     private RealtimeSessionTelemetry? _telemetry;
 
     /// <summary>The session's telemetry: the client's (<see cref="AttachTelemetry"/>), or metrics only for a session made without one.</summary>
-    private protected RealtimeSessionTelemetry Telemetry
-        => Volatile.Read(ref _telemetry)
-            ?? Interlocked.CompareExchange(ref _telemetry, RealtimeSessionTelemetry.Unattached(RealtimeSessionTelemetry.KindOf(GetType())), null)
+    private protected RealtimeSessionTelemetry Telemetry => Volatile.Read(ref _telemetry) ?? CreateUnattachedTelemetry();
+
+    /// <summary>The first use of <see cref="Telemetry"/> by a session made without one; out of line, so that the getter inlines.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private RealtimeSessionTelemetry CreateUnattachedTelemetry()
+        => Interlocked.CompareExchange(ref _telemetry, RealtimeSessionTelemetry.Unattached(RealtimeSessionTelemetry.KindOf(GetType())), null)
             ?? _telemetry!;
 
     /// <summary>

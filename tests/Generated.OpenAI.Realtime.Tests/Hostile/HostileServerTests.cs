@@ -627,6 +627,34 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<ArgumentException>(async () => await send);
     }
 
+    /// <summary>
+    /// The typed send's common path and the path with a waiter are separate methods (so that the first stays small):
+    /// after the end, both still fail through their task, the plain send with the connection's error, the call that
+    /// waits for an answer with the session's end, and the event keeps the id it was given.
+    /// </summary>
+    [Fact(Timeout = 60000)]
+    public async Task Typed_sends_after_the_end_fail_through_their_task_with_and_without_a_waiter()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client);
+        await server.DisposeAsync(); // the server goes away
+        await Assert.ThrowsAnyAsync<WebSocketConnectionException>(() => ReadAllAsync(session));
+        await session.DisposeAsync();
+
+        var create = new RealtimeClientEventResponseCreate();
+        ValueTask<string> send = default;
+        Exception? thrown = Record.Exception(() => send = session.SendAsync(create));
+        Assert.Null(thrown);
+        await Assert.ThrowsAnyAsync<WebSocketConnectionException>(async () => await send);
+        Assert.StartsWith("evt_", create.EventId, StringComparison.Ordinal);
+
+        Task<RealtimeServerEvent>? update = null;
+        Exception? thrownByWaiter = Record.Exception(() => { update = session.UpdateSessionAsync(new RealtimeSessionConfig()); });
+        Assert.Null(thrownByWaiter);
+        await Assert.ThrowsAsync<RealtimeSessionClosedException>(() => update!);
+    }
+
     [Fact(Timeout = 60000)]
     public async Task CloseAsync_ends_a_voice_session_gracefully_after_what_was_queued()
     {
