@@ -225,7 +225,8 @@ public class Perf_RealtimeReceive
 
     /// <summary>
     /// The typed event with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: its base64 borrowed from the
-    /// receive buffer (valid until the next receive here), so it allocates only the event object.
+    /// receive buffer and the event object lent (both valid until the next receive here), so it allocates only its
+    /// <c>event_id</c> string.
     /// </summary>
     [Benchmark(Description = "session: receive + ProcessMessage, typed event, ZeroCopyAudioDeltas")]
     public int SessionTypedEventZeroCopy()

@@ -258,6 +258,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     {
     }
 
+    /// <summary>
+    /// Session state updates for a typed audio delta built from the audio fast path's scan (see
+    /// <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}"/>), in place of <see cref="OnEvent"/>; runs on the receive
+    /// loop before the event is published. <paramref name="pcmBytes"/> is what the delta decodes to.
+    /// </summary>
+    private protected virtual void OnAudioDelta(TServerEvent serverEvent, long pcmBytes) => OnEvent(serverEvent);
+
     /// <summary>Runs first in <see cref="CloseAsync"/>: what the kind sends before the close handshake.</summary>
     private protected virtual Task OnClosingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -289,42 +296,44 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
         bool toApp = sink is not null || output is not null;
-        TServerEvent serverEvent;
-        if (!toApp && TryBuildAudioDelta(payload) is { } built)
+        if (!toApp && TryBuildAudioDelta(payload, out long pcmBytes) is { } built)
         {
-            // A typed delta built from the fast path's scan: never an error, so no error bookkeeping.
+            // A typed delta built from the fast path's scan is never an error, never answers a waiting call (no rule
+            // answers with an audio delta: updates, commits and closes are answered by their own events) and is never
+            // hidden from the app (HideFromApp looks at session.created, commits and conversation items): only the
+            // telemetry and the kind's audio state, without the type switches of the general path.
             borrowed = _options.ZeroCopyAudioDeltas;
-            serverEvent = built;
-            ObserveEvent(serverEvent);
+            ObserveAudioDelta(built, pcmBytes);
+            OnAudioDelta(built, pcmBytes);
+            return built;
+        }
+
+        bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+        if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
+        {
+            return null;
+        }
+
+        TServerEvent serverEvent;
+        if (isDelta && _options.ZeroCopyAudioDeltas)
+        {
+            serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
+            borrowed = true;
         }
         else
         {
-            bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
-            if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
+            serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
+        }
+
+        ObserveEvent(serverEvent);
+        if (_kind.GetError(serverEvent) is { } error)
+        {
+            if (IsHandledExpiry(error))
             {
                 return null;
             }
 
-            if (isDelta && _options.ZeroCopyAudioDeltas)
-            {
-                serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
-                borrowed = true;
-            }
-            else
-            {
-                serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
-            }
-
-            ObserveEvent(serverEvent);
-            if (_kind.GetError(serverEvent) is { } error)
-            {
-                if (IsHandledExpiry(error))
-                {
-                    return null;
-                }
-
-                HandleError(error);
-            }
+            HandleError(error);
         }
 
         OnEvent(serverEvent);
@@ -336,19 +345,30 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// The kind's typed audio delta built from the audio fast path's scan (see <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}"/>),
     /// or <see langword="null"/>: the kind has no builder, the message is another event or not in the shape the
     /// builder knows (the generated reader then reads it). A delta that straddles two receive buffers is made
-    /// contiguous first, in the session's reused buffer, as the zero-copy read does.
+    /// contiguous first, in the session's reused buffer, as the zero-copy read does; only one that starts as the
+    /// builder's shape does (<c>{"type":"</c> and the delta's type, in the first buffer), so that no other event is copied.
     /// </summary>
-    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload)
+    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, out long pcmBytes)
     {
+        pcmBytes = 0;
         if (_audioDeltaBuilder is null)
         {
             return null;
         }
 
         ReadOnlyMemory<byte> message = payload.IsSingleSegment ? payload.First
-            : RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span) ? Contiguous(payload)
+            : StartsWithAudioDeltaType(payload.FirstSpan) ? Contiguous(payload)
             : ReadOnlyMemory<byte>.Empty;
-        return message.IsEmpty ? null : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas);
+        return message.IsEmpty ? null : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes);
+    }
+
+    /// <summary>Whether <paramref name="json"/> starts <c>{"type":"</c>, the kind's delta type and its closing quote, as the builder's shape does.</summary>
+    private bool StartsWithAudioDeltaType(ReadOnlySpan<byte> json)
+    {
+        ReadOnlySpan<byte> prefix = "{\"type\":\""u8;
+        ReadOnlySpan<byte> type = _kind.AudioDeltaType.Span;
+        return json.Length > prefix.Length + type.Length && json.StartsWith(prefix) && json.Slice(prefix.Length).StartsWith(type)
+            && json[prefix.Length + type.Length] == (byte)'"';
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class RealtimeAudioDeltaLayoutTests
                 foreach (byte b in (byte[])[0x00, 0x1F, (byte)' ', (byte)'"', (byte)'*', (byte)'+', (byte)'\\', (byte)'[', (byte)'z', (byte)'{', 0x7F, 0x80, 0xFF])
                 {
                     body[i] = b;
-                    bool oracle = b is >= (byte)'+' and <= (byte)'z' and not (byte)'\\';
+                    bool oracle = b is >= (byte)'+' and <= 0x7F and not (byte)'\\';
                     Assert.True(oracle == RealtimeAudioDeltaLayout.IsUnescapedBase64Range(body), $"length {length}, 0x{b:X2} at {i}");
                 }
 

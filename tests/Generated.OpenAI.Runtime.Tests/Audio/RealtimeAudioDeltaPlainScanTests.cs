@@ -207,13 +207,16 @@ public sealed class RealtimeAudioDeltaPlainScanTests
 
         Assert.True(vouched > 100, $"The mutants exercise the specialized scan ({vouched}).");
 
-        // The near misses: the specialized scan declines (only the empty-id one is in the API's order), the general
-        // scan or the reader decides, and they agree.
+        // Empty ids and multi-digit indexes in the API's order: vouched for.
+        byte[] empty = Encoding.UTF8.GetBytes("{\"type\":\"t\",\"event_id\":\"\",\"response_id\":\"r\",\"item_id\":\"\",\"output_index\":30,\"content_index\":0,\"delta\":\"AAAA\"}");
+        Assert.Equal(RealtimeAudioDeltaReader.ReadToTopLevelValue(empty, "delta"u8), RealtimeAudioDeltaReader.ScanApiShapeToDelta(empty));
+
+        // The near misses: the specialized scan declines (the empty-id one is in the API's order, but its negative
+        // index is left to the general scan), the general scan or the reader decides, and they agree.
         foreach (string prefix in ApiShapeVariants())
         {
             byte[] json = Encoding.UTF8.GetBytes(prefix + "\"AAAA\"}");
-            bool inOrder = prefix.Contains("\"event_id\":\"\"", StringComparison.Ordinal);
-            Assert.Equal(inOrder, RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) >= 0);
+            Assert.True(RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) < 0, Show(json));
             int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
             Assert.True(scanned < 0 || scanned == RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8), Show(json));
         }
