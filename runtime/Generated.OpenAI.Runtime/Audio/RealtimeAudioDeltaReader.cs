@@ -309,14 +309,34 @@ public static class RealtimeAudioDeltaReader
     internal static bool TryDecodeApiShapeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
     {
         bytesWritten = 0;
-        if (!TryScanApiShape(json, out ApiShapeDelta shape))
-        {
-            return false;
-        }
+        return TryScanApiShape(json, out ApiShapeDelta shape) && TryDecodeBody(json[shape.Delta], pcm, out bytesWritten);
+    }
 
-        // As in TryDecodeLastDelta: a destination too small is left untouched (the general path reports it), and the
-        // written count must be what the length and padding say, which rules out whitespace the decoder skipped.
-        ReadOnlySpan<byte> base64 = json[shape.Delta];
+    /// <summary>
+    /// <see cref="TryDecodeApiShapeDelta"/> for an event whose <c>type</c> is
+    /// <paramref name="expectedType"/>, checked in the same scan: the audio fast path of a session, which would
+    /// otherwise ask <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> (a scan of its own) first. False
+    /// says only that <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> and <see cref="DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>
+    /// must decide; nothing is promised about <paramref name="pcm"/> then.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static bool TryDecodeApiShapeDeltaOfType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, Span<byte> pcm, out int bytesWritten)
+    {
+        // NoInlining, as DecodeDelta: the root the exact-shape scan is inlined into.
+        bytesWritten = 0;
+        return TryScanApiShape(json, out ApiShapeDelta shape) && json[shape.Type].SequenceEqual(expectedType)
+            && TryDecodeBody(json[shape.Delta], pcm, out bytesWritten);
+    }
+
+    /// <summary>
+    /// Decodes a <c>delta</c> body the exact-shape scan found. As in <see cref="TryDecodeLastDelta"/>: a destination too
+    /// small is left untouched (the general path reports it), and the written count must be what the length and
+    /// padding say, which rules out whitespace the decoder skipped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDecodeBody(ReadOnlySpan<byte> base64, Span<byte> pcm, out int bytesWritten)
+    {
+        bytesWritten = 0;
         if (!TryGetDecodedLength(base64, out int needed) || pcm.Length < needed
             || Base64.DecodeFromUtf8(base64, pcm, out _, out int written) != OperationStatus.Done || written != needed)
         {

@@ -308,10 +308,23 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return built;
         }
 
-        bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
-        if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
+        bool isDelta;
+        if (toApp && TryDecodeApiShapeAudio(payload, sink, output))
         {
-            return null;
+            if (!_options.EmitAudioDeltaEvents)
+            {
+                return null;
+            }
+
+            isDelta = true;
+        }
+        else
+        {
+            isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+            if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
+            {
+                return null;
+            }
         }
 
         TServerEvent serverEvent;
@@ -393,6 +406,31 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     }
 
     /// <summary>
+    /// The audio path for a delta exactly in the API's shape, in one block: its type checked and its base64 decoded in
+    /// one scan (<see cref="TryDecodeAudio"/> asks for the type with a scan of its own first), into the same memory, then
+    /// handed to the app as there. False when anything else is true (another event, another shape, a destination too
+    /// small, invalid or odd-length audio): nothing reached the app, and <see cref="TryDecodeAudio"/> decides.
+    /// </summary>
+    private bool TryDecodeApiShapeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink? sink, IBufferWriter<byte>? output)
+    {
+        // The type before anything else: no other event may make the session ask the app's writer for memory.
+        if (!payload.IsSingleSegment || !StartsWithAudioDeltaType(payload.FirstSpan))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> json = payload.FirstSpan;
+        Span<byte> destination = output is null ? _audioBuffer : GetAudioOutputSpan(output, json.Length / 4 * 3);
+        if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, _kind.AudioDeltaType.Span, destination, out int written) || (written & 1) != 0)
+        {
+            return false;
+        }
+
+        DeliverAudio(destination.Slice(0, written), sink, output);
+        return true;
+    }
+
+    /// <summary>
     /// Decodes an audio delta for the app: into <paramref name="output"/>'s memory when there is one (the PCM is then
     /// written once, where the app keeps it), else into the session's pooled buffer; then hands the PCM to
     /// <paramref name="sink"/> (borrowed for the call) and commits it to <paramref name="output"/>. False when the delta
@@ -429,6 +467,15 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return false;
         }
 
+        DeliverAudio(destination.Slice(0, written), sink, output);
+        return true;
+    }
+
+    /// <summary>Hands decoded PCM to the app: to <paramref name="sink"/> (borrowed for the call), then committed to <paramref name="output"/> (where it was decoded).</summary>
+    private void DeliverAudio(Span<byte> pcm, RealtimeAudioSink? sink, IBufferWriter<byte>? output)
+    {
+        int written = pcm.Length;
+
         // Only the receive loop writes the count (readers use Interlocked.Read): no locked add per delta.
         Volatile.Write(ref _audioBytesReceived, _audioBytesReceived + written);
         OnAudioDecoded(written);
@@ -437,7 +484,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         {
             try
             {
-                sink(destination.Slice(0, written));
+                sink(pcm);
             }
             catch (Exception ex)
             {
@@ -461,8 +508,6 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 _audioFlushPending = pipe;
             }
         }
-
-        return true;
     }
 
     /// <summary>The app's memory for a delta's PCM: at least <paramref name="length"/> bytes, or the writer failed.</summary>

@@ -218,13 +218,15 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
     private protected override void OnDisposing() => _toolsStopping.Cancel();
 
-    private protected override void OnAudioDecoded(int pcmBytes) => Interlocked.Add(ref _currentItemAudioBytes, pcmBytes);
+    // Only the receive loop writes the count (it is reset in SetAudioItem, on the loop too; readers use Interlocked.Read):
+    // no locked add per delta.
+    private protected override void OnAudioDecoded(int pcmBytes) => Volatile.Write(ref _currentItemAudioBytes, _currentItemAudioBytes + pcmBytes);
 
     /// <summary>What <see cref="OnEvent"/> does for an output audio delta without a sink (the conversation log keeps no delta), without its type switch.</summary>
     private protected override void OnAudioDelta(RealtimeServerEvent serverEvent, long pcmBytes)
     {
         SetAudioItem(serverEvent.AsResponseOutputAudioDelta().ItemId);
-        Interlocked.Add(ref _currentItemAudioBytes, pcmBytes);
+        Volatile.Write(ref _currentItemAudioBytes, _currentItemAudioBytes + pcmBytes);
     }
 
     private protected override void OnEvent(RealtimeServerEvent serverEvent)

@@ -251,6 +251,39 @@ public sealed class RealtimeAudioDeltaPlainScanTests
     }
 
     [Fact]
+    public void Where_the_exact_shape_path_of_one_type_decodes_the_event_is_of_that_type_and_the_reader_decodes_the_same_bytes()
+    {
+        byte[] fast = new byte[32];
+        byte[] general = new byte[32];
+        int accepted = 0;
+        int otherType = 0;
+        foreach (byte[] json in Mutants())
+        {
+            foreach (byte[] type in (byte[][])["response.output_audio.delta"u8.ToArray(), "response.output_audio.delt"u8.ToArray(), "x"u8.ToArray()])
+            {
+                Array.Clear(fast);
+                bool decoded = RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, type, fast, out int written);
+                Assert.Equal(decoded && RealtimeAudioDeltaReader.IsEventType(json, type), decoded);
+                if (!decoded)
+                {
+                    otherType += RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, fast, out _) ? 1 : 0;
+                    continue;
+                }
+
+                accepted++;
+                Array.Clear(general);
+                Assert.True(RealtimeAudioDeltaReader.DecodeDeltaWithReader(new ReadOnlySequence<byte>(json), general, out int expectedWritten) == AudioDeltaStatus.Done, Show(json));
+                Assert.Equal(expectedWritten, written);
+                Assert.Equal(general, fast);
+            }
+        }
+
+        // The API-shape mutants decode for their own type and are turned away for the others.
+        Assert.True(accepted > 500, $"The mutants exercise the exact-shape path ({accepted}).");
+        Assert.True(otherType > 1000, $"The other types are turned away ({otherType}).");
+    }
+
+    [Fact]
     public void The_exact_shape_path_takes_the_api_event_and_leaves_near_misses_to_the_other_paths()
     {
         byte[] pcm = new byte[960];
