@@ -269,7 +269,8 @@ public class Perf_RealtimeReceive
 
     /// <summary>
     /// <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>:
-    /// each read hands the previous delta back, and the receive loop reads the next message on this thread.
+    /// each read hands the previous delta back and, the receive loop waiting for it, runs the loop's next step itself
+    /// on this thread (the receive, complete at once here, and <c>ProcessMessage</c>), with no hand-off through the queue.
     /// </summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event, ZeroCopyAudioDeltas (receive loop)")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

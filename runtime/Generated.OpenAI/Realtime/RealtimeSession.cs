@@ -69,6 +69,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private Exception? _terminalException;
     private WebSocketCloseStatus? _closeStatus;
 
+    // Written by a reader's step for the parked loop (StepForParkedLoop) before it wakes the loop, read by the loop after.
+    private HandedStep? _handedStep;
+    private ValueTask<WebSocketReceivedMessage>? _handedReceive;
+
     /// <summary>Creates a session over an open connection; the subclass's connect method starts it.</summary>
     private protected RealtimeSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<TServerEvent> kind)
     {
@@ -139,12 +143,27 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// exception that ended it otherwise. One enumeration at a time; cancelling <paramref name="cancellationToken"/>
     /// ends the enumeration (the session goes on).
     /// </summary>
-    public IAsyncEnumerable<TServerEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _queue.ReadAllAsync(cancellationToken);
+    public async IAsyncEnumerable<TServerEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Each event through ReadEventAsync: with ZeroCopyAudioDeltas, its step for the parked loop too.
+        while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } serverEvent)
+        {
+            yield return serverEvent;
+        }
+    }
 
     /// <summary>Reads the next event, or <see langword="null"/> when the session closed normally.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
+        // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
+        // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off.
+        if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && _queue.TryBeginStep()
+            && StepForParkedLoop() is { } lent)
+        {
+            return lent;
+        }
+
         // Take first, wait only when nothing is queued: with ZeroCopyAudioDeltas taking returns the previous delta and
         // the receive loop queues the next one on this thread before TryDequeue looks again.
         while (true)
@@ -650,15 +669,30 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         WebSocketConnection connection = Volatile.Read(ref _connection);
         while (true)
         {
-            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
-            if (message.MessageType == WebSocketMessageType.Close)
+            TServerEvent? serverEvent;
+            bool borrowed;
+            int bytes;
+            if (TakeHandedStep() is { } handed)
             {
-                _closeStatus = message.CloseStatus;
-                return true;
+                // A reader ran this step for the parked loop (StepForParkedLoop) and handed over its outcome.
+                handed.Error?.Throw();
+                if (handed.Closed)
+                {
+                    return true;
+                }
+
+                (serverEvent, borrowed, bytes) = (handed.Event, handed.Borrowed, handed.Bytes);
+            }
+            else
+            {
+                ValueTask<WebSocketReceivedMessage> receive = TakeHandedReceive() ?? connection.ReceiveMessageAsync(_stop.Token);
+                WebSocketReceivedMessage message = await receive.ConfigureAwait(false);
+                if (!TryStep(message, out serverEvent, out borrowed, out bytes))
+                {
+                    return true;
+                }
             }
 
-            int bytes = (int)message.Payload.Length;
-            TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
             if (_audioFlushPending is { } audioPipe)
             {
                 await FlushAudioOutputAsync(audioPipe).ConfigureAwait(false);
@@ -682,6 +716,84 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The loop's synchronous step for one received message, whoever runs it (the loop, or a reader for the parked loop):
+    /// false for the server's close (its status noted), else the message through <see cref="ProcessMessage(in ReadOnlySequence{byte}, out bool)"/>.
+    /// </summary>
+    private bool TryStep(in WebSocketReceivedMessage message, out TServerEvent? serverEvent, out bool borrowed, out int bytes)
+    {
+        if (message.MessageType == WebSocketMessageType.Close)
+        {
+            _closeStatus = message.CloseStatus;
+            (serverEvent, borrowed, bytes) = (null, false, 0);
+            return false;
+        }
+
+        bytes = (int)message.Payload.Length;
+        serverEvent = ProcessMessage(message.Payload, out borrowed);
+        return true;
+    }
+
+    /// <summary>
+    /// The loop's next step, run by a reader that just handed back a lent delta while the loop waits for it
+    /// (<see cref="RealtimeEventQueue{T}.TryBeginStep"/>; under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>
+    /// the loop would run it on this thread anyway, resumed inline, and suspend again: that resume and suspend were most
+    /// of what <see cref="ReadEventAsync"/> cost over the step). When the receive completes at once and its message is
+    /// a lent delta, the delta is the reader's and the loop stays parked, now waiting for that one. Anything else is
+    /// handed to the loop, which resumes and goes on from there as if it had run the step itself: a receive that would
+    /// wait (the loop awaits it), the server's close, a failure (the loop throws it: the terminal error and reconnects
+    /// stay in one place), any other event or one that went to the sink (the loop queues it, flushes the audio output).
+    /// Exactly one of the two receives at any time, and they never run at once: the loop is parked until
+    /// <see cref="RealtimeEventQueue{T}.EndStep"/>, whose lock orders what each wrote before the other reads it.
+    /// </summary>
+    private TServerEvent? StepForParkedLoop()
+    {
+        HandedStep handed;
+        try
+        {
+            ValueTask<WebSocketReceivedMessage> receive = Volatile.Read(ref _connection).ReceiveMessageAsync(_stop.Token);
+            if (!receive.IsCompleted)
+            {
+                _handedReceive = receive;
+                _queue.EndStep(lent: false);
+                return null;
+            }
+
+            bool received = TryStep(receive.Result, out TServerEvent? serverEvent, out bool borrowed, out int bytes);
+            if (received && borrowed && serverEvent is not null && _audioFlushPending is null && _queue.EndStep(lent: true))
+            {
+                return serverEvent;
+            }
+
+            handed = new HandedStep(serverEvent, borrowed, bytes, !received, null);
+        }
+        catch (Exception ex)
+        {
+            handed = new HandedStep(null, false, 0, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+        }
+
+        _handedStep = handed;
+        _queue.EndStep(lent: false);
+        return null;
+    }
+
+    private HandedStep? TakeHandedStep()
+    {
+        HandedStep? handed = _handedStep;
+        _handedStep = null;
+        return handed;
+    }
+
+    private ValueTask<WebSocketReceivedMessage>? TakeHandedReceive()
+    {
+        ValueTask<WebSocketReceivedMessage>? receive = _handedReceive;
+        _handedReceive = null;
+        return receive;
+    }
+
+    /// <summary>What a reader's step hands to the loop: the step's outcome, or the failure the loop throws.</summary>
+    private readonly record struct HandedStep(TServerEvent? Event, bool Borrowed, int Bytes, bool Closed, System.Runtime.ExceptionServices.ExceptionDispatchInfo? Error);
 
     /// <summary>
     /// Publishes the end to the event stream and every pending call, then makes sure no socket outlives the session:
