@@ -153,17 +153,23 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     }
 
     /// <summary>Reads the next event, or <see langword="null"/> when the session closed normally.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
+    public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
-        // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off.
+        // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off
+        // (and no async method: this path never waits).
         if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && _queue.TryBeginStep()
             && StepForParkedLoop() is { } lent)
         {
-            return lent;
+            return new ValueTask<TServerEvent?>(lent);
         }
 
+        return ReadQueuedEventAsync(cancellationToken);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<TServerEvent?> ReadQueuedEventAsync(CancellationToken cancellationToken)
+    {
         // Take first, wait only when nothing is queued: with ZeroCopyAudioDeltas taking returns the previous delta and
         // the receive loop queues the next one on this thread before TryDequeue looks again.
         while (true)
