@@ -90,4 +90,42 @@ public sealed class TypedAudioDeltaAllocationTests(ITestOutputHelper output)
             Assert.True(borrowedFrom.Array!.Length >= json.Length);
         }
     }
+
+    /// <summary>
+    /// A delta in several receive blocks is copied together with its body checked in the same pass: wherever a byte the
+    /// reader treats otherwise falls (either side of a block boundary), the session does what the reader does (an escape
+    /// is unescaped, a raw control character ends the session's read with a protocol error); a clean body is built.
+    /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(7)] // the first block ends before the body: the layout checks it
+    [InlineData(300)] // the body starts in the first block and runs over several
+    [InlineData(512)]
+    public async Task A_segmented_delta_is_checked_as_it_is_copied_wherever_a_bad_byte_falls(int segmentSize)
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { ZeroCopyAudioDeltas = true });
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience)); // session.created: the loop is idle now
+
+        string base64 = Convert.ToBase64String(SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(20)));
+        const string Prefix = "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_1\",\"response_id\":\"resp_1\",\"item_id\":\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"";
+        RealtimeServerEvent clean = session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + base64 + "\"}"), segmentSize))!;
+        Assert.Equal(base64, Encoding.ASCII.GetString(clean.AsResponseOutputAudioDelta().Delta.EncodedUtf8.Span));
+
+        foreach (int at in (int[])[0, 1, segmentSize - Prefix.Length - 1, segmentSize - Prefix.Length, 100, base64.Length - 1])
+        {
+            if (at < 0 || at >= base64.Length)
+            {
+                continue;
+            }
+
+            // "\/" is "/" to the reader: the event holds the unescaped base64, as the reader reads it.
+            string escaped = base64.Substring(0, at) + "\\/" + base64.Substring(at + 1);
+            RealtimeServerEvent unescaped = session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + escaped + "\"}"), segmentSize))!;
+            Assert.Equal(base64.Substring(0, at) + "/" + base64.Substring(at + 1), Encoding.ASCII.GetString(unescaped.AsResponseOutputAudioDelta().Delta.EncodedUtf8.Span));
+
+            string control = base64.Substring(0, at) + "\u0001" + base64.Substring(at + 1);
+            Assert.Throws<RealtimeProtocolException>(() => session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + control + "\"}"), segmentSize)));
+        }
+    }
 }

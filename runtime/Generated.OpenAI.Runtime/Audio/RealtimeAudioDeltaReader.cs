@@ -364,10 +364,25 @@ public static class RealtimeAudioDeltaReader
     /// (the decoder fails on a quote or backslash; the layout checks it in one pass).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool TryScanApiShape(ReadOnlySpan<byte> json, out ApiShapeDelta shape)
+    internal static bool TryScanApiShape(ReadOnlySpan<byte> json, out ApiShapeDelta shape) => TryScanApiShapeCore(json, whole: true, out shape);
+
+    /// <summary>
+    /// Where the <c>delta</c> body starts (just past <c>,"delta":"</c>) when <paramref name="firstBlock"/>, the first
+    /// block of a message in several, starts in the API's exact shape up to there (the scan of <see cref="TryScanApiShape"/>
+    /// without its checks of the end, which is in another block); -1 otherwise. The scan of the whole message decides
+    /// whether it is that shape; this only says where its body will start if it is.
+    /// </summary>
+    internal static int ScanApiShapeToDeltaBody(ReadOnlySpan<byte> firstBlock)
+        => TryScanApiShapeCore(firstBlock, whole: false, out ApiShapeDelta shape) ? shape.DeltaStart : -1;
+
+    /// <param name="json">The message, or with <paramref name="whole"/> false its first block.</param>
+    /// <param name="whole">A constant once inlined: whether <paramref name="json"/> is the whole message (its end checked).</param>
+    /// <param name="shape">The offsets found.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryScanApiShapeCore(ReadOnlySpan<byte> json, bool whole, out ApiShapeDelta shape)
     {
         shape = default;
-        if (!Vector256.IsHardwareAccelerated || !json.StartsWith("{\"type\":\""u8) || !json.EndsWith("\"}"u8))
+        if (!Vector256.IsHardwareAccelerated || !json.StartsWith("{\"type\":\""u8) || (whole && !json.EndsWith("\"}"u8)))
         {
             return false;
         }
@@ -380,12 +395,12 @@ public static class RealtimeAudioDeltaReader
             || (i = itemIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"output_index\":"u8)
             || (i = outputIndexEnd = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"content_index\":"u8)
             || (i = contentIndexEnd = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"delta\":\""u8)
-            || i > json.Length - 2)
+            || (whole && i > json.Length - 2))
         {
             return false;
         }
 
-        shape = new ApiShapeDelta(typeEnd, eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd, i, json.Length - 2);
+        shape = new ApiShapeDelta(typeEnd, eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd, i, whole ? json.Length - 2 : json.Length);
         return true;
     }
 

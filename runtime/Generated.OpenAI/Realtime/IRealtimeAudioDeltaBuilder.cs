@@ -23,5 +23,8 @@ internal interface IRealtimeAudioDeltaBuilder<TServerEvent>
     /// the event and its base64 are new, owned by the app, as the reader makes them.</param>
     /// <param name="pcmBytes">The PCM16 bytes the delta decodes to (from its length and padding), for telemetry and
     /// the session's count of the item's audio; 0 when nothing was built.</param>
-    TServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes);
+    /// <param name="checkedBodyStart">Where the caller found the delta's body to start in <paramref name="message"/>
+    /// and checked it while copying the message together (<c>RealtimeAudioDeltaLayout.CopyUnescapedBase64Range</c>);
+    /// -1 for none.</param>
+    TServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1);
 }

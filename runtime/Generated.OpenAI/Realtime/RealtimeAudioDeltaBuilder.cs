@@ -39,10 +39,10 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
     private RealtimeServerEvent? _lent;
 
     /// <inheritdoc />
-    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes)
+    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1)
     {
         ReadOnlySpan<byte> json = message.Span;
-        if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, out RealtimeAudioDeltaLayout layout))
+        if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, checkedBodyStart, out RealtimeAudioDeltaLayout layout))
         {
             pcmBytes = 0;
             return null;

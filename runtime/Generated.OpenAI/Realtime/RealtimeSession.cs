@@ -158,7 +158,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
         // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off
         // (and no async method: this path never waits).
-        if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && _queue.TryBeginStep()
+        if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
             && StepForParkedLoop() is { } lent)
         {
             return new ValueTask<TServerEvent?>(lent);
@@ -394,10 +394,23 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
-        ReadOnlyMemory<byte> message = payload.IsSingleSegment ? payload.First
-            : StartsWithAudioDeltaType(payload.FirstSpan) ? Contiguous(payload)
-            : ReadOnlyMemory<byte>.Empty;
-        return message.IsEmpty ? null : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes);
+        if (payload.IsSingleSegment)
+        {
+            return _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes);
+        }
+
+        if (!StartsWithAudioDeltaType(payload.FirstSpan))
+        {
+            return null;
+        }
+
+        // The body is copied anyway to be lent in one block: it is checked in the same pass (a second of audio is 64 KiB
+        // of body, and a pass of its own over it cost about as much as the copy). A body that fails the check is not
+        // the builder's: the reader decides, as for any other message the builder turns away.
+        int bodyStart = RealtimeAudioDeltaReader.ScanApiShapeToDeltaBody(payload.FirstSpan);
+        ReadOnlyMemory<byte> message = Contiguous(payload, bodyStart, out bool bodyChecked);
+        return bodyStart >= 0 && !bodyChecked ? null
+            : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes, bodyStart);
     }
 
     /// <summary>Whether <paramref name="json"/> starts <c>{"type":"</c>, the kind's delta type and its closing quote, as the builder's shape does.</summary>
@@ -413,7 +426,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// A message that straddles two of the connection's receive buffers, copied once into the session's reused
     /// buffer (no allocation), so that its event can borrow from one block like the others.
     /// </summary>
-    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload)
+    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload) => Contiguous(payload, -1, out _);
+
+    /// <param name="payload">The message.</param>
+    /// <param name="bodyStart">Where a delta's body starts, or -1: the bytes from there to the last two are copied with
+    /// <see cref="RealtimeAudioDeltaLayout.CopyUnescapedBase64Range"/>.</param>
+    /// <param name="bodyChecked">What that check answered (false without a body).</param>
+    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload, int bodyStart, out bool bodyChecked)
     {
         int length = checked((int)payload.Length);
         if (_lendBuffer.Length < length)
@@ -426,7 +445,29 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             _lendBuffer = ArrayPool<byte>.Shared.Rent(length);
         }
 
-        payload.CopyTo(_lendBuffer);
+        bodyChecked = false;
+        if (bodyStart < 0 || bodyStart > length - 2)
+        {
+            payload.CopyTo(_lendBuffer);
+            return _lendBuffer.AsMemory(0, length);
+        }
+
+        // Each block in three parts at most: before the body, the body (checked while copied), after it.
+        bodyChecked = true;
+        int bodyEnd = length - 2;
+        int at = 0;
+        foreach (ReadOnlyMemory<byte> block in payload)
+        {
+            ReadOnlySpan<byte> span = block.Span;
+            int blockEnd = at + span.Length;
+            int from = Math.Clamp(bodyStart, at, blockEnd);
+            int to = Math.Clamp(bodyEnd, at, blockEnd);
+            span.Slice(0, from - at).CopyTo(_lendBuffer.AsSpan(at));
+            bodyChecked &= RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(span.Slice(from - at, to - from), _lendBuffer.AsSpan(from));
+            span.Slice(to - at).CopyTo(_lendBuffer.AsSpan(to));
+            at = blockEnd;
+        }
+
         return _lendBuffer.AsMemory(0, length);
     }
 
@@ -652,9 +693,12 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when ((_disposing || _closing) && ex is OperationCanceledException or WebSocketConnectionException)
+        catch (Exception ex) when ((_disposing || _closing) && ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException)
         {
-            // DisposeAsync stopped the loop, or CloseAsync closed the connection under it.
+            // DisposeAsync stopped the loop, or CloseAsync closed the connection under it. InvalidOperationException:
+            // their close handshake drives the connection's receive itself when none is pending (a loop parked for a
+            // lent delta), and a read that hands the delta back meanwhile resumes the loop, whose receive then finds
+            // theirs under way.
         }
         catch (Exception ex)
         {
