@@ -394,11 +394,16 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
-        if (payload.IsSingleSegment)
-        {
-            return _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes);
-        }
+        return payload.IsSingleSegment
+            ? _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes)
+            : TryBuildSegmentedAudioDelta(_audioDeltaBuilder, payload, out pcmBytes);
+    }
 
+    /// <summary><see cref="TryBuildAudioDelta"/> for a message in several blocks (a method of its own: the common case stays small).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TServerEvent? TryBuildSegmentedAudioDelta(IRealtimeAudioDeltaBuilder<TServerEvent> builder, in ReadOnlySequence<byte> payload, out long pcmBytes)
+    {
+        pcmBytes = 0;
         if (!StartsWithAudioDeltaType(payload.FirstSpan))
         {
             return null;
@@ -410,7 +415,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         int bodyStart = RealtimeAudioDeltaReader.ScanApiShapeToDeltaBody(payload.FirstSpan);
         ReadOnlyMemory<byte> message = Contiguous(payload, bodyStart, out bool bodyChecked);
         return bodyStart >= 0 && !bodyChecked ? null
-            : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes, bodyStart);
+            : builder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes, bodyStart);
     }
 
     /// <summary>Whether <paramref name="json"/> starts <c>{"type":"</c>, the kind's delta type and its closing quote, as the builder's shape does.</summary>
