@@ -71,7 +71,7 @@ public sealed class RealtimeAudioDeltaBuilderTests
             foreach (bool borrow in (bool[])[true, false])
             {
                 // A new builder each time: the remembered ids are tested below.
-                RealtimeServerEvent? fast = new RealtimeAudioDeltaBuilder().TryBuild(json, borrow);
+                RealtimeServerEvent? fast = new RealtimeAudioDeltaBuilder().TryBuild(json, borrow, out long pcmBytes);
                 if (fast is null)
                 {
                     declined++;
@@ -81,6 +81,7 @@ public sealed class RealtimeAudioDeltaBuilderTests
                 built++;
                 RealtimeServerEvent reference = borrow ? JsonModel.DeserializeBorrowingBase64<RealtimeServerEvent>(json) : JsonModel.Deserialize<RealtimeServerEvent>(json);
                 AssertSameDelta(reference, fast, json);
+                Assert.Equal(RealtimeVoiceSession.DecodedLength(reference.AsResponseOutputAudioDelta().Delta), pcmBytes);
             }
         }
 
@@ -95,8 +96,8 @@ public sealed class RealtimeAudioDeltaBuilderTests
         byte[] json = Delta("event_1", "resp_1", "item_1", "0", "0", "AAECAwQF");
         var builder = new RealtimeAudioDeltaBuilder();
 
-        Base64Data borrowed = builder.TryBuild(json, borrow: true)!.AsResponseOutputAudioDelta().Delta;
-        Base64Data copied = builder.TryBuild(json, borrow: false)!.AsResponseOutputAudioDelta().Delta;
+        Base64Data borrowed = builder.TryBuild(json, borrow: true, out _)!.AsResponseOutputAudioDelta().Delta;
+        Base64Data copied = builder.TryBuild(json, borrow: false, out _)!.AsResponseOutputAudioDelta().Delta;
         json.AsSpan(json.Length - 10, 8).Fill((byte)'B');
 
         Assert.Equal("BBBBBBBB"u8.ToArray(), borrowed.EncodedUtf8.ToArray());
@@ -107,10 +108,11 @@ public sealed class RealtimeAudioDeltaBuilderTests
     public void The_ids_of_the_previous_delta_are_handed_out_again_while_their_bytes_are_equal()
     {
         var builder = new RealtimeAudioDeltaBuilder();
-        RealtimeServerEventResponseAudioDelta first = builder.TryBuild(Delta("event_1", "resp_A", "item_A", "0", "0", "AAAA"), borrow: true)!.AsResponseOutputAudioDelta();
-        RealtimeServerEventResponseAudioDelta second = builder.TryBuild(Delta("event_2", "resp_A", "item_A", "0", "0", "AAAA"), borrow: true)!.AsResponseOutputAudioDelta();
-        RealtimeServerEventResponseAudioDelta third = builder.TryBuild(Delta("event_3", "resp_A", "item_B", "1", "0", "AAAA"), borrow: true)!.AsResponseOutputAudioDelta();
-        RealtimeServerEventResponseAudioDelta fourth = builder.TryBuild(Delta("event_4", "resp_B", "item_B", "0", "0", "AAAA"), borrow: true)!.AsResponseOutputAudioDelta();
+        RealtimeServerEventResponseAudioDelta first = builder.TryBuild(Delta("event_1", "resp_A", "item_A", "0", "0", "AAAA"), borrow: false, out _)!.AsResponseOutputAudioDelta();
+        RealtimeServerEventResponseAudioDelta second = builder.TryBuild(Delta("event_2", "resp_A", "item_A", "0", "0", "AAAA"), borrow: false, out _)!.AsResponseOutputAudioDelta();
+        RealtimeServerEventResponseAudioDelta third = builder.TryBuild(Delta("event_3", "resp_A", "item_B", "1", "0", "AAAA"), borrow: true, out _)!.AsResponseOutputAudioDelta();
+        string thirdItemId = third.ItemId;
+        RealtimeServerEventResponseAudioDelta fourth = builder.TryBuild(Delta("event_4", "resp_B", "item_B", "0", "0", "AAAA"), borrow: false, out _)!.AsResponseOutputAudioDelta();
 
         Assert.Same(first.ResponseId, second.ResponseId);
         Assert.Same(first.ItemId, second.ItemId);
@@ -122,7 +124,34 @@ public sealed class RealtimeAudioDeltaBuilderTests
         Assert.NotSame(first.ItemId, third.ItemId);
 
         Assert.Equal("resp_B", fourth.ResponseId);
-        Assert.Same(third.ItemId, fourth.ItemId);
+        Assert.Same(thirdItemId, fourth.ItemId);
+    }
+
+    [Fact]
+    public void A_lent_delta_is_one_object_set_again_for_each_lent_build_and_a_copied_one_is_new()
+    {
+        var builder = new RealtimeAudioDeltaBuilder();
+        byte[] firstJson = Delta("event_1", "resp_A", "item_A", "0", "1", "AAAA");
+        RealtimeServerEvent first = builder.TryBuild(firstJson, borrow: true, out _)!;
+        RealtimeServerEventResponseAudioDelta firstDelta = first.AsResponseOutputAudioDelta();
+        Assert.Equal("event_1", firstDelta.EventId);
+
+        byte[] secondJson = Delta("event_2", "resp_B", "item_B", "2", "3", "AAECAw==");
+        RealtimeServerEvent second = builder.TryBuild(secondJson, borrow: true, out long pcmBytes)!;
+        RealtimeServerEvent copied = builder.TryBuild(secondJson, borrow: false, out _)!;
+
+        // The same union and model, every member set from the second message, as the reader reads it.
+        Assert.Same(first, second);
+        Assert.Same(firstDelta, second.AsResponseOutputAudioDelta());
+        Assert.Equal(RealtimeServerEventKind.ResponseOutputAudioDelta, second.Kind);
+        Assert.Equal(4, pcmBytes);
+        AssertSameDelta(JsonModel.DeserializeBorrowingBase64<RealtimeServerEvent>(secondJson), second, secondJson);
+
+        // A copied build is the app's: a new event, which a later lent build does not touch.
+        Assert.NotSame(second, copied);
+        builder.TryBuild(firstJson, borrow: true, out _);
+        Assert.Equal("event_1", second.AsResponseOutputAudioDelta().EventId);
+        AssertSameDelta(JsonModel.Deserialize<RealtimeServerEvent>(secondJson), copied, secondJson);
     }
 
     [Theory]
@@ -134,7 +163,7 @@ public sealed class RealtimeAudioDeltaBuilderTests
     [InlineData("{\"type\":\"response.output_audio.delta\",\"event_id\":\"e\",\"response_id\":\"r\",\"item_id\":\"i\",\"output_index\":0,\"content_index\":0,\"delta\":null}")]
     [InlineData("{\"type\":\"response.output_audio.delta\",\"event_id\":\"e\",\"response_id\":\"r\",\"output_index\":0,\"content_index\":0,\"delta\":\"AAAA\"}")]
     public void What_is_not_a_delta_in_the_API_shape_is_left_to_the_reader(string json)
-        => Assert.Null(new RealtimeAudioDeltaBuilder().TryBuild(Encoding.UTF8.GetBytes(json), borrow: true));
+        => Assert.Null(new RealtimeAudioDeltaBuilder().TryBuild(Encoding.UTF8.GetBytes(json), borrow: true, out _));
 
     private static void AssertSameDelta(RealtimeServerEvent reference, RealtimeServerEvent fast, byte[] json)
     {

@@ -15,8 +15,9 @@ namespace Generated.OpenAI.Realtime.Tests;
 /// <summary>
 /// A typed audio delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>, through the session's
 /// <c>ProcessMessage</c> on this thread (the receive loop's per-message work, with no socket read in the count):
-/// exactly its event (the union and the model) and its <c>event_id</c> string are allocated, its base64 is borrowed
-/// from the message, and the <c>response_id</c>/<c>item_id</c> of the previous delta are reused.
+/// exactly its <c>event_id</c> string is allocated; the event (the union and the model) is lent, the one object set
+/// again for each delta, its base64 is borrowed from the message, and the <c>response_id</c>/<c>item_id</c> of the
+/// previous delta are reused.
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
 public sealed class TypedAudioDeltaAllocationTests(ITestOutputHelper output)
@@ -24,7 +25,7 @@ public sealed class TypedAudioDeltaAllocationTests(ITestOutputHelper output)
     [Theory(Timeout = 30000)]
     [InlineData(0)]
     [InlineData(4096)]
-    public async Task A_typed_delta_allocates_exactly_its_event_and_its_event_id(int segmentSize)
+    public async Task A_typed_delta_allocates_exactly_its_event_id(int segmentSize)
     {
         await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
         using RealtimeClient client = CreateClient(simulator);
@@ -54,29 +55,21 @@ public sealed class TypedAudioDeltaAllocationTests(ITestOutputHelper output)
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The same objects made directly: the union, the model, the event_id string (the ids are made before the count).
+        // The same string made directly (the ids are made before the count).
         byte[] eventId = Encoding.UTF8.GetBytes(EventId);
         string responseId = first!.AsResponseOutputAudioDelta().ResponseId;
         string itemId = first.AsResponseOutputAudioDelta().ItemId;
-        Base64Data delta = first.AsResponseOutputAudioDelta().Delta;
         long referenceBefore = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Iterations; i++)
         {
-            GC.KeepAlive(RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
-            {
-                EventId = Encoding.UTF8.GetString(eventId),
-                ResponseId = responseId,
-                ItemId = itemId,
-                OutputIndex = 0,
-                ContentIndex = 0,
-                Delta = delta,
-            }));
+            GC.KeepAlive(Encoding.UTF8.GetString(eventId));
         }
 
         long reference = GC.GetAllocatedBytesForCurrentThread() - referenceBefore;
-        output.WriteLine($"segments of {segmentSize}: {allocated / Iterations} B per typed 100 ms delta; the event and its event_id alone: {reference / Iterations} B");
+        output.WriteLine($"segments of {segmentSize}: {allocated / Iterations} B per typed 100 ms delta; its event_id alone: {reference / Iterations} B");
 
         Assert.True(allBorrowed);
+        Assert.Same(first, last);
         Assert.Equal(reference, allocated);
         RealtimeServerEventResponseAudioDelta read = last!.AsResponseOutputAudioDelta();
         Assert.Same(responseId, read.ResponseId);
@@ -93,8 +86,46 @@ public sealed class TypedAudioDeltaAllocationTests(ITestOutputHelper output)
         }
         else
         {
-            Assert.True(MemoryMarshal.TryGetArray(first.AsResponseOutputAudioDelta().Delta.EncodedUtf8, out ArraySegment<byte> firstFrom));
-            Assert.Same(firstFrom.Array, borrowedFrom.Array);
+            Assert.NotSame(json, borrowedFrom.Array);
+            Assert.True(borrowedFrom.Array!.Length >= json.Length);
+        }
+    }
+
+    /// <summary>
+    /// A delta in several receive blocks is copied together with its body checked in the same pass: wherever a byte the
+    /// reader treats otherwise falls (either side of a block boundary), the session does what the reader does (an escape
+    /// is unescaped, a raw control character ends the session's read with a protocol error); a clean body is built.
+    /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(7)] // the first block ends before the body: the layout checks it
+    [InlineData(300)] // the body starts in the first block and runs over several
+    [InlineData(512)]
+    public async Task A_segmented_delta_is_checked_as_it_is_copied_wherever_a_bad_byte_falls(int segmentSize)
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: new RealtimeSessionOptions { ZeroCopyAudioDeltas = true });
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience)); // session.created: the loop is idle now
+
+        string base64 = Convert.ToBase64String(SampleAudio.CreatePcm16(TimeSpan.FromMilliseconds(20)));
+        const string Prefix = "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_1\",\"response_id\":\"resp_1\",\"item_id\":\"item_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"";
+        RealtimeServerEvent clean = session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + base64 + "\"}"), segmentSize))!;
+        Assert.Equal(base64, Encoding.ASCII.GetString(clean.AsResponseOutputAudioDelta().Delta.EncodedUtf8.Span));
+
+        foreach (int at in (int[])[0, 1, segmentSize - Prefix.Length - 1, segmentSize - Prefix.Length, 100, base64.Length - 1])
+        {
+            if (at < 0 || at >= base64.Length)
+            {
+                continue;
+            }
+
+            // "\/" is "/" to the reader: the event holds the unescaped base64, as the reader reads it.
+            string escaped = base64.Substring(0, at) + "\\/" + base64.Substring(at + 1);
+            RealtimeServerEvent unescaped = session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + escaped + "\"}"), segmentSize))!;
+            Assert.Equal(base64.Substring(0, at) + "/" + base64.Substring(at + 1), Encoding.ASCII.GetString(unescaped.AsResponseOutputAudioDelta().Delta.EncodedUtf8.Span));
+
+            string control = base64.Substring(0, at) + "\u0001" + base64.Substring(at + 1);
+            Assert.Throws<RealtimeProtocolException>(() => session.ProcessMessage(Segmented(Encoding.UTF8.GetBytes(Prefix + control + "\"}"), segmentSize)));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -16,27 +17,13 @@ namespace Generated.OpenAI.Audio;
 /// the base64 included; for a message of this shape the same model can be built from these offsets (the session's
 /// typed audio deltas do, see <c>RealtimeAudioDeltaBuilder</c>). <see cref="TryRead"/> accepts only what the reader
 /// reads to the same values: the properties before <c>delta</c> are validated by
-/// <see cref="RealtimeAudioDeltaReader.ScanApiShapeToDelta"/> (the audio fast path's literal scan, differentially
-/// tested against the reader), and the <c>delta</c> body in one pass (<see cref="IsUnescapedBase64Range"/>) that
+/// <see cref="RealtimeAudioDeltaReader.TryScanApiShape"/> (the audio fast path's literal scan, the same one
+/// <c>DecodeDelta</c> runs, differentially tested against the reader), and the <c>delta</c> body in one pass (<see cref="IsUnescapedBase64Range"/>) that
 /// lets through only bytes a JSON string holds raw and as themselves. Anything else is false, and the caller reads
 /// the message with the reader, which gives the typed error or the Unknown case.
 /// </remarks>
 internal readonly struct RealtimeAudioDeltaLayout
 {
-    private static ReadOnlySpan<byte> TypePrefix => "{\"type\":\""u8;
-
-    private static ReadOnlySpan<byte> EventIdSeparator => "\",\"event_id\":\""u8;
-
-    private static ReadOnlySpan<byte> ResponseIdSeparator => "\",\"response_id\":\""u8;
-
-    private static ReadOnlySpan<byte> ItemIdSeparator => "\",\"item_id\":\""u8;
-
-    private static ReadOnlySpan<byte> OutputIndexSeparator => "\",\"output_index\":"u8;
-
-    private static ReadOnlySpan<byte> ContentIndexSeparator => ",\"content_index\":"u8;
-
-    private static ReadOnlySpan<byte> DeltaSeparator => ",\"delta\":"u8;
-
     /// <summary>The bytes of <c>event_id</c> (between its quotes).</summary>
     public Range EventId { get; private init; }
 
@@ -59,110 +46,88 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// True when <paramref name="json"/> is an event of type <paramref name="expectedType"/> in the API's shape, with
     /// <paramref name="layout"/> its members; false for anything else (nothing is promised then: read it with the reader).
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, out RealtimeAudioDeltaLayout layout)
+    /// <param name="json">The message.</param>
+    /// <param name="expectedType">The delta's type.</param>
+    /// <param name="checkedBodyStart">Where the caller found the <c>delta</c> body to start and checked it (to the
+    /// message's last two bytes) as <see cref="IsUnescapedBase64Range"/> does, copying it
+    /// (<see cref="CopyUnescapedBase64Range"/>); -1 for none. A body found anywhere else is checked here.</param>
+    /// <param name="layout">The members.</param>
+    public static bool TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, int checkedBodyStart, out RealtimeAudioDeltaLayout layout)
     {
         layout = default;
 
-        // The type first, so that other events (a transcript delta has the same members) are turned away early.
-        int i = TypePrefix.Length;
-        if (!json.StartsWith(TypePrefix) || !json.Slice(i).StartsWith(expectedType) || !json.Slice(i + expectedType.Length).StartsWith(EventIdSeparator))
+        // The type first, so that other events (a transcript delta has the same members) are turned away before the scan.
+        const int TypeStart = RealtimeAudioDeltaReader.ApiShapeDelta.TypeStart;
+        int typeEnd = TypeStart + expectedType.Length;
+        if (json.Length <= typeEnd || json[typeEnd] != (byte)'"' || !json.Slice(TypeStart).StartsWith(expectedType)
+            || !RealtimeAudioDeltaReader.TryScanApiShape(json, out RealtimeAudioDeltaReader.ApiShapeDelta shape) || shape.TypeEnd != typeEnd)
         {
             return false;
         }
 
-        // The message must end with the delta's closing quote and the object's brace: "delta" is last, nothing follows.
-        int deltaStart = RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) + 1;
-        int deltaEnd = json.Length - 2;
-        if (deltaStart <= 0 || deltaStart > deltaEnd || json[deltaStart - 1] != (byte)'"' || json[deltaEnd] != (byte)'"' || json[deltaEnd + 1] != (byte)'}'
-            || !IsUnescapedBase64Range(json.Slice(deltaStart, deltaEnd - deltaStart)))
+        // The scan validated every byte up to the delta's opening quote (plain printable strings, unsigned integers, the
+        // literals in this order) and that the message ends with the delta's closing quote and the object's brace.
+        if ((shape.DeltaStart != checkedBodyStart && !IsUnescapedBase64Range(json[shape.Delta])) || !TryParseIndex(json[shape.OutputIndex], out long outputIndex)
+            || !TryParseIndex(json[shape.ContentIndex], out long contentIndex))
         {
-            return false;
-        }
-
-        // The scan validated every byte up to "delta": (plain printable strings, integers, the literals in this
-        // order), so each string ends at its first quote and each integer at its separator.
-        i += expectedType.Length + EventIdSeparator.Length;
-        Range eventId = NextString(json, ref i, ResponseIdSeparator);
-        Range responseId = NextString(json, ref i, ItemIdSeparator);
-        Range itemId = NextString(json, ref i, OutputIndexSeparator);
-        if (!TryNextInteger(json, ref i, ContentIndexSeparator, out long outputIndex)
-            || !TryNextInteger(json, ref i, DeltaSeparator, out long contentIndex)
-            || i != deltaStart - 1)
-        {
-            // An integer outside long's range (the reader's ReadInt64 decides what that is).
             return false;
         }
 
         layout = new RealtimeAudioDeltaLayout
         {
-            EventId = eventId,
-            ResponseId = responseId,
-            ItemId = itemId,
+            EventId = shape.EventId,
+            ResponseId = shape.ResponseId,
+            ItemId = shape.ItemId,
             OutputIndex = outputIndex,
             ContentIndex = contentIndex,
-            Delta = new Range(deltaStart, deltaEnd),
+            Delta = shape.Delta,
         };
         return true;
     }
 
-    private static Range NextString(ReadOnlySpan<byte> json, ref int i, ReadOnlySpan<byte> separator)
+    /// <summary>The value of an index's digits (<c>0|[1-9][0-9]*</c>); false outside long's range (the reader's ReadInt64 decides what that is).</summary>
+    private static bool TryParseIndex(ReadOnlySpan<byte> digits, out long value)
     {
-        int start = i;
-        int end = start + json.Slice(start).IndexOf((byte)'"');
-        i = end + separator.Length;
-        return new Range(start, end);
-    }
-
-    private static bool TryNextInteger(ReadOnlySpan<byte> json, ref int i, ReadOnlySpan<byte> separator, out long value)
-    {
-        // The API's indexes are single digits (a separator follows the validated integer, so i + 1 is in range).
-        if (json[i + 1] == separator[0] && char.IsAsciiDigit((char)json[i]))
+        // The API's indexes are single digits.
+        if (digits.Length == 1)
         {
-            value = json[i] - '0';
-            i += 1 + separator.Length;
+            value = digits[0] - '0';
             return true;
         }
 
-        if (!Utf8Parser.TryParse(json.Slice(i), out value, out int consumed))
-        {
-            return false;
-        }
-
-        i += consumed + separator.Length;
-        return true;
+        return Utf8Parser.TryParse(digits, out value, out int consumed) && consumed == digits.Length;
     }
 
     /// <summary>
-    /// Whether every byte of a string body lies between <c>+</c> and <c>z</c> (the range of the base64 alphabet) and
-    /// none is a backslash. Such a body holds no escape, no quote and no control character (RFC 8259 section 7), so
-    /// its raw bytes are the string's value, as the reader would read it; base64 has nothing outside that range, so
-    /// only a delta that is not base64 anyway is turned away. One pass with no branch per block: the unsigned minimum
-    /// and maximum of the bytes, and the minimum of each byte XOR a backslash (zero for a backslash), 64 bytes at a
-    /// time where Vector256 is accelerated. The body is 64 KiB for a second of audio, and this is the only pass over it
-    /// before the app decodes it.
+    /// Whether every byte of a string body lies between <c>+</c> (the lowest byte of the base64 alphabet) and 0x7F and
+    /// none is a backslash. Such a body holds no escape, no quote, no control character and no non-ASCII byte (RFC 8259
+    /// section 7), so its raw bytes are the string's value, as the reader would read it; base64 has nothing outside
+    /// that range, so only a delta that is not base64 anyway is turned away (and one that holds <c>{|}~</c> or DEL is
+    /// built as the reader reads it, with the same bytes, for the app's decode to refuse). One pass with no branch per
+    /// block, three operations per 32 bytes where Vector256 is accelerated: the signed minimum of the bytes (the bytes
+    /// below <c>+</c> and those from 0x80 are exactly those less than <c>+</c> as signed bytes) and the minimum of each
+    /// byte XOR a backslash (zero for a backslash). The body is 64 KiB for a second of audio, and this is the only pass
+    /// over it before the app decodes it.
     /// </summary>
     internal static bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
     {
-        const byte Lowest = (byte)'+';
-        const byte Highest = (byte)'z';
+        const sbyte Lowest = (sbyte)'+';
         int i = 0;
         if (Vector256.IsHardwareAccelerated && body.Length >= 2 * Vector256<byte>.Count)
         {
-            ref byte body0 = ref MemoryMarshal.GetReference(body);
-            Vector256<byte> backslash = Vector256.Create((byte)'\\');
-            Vector256<byte> low = Vector256<byte>.AllBitsSet;
-            Vector256<byte> high = Vector256<byte>.Zero;
+            ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
+            Vector256<sbyte> backslash = Vector256.Create((sbyte)'\\');
+            Vector256<sbyte> low = Vector256.Create(sbyte.MaxValue);
             Vector256<byte> notBackslash = Vector256<byte>.AllBitsSet;
             int last = body.Length - (2 * Vector256<byte>.Count);
             while (true)
             {
                 // The last pair of blocks ends at the body's end (it may overlap the pair before).
                 i = Math.Min(i, last);
-                Vector256<byte> a = Vector256.LoadUnsafe(ref body0, (nuint)i);
-                Vector256<byte> b = Vector256.LoadUnsafe(ref body0, (nuint)(i + Vector256<byte>.Count));
+                Vector256<sbyte> a = Vector256.LoadUnsafe(ref body0, (nuint)i);
+                Vector256<sbyte> b = Vector256.LoadUnsafe(ref body0, (nuint)(i + Vector256<byte>.Count));
                 low = Vector256.Min(low, Vector256.Min(a, b));
-                high = Vector256.Max(high, Vector256.Max(a, b));
-                notBackslash = Vector256.Min(notBackslash, Vector256.Min(a ^ backslash, b ^ backslash));
+                notBackslash = Vector256.Min(notBackslash, Vector256.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()));
                 if (i == last)
                 {
                     break;
@@ -171,19 +136,63 @@ internal readonly struct RealtimeAudioDeltaLayout
                 i += 2 * Vector256<byte>.Count;
             }
 
-            return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest))
-                && Vector256.LessThanOrEqualAll(high, Vector256.Create(Highest))
-                && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
+            return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest)) && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
         }
 
         for (; i < body.Length; i++)
         {
-            if (body[i] is < Lowest or > Highest or (byte)'\\')
+            if ((sbyte)body[i] < Lowest || body[i] == (byte)'\\')
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/> (at least as long) and answers
+    /// <see cref="IsUnescapedBase64Range"/> for it in the same pass: where a delta's body must be copied anyway (a
+    /// message in several receive blocks, made contiguous to be lent), its check costs no read of its own. A second
+    /// of audio is 64 KiB of body: a pass over it is bound by the cache's bandwidth, not by the three operations per block.
+    /// </summary>
+    internal static bool CopyUnescapedBase64Range(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        const sbyte Lowest = (sbyte)'+';
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
+        }
+
+        if (!Vector256.IsHardwareAccelerated || source.Length < Vector256<byte>.Count)
+        {
+            source.CopyTo(destination);
+            return IsUnescapedBase64Range(source);
+        }
+
+        ref sbyte source0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(source));
+        ref sbyte destination0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(destination));
+        Vector256<sbyte> backslash = Vector256.Create((sbyte)'\\');
+        Vector256<sbyte> low = Vector256.Create(sbyte.MaxValue);
+        Vector256<byte> notBackslash = Vector256<byte>.AllBitsSet;
+        int last = source.Length - Vector256<byte>.Count;
+        int i = 0;
+        while (true)
+        {
+            // The last block ends at the source's end (it may overlap the one before: the same bytes copied again).
+            i = Math.Min(i, last);
+            Vector256<sbyte> block = Vector256.LoadUnsafe(ref source0, (nuint)i);
+            block.StoreUnsafe(ref destination0, (nuint)i);
+            low = Vector256.Min(low, block);
+            notBackslash = Vector256.Min(notBackslash, (block ^ backslash).AsByte());
+            if (i == last)
+            {
+                break;
+            }
+
+            i += Vector256<byte>.Count;
+        }
+
+        return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest)) && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
     }
 }

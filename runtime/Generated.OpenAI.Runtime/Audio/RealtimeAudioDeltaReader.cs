@@ -301,37 +301,42 @@ public static class RealtimeAudioDeltaReader
     /// destination too small, no Vector256).
     /// </summary>
     /// <remarks>
-    /// It accepts a subset of what <see cref="ScanApiShapeToDelta"/> accepts: the same literals and the same checks of
-    /// each value, written so that each literal is a compare of constants the JIT unrolls (two or three loads) rather than
-    /// a call, the closing quote of a string value is the first byte of the literal after it (so one compare checks
-    /// both), and the value's end and its bytes are found with one 32-byte compare. The base64 runs to the document's
-    /// final <c>"}</c>: a quote, backslash or anything else outside the alphabet inside it makes the decoder fail, and
-    /// whitespace, which the decoder skips, makes the written count fall short of what the length says.
+    /// The scan is <see cref="TryScanApiShape"/> (a subset of what the general scan accepts). The base64 runs to the
+    /// document's final <c>"}</c>: a quote, backslash or anything else outside the alphabet inside it makes the decoder
+    /// fail, and whitespace, which the decoder skips, makes the written count fall short of what the length says.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryDecodeApiShapeDelta(ReadOnlySpan<byte> json, Span<byte> pcm, out int bytesWritten)
     {
         bytesWritten = 0;
-        if (!Vector256.IsHardwareAccelerated || !json.StartsWith("{\"type\":\""u8) || !json.EndsWith("\"}"u8))
-        {
-            return false;
-        }
+        return TryScanApiShape(json, out ApiShapeDelta shape) && TryDecodeBody(json[shape.Delta], pcm, out bytesWritten);
+    }
 
-        int i = "{\"type\":\"".Length;
-        if ((i = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"event_id\":\""u8)
-            || (i = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"response_id\":\""u8)
-            || (i = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"item_id\":\""u8)
-            || (i = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"output_index\":"u8)
-            || (i = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"content_index\":"u8)
-            || (i = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"delta\":\""u8)
-            || i > json.Length - 2)
-        {
-            return false;
-        }
+    /// <summary>
+    /// <see cref="TryDecodeApiShapeDelta"/> for an event whose <c>type</c> is
+    /// <paramref name="expectedType"/>, checked in the same scan: the audio fast path of a session, which would
+    /// otherwise ask <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> (a scan of its own) first. False
+    /// says only that <see cref="IsEventType(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> and <see cref="DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>
+    /// must decide; nothing is promised about <paramref name="pcm"/> then.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static bool TryDecodeApiShapeDeltaOfType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, Span<byte> pcm, out int bytesWritten)
+    {
+        // NoInlining, as DecodeDelta: the root the exact-shape scan is inlined into.
+        bytesWritten = 0;
+        return TryScanApiShape(json, out ApiShapeDelta shape) && json[shape.Type].SequenceEqual(expectedType)
+            && TryDecodeBody(json[shape.Delta], pcm, out bytesWritten);
+    }
 
-        // As in TryDecodeLastDelta: a destination too small is left untouched (the general path reports it), and the
-        // written count must be what the length and padding say, which rules out whitespace the decoder skipped.
-        ReadOnlySpan<byte> base64 = json.Slice(i, json.Length - 2 - i);
+    /// <summary>
+    /// Decodes a <c>delta</c> body the exact-shape scan found. As in <see cref="TryDecodeLastDelta"/>: a destination too
+    /// small is left untouched (the general path reports it), and the written count must be what the length and
+    /// padding say, which rules out whitespace the decoder skipped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDecodeBody(ReadOnlySpan<byte> base64, Span<byte> pcm, out int bytesWritten)
+    {
+        bytesWritten = 0;
         if (!TryGetDecodedLength(base64, out int needed) || pcm.Length < needed
             || Base64.DecodeFromUtf8(base64, pcm, out _, out int written) != OperationStatus.Done || written != needed)
         {
@@ -340,6 +345,94 @@ public static class RealtimeAudioDeltaReader
 
         bytesWritten = written;
         return true;
+    }
+
+    /// <summary>
+    /// The one scan of an event exactly as the API sends an output audio delta,
+    /// <c>{"type":"…","event_id":"…","response_id":"…","item_id":"…","output_index":N,"content_index":N,"delta":"…"}</c>
+    /// with no whitespace: true with where each value lies (<paramref name="shape"/>), false for anything else (another
+    /// shape, a negative integer, a value too close to the end for a 32-byte load, no Vector256), when the general scan
+    /// or the reader decides. <see cref="TryDecodeApiShapeDelta"/> decodes from it and <see cref="RealtimeAudioDeltaLayout"/>
+    /// builds a typed delta from it.
+    /// </summary>
+    /// <remarks>
+    /// Every byte before <c>delta</c>'s opening quote is checked as the general scan checks it: each literal is a
+    /// compare of constants the JIT unrolls once this is inlined (two or three loads, not a call), the closing quote of
+    /// a string value is the first byte of the literal after it (so one compare checks both), and a string's end and
+    /// its bytes (printable ASCII, no escape) are found with one 32-byte compare. The <c>delta</c> body is not looked
+    /// at: it runs from its opening quote to the document's final <c>"}</c>, and its caller decides what it may hold
+    /// (the decoder fails on a quote or backslash; the layout checks it in one pass).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryScanApiShape(ReadOnlySpan<byte> json, out ApiShapeDelta shape) => TryScanApiShapeCore(json, whole: true, out shape);
+
+    /// <summary>
+    /// Where the <c>delta</c> body starts (just past <c>,"delta":"</c>) when <paramref name="firstBlock"/>, the first
+    /// block of a message in several, starts in the API's exact shape up to there (the scan of <see cref="TryScanApiShape"/>
+    /// without its checks of the end, which is in another block); -1 otherwise. The scan of the whole message decides
+    /// whether it is that shape; this only says where its body will start if it is.
+    /// </summary>
+    internal static int ScanApiShapeToDeltaBody(ReadOnlySpan<byte> firstBlock)
+        => TryScanApiShapeCore(firstBlock, whole: false, out ApiShapeDelta shape) ? shape.DeltaStart : -1;
+
+    /// <param name="json">The message, or with <paramref name="whole"/> false its first block.</param>
+    /// <param name="whole">A constant once inlined: whether <paramref name="json"/> is the whole message (its end checked).</param>
+    /// <param name="shape">The offsets found.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryScanApiShapeCore(ReadOnlySpan<byte> json, bool whole, out ApiShapeDelta shape)
+    {
+        shape = default;
+        if (!Vector256.IsHardwareAccelerated || !json.StartsWith("{\"type\":\""u8) || (whole && !json.EndsWith("\"}"u8)))
+        {
+            return false;
+        }
+
+        int i = ApiShapeDelta.TypeStart;
+        int typeEnd, eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd;
+        if ((i = typeEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"event_id\":\""u8)
+            || (i = eventIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"response_id\":\""u8)
+            || (i = responseIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"item_id\":\""u8)
+            || (i = itemIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"output_index\":"u8)
+            || (i = outputIndexEnd = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"content_index\":"u8)
+            || (i = contentIndexEnd = SkipUnsignedInteger(json, i)) < 0 || !TrySkip(json, ref i, ",\"delta\":\""u8)
+            || (whole && i > json.Length - 2))
+        {
+            return false;
+        }
+
+        shape = new ApiShapeDelta(typeEnd, eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd, i, whole ? json.Length - 2 : json.Length);
+        return true;
+    }
+
+    /// <summary>
+    /// Where each value of an output audio delta in the API's exact shape lies (<see cref="TryScanApiShape"/>): each
+    /// value's end, its start being the end of the one before plus the literal between them.
+    /// </summary>
+    internal readonly record struct ApiShapeDelta(int TypeEnd, int EventIdEnd, int ResponseIdEnd, int ItemIdEnd, int OutputIndexEnd, int ContentIndexEnd, int DeltaStart, int DeltaEnd)
+    {
+        /// <summary>Where the type's value starts: after <c>{"type":"</c>.</summary>
+        public const int TypeStart = 9;
+
+        /// <summary>The bytes of <c>type</c> (between its quotes).</summary>
+        public Range Type => new(TypeStart, TypeEnd);
+
+        /// <summary>The bytes of <c>event_id</c>.</summary>
+        public Range EventId => new(TypeEnd + "\",\"event_id\":\"".Length, EventIdEnd);
+
+        /// <summary>The bytes of <c>response_id</c>.</summary>
+        public Range ResponseId => new(EventIdEnd + "\",\"response_id\":\"".Length, ResponseIdEnd);
+
+        /// <summary>The bytes of <c>item_id</c>.</summary>
+        public Range ItemId => new(ResponseIdEnd + "\",\"item_id\":\"".Length, ItemIdEnd);
+
+        /// <summary>The digits of <c>output_index</c> (<c>0|[1-9][0-9]*</c>).</summary>
+        public Range OutputIndex => new(ItemIdEnd + "\",\"output_index\":".Length, OutputIndexEnd);
+
+        /// <summary>The digits of <c>content_index</c>.</summary>
+        public Range ContentIndex => new(OutputIndexEnd + ",\"content_index\":".Length, ContentIndexEnd);
+
+        /// <summary>The body of <c>delta</c> (between its quotes; not looked at by the scan).</summary>
+        public Range Delta => new(DeltaStart, DeltaEnd);
     }
 
     /// <summary>
@@ -556,103 +649,12 @@ public static class RealtimeAudioDeltaReader
     }
 
     /// <summary>
-    /// <see cref="ScanToPlainTopLevelValue"/> for <c>delta</c>, specialized to the property order and spacing the API
-    /// sends an output audio delta in: <c>{"type":"…","event_id":"…","response_id":"…","item_id":"…","output_index":N,"content_index":N,"delta":</c>.
-    /// The names and the separators around them are compared as literals, so only each value's end is searched for.
-    /// Returns the same index as the general scan or -1 (any other order, name, spacing, escape or byte: the
-    /// general scan then decides), never a different answer: the literals are a subset of what the general scan accepts,
-    /// the values are checked as it checks them, and the same printable-ASCII check covers every byte passed over.
+    /// <see cref="ScanToPlainTopLevelValue"/> for <c>delta</c> in the API's exact shape (<see cref="TryScanApiShape"/>):
+    /// the index just past <c>"delta":</c>, or -1 (any other order, name, spacing, escape or byte: the general scan then
+    /// decides), never a different answer than the general scan.
     /// </summary>
     internal static int ScanApiShapeToDelta(ReadOnlySpan<byte> json)
-    {
-        if (!json.StartsWith("{\"type\":\""u8))
-        {
-            return -1;
-        }
-
-        int i = "{\"type\":\"".Length;
-        if ((i = SkipPlainStringThen(json, i, "\",\"event_id\":\""u8)) < 0
-            || (i = SkipPlainStringThen(json, i, "\",\"response_id\":\""u8)) < 0
-            || (i = SkipPlainStringThen(json, i, "\",\"item_id\":\""u8)) < 0
-            || (i = SkipPlainStringThen(json, i, "\",\"output_index\":"u8)) < 0
-            || (i = SkipIntegerThen(json, i, ",\"content_index\":"u8)) < 0
-            || (i = SkipIntegerThen(json, i, ",\"delta\":"u8)) < 0)
-        {
-            return -1;
-        }
-
-        // No separate pass over the prefix for PlainFirst..PlainLast: the literals are printable, the integers are
-        // digits and '-', and each string body was checked by PrintableStringLength.
-        return i;
-    }
-
-    /// <summary>Past a string body at <paramref name="i"/> (printable, no escape) and the <paramref name="literal"/> that starts with its closing quote; else -1.</summary>
-    private static int SkipPlainStringThen(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
-    {
-        int length = PrintableStringLength(json, i);
-        if (length < 0)
-        {
-            return -1;
-        }
-
-        i += length;
-        return json.Slice(i).StartsWith(literal) ? i + literal.Length : -1;
-    }
-
-    /// <summary>
-    /// <see cref="PlainStringLength"/> that also checks, in the same pass, that the body is PlainFirst..PlainLast:
-    /// -1 at an escape, a control character, a non-ASCII byte or the end. 32 bytes at a time where Vector256 is
-    /// accelerated (one load covers most ids), else byte by byte.
-    /// </summary>
-    private static int PrintableStringLength(ReadOnlySpan<byte> json, int start)
-    {
-        int i = start;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref byte json0 = ref MemoryMarshal.GetReference(json);
-            Vector256<byte> quote = Vector256.Create((byte)'"');
-            Vector256<byte> backslash = Vector256.Create((byte)'\\');
-
-            // Signed, the bytes below PlainFirst and those above PlainLast (0x80 and up) are exactly those less than 0x20.
-            Vector256<sbyte> first = Vector256.Create((sbyte)PlainFirst);
-            while (i <= json.Length - Vector256<byte>.Count)
-            {
-                Vector256<byte> block = Vector256.LoadUnsafe(ref json0, (nuint)i);
-                uint stop = (Vector256.Equals(block, quote) | Vector256.Equals(block, backslash)
-                    | Vector256.LessThan(block.AsSByte(), first).AsByte()).ExtractMostSignificantBits();
-                if (stop != 0)
-                {
-                    i += BitOperations.TrailingZeroCount(stop);
-                    return json[i] == (byte)'"' ? i - start : -1;
-                }
-
-                i += Vector256<byte>.Count;
-            }
-        }
-
-        for (; (uint)i < (uint)json.Length; i++)
-        {
-            byte b = json[i];
-            if (b == (byte)'"')
-            {
-                return i - start;
-            }
-
-            if (b is (byte)'\\' or < PlainFirst or > PlainLast)
-            {
-                return -1;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Past an integer at <paramref name="i"/> (as <see cref="SkipInteger"/> reads it) and the <paramref name="literal"/> after it; else -1.</summary>
-    private static int SkipIntegerThen(ReadOnlySpan<byte> json, int i, ReadOnlySpan<byte> literal)
-    {
-        i = SkipInteger(json, i);
-        return i >= 0 && json.Slice(i).StartsWith(literal) ? i + literal.Length : -1;
-    }
+        => TryScanApiShape(json, out ApiShapeDelta shape) ? shape.DeltaStart - 1 : -1;
 
     /// <summary>
     /// The value of the top-level string <paramref name="propertyName"/> when the plain scan can vouch for it: the

@@ -20,36 +20,77 @@ namespace Generated.OpenAI.Realtime;
 /// error or the Unknown case.</para>
 /// <para><b>Ids.</b> Every delta of one response carries the same <c>response_id</c> and <c>item_id</c>: the builder
 /// keeps the last string of each and hands it out again while the bytes are equal (strings are immutable, so the
-/// sharing is invisible to the app). <c>event_id</c> differs per event and is always a new string.</para>
+/// sharing is invisible to the app). <c>event_id</c> differs per event and is always a new string: it is all a lent
+/// delta allocates.</para>
+/// <para><b>Lent.</b> A borrowed delta (<see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid until the
+/// app's next read, its audio and now its object too: the builder keeps one union and one model and sets the members of
+/// that model for each lent delta (every member the reader sets; the model has no other state but
+/// <c>ExtensionData</c>, which a delta in this shape never has and the app must not add to a lent event). Nothing in the
+/// session keeps a delta (transcripts, the conversation log, <c>Errors</c>, the waiters and the resume history keep
+/// other events, or strings), so the app's copy is the only one that sees the reuse.</para>
 /// <para><b>Concurrency.</b> One builder per session, called only from that session's receive loop, one message at
-/// a time: the two remembered ids need no lock.</para>
+/// a time: the remembered ids and the lent event need no lock.</para>
 /// </remarks>
 internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<RealtimeServerEvent>
 {
     private string? _responseId;
     private string? _itemId;
+    private RealtimeServerEventResponseAudioDelta? _lentDelta;
+    private RealtimeServerEvent? _lent;
 
     /// <inheritdoc />
-    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow)
+    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1)
     {
         ReadOnlySpan<byte> json = message.Span;
-        if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, out RealtimeAudioDeltaLayout layout))
+        if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, checkedBodyStart, out RealtimeAudioDeltaLayout layout))
         {
+            pcmBytes = 0;
             return null;
         }
 
-        // Borrowed: the session keeps the message valid until the app has moved past the event. Copied: a new array
-        // the event owns, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
         ReadOnlyMemory<byte> base64 = message[layout.Delta];
-        return RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
+        pcmBytes = RealtimeVoiceSession.DecodedLength(base64.Span);
+        string eventId = Encoding.UTF8.GetString(json[layout.EventId]);
+        string responseId = Reuse(ref _responseId, json[layout.ResponseId]);
+        string itemId = Reuse(ref _itemId, json[layout.ItemId]);
+        if (!borrow)
         {
-            EventId = Encoding.UTF8.GetString(json[layout.EventId]),
-            ResponseId = Reuse(ref _responseId, json[layout.ResponseId]),
-            ItemId = Reuse(ref _itemId, json[layout.ItemId]),
-            OutputIndex = layout.OutputIndex,
-            ContentIndex = layout.ContentIndex,
-            Delta = Base64Data.FromBase64Utf8(borrow ? base64 : base64.ToArray()),
-        });
+            // Copied: a new event that owns a new array, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
+            return RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
+            {
+                EventId = eventId,
+                ResponseId = responseId,
+                ItemId = itemId,
+                OutputIndex = layout.OutputIndex,
+                ContentIndex = layout.ContentIndex,
+                Delta = Base64Data.FromBase64Utf8(base64.ToArray()),
+            });
+        }
+
+        // Lent: the session keeps the message valid until the app has moved past the event, and the app has handed the
+        // previous lent event back, so its object is set again rather than a new one made.
+        RealtimeServerEventResponseAudioDelta? delta = _lentDelta;
+        if (delta is null)
+        {
+            delta = _lentDelta = new RealtimeServerEventResponseAudioDelta
+            {
+                EventId = eventId,
+                ResponseId = responseId,
+                ItemId = itemId,
+                OutputIndex = layout.OutputIndex,
+                ContentIndex = layout.ContentIndex,
+                Delta = Base64Data.FromBase64Utf8(base64),
+            };
+            return _lent = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+        }
+
+        delta.EventId = eventId;
+        delta.ResponseId = responseId;
+        delta.ItemId = itemId;
+        delta.OutputIndex = layout.OutputIndex;
+        delta.ContentIndex = layout.ContentIndex;
+        delta.Delta = Base64Data.FromBase64Utf8(base64);
+        return _lent;
     }
 
     /// <summary>The remembered string when it has these bytes (printable ASCII, as the layout vouched), else a new one, remembered.</summary>

@@ -17,7 +17,8 @@ namespace Generated.OpenAI.Realtime;
 /// <remarks>
 /// An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
 /// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
-/// socket again. Waiting allocates nothing: each side has one reusable signal.
+/// socket again. Waiting allocates nothing: each side has one reusable signal. A reader that asks for more while the
+/// writer waits so may run the writer's next step itself (<see cref="TryBeginStep"/>, <see cref="EndStep"/>).
 /// </remarks>
 internal sealed class RealtimeEventQueue<T>
     where T : class
@@ -36,6 +37,7 @@ internal sealed class RealtimeEventQueue<T>
     private bool _completed;
     private Exception? _error;
     private BorrowState _borrow;
+    private bool _stepping;
     private long _droppedAudioDeltas;
 
     public RealtimeEventQueue(int capacity, long capacityBytes, RealtimeBackpressure policy)
@@ -109,6 +111,55 @@ internal sealed class RealtimeEventQueue<T>
         }
 
         return _returned.WaitAsync(wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reader asks for the next event after taking a borrowed one, nothing is queued and the writer waits for it
+    /// back (<see cref="WaitForReturnAsync"/>): the reader may take over the writer's next step itself (true). The
+    /// borrowed event counts as returned, and the writer stays parked until <see cref="EndStep"/>, so that exactly one
+    /// of the two receives at any time; <see cref="Complete"/> meanwhile leaves the wake to <see cref="EndStep"/>.
+    /// </summary>
+    public bool TryBeginStep()
+    {
+        lock (_lock)
+        {
+            if (_borrow != BorrowState.Taken || !_returned.IsArmed || _count > 0 || _completed)
+            {
+                return false;
+            }
+
+            _borrow = BorrowState.None;
+            _stepping = true;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends the reader's step. <paramref name="lent"/>: the reader hands a new borrowed event to the app itself, and the
+    /// writer stays parked, now waiting for that one (true); refused when the queue was completed meanwhile. Otherwise
+    /// (or refused) the writer resumes, on this thread, and goes on from what the reader handed it (false).
+    /// </summary>
+    public bool EndStep(bool lent)
+    {
+        bool wake;
+        lock (_lock)
+        {
+            _stepping = false;
+            if (lent && !_completed)
+            {
+                _borrow = BorrowState.Taken;
+                return true;
+            }
+
+            wake = _returned.Disarm();
+        }
+
+        if (wake)
+        {
+            _returned.Set();
+        }
+
+        return false;
     }
 
     /// <summary>Takes the oldest event, if any; asking returns an event borrowed before.</summary>
@@ -192,17 +243,6 @@ internal sealed class RealtimeEventQueue<T>
         return WaitToReadSlowAsync(wait, cancellationToken);
     }
 
-    public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (await WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (TryDequeue(out T? item))
-            {
-                yield return item!;
-            }
-        }
-    }
-
     /// <summary>No more events: readers drain what is queued, then see the end (or <paramref name="error"/>).</summary>
     public void Complete(Exception? error)
     {
@@ -220,7 +260,7 @@ internal sealed class RealtimeEventQueue<T>
             _error = error;
             readable = _readable.Disarm();
             writable = _writable.Disarm();
-            returned = _returned.Disarm();
+            returned = !_stepping && _returned.Disarm(); // a reader's step under way wakes the writer when it ends
             _borrow = BorrowState.None;
         }
 

@@ -112,6 +112,22 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
     }
 
+    /// <summary>
+    /// A typed audio delta built from the fast path's scan: what <see cref="ObserveEvent"/> does for it (the output audio,
+    /// and its Trace line when Trace is on), without the type switch.
+    /// </summary>
+    private void ObserveAudioDelta(TServerEvent serverEvent, long pcmBytes)
+    {
+        RealtimeSessionTelemetry telemetry = Telemetry;
+        if (telemetry.TraceEnabled)
+        {
+            ObserveEvent(serverEvent);
+            return;
+        }
+
+        telemetry.AudioReceived(pcmBytes, intoSink: false);
+    }
+
     /// <summary>A client event went out: a commit ends the user's turn; a Trace line.</summary>
     /// <param name="type">The event's type: a generated model's constant, or what an untyped event says (may be null).</param>
     /// <param name="eventId">The event's id.</param>

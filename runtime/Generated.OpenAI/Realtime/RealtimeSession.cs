@@ -69,6 +69,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     private Exception? _terminalException;
     private WebSocketCloseStatus? _closeStatus;
 
+    // Written by a reader's step for the parked loop (StepForParkedLoop) before it wakes the loop, read by the loop after.
+    private HandedStep? _handedStep;
+    private ValueTask<WebSocketReceivedMessage>? _handedReceive;
+
     /// <summary>Creates a session over an open connection; the subclass's connect method starts it.</summary>
     private protected RealtimeSession(WebSocketConnection connection, RealtimeSessionOptions options, RealtimeSessionDescriptor<TServerEvent> kind)
     {
@@ -139,11 +143,32 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// exception that ended it otherwise. One enumeration at a time; cancelling <paramref name="cancellationToken"/>
     /// ends the enumeration (the session goes on).
     /// </summary>
-    public IAsyncEnumerable<TServerEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _queue.ReadAllAsync(cancellationToken);
+    public async IAsyncEnumerable<TServerEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Each event through ReadEventAsync: with ZeroCopyAudioDeltas, its step for the parked loop too.
+        while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } serverEvent)
+        {
+            yield return serverEvent;
+        }
+    }
 
     /// <summary>Reads the next event, or <see langword="null"/> when the session closed normally.</summary>
+    public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
+    {
+        // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
+        // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off
+        // (and no async method: this path never waits).
+        if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
+            && StepForParkedLoop() is { } lent)
+        {
+            return new ValueTask<TServerEvent?>(lent);
+        }
+
+        return ReadQueuedEventAsync(cancellationToken);
+    }
+
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
+    private async ValueTask<TServerEvent?> ReadQueuedEventAsync(CancellationToken cancellationToken)
     {
         // Take first, wait only when nothing is queued: with ZeroCopyAudioDeltas taking returns the previous delta and
         // the receive loop queues the next one on this thread before TryDequeue looks again.
@@ -258,6 +283,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     {
     }
 
+    /// <summary>
+    /// Session state updates for a typed audio delta built from the audio fast path's scan (see
+    /// <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}"/>), in place of <see cref="OnEvent"/>; runs on the receive
+    /// loop before the event is published. <paramref name="pcmBytes"/> is what the delta decodes to.
+    /// </summary>
+    private protected virtual void OnAudioDelta(TServerEvent serverEvent, long pcmBytes) => OnEvent(serverEvent);
+
     /// <summary>Runs first in <see cref="CloseAsync"/>: what the kind sends before the close handshake.</summary>
     private protected virtual Task OnClosingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -289,42 +321,57 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
         bool toApp = sink is not null || output is not null;
-        TServerEvent serverEvent;
-        if (!toApp && TryBuildAudioDelta(payload) is { } built)
+        if (!toApp && TryBuildAudioDelta(payload, out long pcmBytes) is { } built)
         {
-            // A typed delta built from the fast path's scan: never an error, so no error bookkeeping.
+            // A typed delta built from the fast path's scan is never an error, never answers a waiting call (no rule
+            // answers with an audio delta: updates, commits and closes are answered by their own events) and is never
+            // hidden from the app (HideFromApp looks at session.created, commits and conversation items): only the
+            // telemetry and the kind's audio state, without the type switches of the general path.
             borrowed = _options.ZeroCopyAudioDeltas;
-            serverEvent = built;
-            ObserveEvent(serverEvent);
+            ObserveAudioDelta(built, pcmBytes);
+            OnAudioDelta(built, pcmBytes);
+            return built;
         }
-        else
+
+        bool isDelta;
+        if (toApp && TryDecodeApiShapeAudio(payload, sink, output))
         {
-            bool isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
-            if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
+            if (!_options.EmitAudioDeltaEvents)
             {
                 return null;
             }
 
-            if (isDelta && _options.ZeroCopyAudioDeltas)
+            isDelta = true;
+        }
+        else
+        {
+            isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+            if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
             {
-                serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
-                borrowed = true;
+                return null;
             }
-            else
+        }
+
+        TServerEvent serverEvent;
+        if (isDelta && _options.ZeroCopyAudioDeltas)
+        {
+            serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
+            borrowed = true;
+        }
+        else
+        {
+            serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
+        }
+
+        ObserveEvent(serverEvent);
+        if (_kind.GetError(serverEvent) is { } error)
+        {
+            if (IsHandledExpiry(error))
             {
-                serverEvent = Parse(payload, ReadOnlyMemory<byte>.Empty);
+                return null;
             }
 
-            ObserveEvent(serverEvent);
-            if (_kind.GetError(serverEvent) is { } error)
-            {
-                if (IsHandledExpiry(error))
-                {
-                    return null;
-                }
-
-                HandleError(error);
-            }
+            HandleError(error);
         }
 
         OnEvent(serverEvent);
@@ -336,26 +383,61 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// The kind's typed audio delta built from the audio fast path's scan (see <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}"/>),
     /// or <see langword="null"/>: the kind has no builder, the message is another event or not in the shape the
     /// builder knows (the generated reader then reads it). A delta that straddles two receive buffers is made
-    /// contiguous first, in the session's reused buffer, as the zero-copy read does.
+    /// contiguous first, in the session's reused buffer, as the zero-copy read does; only one that starts as the
+    /// builder's shape does (<c>{"type":"</c> and the delta's type, in the first buffer), so that no other event is copied.
     /// </summary>
-    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload)
+    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, out long pcmBytes)
     {
+        pcmBytes = 0;
         if (_audioDeltaBuilder is null)
         {
             return null;
         }
 
-        ReadOnlyMemory<byte> message = payload.IsSingleSegment ? payload.First
-            : RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span) ? Contiguous(payload)
-            : ReadOnlyMemory<byte>.Empty;
-        return message.IsEmpty ? null : _audioDeltaBuilder.TryBuild(message, _options.ZeroCopyAudioDeltas);
+        return payload.IsSingleSegment
+            ? _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes)
+            : TryBuildSegmentedAudioDelta(_audioDeltaBuilder, payload, out pcmBytes);
+    }
+
+    /// <summary><see cref="TryBuildAudioDelta"/> for a message in several blocks (a method of its own: the common case stays small).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TServerEvent? TryBuildSegmentedAudioDelta(IRealtimeAudioDeltaBuilder<TServerEvent> builder, in ReadOnlySequence<byte> payload, out long pcmBytes)
+    {
+        pcmBytes = 0;
+        if (!StartsWithAudioDeltaType(payload.FirstSpan))
+        {
+            return null;
+        }
+
+        // The body is copied anyway to be lent in one block: it is checked in the same pass (a second of audio is 64 KiB
+        // of body, and a pass of its own over it cost about as much as the copy). A body that fails the check is not
+        // the builder's: the reader decides, as for any other message the builder turns away.
+        int bodyStart = RealtimeAudioDeltaReader.ScanApiShapeToDeltaBody(payload.FirstSpan);
+        ReadOnlyMemory<byte> message = Contiguous(payload, bodyStart, out bool bodyChecked);
+        return bodyStart >= 0 && !bodyChecked ? null
+            : builder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes, bodyStart);
+    }
+
+    /// <summary>Whether <paramref name="json"/> starts <c>{"type":"</c>, the kind's delta type and its closing quote, as the builder's shape does.</summary>
+    private bool StartsWithAudioDeltaType(ReadOnlySpan<byte> json)
+    {
+        ReadOnlySpan<byte> prefix = "{\"type\":\""u8;
+        ReadOnlySpan<byte> type = _kind.AudioDeltaType.Span;
+        return json.Length > prefix.Length + type.Length && json.StartsWith(prefix) && json.Slice(prefix.Length).StartsWith(type)
+            && json[prefix.Length + type.Length] == (byte)'"';
     }
 
     /// <summary>
     /// A message that straddles two of the connection's receive buffers, copied once into the session's reused
     /// buffer (no allocation), so that its event can borrow from one block like the others.
     /// </summary>
-    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload)
+    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload) => Contiguous(payload, -1, out _);
+
+    /// <param name="payload">The message.</param>
+    /// <param name="bodyStart">Where a delta's body starts, or -1: the bytes from there to the last two are copied with
+    /// <see cref="RealtimeAudioDeltaLayout.CopyUnescapedBase64Range"/>.</param>
+    /// <param name="bodyChecked">What that check answered (false without a body).</param>
+    private ReadOnlyMemory<byte> Contiguous(in ReadOnlySequence<byte> payload, int bodyStart, out bool bodyChecked)
     {
         int length = checked((int)payload.Length);
         if (_lendBuffer.Length < length)
@@ -368,8 +450,55 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             _lendBuffer = ArrayPool<byte>.Shared.Rent(length);
         }
 
-        payload.CopyTo(_lendBuffer);
+        bodyChecked = false;
+        if (bodyStart < 0 || bodyStart > length - 2)
+        {
+            payload.CopyTo(_lendBuffer);
+            return _lendBuffer.AsMemory(0, length);
+        }
+
+        // Each block in three parts at most: before the body, the body (checked while copied), after it.
+        bodyChecked = true;
+        int bodyEnd = length - 2;
+        int at = 0;
+        foreach (ReadOnlyMemory<byte> block in payload)
+        {
+            ReadOnlySpan<byte> span = block.Span;
+            int blockEnd = at + span.Length;
+            int from = Math.Clamp(bodyStart, at, blockEnd);
+            int to = Math.Clamp(bodyEnd, at, blockEnd);
+            span.Slice(0, from - at).CopyTo(_lendBuffer.AsSpan(at));
+            bodyChecked &= RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(span.Slice(from - at, to - from), _lendBuffer.AsSpan(from));
+            span.Slice(to - at).CopyTo(_lendBuffer.AsSpan(to));
+            at = blockEnd;
+        }
+
         return _lendBuffer.AsMemory(0, length);
+    }
+
+    /// <summary>
+    /// The audio path for a delta exactly in the API's shape, in one block: its type checked and its base64 decoded in
+    /// one scan (<see cref="TryDecodeAudio"/> asks for the type with a scan of its own first), into the same memory, then
+    /// handed to the app as there. False when anything else is true (another event, another shape, a destination too
+    /// small, invalid or odd-length audio): nothing reached the app, and <see cref="TryDecodeAudio"/> decides.
+    /// </summary>
+    private bool TryDecodeApiShapeAudio(in ReadOnlySequence<byte> payload, RealtimeAudioSink? sink, IBufferWriter<byte>? output)
+    {
+        // The type before anything else: no other event may make the session ask the app's writer for memory.
+        if (!payload.IsSingleSegment || !StartsWithAudioDeltaType(payload.FirstSpan))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> json = payload.FirstSpan;
+        Span<byte> destination = output is null ? _audioBuffer : GetAudioOutputSpan(output, json.Length / 4 * 3);
+        if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, _kind.AudioDeltaType.Span, destination, out int written) || (written & 1) != 0)
+        {
+            return false;
+        }
+
+        DeliverAudio(destination.Slice(0, written), sink, output);
+        return true;
     }
 
     /// <summary>
@@ -409,6 +538,15 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return false;
         }
 
+        DeliverAudio(destination.Slice(0, written), sink, output);
+        return true;
+    }
+
+    /// <summary>Hands decoded PCM to the app: to <paramref name="sink"/> (borrowed for the call), then committed to <paramref name="output"/> (where it was decoded).</summary>
+    private void DeliverAudio(Span<byte> pcm, RealtimeAudioSink? sink, IBufferWriter<byte>? output)
+    {
+        int written = pcm.Length;
+
         // Only the receive loop writes the count (readers use Interlocked.Read): no locked add per delta.
         Volatile.Write(ref _audioBytesReceived, _audioBytesReceived + written);
         OnAudioDecoded(written);
@@ -417,7 +555,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         {
             try
             {
-                sink(destination.Slice(0, written));
+                sink(pcm);
             }
             catch (Exception ex)
             {
@@ -441,8 +579,6 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 _audioFlushPending = pipe;
             }
         }
-
-        return true;
     }
 
     /// <summary>The app's memory for a delta's PCM: at least <paramref name="length"/> bytes, or the writer failed.</summary>
@@ -562,9 +698,12 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when ((_disposing || _closing) && ex is OperationCanceledException or WebSocketConnectionException)
+        catch (Exception ex) when ((_disposing || _closing) && ex is OperationCanceledException or WebSocketConnectionException or InvalidOperationException)
         {
-            // DisposeAsync stopped the loop, or CloseAsync closed the connection under it.
+            // DisposeAsync stopped the loop, or CloseAsync closed the connection under it. InvalidOperationException:
+            // their close handshake drives the connection's receive itself when none is pending (a loop parked for a
+            // lent delta), and a read that hands the delta back meanwhile resumes the loop, whose receive then finds
+            // theirs under way.
         }
         catch (Exception ex)
         {
@@ -585,15 +724,30 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         WebSocketConnection connection = Volatile.Read(ref _connection);
         while (true)
         {
-            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
-            if (message.MessageType == WebSocketMessageType.Close)
+            TServerEvent? serverEvent;
+            bool borrowed;
+            int bytes;
+            if (TakeHandedStep() is { } handed)
             {
-                _closeStatus = message.CloseStatus;
-                return true;
+                // A reader ran this step for the parked loop (StepForParkedLoop) and handed over its outcome.
+                handed.Error?.Throw();
+                if (handed.Closed)
+                {
+                    return true;
+                }
+
+                (serverEvent, borrowed, bytes) = (handed.Event, handed.Borrowed, handed.Bytes);
+            }
+            else
+            {
+                ValueTask<WebSocketReceivedMessage> receive = TakeHandedReceive() ?? connection.ReceiveMessageAsync(_stop.Token);
+                WebSocketReceivedMessage message = await receive.ConfigureAwait(false);
+                if (!TryStep(message, out serverEvent, out borrowed, out bytes))
+                {
+                    return true;
+                }
             }
 
-            int bytes = (int)message.Payload.Length;
-            TServerEvent? serverEvent = ProcessMessage(message.Payload, out bool borrowed);
             if (_audioFlushPending is { } audioPipe)
             {
                 await FlushAudioOutputAsync(audioPipe).ConfigureAwait(false);
@@ -617,6 +771,84 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The loop's synchronous step for one received message, whoever runs it (the loop, or a reader for the parked loop):
+    /// false for the server's close (its status noted), else the message through <see cref="ProcessMessage(in ReadOnlySequence{byte}, out bool)"/>.
+    /// </summary>
+    private bool TryStep(in WebSocketReceivedMessage message, out TServerEvent? serverEvent, out bool borrowed, out int bytes)
+    {
+        if (message.MessageType == WebSocketMessageType.Close)
+        {
+            _closeStatus = message.CloseStatus;
+            (serverEvent, borrowed, bytes) = (null, false, 0);
+            return false;
+        }
+
+        bytes = (int)message.Payload.Length;
+        serverEvent = ProcessMessage(message.Payload, out borrowed);
+        return true;
+    }
+
+    /// <summary>
+    /// The loop's next step, run by a reader that just handed back a lent delta while the loop waits for it
+    /// (<see cref="RealtimeEventQueue{T}.TryBeginStep"/>; under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>
+    /// the loop would run it on this thread anyway, resumed inline, and suspend again: that resume and suspend were most
+    /// of what <see cref="ReadEventAsync"/> cost over the step). When the receive completes at once and its message is
+    /// a lent delta, the delta is the reader's and the loop stays parked, now waiting for that one. Anything else is
+    /// handed to the loop, which resumes and goes on from there as if it had run the step itself: a receive that would
+    /// wait (the loop awaits it), the server's close, a failure (the loop throws it: the terminal error and reconnects
+    /// stay in one place), any other event or one that went to the sink (the loop queues it, flushes the audio output).
+    /// Exactly one of the two receives at any time, and they never run at once: the loop is parked until
+    /// <see cref="RealtimeEventQueue{T}.EndStep"/>, whose lock orders what each wrote before the other reads it.
+    /// </summary>
+    private TServerEvent? StepForParkedLoop()
+    {
+        HandedStep handed;
+        try
+        {
+            ValueTask<WebSocketReceivedMessage> receive = Volatile.Read(ref _connection).ReceiveMessageAsync(_stop.Token);
+            if (!receive.IsCompleted)
+            {
+                _handedReceive = receive;
+                _queue.EndStep(lent: false);
+                return null;
+            }
+
+            bool received = TryStep(receive.Result, out TServerEvent? serverEvent, out bool borrowed, out int bytes);
+            if (received && borrowed && serverEvent is not null && _audioFlushPending is null && _queue.EndStep(lent: true))
+            {
+                return serverEvent;
+            }
+
+            handed = new HandedStep(serverEvent, borrowed, bytes, !received, null);
+        }
+        catch (Exception ex)
+        {
+            handed = new HandedStep(null, false, 0, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+        }
+
+        _handedStep = handed;
+        _queue.EndStep(lent: false);
+        return null;
+    }
+
+    private HandedStep? TakeHandedStep()
+    {
+        HandedStep? handed = _handedStep;
+        _handedStep = null;
+        return handed;
+    }
+
+    private ValueTask<WebSocketReceivedMessage>? TakeHandedReceive()
+    {
+        ValueTask<WebSocketReceivedMessage>? receive = _handedReceive;
+        _handedReceive = null;
+        return receive;
+    }
+
+    /// <summary>What a reader's step hands to the loop: the step's outcome, or the failure the loop throws.</summary>
+    private readonly record struct HandedStep(TServerEvent? Event, bool Borrowed, int Bytes, bool Closed, System.Runtime.ExceptionServices.ExceptionDispatchInfo? Error);
 
     /// <summary>
     /// Publishes the end to the event stream and every pending call, then makes sure no socket outlives the session:

@@ -74,7 +74,7 @@ internal sealed partial class RealtimeSessionTelemetry
             }
         }
 
-        if (intoSink && _logger.IsEnabled(LogLevel.Trace))
+        if (intoSink && TraceEnabled)
         {
             RealtimeLog.AudioReceived(_logger, _audioDeltaType, (int)pcmBytes);
         }

@@ -218,7 +218,16 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
 
     private protected override void OnDisposing() => _toolsStopping.Cancel();
 
-    private protected override void OnAudioDecoded(int pcmBytes) => Interlocked.Add(ref _currentItemAudioBytes, pcmBytes);
+    // Only the receive loop writes the count (it is reset in SetAudioItem, on the loop too; readers use Interlocked.Read):
+    // no locked add per delta.
+    private protected override void OnAudioDecoded(int pcmBytes) => Volatile.Write(ref _currentItemAudioBytes, _currentItemAudioBytes + pcmBytes);
+
+    /// <summary>What <see cref="OnEvent"/> does for an output audio delta without a sink (the conversation log keeps no delta), without its type switch.</summary>
+    private protected override void OnAudioDelta(RealtimeServerEvent serverEvent, long pcmBytes)
+    {
+        SetAudioItem(serverEvent.AsResponseOutputAudioDelta().ItemId);
+        Volatile.Write(ref _currentItemAudioBytes, _currentItemAudioBytes + pcmBytes);
+    }
 
     private protected override void OnEvent(RealtimeServerEvent serverEvent)
     {
@@ -395,14 +404,11 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     }
 
     /// <summary>The number of bytes <paramref name="data"/> decodes to, without decoding it.</summary>
-    internal static long DecodedLength(Base64Data data)
-    {
-        if (!data.IsEncoded)
-        {
-            return data.MaxDecodedLength;
-        }
+    internal static long DecodedLength(Base64Data data) => data.IsEncoded ? DecodedLength(data.EncodedUtf8.Span) : data.MaxDecodedLength;
 
-        ReadOnlySpan<byte> text = data.EncodedUtf8.Span;
+    /// <summary>The number of bytes the base64 <paramref name="text"/> decodes to, from its length and padding.</summary>
+    internal static long DecodedLength(ReadOnlySpan<byte> text)
+    {
         int padding = text.Length == 0 ? 0 : text[^1] != '=' ? 0 : text.Length > 1 && text[^2] == '=' ? 2 : 1;
         return (text.Length / 4 * 3) - padding;
     }

@@ -207,13 +207,16 @@ public sealed class RealtimeAudioDeltaPlainScanTests
 
         Assert.True(vouched > 100, $"The mutants exercise the specialized scan ({vouched}).");
 
-        // The near misses: the specialized scan declines (only the empty-id one is in the API's order), the general
-        // scan or the reader decides, and they agree.
+        // Empty ids and multi-digit indexes in the API's order: vouched for.
+        byte[] empty = Encoding.UTF8.GetBytes("{\"type\":\"t\",\"event_id\":\"\",\"response_id\":\"r\",\"item_id\":\"\",\"output_index\":30,\"content_index\":0,\"delta\":\"AAAA\"}");
+        Assert.Equal(RealtimeAudioDeltaReader.ReadToTopLevelValue(empty, "delta"u8), RealtimeAudioDeltaReader.ScanApiShapeToDelta(empty));
+
+        // The near misses: the specialized scan declines (the empty-id one is in the API's order, but its negative
+        // index is left to the general scan), the general scan or the reader decides, and they agree.
         foreach (string prefix in ApiShapeVariants())
         {
             byte[] json = Encoding.UTF8.GetBytes(prefix + "\"AAAA\"}");
-            bool inOrder = prefix.Contains("\"event_id\":\"\"", StringComparison.Ordinal);
-            Assert.Equal(inOrder, RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) >= 0);
+            Assert.True(RealtimeAudioDeltaReader.ScanApiShapeToDelta(json) < 0, Show(json));
             int scanned = RealtimeAudioDeltaReader.ScanToPlainTopLevelValue(json, "delta"u8);
             Assert.True(scanned < 0 || scanned == RealtimeAudioDeltaReader.ReadToTopLevelValue(json, "delta"u8), Show(json));
         }
@@ -245,6 +248,39 @@ public sealed class RealtimeAudioDeltaPlainScanTests
 
         // The unmutated API-shape seeds and the mutations of their ids, integers and base64 that keep them valid.
         Assert.True(accepted > 500, $"The mutants exercise the exact-shape path ({accepted}).");
+    }
+
+    [Fact]
+    public void Where_the_exact_shape_path_of_one_type_decodes_the_event_is_of_that_type_and_the_reader_decodes_the_same_bytes()
+    {
+        byte[] fast = new byte[32];
+        byte[] general = new byte[32];
+        int accepted = 0;
+        int otherType = 0;
+        foreach (byte[] json in Mutants())
+        {
+            foreach (byte[] type in (byte[][])["response.output_audio.delta"u8.ToArray(), "response.output_audio.delt"u8.ToArray(), "x"u8.ToArray()])
+            {
+                Array.Clear(fast);
+                bool decoded = RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, type, fast, out int written);
+                Assert.Equal(decoded && RealtimeAudioDeltaReader.IsEventType(json, type), decoded);
+                if (!decoded)
+                {
+                    otherType += RealtimeAudioDeltaReader.TryDecodeApiShapeDelta(json, fast, out _) ? 1 : 0;
+                    continue;
+                }
+
+                accepted++;
+                Array.Clear(general);
+                Assert.True(RealtimeAudioDeltaReader.DecodeDeltaWithReader(new ReadOnlySequence<byte>(json), general, out int expectedWritten) == AudioDeltaStatus.Done, Show(json));
+                Assert.Equal(expectedWritten, written);
+                Assert.Equal(general, fast);
+            }
+        }
+
+        // The API-shape mutants decode for their own type and are turned away for the others.
+        Assert.True(accepted > 500, $"The mutants exercise the exact-shape path ({accepted}).");
+        Assert.True(otherType > 1000, $"The other types are turned away ({otherType}).");
     }
 
     [Fact]
