@@ -20,6 +20,9 @@ namespace Generated.OpenAI.Extensions.AI.Realtime;
 /// Function tools are sent as definitions only: MEAI's <c>FunctionInvokingRealtimeClient</c> runs them (the session's own
 /// <see cref="RealtimeVoiceSession.AddFunctionTool"/> runner is not used, so a call is never answered twice).
 /// Concurrency is the session's: one reader of <see cref="GetStreamingResponseAsync"/> at a time, any number of senders.
+/// With <see cref="Generated.OpenAI.Realtime.RealtimeSessionOptions.ZeroCopyAudioDeltas"/> on, an audio delta message's own members (its audio
+/// included) are copies, but its <see cref="RealtimeServerMessage.RawRepresentation"/> is the session's lent event: valid until
+/// the next message is read, then set again for a later delta.
 /// </remarks>
 public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
 {
