@@ -52,7 +52,10 @@ public sealed class RealtimeEventQueueStepTests
         queue.Complete(null);
         Assert.False(returned.IsCompleted); // the step still owns the receive
 
+        // Refused, and the writer is not woken yet: the reader first hands it the step's outcome, then ends the step.
         Assert.False(queue.EndStep(lent: true));
+        Assert.False(returned.IsCompleted);
+        Assert.False(queue.EndStep(lent: false));
         Assert.True(returned.IsCompleted);
         Assert.False(queue.TryBeginStep());
     }

@@ -136,21 +136,29 @@ internal sealed class RealtimeEventQueue<T>
 
     /// <summary>
     /// Ends the reader's step. <paramref name="lent"/>: the reader hands a new borrowed event to the app itself, and the
-    /// writer stays parked, now waiting for that one (true); refused when the queue was completed meanwhile. Otherwise
-    /// (or refused) the writer resumes, on this thread, and goes on from what the reader handed it (false).
+    /// writer stays parked, now waiting for that one (true); refused (false) when the queue was completed meanwhile, and
+    /// the step is then still the reader's: it hands its outcome to the writer and ends the step again without lending.
+    /// Without lending the writer resumes, on this thread, and goes on from what the reader handed it (false): whatever
+    /// the reader hands over must be written before this call.
     /// </summary>
     public bool EndStep(bool lent)
     {
         bool wake;
         lock (_lock)
         {
-            _stepping = false;
-            if (lent && !_completed)
+            if (lent)
             {
+                if (_completed)
+                {
+                    return false; // still stepping: Complete left the wake to the step's end, which is not this call
+                }
+
+                _stepping = false;
                 _borrow = BorrowState.Taken;
                 return true;
             }
 
+            _stepping = false;
             wake = _returned.Disarm();
         }
 
