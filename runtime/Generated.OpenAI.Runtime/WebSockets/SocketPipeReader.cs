@@ -35,11 +35,20 @@ namespace Generated.OpenAI.WebSockets;
 /// makes the next read, or the pending one once its receive ends, return <see cref="ReadResult.IsCanceled"/>; a
 /// receive that is waiting on the socket is not interrupted by it: the connection closes the socket right after
 /// (<c>Abort</c>), which ends the receive at once.</para>
+/// <para><b>Completion.</b> <see cref="Complete"/> may also come from another thread while a read waits for the socket
+/// (a dispose that closes the socket under it): the receive's completion and <see cref="Complete"/> then agree, with
+/// one interlocked exchange, on which of them releases the segments, and the waiting read ends with
+/// <see cref="ReadResult.IsCanceled"/> (after <see cref="CancelPendingRead"/>) or <see cref="ObjectDisposedException"/>,
+/// never with bytes the reader no longer owns. A segment that a receive may still write into is never returned to the
+/// pool.</para>
 /// <para>The socket is not owned: whoever owns it (the connection's <see cref="NetworkStream"/>) closes it.</para>
 /// </remarks>
 internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult>
 {
     private const int MinimumReadSize = 4096;
+    private const int Idle = 0;
+    private const int Receiving = 1;
+    private const int CompletedWhileReceiving = 2;
 
     private readonly Socket _socket;
     private readonly int _segmentSize;
@@ -49,10 +58,18 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     private int _headIndex;
     private Segment? _tail;
 
+    // Segment objects whose arrays went back to the pool (a frame that needed more than one segment), kept for the next
+    // such frame so that steady-state large messages allocate nothing; linked through Next. Their number is at most the
+    // most segments one read ever needed (MaxMessageSize / segment size + 1), and they hold no arrays.
+    private Segment? _spare;
+
     private bool _examinedEverything = true; // the last AdvanceTo examined up to the end: the next read must receive
     private bool _endOfStream; // the peer shut down its side (a receive returned 0)
-    private bool _receiving; // a socket receive is outstanding: its segment must not go back to the pool
-    private bool _completed;
+    private volatile bool _completed;
+
+    // Who owns the segments while a socket receive is outstanding (see Complete): Idle, Receiving (the receive and its
+    // completion), or CompletedWhileReceiving (Complete ran meanwhile; the completion releases them).
+    private int _receiveState;
     private int _cancelPending; // CancelPendingRead was called; the only field written by another thread
 
     // The read that waits for the socket: its receive, and the source its caller awaits (reset for every such read).
@@ -77,21 +94,25 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
 
         Memory<byte> target = GetReceiveMemory();
         ValueTask<int> receive;
-        _receiving = true;
+
+        // A plain write: Complete may race only with a read that waits for the socket (below), which is published to
+        // other threads by the socket's continuation machinery; a Complete during this synchronous part breaks the
+        // single-reader contract.
+        _receiveState = Receiving;
         try
         {
             receive = _socket.ReceiveAsync(target, SocketFlags.None, cancellationToken);
         }
         catch (Exception ex)
         {
-            _receiving = false;
+            _receiveState = Idle;
             return ValueTask.FromException<ReadResult>(WrapSocketException(ex));
         }
 
         if (receive.IsCompletedSuccessfully)
         {
             // Bytes were already in the socket: no await, no state machine.
-            _receiving = false;
+            _receiveState = Idle;
             return new ValueTask<ReadResult>(OnReceived(receive.Result));
         }
 
@@ -108,24 +129,46 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     {
         ValueTask<int> receive = _pendingReceive;
         _pendingReceive = default;
-        ReadResult result;
+        ReadResult result = default;
+        Exception? error = null;
         try
         {
-            int received = receive.GetAwaiter().GetResult();
-            _receiving = false;
-            result = OnReceived(received);
+            result = OnReceived(receive.GetAwaiter().GetResult());
         }
         catch (Exception ex) when (Volatile.Read(ref _cancelPending) != 0 && ex is SocketException or ObjectDisposedException)
         {
             // CancelPendingRead, then the socket closed under the receive (the connection's Abort): a canceled read,
             // as the stream reader reported it.
-            _receiving = false;
             result = TakeCanceled();
         }
         catch (Exception ex)
         {
-            _receiving = false;
-            _pendingRead.SetException(WrapSocketException(ex));
+            error = WrapSocketException(ex);
+        }
+
+        // The segments were the receive's until here (a Complete meanwhile left them alone: it could not know whether
+        // the socket still wrote into them). Hand them to the read's consumer; or, if Complete ran meanwhile, release
+        // them (the socket is done with them) and end the read without them. Decided before the read's continuation
+        // runs, because that continuation may start the next receive.
+        if (Interlocked.CompareExchange(ref _receiveState, Idle, Receiving) != Receiving)
+        {
+            _receiveState = Idle;
+            ReleaseSegments();
+            if (result.IsCanceled)
+            {
+                _pendingRead.SetResult(new ReadResult(default, isCanceled: true, isCompleted: false));
+            }
+            else
+            {
+                _pendingRead.SetException(new ObjectDisposedException(nameof(SocketPipeReader), "The reader was completed while a read was waiting for the socket."));
+            }
+
+            return;
+        }
+
+        if (error is not null)
+        {
+            _pendingRead.SetException(error);
             return;
         }
 
@@ -162,12 +205,15 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
             ? consumedSegment == tail && consumedIndex == tail.End
             : examined.GetObject() == tail && examined.GetInteger() == tail.End;
 
-        // Segments wholly before consumed go back to the pool; no one may read them after this call.
+        // Segments wholly before consumed: their arrays go back to the pool (no one may read them after this call) and
+        // the objects to the spare list, for the next frame that needs a second segment.
         while (_head != consumedSegment)
         {
             Segment done = _head!;
             _head = (Segment?)done.Next;
             done.Return();
+            done.SetNext(_spare);
+            _spare = done;
         }
 
         _headIndex = consumedIndex;
@@ -190,19 +236,27 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
         }
 
         _completed = true;
+
+        // A receive still outstanding may write into its segment until the socket is closed: its completion releases
+        // the segments (OnReceiveCompleted), not this call. If it never completes, the garbage collector gets them
+        // instead of the next renter.
+        if (Interlocked.CompareExchange(ref _receiveState, CompletedWhileReceiving, Receiving) != Receiving)
+        {
+            ReleaseSegments();
+        }
+    }
+
+    /// <summary>Returns every buffered segment's array to the pool; the reader is completed (nothing reads them any more).</summary>
+    private void ReleaseSegments()
+    {
         Segment? segment = _head;
         _head = _tail = null;
-
-        // A receive still outstanding (the socket may write into its segment until the socket is closed) keeps its
-        // segments out of the pool: the garbage collector gets them instead of the next renter.
-        if (!_receiving)
+        _spare = null;
+        while (segment is not null)
         {
-            while (segment is not null)
-            {
-                Segment next = (Segment?)segment.Next!;
-                segment.Return();
-                segment = next;
-            }
+            Segment? next = (Segment?)segment.Next;
+            segment.Return();
+            segment = next;
         }
     }
 
@@ -260,7 +314,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
         Segment? tail = _tail;
         if (tail is null)
         {
-            _head = _tail = tail = Segment.Rent(_segmentSize, runningIndex: 0);
+            _head = _tail = tail = RentSegment(_segmentSize, runningIndex: 0);
             _headIndex = 0;
         }
         else if (tail.Capacity - tail.End < MinimumReadSize)
@@ -273,13 +327,28 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
             }
             else
             {
-                Segment next = Segment.Rent(Math.Max(_segmentSize, MinimumReadSize), tail.RunningIndex + tail.End);
+                Segment next = RentSegment(Math.Max(_segmentSize, MinimumReadSize), tail.RunningIndex + tail.End);
                 tail.SetNext(next);
                 _tail = tail = next;
             }
         }
 
         return tail.FreeMemory;
+    }
+
+    /// <summary>A segment over an array rented from the pool: a spare object if there is one, else a new one.</summary>
+    private Segment RentSegment(int size, long runningIndex)
+    {
+        byte[] array = ArrayPool<byte>.Shared.Rent(size);
+        Segment? segment = _spare;
+        if (segment is null)
+        {
+            return new Segment(array, runningIndex);
+        }
+
+        _spare = (Segment?)segment.Next;
+        segment.Attach(array, runningIndex);
+        return segment;
     }
 
     private void ThrowIfCompleted()
@@ -296,12 +365,15 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
             ? new IOException($"Unable to read data from the transport connection: {socketException.Message}", socketException)
             : ex;
 
-    /// <summary>One receive buffer: an array rented from the shared pool, owned by the reader until <see cref="Return"/>.</summary>
+    /// <summary>
+    /// One receive buffer: an array rented from the shared pool, owned by the reader until <see cref="Return"/>; the
+    /// object itself may then carry another rented array (<see cref="Attach"/>).
+    /// </summary>
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         private byte[] _array;
 
-        private Segment(byte[] array, long runningIndex)
+        public Segment(byte[] array, long runningIndex)
         {
             _array = array;
             RunningIndex = runningIndex;
@@ -315,7 +387,15 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
 
         public Memory<byte> FreeMemory => _array.AsMemory(End);
 
-        public static Segment Rent(int size, long runningIndex) => new(ArrayPool<byte>.Shared.Rent(size), runningIndex);
+        public void Attach(byte[] array, long runningIndex)
+        {
+            Debug.Assert(_array.Length == 0, "Only a returned segment takes a new array.");
+            _array = array;
+            End = 0;
+            RunningIndex = runningIndex;
+            Memory = ReadOnlyMemory<byte>.Empty;
+            Next = null;
+        }
 
         public void Advance(int count)
         {
@@ -340,12 +420,13 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
             Memory = _array.AsMemory(0, End);
         }
 
-        public void SetNext(Segment next) => Next = next;
+        public void SetNext(Segment? next) => Next = next;
 
         public void Return()
         {
             byte[] array = _array;
             _array = [];
+            End = 0;
             Memory = ReadOnlyMemory<byte>.Empty;
             Next = null;
             ArrayPool<byte>.Shared.Return(array);

@@ -1,5 +1,8 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -193,13 +196,141 @@ public sealed class SocketPipeReaderTests : IDisposable
         Assert.Equal(0, allocated);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Frames_larger_than_a_segment_allocate_nothing_in_steady_state()
+    {
+        // 4 KiB segments here (so that a batch fits the socket's receive buffer): each 10 KB frame spans three or four
+        // segments, whose objects are kept for the next frame (their arrays go back to the pool).
+        const int Frame = 10_000;
+        const int Batch = 4;
+        var reader = new SocketPipeReader(_client, 4096);
+        byte[] batch = Bytes(5, Frame * Batch);
+        long allocated = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            _server.Send(batch);
+            await WaitForAvailableAsync(batch.Length);
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int inRound = ReadSynchronously(reader, Frame, batch.Length);
+            long after = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Equal(batch.Length, inRound);
+            if (round >= 8)
+            {
+                allocated += after - before;
+            }
+        }
+
+        reader.Complete();
+        _output.WriteLine($"{Frame}-byte frames over 4 KiB segments: {allocated} bytes allocated after warm-up");
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Completing_the_reader_while_a_read_waits_and_the_peer_sends_ends_the_read_with_bytes_or_a_typed_error(bool cancelFirst)
+    {
+        // The connection's dispose: (CancelPendingRead,) Complete and close the socket while a read waits, with the
+        // peer sending as fast as it can, so that a receive often completes with bytes at the moment of Complete.
+        // Before the fix the receive's completion then found the segments gone and the read faulted with a
+        // NullReferenceException.
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        byte[] chunk = Bytes(1, 200);
+        var outcomes = new Dictionary<string, int>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int rounds = 0;
+        while (rounds < 3_000 && clock.Elapsed < TimeSpan.FromSeconds(8))
+        {
+            rounds++;
+            using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            client.Connect(listener.LocalEndPoint!);
+            using Socket server = listener.Accept();
+            server.NoDelay = true;
+            var reader = new SocketPipeReader(client, SegmentSize);
+            using var stopSending = new CancellationTokenSource();
+            Task sending = Task.Run(async () =>
+            {
+                try
+                {
+                    while (!stopSending.IsCancellationRequested)
+                    {
+                        await server.SendAsync(chunk, SocketFlags.None);
+                    }
+                }
+                catch (SocketException)
+                {
+                    // The client closed its socket.
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+
+            // Read until a read has to wait (a few reads in, so that the reader holds segments), then complete it.
+            ValueTask<ReadResult> read;
+            int reads = 0;
+            while (true)
+            {
+                read = reader.ReadAsync();
+                if (!read.IsCompleted && reads >= rounds % 4)
+                {
+                    break;
+                }
+
+                ReadResult done = await read.AsTask().WaitAsync(s_timeout);
+                reader.AdvanceTo(done.Buffer.End);
+                reads++;
+            }
+
+            Task completing = Task.Run(() =>
+            {
+                if (cancelFirst)
+                {
+                    reader.CancelPendingRead();
+                }
+
+                reader.Complete();
+                client.Dispose();
+            });
+
+            string outcome;
+            try
+            {
+                ReadResult result = await read.AsTask().WaitAsync(s_timeout);
+                outcome = result.IsCanceled ? "canceled" : result.IsCompleted ? "end of stream" : "bytes";
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+            {
+                outcome = ex.GetType().Name;
+            }
+
+            await completing.WaitAsync(s_timeout);
+            stopSending.Cancel();
+            server.Dispose();
+            await sending.WaitAsync(s_timeout);
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        _output.WriteLine($"{rounds} rounds in {clock.Elapsed.TotalSeconds:F1} s: " + string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")));
+        Assert.True(rounds >= 100, $"only {rounds} rounds");
+        if (cancelFirst)
+        {
+            Assert.DoesNotContain("IOException", outcomes.Keys);
+        }
+    }
+
     /// <summary>Reads <paramref name="total"/> bytes a frame at a time; -1 if a read did not complete inline.</summary>
-    private int ReadSynchronously(int frame, int total)
+    private int ReadSynchronously(int frame, int total) => ReadSynchronously(_reader, frame, total);
+
+    private static int ReadSynchronously(SocketPipeReader reader, int frame, int total)
     {
         int received = 0;
         while (received < total)
         {
-            ValueTask<ReadResult> read = _reader.ReadAsync();
+            ValueTask<ReadResult> read = reader.ReadAsync();
             if (!read.IsCompletedSuccessfully)
             {
                 return -1;
@@ -208,13 +339,13 @@ public sealed class SocketPipeReaderTests : IDisposable
             ReadOnlySequence<byte> buffer = read.Result.Buffer;
             if (buffer.Length < frame)
             {
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
 
             received += frame;
             SequencePosition consumed = buffer.GetPosition(frame);
-            _reader.AdvanceTo(consumed, consumed);
+            reader.AdvanceTo(consumed, consumed);
         }
 
         return received;
