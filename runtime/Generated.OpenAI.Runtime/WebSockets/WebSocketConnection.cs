@@ -56,7 +56,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private readonly Socket? _socket; // plain ws://: data frames from _sendFrame go straight to it (_stream owns and closes it)
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SendLock _sendLock = new();
     private readonly MaskKeySource _maskKeys = new();
     private readonly object _stateLock = new();
     private readonly TaskCompletionSource<bool> _closeFrameReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -291,6 +291,9 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         ThrowIfNotReceivable();
         if (Interlocked.Exchange(ref _receiveInProgress, 1) != 0)
         {
+            // DisposeAsync takes the receive for good once it finds none pending; a receive that passed the check above
+            // just before is told the connection is gone, not that it misused it.
+            ThrowIfNotReceivable();
             throw new InvalidOperationException("Only one ReceiveMessageAsync may be pending at a time.");
         }
 
@@ -1319,7 +1322,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             ReleaseReceiveResources();
         }
 
-        if (_sendLock.Wait(0))
+        if (_sendLock.TryEnter())
         {
             // Completing returns the pipe's buffers; it may try to flush leftovers into the already closed stream,
             // which is expected to fail. The lock is released again, not kept: a pending receive that is answering
@@ -1435,7 +1438,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
     private void OnKeepAlive()
     {
-        if (State != WebSocketState.Open || !_sendLock.Wait(0))
+        if (State != WebSocketState.Open || !_sendLock.TryEnter())
         {
             return; // a send is in progress, which keeps the connection alive anyway
         }
@@ -1577,13 +1580,15 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
     private void ThrowIfNotReceivable()
     {
-        lock (_stateLock)
+        // As ThrowIfNotSendable: one atomic read of a field written under _stateLock on every receive; only the failure
+        // takes the lock, for a consistent message. (A receive that passes while the connection is being torn down ends
+        // on the reader, which the teardown cancels.)
+        if (_state is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
-            if (_state is WebSocketState.Closed or WebSocketState.Aborted)
-            {
-                throw CreateClosedExceptionLocked(null);
-            }
+            return;
         }
+
+        throw CreateClosedException();
     }
 
     private void ThrowIfNotSendable()
