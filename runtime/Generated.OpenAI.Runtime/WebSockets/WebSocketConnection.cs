@@ -310,7 +310,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 if (!read.IsCompletedSuccessfully)
                 {
                     handedOff = true;
-                    return ReceiveGuardedAsync(hasPendingRead: true, read, cancellationToken);
+                    return ReceivePendingAsync(read, cancellationToken);
                 }
 
                 ReadResult result = read.Result;
@@ -403,9 +403,9 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     {
         try
         {
-            // The common wait: the read is pending, and when it completes the frame is whole in the buffer. Take it
-            // here with the synchronous step, so that a paced event costs this one async method, not also
-            // ReceiveCoreAsync's (a pooled box rented and returned, and a MoveNext, per received event).
+            // A pending read when PendingReceive cannot take it (its previous caller has not taken its result yet): when
+            // the read completes the frame is usually whole in the buffer. Take it here with the synchronous step, so
+            // that such an event costs this one async method, not also ReceiveCoreAsync's.
             while (hasPendingRead)
             {
                 ReadResult result = await pendingRead.ConfigureAwait(false);
