@@ -70,7 +70,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     // Who owns the segments while a socket receive is outstanding (see Complete): Idle, Receiving (the receive and its
     // completion), or CompletedWhileReceiving (Complete ran meanwhile; the completion releases them).
     private int _receiveState;
-    private int _cancelPending; // CancelPendingRead was called; the only field written by another thread
+    private int _cancelPending; // CancelPendingRead was called (from any thread)
 
     // The read that waits for the socket: its receive, and the source its caller awaits (reset for every such read).
     private readonly Action _onReceiveCompleted;
