@@ -109,10 +109,44 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// byte XOR a backslash (zero for a backslash). The body is 64 KiB for a second of audio, and this is the only pass
     /// over it before the app decodes it.
     /// </summary>
-    internal static bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
+    internal static unsafe bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
     {
         const sbyte Lowest = (sbyte)'+';
         int i = 0;
+        if (Vector512.IsHardwareAccelerated && body.Length >= 2 * Vector512<byte>.Count)
+        {
+            // The same three operations on 64 bytes where Vector512 is accelerated: half the instructions per byte.
+            ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
+            Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
+            Vector512<sbyte> low = Vector512.Create(sbyte.MaxValue);
+            Vector512<byte> notBackslash = Vector512<byte>.AllBitsSet;
+            int last = body.Length - (2 * Vector512<byte>.Count);
+
+            // The first block where it is, then the loop from the first 64-byte boundary after it (the blocks overlap,
+            // which a minimum does not mind): a 64-byte load that straddles two cache lines costs about twice one that
+            // does not, and the body starts anywhere in the receive buffer.
+            Vector512<sbyte> first = Vector512.LoadUnsafe(ref body0);
+            low = Vector512.Min(low, first);
+            notBackslash = Vector512.Min(notBackslash, (first ^ backslash).AsByte());
+            i = Vector512<byte>.Count - (int)((nuint)Unsafe.AsPointer(ref body0) % (nuint)Vector512<byte>.Count);
+            while (true)
+            {
+                i = Math.Min(i, last);
+                Vector512<sbyte> a = Vector512.LoadUnsafe(ref body0, (nuint)i);
+                Vector512<sbyte> b = Vector512.LoadUnsafe(ref body0, (nuint)(i + Vector512<byte>.Count));
+                low = Vector512.Min(low, Vector512.Min(a, b));
+                notBackslash = Vector512.Min(notBackslash, Vector512.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()));
+                if (i == last)
+                {
+                    break;
+                }
+
+                i += 2 * Vector512<byte>.Count;
+            }
+
+            return Vector512.GreaterThanOrEqualAll(low, Vector512.Create(Lowest)) && !Vector512.EqualsAny(notBackslash, Vector512<byte>.Zero);
+        }
+
         if (Vector256.IsHardwareAccelerated && body.Length >= 2 * Vector256<byte>.Count)
         {
             ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
