@@ -65,6 +65,7 @@ public sealed class RealtimeAudioDeltaLayoutTests
             for (int offset = 0; offset < 64 + 64; offset++)
             {
                 Span<byte> body = buffer.AsSpan(offset, length);
+                byte[] copy = new byte[length];
                 Assert.True(RealtimeAudioDeltaLayout.IsUnescapedBase64Range(body), $"length {length} at offset {offset}");
                 for (int i = 0; i < length; i++)
                 {
@@ -73,6 +74,8 @@ public sealed class RealtimeAudioDeltaLayoutTests
                     {
                         body[i] = b;
                         Assert.False(RealtimeAudioDeltaLayout.IsUnescapedBase64Range(body), $"length {length} at offset {offset}, 0x{b:X2} at {i}");
+                        Assert.False(RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(body, copy), $"copied: length {length} at offset {offset}, 0x{b:X2} at {i}");
+                        Assert.True(copy.AsSpan(0, length).SequenceEqual(body), $"copied bytes: length {length} at offset {offset}, 0x{b:X2} at {i}");
                     }
 
                     body[i] = original;
