@@ -52,6 +52,10 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// message's last two bytes) as <see cref="IsUnescapedBase64Range"/> does, copying it
     /// (<see cref="CopyUnescapedBase64Range"/>); -1 for none. A body found anywhere else is checked here.</param>
     /// <param name="layout">The members.</param>
+    /// <remarks>NoInlining, as <see cref="RealtimeAudioDeltaReader.DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>: the
+    /// root the exact-shape scan is inlined into, whose literal compares are unrolled only when inlined (the builder
+    /// that calls this is itself inlined into the session's step, where the JIT's budget would run out first).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, int checkedBodyStart, out RealtimeAudioDeltaLayout layout)
     {
         layout = default;
