@@ -281,7 +281,8 @@ public class Perf_RealtimeReceive
     /// the zero-copy typed delta through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
-    /// <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
+    /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
+    /// without its body check, the bare decode and <c>DecodeDelta</c>. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
     internal static int Compare(int pcmBytes, int rounds)
