@@ -128,7 +128,8 @@ internal readonly struct RealtimeAudioDeltaLayout
 
             // The first block where it is, then the loop from the first 64-byte boundary after it (the blocks overlap,
             // which a minimum does not mind): a 64-byte load that straddles two cache lines costs about twice one that
-            // does not, and the body starts anywhere in the receive buffer.
+            // does not, and the body starts anywhere in the receive buffer. The address is only a hint: were the buffer
+            // moved by the GC meanwhile, the loads would merely be unaligned again (every offset is relative to body0).
             Vector512<sbyte> first = Vector512.LoadUnsafe(ref body0);
             low = Vector512.Min(low, first);
             notBackslash = Vector512.Min(notBackslash, (first ^ backslash).AsByte());
