@@ -276,6 +276,67 @@ public class Perf_RealtimeReceive
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SessionReadEventZeroCopyAsync() => DecodeTyped(await _borrowingLoopSession!.ReadEventAsync().ConfigureAwait(false));
 
+    /// <summary>
+    /// <c>-- --compare-receive PCMBYTES ROUNDS</c>: the issue #12 rows (the connection's <c>ReceiveMessageAsync + DecodeDelta</c>,
+    /// the zero-copy typed delta through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
+    /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
+    /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
+    /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
+    /// without its body check, the bare decode and <c>DecodeDelta</c>. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
+    /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
+    /// </summary>
+    internal static int Compare(int pcmBytes, int rounds)
+    {
+        var bench = new Perf_RealtimeReceive { PcmBytes = pcmBytes };
+        bench.SetupZeroCopyReceiveLoop();
+        Func<int>[] rows =
+        [
+            bench.OursReceiveAndDecode,
+            bench.SessionTypedEventZeroCopy,
+            () => bench.SessionReadEventZeroCopyAsync().GetAwaiter().GetResult(),
+            () => RealtimeAudioDeltaLayout.IsUnescapedBase64Range(bench._json.AsSpan(bench._deltaStart, bench._deltaLength)) ? 1 : 0,
+            () => RealtimeAudioDeltaReader.TryScanApiShape(bench._json, out _) ? 1 : 0,
+            () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, -1, out _) ? 1 : 0,
+            () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, bench._deltaStart, out _) ? 1 : 0,
+            bench.BareBase64,
+            bench.OursDecodeDelta,
+        ];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta"];
+        if (rounds <= 0)
+        {
+            Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : 0];
+            while (true)
+            {
+                row();
+            }
+        }
+
+        int batch = Math.Max(200, 4_000_000 / Math.Max(1, pcmBytes));
+        double[] best = rows.Select(_ => double.MaxValue).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int row = 0; row < rows.Length; row++)
+            {
+                Func<int> receive = rows[row];
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < batch; i++)
+                {
+                    receive();
+                }
+
+                best[row] = Math.Min(best[row], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds / batch);
+            }
+        }
+
+        for (int row = 0; row < rows.Length; row++)
+        {
+            Console.WriteLine($"{pcmBytes,7} B  {names[row],-36} {best[row],9:F1} ns{(row > 0 ? $"  {best[row] / best[0]:F2}x (+{best[row] - best[0]:F1} ns)" : "")}");
+        }
+
+        bench.Cleanup();
+        return 0;
+    }
+
     private int DecodeTyped(RealtimeServerEvent? serverEvent)
     {
         if (serverEvent?.Value is not RealtimeServerEventResponseAudioDelta delta)

@@ -41,6 +41,11 @@ public static class Program
             return Perf_RealtimeSend.Compare(int.Parse(rounds, CultureInfo.InvariantCulture));
         }
 
+        if (args is ["--compare-receive", string receivePcmBytes, string receiveRounds])
+        {
+            return Perf_RealtimeReceive.Compare(int.Parse(receivePcmBytes, CultureInfo.InvariantCulture), int.Parse(receiveRounds, CultureInfo.InvariantCulture));
+        }
+
         if (args is ["--compare-loopback", string pcmBytes, string loopbackRounds])
         {
             return Perf_RealtimeLoopback.Compare(int.Parse(pcmBytes, CultureInfo.InvariantCulture), int.Parse(loopbackRounds, CultureInfo.InvariantCulture));

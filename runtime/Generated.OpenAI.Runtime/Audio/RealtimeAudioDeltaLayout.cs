@@ -52,6 +52,10 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// message's last two bytes) as <see cref="IsUnescapedBase64Range"/> does, copying it
     /// (<see cref="CopyUnescapedBase64Range"/>); -1 for none. A body found anywhere else is checked here.</param>
     /// <param name="layout">The members.</param>
+    /// <remarks>NoInlining, as <see cref="RealtimeAudioDeltaReader.DecodeDelta(ReadOnlySpan{byte}, Span{byte}, out int)"/>: the
+    /// root the exact-shape scan is inlined into, whose literal compares are unrolled only when inlined (the builder
+    /// that calls this is itself inlined into the session's step, where the JIT's budget would run out first).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, int checkedBodyStart, out RealtimeAudioDeltaLayout layout)
     {
         layout = default;
@@ -104,15 +108,50 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// section 7), so its raw bytes are the string's value, as the reader would read it; base64 has nothing outside
     /// that range, so only a delta that is not base64 anyway is turned away (and one that holds <c>{|}~</c> or DEL is
     /// built as the reader reads it, with the same bytes, for the app's decode to refuse). One pass with no branch per
-    /// block, three operations per 32 bytes where Vector256 is accelerated: the signed minimum of the bytes (the bytes
+    /// block, three operations per 64 bytes where Vector512 is accelerated (per 32 where Vector256 is): the signed minimum of the bytes (the bytes
     /// below <c>+</c> and those from 0x80 are exactly those less than <c>+</c> as signed bytes) and the minimum of each
     /// byte XOR a backslash (zero for a backslash). The body is 64 KiB for a second of audio, and this is the only pass
     /// over it before the app decodes it.
     /// </summary>
-    internal static bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
+    internal static unsafe bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
     {
         const sbyte Lowest = (sbyte)'+';
         int i = 0;
+        if (Vector512.IsHardwareAccelerated && body.Length >= 2 * Vector512<byte>.Count)
+        {
+            // The same three operations on 64 bytes where Vector512 is accelerated: half the instructions per byte.
+            ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
+            Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
+            Vector512<sbyte> low = Vector512.Create(sbyte.MaxValue);
+            Vector512<byte> notBackslash = Vector512<byte>.AllBitsSet;
+            int last = body.Length - (2 * Vector512<byte>.Count);
+
+            // The first block where it is, then the loop from the first 64-byte boundary after it (the blocks overlap,
+            // which a minimum does not mind): a 64-byte load that straddles two cache lines costs about twice one that
+            // does not, and the body starts anywhere in the receive buffer. The address is only a hint: were the buffer
+            // moved by the GC meanwhile, the loads would merely be unaligned again (every offset is relative to body0).
+            Vector512<sbyte> first = Vector512.LoadUnsafe(ref body0);
+            low = Vector512.Min(low, first);
+            notBackslash = Vector512.Min(notBackslash, (first ^ backslash).AsByte());
+            i = Vector512<byte>.Count - (int)((nuint)Unsafe.AsPointer(ref body0) % (nuint)Vector512<byte>.Count);
+            while (true)
+            {
+                i = Math.Min(i, last);
+                Vector512<sbyte> a = Vector512.LoadUnsafe(ref body0, (nuint)i);
+                Vector512<sbyte> b = Vector512.LoadUnsafe(ref body0, (nuint)(i + Vector512<byte>.Count));
+                low = Vector512.Min(low, Vector512.Min(a, b));
+                notBackslash = Vector512.Min(notBackslash, Vector512.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()));
+                if (i == last)
+                {
+                    break;
+                }
+
+                i += 2 * Vector512<byte>.Count;
+            }
+
+            return Vector512.GreaterThanOrEqualAll(low, Vector512.Create(Lowest)) && !Vector512.EqualsAny(notBackslash, Vector512<byte>.Zero);
+        }
+
         if (Vector256.IsHardwareAccelerated && body.Length >= 2 * Vector256<byte>.Count)
         {
             ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
@@ -164,6 +203,11 @@ internal readonly struct RealtimeAudioDeltaLayout
             throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
         }
 
+        if (Vector512.IsHardwareAccelerated && source.Length >= Vector512<byte>.Count)
+        {
+            return CopyUnescapedBase64Range512(source, destination);
+        }
+
         if (!Vector256.IsHardwareAccelerated || source.Length < Vector256<byte>.Count)
         {
             source.CopyTo(destination);
@@ -194,5 +238,35 @@ internal readonly struct RealtimeAudioDeltaLayout
         }
 
         return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest)) && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
+    }
+
+    /// <summary><see cref="CopyUnescapedBase64Range"/> 64 bytes at a time, where Vector512 is accelerated (the destination checked by the caller).</summary>
+    private static bool CopyUnescapedBase64Range512(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        const sbyte Lowest = (sbyte)'+';
+        ref sbyte source0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(source));
+        ref sbyte destination0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(destination));
+        Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
+        Vector512<sbyte> low = Vector512.Create(sbyte.MaxValue);
+        Vector512<byte> notBackslash = Vector512<byte>.AllBitsSet;
+        int last = source.Length - Vector512<byte>.Count;
+        int i = 0;
+        while (true)
+        {
+            // The last block ends at the source's end (it may overlap the one before: the same bytes copied again).
+            i = Math.Min(i, last);
+            Vector512<sbyte> block = Vector512.LoadUnsafe(ref source0, (nuint)i);
+            block.StoreUnsafe(ref destination0, (nuint)i);
+            low = Vector512.Min(low, block);
+            notBackslash = Vector512.Min(notBackslash, (block ^ backslash).AsByte());
+            if (i == last)
+            {
+                break;
+            }
+
+            i += Vector512<byte>.Count;
+        }
+
+        return Vector512.GreaterThanOrEqualAll(low, Vector512.Create(Lowest)) && !Vector512.EqualsAny(notBackslash, Vector512<byte>.Zero);
     }
 }

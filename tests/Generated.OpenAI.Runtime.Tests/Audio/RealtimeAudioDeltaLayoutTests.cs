@@ -43,4 +43,44 @@ public sealed class RealtimeAudioDeltaLayoutTests
             }
         }
     }
+
+    /// <summary>
+    /// Where Vector512 is accelerated the check loads its first block where the body starts, then loops from the next
+    /// 64-byte boundary: bodies that start at every offset from a boundary, of lengths around the loop's edges, with a
+    /// bad byte at every position.
+    /// </summary>
+    [Fact]
+    public void The_base64_range_check_agrees_with_a_scalar_oracle_wherever_the_body_starts_in_its_buffer()
+    {
+        byte[] alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8.ToArray();
+        var random = new Random(13);
+        byte[] buffer = new byte[64 + 64 + 400];
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = alphabet[random.Next(alphabet.Length)];
+        }
+
+        foreach (int length in (int[])[127, 128, 129, 191, 192, 193, 255, 256, 300, 400])
+        {
+            for (int offset = 0; offset < 64 + 64; offset++)
+            {
+                Span<byte> body = buffer.AsSpan(offset, length);
+                byte[] copy = new byte[length];
+                Assert.True(RealtimeAudioDeltaLayout.IsUnescapedBase64Range(body), $"length {length} at offset {offset}");
+                for (int i = 0; i < length; i++)
+                {
+                    byte original = body[i];
+                    foreach (byte b in (byte[])[0x1F, (byte)'"', (byte)'\\', 0x80])
+                    {
+                        body[i] = b;
+                        Assert.False(RealtimeAudioDeltaLayout.IsUnescapedBase64Range(body), $"length {length} at offset {offset}, 0x{b:X2} at {i}");
+                        Assert.False(RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(body, copy), $"copied: length {length} at offset {offset}, 0x{b:X2} at {i}");
+                        Assert.True(copy.AsSpan(0, length).SequenceEqual(body), $"copied bytes: length {length} at offset {offset}, 0x{b:X2} at {i}");
+                    }
+
+                    body[i] = original;
+                }
+            }
+        }
+    }
 }
