@@ -234,7 +234,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
 
         public int Cleared { get; private set; }
 
-        public ValueTask<string> PingAsync() => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), CancellationToken.None);
+        public ValueTask<RealtimeEventId> PingAsync() => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), CancellationToken.None);
 
         private protected override void OnEvent(RealtimeServerEvent serverEvent)
         {
