@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -100,13 +101,21 @@ public readonly struct RealtimeEventId : IEquatable<RealtimeEventId>
     }
 
     /// <summary>Whether this is an id a session with <paramref name="prefix"/> made: one of its own, or a string that starts with the prefix.</summary>
-    internal bool StartsWith(RealtimeEventIdPrefix prefix) => _value switch
+    internal bool StartsWith(RealtimeEventIdPrefix prefix)
     {
-        RealtimeEventIdPrefix own => ReferenceEquals(own, prefix) || own.Text.StartsWith(prefix.Text, StringComparison.Ordinal),
-        string text => text.StartsWith(prefix.Text, StringComparison.Ordinal),
-        null => false,
-        _ => BorrowedUtf8.StartsWith(prefix.Utf8),
-    };
+        if (_value is null)
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(_value, prefix))
+        {
+            return true; // the session's own
+        }
+
+        Span<char> buffer = stackalloc char[MaxGeneratedLength];
+        return AsChars(buffer).StartsWith(prefix.Text, StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// The id as a string, made at most once: a session's or a borrowed <paramref name="id"/> is replaced by that
@@ -142,14 +151,27 @@ public readonly struct RealtimeEventId : IEquatable<RealtimeEventId>
     /// Writes the id as the string property <paramref name="propertyName"/>: the same bytes as
     /// <c>writer.WriteString(propertyName, ToString())</c> without making the string (a JSON <c>null</c> when there is no id).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteTo(Utf8JsonWriter writer, JsonEncodedText propertyName)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (_value is string text)
+        {
+            // An id read from JSON or set by the app: small enough to inline into a model's WriteJson, which then does
+            // what it did when the property was a string.
+            writer.WriteString(propertyName, text);
+        }
+        else
+        {
+            WriteOtherTo(writer, propertyName);
+        }
+    }
+
+    /// <summary><see cref="WriteTo"/> for every kind but a string.</summary>
+    private void WriteOtherTo(Utf8JsonWriter writer, JsonEncodedText propertyName)
+    {
         switch (_value)
         {
-            case string text:
-                writer.WriteString(propertyName, text);
-                break;
             case RealtimeEventIdPrefix prefix:
                 Span<byte> utf8 = stackalloc byte[MaxGeneratedLength];
                 writer.WriteString(propertyName, utf8[..FormatGenerated(prefix, _data, utf8)]);

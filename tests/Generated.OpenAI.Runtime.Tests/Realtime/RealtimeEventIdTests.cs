@@ -192,6 +192,8 @@ public sealed class RealtimeEventIdTests
         Assert.False(RealtimeEventId.Generated(other, 1).StartsWith(s_prefix));
         Assert.False(new RealtimeEventId("my-id").StartsWith(s_prefix));
         Assert.False(default(RealtimeEventId).StartsWith(s_prefix));
+        Assert.True(RealtimeEventId.Generated(new RealtimeEventIdPrefix("evt_"), 1).StartsWith(new RealtimeEventIdPrefix("evt_1"))); // the whole id, not the prefix alone
+        Assert.False(RealtimeEventId.Generated(new RealtimeEventIdPrefix("evt_0a1b2c3d_"), 1).StartsWith(new RealtimeEventIdPrefix("evt_0a1b2c3d_2")));
     }
 
     /// <summary>Writing a session's id or a borrowed one makes no string.</summary>
