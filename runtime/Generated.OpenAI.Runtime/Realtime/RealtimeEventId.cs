@@ -39,7 +39,7 @@ public readonly struct RealtimeEventId : IEquatable<RealtimeEventId>
 
     // What _value is says what the id is, and what _data holds:
     //   null                   no id (_data is 0)
-    //   string                 the id (_data is 0)
+    //   string                 the id (_data unused: 0, or what the id had before it was materialized)
     //   RealtimeEventIdPrefix  a session's own id: the prefix, then the decimal digits of _data (never negative)
     //   byte[]                 a borrowed id: its UTF-8 in the array, at the offset in _data's high 32 bits, of the
     //                          length in its low 32 bits
@@ -130,8 +130,10 @@ public readonly struct RealtimeEventId : IEquatable<RealtimeEventId>
             return (string?)value;
         }
 
+        // Only _value changes (_data is written back as it was): a thread that reads the holder's field meanwhile sees
+        // the old id or the string, never a torn pair (the old kind with another _data: a session's id numbered 0).
         string text = id.ToString();
-        id = new RealtimeEventId(text);
+        id = new RealtimeEventId(text, id._data);
         return text;
     }
 
