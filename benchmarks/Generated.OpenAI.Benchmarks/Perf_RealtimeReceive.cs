@@ -252,8 +252,8 @@ public class Perf_RealtimeReceive
 
     /// <summary>
     /// The typed event with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: its base64 borrowed from the
-    /// receive buffer and the event object lent (both valid until the next receive here), so it allocates only its
-    /// <c>event_id</c> string.
+    /// receive buffer and the event object lent (both valid until the next receive here), its <c>event_id</c> borrowed
+    /// from the message too, so it allocates nothing.
     /// </summary>
     [Benchmark(Description = "session: receive + ProcessMessage, typed event, ZeroCopyAudioDeltas")]
     public int SessionTypedEventZeroCopy()

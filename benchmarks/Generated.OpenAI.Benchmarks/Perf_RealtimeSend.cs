@@ -29,7 +29,7 @@ namespace Generated.OpenAI.Benchmarks;
 /// its own <c>event_id</c>, 0 B) against <c>SendAudioAppendAsync</c> of the same PCM; and, in their own categories,
 /// a typed <c>conversation.item.create</c> and <c>response.create</c> sent with
 /// <see cref="RealtimeVoiceSession.SendAsync(RealtimeClientEvent, System.Threading.CancellationToken)"/> (a new
-/// <c>event_id</c> per send, as for a new event: the id string is what it allocates) against the same model
+/// <c>event_id</c> per send, as for a new event: a <see cref="RealtimeEventId"/> the writer formats, 0 B) against the same model
 /// serialized into a reused <see cref="ArrayBufferWriter{T}"/> and sent with <c>WebSocketConnection.SendAsync</c>
 /// (the baseline). The typed rows do not depend on <see cref="PcmBytes"/>; they repeat under each value. The
 /// session is built over a no-op stream with the SDK's internal constructor and has no receive loop.</para>
@@ -271,13 +271,14 @@ public class Perf_RealtimeSend
 
     private int SendThroughSession(RealtimeClientEvent clientEvent)
     {
-        ValueTask<string> send = _session.SendAsync(clientEvent);
+        ValueTask<RealtimeEventId> send = _session.SendAsync(clientEvent);
         if (!send.IsCompletedSuccessfully)
         {
             throw new InvalidOperationException("The session's send did not complete synchronously.");
         }
 
-        return send.Result.Length;
+        // The id as an app awaiting the send gets it (a value: no string unless the app makes one).
+        return send.Result.HasValue ? _sessionStream.LastWriteLength : 0;
     }
 
     private static RealtimeClientEvent ReadClientEvent(string json, RealtimeClientEventKind kind)

@@ -210,6 +210,43 @@ public sealed class VoiceSessionTests
         Assert.Equal(["SessionCreated", "Error", "Error", "SessionUpdated"], Kinds(events));
     }
 
+    /// <summary>
+    /// A typed send gives the model the session's id as a value (no string): the id on the wire is the one the send
+    /// returns and the model's <c>EventId</c> reads afterwards, and the server's <c>error</c> naming it is correlated to
+    /// the event sent.
+    /// </summary>
+    [Fact(Timeout = 30000)]
+    public async Task A_typed_send_puts_on_the_wire_the_id_the_model_reads_afterwards_and_an_error_naming_it_is_correlated()
+    {
+        await using RealtimeSimulator simulator = await RealtimeSimulator.StartAsync();
+        using RealtimeClient client = CreateClient(simulator);
+        await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync();
+
+        var truncate = new RealtimeClientEventConversationItemTruncate { ItemId = "item_missing", ContentIndex = 0, AudioEndMs = 5 };
+        RealtimeEventId sent = await session.SendAsync(truncate);
+        Assert.True(sent.HasValue);
+        Assert.True(((IRealtimeEvent)truncate).EventIdValue == sent);
+        RealtimeErrorException error = await session.WaitForErrorAsync(sent).WaitAsync(Patience);
+
+        string? id = truncate.EventId;
+        Assert.NotNull(id);
+        Assert.StartsWith("evt_", id, StringComparison.Ordinal);
+        Assert.Equal(sent.ToString(), id);
+        Assert.Same(id, truncate.EventId); // made a string once, then kept
+        Assert.Equal(id, error.ClientEventId);
+        Assert.Equal("conversation.item.truncate", error.ClientEventType);
+        Assert.Same(error, Assert.Single(session.Errors));
+        RealtimeClientMessage wire = Messages(simulator).Single(m => m.Type == "conversation.item.truncate");
+        Assert.Equal("{\"event_id\":\"" + id + "\",\"type\":\"conversation.item.truncate\",\"item_id\":\"item_missing\",\"content_index\":0,\"audio_end_ms\":5}", wire.Json);
+
+        // Sent again, the model keeps its id (now the string read above): the same id on the wire, the same correlation.
+        Assert.True(await session.SendAsync(truncate) == sent);
+        int errorsRead = 0;
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.IsError && ++errorsRead == 2);
+        Assert.Equal(2, events.Count(e => e.IsError && e.AsError().Error.EventId == id));
+        Assert.All(session.Errors, e => Assert.Equal("conversation.item.truncate", e.ClientEventType));
+    }
+
     [Fact(Timeout = 30000)]
     public async Task UpdateSessionAsync_throws_the_error_the_server_answers_with()
     {

@@ -84,6 +84,10 @@ internal static partial class ModelEmitter
         {
             return p.SpecifiedName!;
         }
+        if (p.IsRealtimeEventId)
+        {
+            return $"{FieldName(p)}.HasValue || _wire.IsSet({Bit(p)})";
+        }
         if (p.Type.IsValueType)
         {
             string holder = p.Required && !p.Deprecated ? FieldName(p) : p.Name;

@@ -142,6 +142,11 @@ internal static partial class ModelEmitter
         string required = isRequired ? "required " : "";
         string field = FieldName(p);
         w.Doc("summary", p.Description, fallback);
+        if (p.IsRealtimeEventId)
+        {
+            EmitRealtimeEventIdProperty(w, p, isRequired);
+            return;
+        }
         if (p.Type.Nullable)
         {
             w.Line($"/// <remarks>The API distinguishes an explicit <c>null</c> from an absent value: setting this property, even to <c>null</c>, sends it; see <see cref=\"{p.SpecifiedName}\"/>.</remarks>");
@@ -175,6 +180,25 @@ internal static partial class ModelEmitter
 
     private const string RequiredMembersInterface = "global::Generated.OpenAI.Serialization.IRequiredMembers";
     private const string RealtimeEventInterface = "global::Generated.OpenAI.Realtime.IRealtimeEvent";
+    private const string RealtimeEventIdType = "global::Generated.OpenAI.Realtime.RealtimeEventId";
+
+    /// <summary>
+    /// A realtime event's <c>event_id</c>: a string property over a <c>RealtimeEventId</c> field. Reading it makes the
+    /// string once and keeps it in the field; the session sets its own ids, and a lent event borrowed ones, as values.
+    /// </summary>
+    private static void EmitRealtimeEventIdProperty(SourceWriter w, PropertyModel p, bool isRequired)
+    {
+        string field = FieldName(p);
+        w.Line($"/// <remarks>Kept as a <see cref=\"{RealtimeEventIdType}\"/>: an id a session gave the event, or one a lent event borrows from its message, is made a string when first read.</remarks>");
+        w.Line($"public {(isRequired ? "required string" : "string?")} {p.Name}");
+        w.Line("{");
+        w.Indent();
+        w.Line($"get => {RealtimeEventIdType}.Materialize(ref {field}){(isRequired ? "!" : "")};");
+        w.Line($"set => {field} = new {RealtimeEventIdType}(value);");
+        w.Outdent();
+        w.Line("}");
+        w.Line($"private {RealtimeEventIdType} {field};");
+    }
 
     private static void EmitRealtimeEvent(SourceWriter w, ObjectModel o)
     {
@@ -188,6 +212,15 @@ internal static partial class ModelEmitter
         w.Line($"string {RealtimeEventInterface}.Type => {SourceWriter.Literal(o.EventType!)};");
         w.Line();
         w.Line($"string? {RealtimeEventInterface}.EventId {{ get => {eventId.Name}; set => {eventId.Name} = value{(eventId.Required ? "!" : "")}; }}");
+        w.Line();
+        if (eventId.IsRealtimeEventId)
+        {
+            w.Line($"{RealtimeEventIdType} {RealtimeEventInterface}.EventIdValue {{ get => {FieldName(eventId)}; set => {FieldName(eventId)} = value; }}");
+        }
+        else
+        {
+            w.Line($"{RealtimeEventIdType} {RealtimeEventInterface}.EventIdValue {{ get => new {RealtimeEventIdType}({eventId.Name}); set => {eventId.Name} = {RealtimeEventIdType}.Materialize(ref value){(eventId.Required ? "!" : "")}; }}");
+        }
     }
 
     /// <summary>
@@ -199,7 +232,7 @@ internal static partial class ModelEmitter
         w.Open($"string? {RequiredMembersInterface}.FindMissingMember()");
         foreach (var p in checkable)
         {
-            string test = p.Type.IsValueType ? $"!{FieldName(p)}.HasValue" : $"{p.Name} is null";
+            string test = p.Type.IsValueType || p.IsRealtimeEventId ? $"!{FieldName(p)}.HasValue" : $"{p.Name} is null";
             w.Line($"if ({test}) {{ return {SourceWriter.Literal(p.JsonName)}; }}");
         }
         foreach (var p in checkable.Where(p => p.Type.Kind == TypeRefKind.Object))
@@ -343,6 +376,13 @@ internal static partial class ModelEmitter
                 {
                     EmitWireNull(w, p);
                 }
+            }
+            else if (p.IsRealtimeEventId)
+            {
+                w.Open($"if ({field}.HasValue)");
+                w.Line($"{field}.WriteTo(writer, {NameField(p)});");
+                w.Close();
+                EmitWireNull(w, p);
             }
             else
             {

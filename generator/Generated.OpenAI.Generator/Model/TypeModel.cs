@@ -22,7 +22,9 @@ internal sealed record ObjectModel(
 /// means the spec allows an explicit <c>null</c>, which is then a state distinct from "absent". <see cref="FieldStem"/>
 /// (camelCase) names the private members the emitter writes for the property: <c>_stem</c>, <c>s_stemName</c>,
 /// <c>s_stemValue</c>, and the constant <c>{Name}Bit</c>. <see cref="SpecifiedName"/> is the public flag that says
-/// whether a nullable property is sent (<c>TurnDetectionSpecified</c>); null for the others.
+/// whether a nullable property is sent (<c>TurnDetectionSpecified</c>); null for the others. <see cref="IsRealtimeEventId"/>:
+/// the <c>event_id</c> of a realtime event (<see cref="ObjectModel.EventType"/>), a string property kept in a
+/// <c>RealtimeEventId</c> field, which a session sets and the writer writes without a string.
 /// </summary>
 internal sealed record PropertyModel(
     string JsonName,
@@ -33,7 +35,8 @@ internal sealed record PropertyModel(
     bool Required,
     string? ConstValue,
     string? Description,
-    bool Deprecated)
+    bool Deprecated,
+    bool IsRealtimeEventId = false)
 {
     /// <summary>A member the spec requires and never allows to be null: a reader that did not see it can say so.</summary>
     public bool IsCheckedOnRead => Required && !Deprecated && ConstValue is null && !Type.Nullable && Type.Kind != TypeRefKind.Any;

@@ -55,10 +55,14 @@ internal sealed partial class SpecParser
         }
 
         // A realtime event: a string event_id beside a constant type. Its type is exposed as UTF-8 and the runtime
-        // reads and sets its event_id through one interface.
-        string? eventType = models.Any(m => m.JsonName == "event_id" && m.Type.Kind == TypeRefKind.String)
-            ? models.FirstOrDefault(m => m.JsonName == "type")?.ConstValue
-            : null;
+        // reads and sets its event_id through one interface, as a RealtimeEventId (a session's ids and the ids of lent
+        // events are no strings until read); an event_id the spec lets be null keeps its plain property.
+        int eventId = models.FindIndex(m => m.JsonName == "event_id" && m.Type.Kind == TypeRefKind.String);
+        string? eventType = eventId >= 0 ? models.FirstOrDefault(m => m.JsonName == "type")?.ConstValue : null;
+        if (eventType is not null && !models[eventId].Type.Nullable && !models[eventId].Deprecated)
+        {
+            models[eventId] = models[eventId] with { IsRealtimeEventId = true };
+        }
         return new ObjectModel(name, schemaName, pointer, Describe(schema), schema.GetBool("deprecated"), models.ToEquatableArray(), eventType);
     }
 

@@ -141,6 +141,6 @@ public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
     /// <summary>Disposes the SDK session: a graceful close, bounded by its close timeout.</summary>
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private ValueTask<string> SendEventAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken) =>
+    private ValueTask<RealtimeEventId> SendEventAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken) =>
         _voice is not null ? _voice.SendAsync(clientEvent, cancellationToken) : _transcription!.SendAsync(clientEvent, cancellationToken);
 }

@@ -20,8 +20,9 @@ namespace Generated.OpenAI.Realtime;
 /// error or the Unknown case.</para>
 /// <para><b>Ids.</b> Every delta of one response carries the same <c>response_id</c> and <c>item_id</c>: the builder
 /// keeps the last string of each and hands it out again while the bytes are equal (strings are immutable, so the
-/// sharing is invisible to the app). <c>event_id</c> differs per event and is always a new string: it is all a lent
-/// delta allocates.</para>
+/// sharing is invisible to the app). <c>event_id</c> differs per event: a copied delta gets a new string; a lent one
+/// borrows the id's bytes from the message (<see cref="RealtimeEventId"/>), valid exactly as long as the lent event, and
+/// made a string only if the app reads <c>EventId</c>. A lent delta allocates nothing.</para>
 /// <para><b>Lent.</b> A borrowed delta (<see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid until the
 /// app's next read, its audio and now its object too: the builder keeps one union and one model and sets the members of
 /// that model for each lent delta (every member the reader sets; the model has no other state but
@@ -50,7 +51,6 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
 
         ReadOnlyMemory<byte> base64 = message[layout.Delta];
         pcmBytes = RealtimeVoiceSession.DecodedLength(base64.Span);
-        string eventId = Encoding.UTF8.GetString(json[layout.EventId]);
         string responseId = Reuse(ref _responseId, json[layout.ResponseId]);
         string itemId = Reuse(ref _itemId, json[layout.ItemId]);
         if (!borrow)
@@ -58,7 +58,7 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
             // Copied: a new event that owns a new array, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
             return RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
             {
-                EventId = eventId,
+                EventId = Encoding.UTF8.GetString(json[layout.EventId]),
                 ResponseId = responseId,
                 ItemId = itemId,
                 OutputIndex = layout.OutputIndex,
@@ -68,23 +68,26 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         }
 
         // Lent: the session keeps the message valid until the app has moved past the event, and the app has handed the
-        // previous lent event back, so its object is set again rather than a new one made.
+        // previous lent event back, so its object is set again rather than a new one made, and its id is the message's
+        // bytes (the layout vouched that they are printable ASCII with no escape: the id itself).
+        RealtimeEventId eventId = RealtimeEventId.Borrow(message[layout.EventId]);
         RealtimeServerEventResponseAudioDelta? delta = _lentDelta;
         if (delta is null)
         {
             delta = _lentDelta = new RealtimeServerEventResponseAudioDelta
             {
-                EventId = eventId,
+                EventId = string.Empty, // set below, as a value; required by the initializer
                 ResponseId = responseId,
                 ItemId = itemId,
                 OutputIndex = layout.OutputIndex,
                 ContentIndex = layout.ContentIndex,
                 Delta = Base64Data.FromBase64Utf8(base64),
             };
+            ((IRealtimeEvent)delta).EventIdValue = eventId;
             return _lent = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
         }
 
-        delta.EventId = eventId;
+        ((IRealtimeEvent)delta).EventIdValue = eventId;
         delta.ResponseId = responseId;
         delta.ItemId = itemId;
         delta.OutputIndex = layout.OutputIndex;

@@ -57,7 +57,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         where TUpdate : IJsonModel<TUpdate>, IRealtimeEvent
     {
         TUpdate update = create();
-        var waiter = new Waiter(update.EventId ??= NextEventId(update.Type), answers, errorOnly: false) { Hidden = true };
+        var waiter = new Waiter(EnsureEventId(update).ToString(), answers, errorOnly: false) { Hidden = true };
         await SendEventAsync(update, update, cancellationToken, waiter).ConfigureAwait(false);
     }
 

@@ -17,13 +17,14 @@ using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
 
-// Sending: typed client events serialized once, under the connection's send lock, into its scratch buffer, each with an event_id; audio appends written
+// Sending: typed client events serialized once, under the connection's send lock, into its scratch buffer, each with an
+// event_id (a session's own id is a RealtimeEventId, formatted by the writer: 0 B per send); audio appends written
 // straight into the connection's send pipe with an event_id of their own, 0 B per append.
 public abstract partial class RealtimeSession<TServerEvent>
 {
     private const int MaxEventIdBytes = 64;
 
-    private readonly string _eventIdPrefix;
+    private readonly RealtimeEventIdPrefix _eventIdPrefix;
     private readonly byte[] _appendIdPrefix;
     private long _nextEventId;
     private long _nextAppendId;
@@ -136,12 +137,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     }
 
     /// <summary>Sends a typed client event with an <c>event_id</c> (see the envelope overload); returns the id.</summary>
-    private protected ValueTask<string> SendEventAsync<TEvent>(TEvent clientEvent, CancellationToken cancellationToken)
+    private protected ValueTask<RealtimeEventId> SendEventAsync<TEvent>(TEvent clientEvent, CancellationToken cancellationToken)
         where TEvent : IJsonModel<TEvent>, IRealtimeEvent
         => SendEventAsync(clientEvent, RealtimeEnvelopeWriters.Of<TEvent>.Write, clientEvent, cancellationToken);
 
     /// <summary>Sends a typed client event in its envelope (the event itself, or the client union holding it); see the non-generic overload.</summary>
-    private protected ValueTask<string> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
+    private protected ValueTask<RealtimeEventId> SendEventAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
         where TEnvelope : IJsonModel<TEnvelope>
         => SendEventAsync(envelope, RealtimeEnvelopeWriters.Of<TEnvelope>.Write, clientEvent, cancellationToken, waiter);
 
@@ -161,19 +162,10 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <param name="clientEvent">The event model inside <paramref name="envelope"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the send lock; once the frame is being written, aborts the connection.</param>
     /// <param name="waiter">A call that waits for this event's answer, registered under the send lock, before the event is written.</param>
-    private protected ValueTask<string> SendEventAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
+    private protected ValueTask<RealtimeEventId> SendEventAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
     {
         string type = clientEvent.Type;
-        string? eventId = clientEvent.EventId;
-        if (eventId is null)
-        {
-            clientEvent.EventId = eventId = NextEventId(type);
-        }
-        else if (!eventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
-        {
-            RememberForeignId(eventId, type);
-        }
-
+        RealtimeEventId eventId = EnsureEventId(clientEvent);
         if (waiter is not null || MustWaitToSend)
         {
             return SendEventWithWaiterOrQueuedAsync(envelope, write, clientEvent, type, eventId, cancellationToken, waiter);
@@ -199,7 +191,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         send.GetAwaiter().GetResult();
         ObserveSent(type, eventId);
-        return new ValueTask<string>(eventId);
+        return new ValueTask<RealtimeEventId>(eventId);
     }
 
     /// <summary>
@@ -207,7 +199,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// when the event has a waiter (registered under the send lock, before the event is written) or must wait for a
     /// reconnection: the event already has its id.
     /// </summary>
-    private ValueTask<string> SendEventWithWaiterOrQueuedAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, string type, string eventId, CancellationToken cancellationToken, Waiter? waiter)
+    private ValueTask<RealtimeEventId> SendEventWithWaiterOrQueuedAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, string type, RealtimeEventId eventId, CancellationToken cancellationToken, Waiter? waiter)
     {
         if (MustWaitToSend)
         {
@@ -216,7 +208,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (waiter is not null && _completion.Task.IsCompleted)
         {
-            return ValueTask.FromException<string>(CreateClosedException());
+            return ValueTask.FromException<RealtimeEventId>(CreateClosedException());
         }
 
         ValueTask send;
@@ -243,12 +235,12 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         send.GetAwaiter().GetResult();
         ObserveSent(type, eventId);
-        return new ValueTask<string>(eventId);
+        return new ValueTask<RealtimeEventId>(eventId);
     }
 
     /// <summary>A typed send that failed before its frame was written: the exception its caller observes.</summary>
-    private ValueTask<string> SendFailed(Exception ex, Waiter? waiter)
-        => ValueTask.FromException<string>(ex switch
+    private ValueTask<RealtimeEventId> SendFailed(Exception ex, Waiter? waiter)
+        => ValueTask.FromException<RealtimeEventId>(ex switch
         {
             // A call that waits for an answer reports the session's end, as its registration would have.
             WebSocketConnectionException when waiter is not null && _completion.Task.IsCompleted => CreateClosedException(),
@@ -260,12 +252,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// A typed event sent while reconnecting: waits in the queue for the session to open (or fails fast), then sends.
     /// A method of its own, so that the closure the queue needs is allocated only here, not on every send.
     /// </summary>
-    private ValueTask<string> SendEventWhenOpenAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter)
+    private ValueTask<RealtimeEventId> SendEventWhenOpenAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter)
         => SendQueuedAsync(() => SendEventAsync(envelope, write, clientEvent, cancellationToken, waiter), 0, cancellationToken);
 
     /// <summary>The rest of <see cref="SendEventAsync(object, Action{Utf8JsonWriter, object}, IRealtimeEvent, CancellationToken, Waiter?)"/> when the frame's flush is pending.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<string> AwaitEventSentAsync(ValueTask send, string type, string eventId)
+    private async ValueTask<RealtimeEventId> AwaitEventSentAsync(ValueTask send, string type, RealtimeEventId eventId)
     {
         try
         {
@@ -292,7 +284,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// Sends a client event the SDK has no model for (a union's Unknown case): its properties as they are, with an
     /// <c>event_id</c> first when it has none. Returns the event id.
     /// </summary>
-    private protected async ValueTask<string> SendRawEventAsync(JsonElement json, CancellationToken cancellationToken)
+    private protected async ValueTask<RealtimeEventId> SendRawEventAsync(JsonElement json, CancellationToken cancellationToken)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
@@ -308,7 +300,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
         else
         {
-            eventId = NextEventId(type);
+            eventId = NextEventId(type).ToString(); // written by a writer callback of its own: a string, as the app's ids
         }
 
         if (MustWaitToSend)
@@ -331,24 +323,43 @@ public abstract partial class RealtimeSession<TServerEvent>
             writer.WriteEndObject();
         }, cancellationToken).ConfigureAwait(false);
 
-        ObserveSent(type, eventId, untyped: true);
+        ObserveSent(type, new RealtimeEventId(eventId), untyped: true);
+
+        return new RealtimeEventId(eventId);
+    }
+
+    /// <summary>
+    /// The id <paramref name="clientEvent"/> is sent with: its own, or a new one of the session's, set on the model. An
+    /// id the app chose is remembered with the event's type, so that an error naming it says what it was.
+    /// </summary>
+    private protected RealtimeEventId EnsureEventId(IRealtimeEvent clientEvent)
+    {
+        RealtimeEventId eventId = clientEvent.EventIdValue;
+        if (!eventId.HasValue)
+        {
+            clientEvent.EventIdValue = eventId = NextEventId(clientEvent.Type);
+        }
+        else if (!eventId.StartsWith(_eventIdPrefix))
+        {
+            RememberForeignId(eventId.ToString(), clientEvent.Type);
+        }
 
         return eventId;
     }
 
     /// <summary>
-    /// A new <c>event_id</c> (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>, one string, formatted in place) for an event of
-    /// <paramref name="type"/>, remembered in the history ring at slot n, so that an error naming it says what it was.
+    /// A new <c>event_id</c> (<c>evt_&lt;8 hex&gt;_&lt;n&gt;</c>, kept as the prefix and n: no string until someone
+    /// reads it as one) for an event of <paramref name="type"/>, remembered in the history ring at slot n, so that an
+    /// error naming it says what it was.
     /// </summary>
-    private protected string NextEventId(string? type)
+    private protected RealtimeEventId NextEventId(string? type)
     {
         long number = Interlocked.Increment(ref _nextEventId);
-        string id = RealtimeEventIds.Format(_eventIdPrefix, number);
         _sentHistory[(int)number & (_sentHistory.Length - 1)] = new SentEvent(number, type);
-        return id;
+        return RealtimeEventId.Generated(_eventIdPrefix, number);
     }
 
-    private static string NewEventIdPrefix() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "_";
+    private static RealtimeEventIdPrefix NewEventIdPrefix() => new("evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + "_");
 
     /// <summary>An append: its type, its PCM (borrowed until the send completes) and the number in its event_id.</summary>
     private readonly record struct AppendState(ReadOnlyMemory<byte> Type, ReadOnlyMemory<byte> Pcm, byte[] IdPrefix, long Number)

@@ -130,9 +130,9 @@ public abstract partial class RealtimeSession<TServerEvent>
 
     /// <summary>A client event went out: a commit ends the user's turn; a Trace line.</summary>
     /// <param name="type">The event's type: a generated model's constant, or what an untyped event says (may be null).</param>
-    /// <param name="eventId">The event's id.</param>
+    /// <param name="eventId">The event's id (made a string only for the Trace line).</param>
     /// <param name="untyped">Whether the event was sent as raw JSON (a union's Unknown case).</param>
-    private void ObserveSent(string? type, string eventId, bool untyped = false)
+    private void ObserveSent(string? type, RealtimeEventId eventId, bool untyped = false)
     {
         RealtimeSessionTelemetry telemetry = Telemetry;
         if (type == RealtimeEventIds.CommitType)
@@ -142,7 +142,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
         if (telemetry.TraceEnabled)
         {
-            telemetry.EventSent(type ?? "(no type)", eventId, untyped);
+            telemetry.EventSent(type ?? "(no type)", eventId.ToString(), untyped);
         }
     }
 

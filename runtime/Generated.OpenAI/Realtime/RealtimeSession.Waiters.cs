@@ -106,7 +106,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected async Task<TServerEvent> SendAndWaitAsync<TEnvelope>(TEnvelope envelope, IRealtimeEvent clientEvent, Func<TServerEvent, Waiter, WaitStep> step, string expected, CancellationToken cancellationToken)
         where TEnvelope : Serialization.IJsonModel<TEnvelope>
     {
-        var waiter = new Waiter(clientEvent.EventId ??= NextEventId(clientEvent.Type), step, errorOnly: false);
+        var waiter = new Waiter(EnsureEventId(clientEvent).ToString(), step, errorOnly: false);
         try
         {
             await SendEventAsync(envelope, clientEvent, cancellationToken, waiter).ConfigureAwait(false);
@@ -187,9 +187,9 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// <summary>The type of a client event this session sent, from its <c>event_id</c>.</summary>
     private string? SentTypeOf(string clientEventId)
     {
-        if (clientEventId.StartsWith(_eventIdPrefix, StringComparison.Ordinal))
+        if (clientEventId.StartsWith(_eventIdPrefix.Text, StringComparison.Ordinal))
         {
-            ReadOnlySpan<char> rest = clientEventId.AsSpan(_eventIdPrefix.Length);
+            ReadOnlySpan<char> rest = clientEventId.AsSpan(_eventIdPrefix.Text.Length);
             if (rest.Length > 1 && rest[0] == 'a')
             {
                 return TypeName(_kind.AudioAppendType.Span);

@@ -88,7 +88,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         // A power of two, so that an id's slot is a mask of its number (no division on each send).
         _sentHistory = new SentEvent[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(options.SentEventHistory, 1, 1 << 20))];
         _eventIdPrefix = NewEventIdPrefix();
-        _appendIdPrefix = Encoding.ASCII.GetBytes(_eventIdPrefix + "a");
+        _appendIdPrefix = Encoding.ASCII.GetBytes(_eventIdPrefix.Text + "a");
     }
 
     /// <summary>

@@ -44,8 +44,9 @@ public sealed class RealtimeSessionOptions
     /// message that straddles two receive buffers is first copied once into a buffer the session reuses), and are
     /// LENT: the event is valid until your next read of the event stream (or dispose), its audio (<c>Delta</c>) and
     /// the event object itself, which the session sets again for a later delta (a delta in the API's usual shape then
-    /// allocates only its <c>event_id</c> string). Copy or decode what you keep (the ids are strings: keeping them is
-    /// safe); do not keep or change the event. Other events are not lent. In exchange the session reads nothing more from the socket
+    /// allocates nothing: its <c>event_id</c> is borrowed from the message too, made a string when you read
+    /// <c>EventId</c>). Copy or decode what you keep (the ids read as strings are yours: keeping them is safe); do not
+    /// keep or change the event. Other events are not lent. In exchange the session reads nothing more from the socket
     /// until you read again, so read events in a loop while it is on (a call that waits for the server, such as
     /// <c>UpdateSessionAsync</c>, waits for your next read too). Default: false (each delta owns a copy).
     /// </summary>

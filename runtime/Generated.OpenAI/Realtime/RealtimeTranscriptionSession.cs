@@ -39,7 +39,7 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c>: the audio so far becomes an item and is transcribed.</summary>
-    public ValueTask<string> CommitAsync(CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> CommitAsync(CancellationToken cancellationToken = default)
         => SendEventAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
 
     /// <summary>
@@ -61,11 +61,14 @@ public sealed class RealtimeTranscriptionSession : RealtimeSession<RealtimeServe
     }
 
     /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
-    public ValueTask<string> ClearAsync(CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> ClearAsync(CancellationToken cancellationToken = default)
         => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
 
-    /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
-    public ValueTask<string> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends any client event; gives it an <c>event_id</c> when it has none and returns that id (a
+    /// <see cref="RealtimeEventId"/>, which converts to its string: an id the session gave is made a string only when read).
+    /// </summary>
+    public ValueTask<RealtimeEventId> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         return clientEvent.Value is IRealtimeEvent model

@@ -74,8 +74,11 @@ public sealed class RealtimeTranslationSession : RealtimeSession<RealtimeTransla
             cancellationToken);
     }
 
-    /// <summary>Sends any translation client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
-    public ValueTask<string> SendAsync(RealtimeTranslationClientEvent clientEvent, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends any translation client event; gives it an <c>event_id</c> when it has none and returns that id (a
+    /// <see cref="RealtimeEventId"/>, which converts to its string: an id the session gave is made a string only when read).
+    /// </summary>
+    public ValueTask<RealtimeEventId> SendAsync(RealtimeTranslationClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         return clientEvent.Value is IRealtimeEvent model

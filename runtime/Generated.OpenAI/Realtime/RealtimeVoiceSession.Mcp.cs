@@ -40,7 +40,7 @@ public partial class RealtimeVoiceSession
     /// <param name="approvalRequestId">The <c>id</c> of the <c>mcp_approval_request</c> item.</param>
     /// <param name="approval">The decision.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
-    public ValueTask<string> SendMcpApprovalAsync(string approvalRequestId, RealtimeMcpApproval approval, CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> SendMcpApprovalAsync(string approvalRequestId, RealtimeMcpApproval approval, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(approvalRequestId);
         var response = new RealtimeMCPApprovalResponse

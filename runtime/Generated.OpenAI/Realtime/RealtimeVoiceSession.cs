@@ -153,8 +153,11 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
         return SendConfigurationAsync(() => new RealtimeClientEventSessionUpdate { Session = RealtimeClientEventSessionUpdateSession.FromRealtime(session) }, RealtimeConversationRules.AnswersUpdate, TypeName(RealtimeServerEventSessionUpdated.TypeUtf8), cancellationToken);
     }
 
-    /// <summary>Sends any client event; gives it an <c>event_id</c> when it has none and returns that id.</summary>
-    public ValueTask<string> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends any client event; gives it an <c>event_id</c> when it has none and returns that id (a
+    /// <see cref="RealtimeEventId"/>, which converts to its string: an id the session gave is made a string only when read).
+    /// </summary>
+    public ValueTask<RealtimeEventId> SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         return clientEvent.Value is IRealtimeEvent model
@@ -163,15 +166,15 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     }
 
     /// <summary>Sends <c>input_audio_buffer.commit</c> (needed when turn detection is off).</summary>
-    public ValueTask<string> CommitAudioAsync(CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> CommitAudioAsync(CancellationToken cancellationToken = default)
         => SendEventAsync(new RealtimeClientEventInputAudioBufferCommit(), cancellationToken);
 
     /// <summary>Sends <c>input_audio_buffer.clear</c>.</summary>
-    public ValueTask<string> ClearInputAudioAsync(CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> ClearInputAudioAsync(CancellationToken cancellationToken = default)
         => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), cancellationToken);
 
     /// <summary>Sends <c>response.create</c>, with optional per-response parameters.</summary>
-    public ValueTask<string> CreateResponseAsync(RealtimeResponseCreateParams? response = null, CancellationToken cancellationToken = default)
+    public ValueTask<RealtimeEventId> CreateResponseAsync(RealtimeResponseCreateParams? response = null, CancellationToken cancellationToken = default)
         => SendEventAsync(new RealtimeClientEventResponseCreate { Response = response }, cancellationToken);
 
     /// <summary>

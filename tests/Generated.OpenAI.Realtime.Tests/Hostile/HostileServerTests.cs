@@ -643,7 +643,7 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         await session.DisposeAsync();
 
         var create = new RealtimeClientEventResponseCreate();
-        ValueTask<string> send = default;
+        ValueTask<RealtimeEventId> send = default;
         Exception? thrown = Record.Exception(() => send = session.SendAsync(create));
         Assert.Null(thrown);
         await Assert.ThrowsAnyAsync<WebSocketConnectionException>(async () => await send);

@@ -107,7 +107,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
         });
 
         double perEvent = allocated / (double)Measured;
-        output.WriteLine($"{perEvent:0.0} B per typed response.create sent (its event_id string and its history entry; the JSON goes to a reused buffer)");
+        output.WriteLine($"{perEvent:0.0} B per typed response.create sent (its event_id is a value the writer formats and its history entry a struct in a ring; the JSON goes to a reused buffer)");
         Assert.True(perEvent < 400, $"{perEvent:0.0} B per event");
         Assert.StartsWith("evt_", ((RealtimeClientEventResponseCreate)events[^1].Value!).EventId, StringComparison.Ordinal);
         await stop.CancelAsync();
@@ -234,7 +234,7 @@ public sealed class SessionCoreTests(ITestOutputHelper output)
 
         public int Cleared { get; private set; }
 
-        public ValueTask<string> PingAsync() => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), CancellationToken.None);
+        public ValueTask<RealtimeEventId> PingAsync() => SendEventAsync(new RealtimeClientEventInputAudioBufferClear(), CancellationToken.None);
 
         private protected override void OnEvent(RealtimeServerEvent serverEvent)
         {
