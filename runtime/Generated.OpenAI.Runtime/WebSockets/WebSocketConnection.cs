@@ -208,12 +208,20 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             timeout.CancelAfter(options.ConnectTimeout);
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // A host that is an IP address gets a socket of its own family: an IPv4 peer is then reached over AF_INET, not
+        // as a v4-mapped address through a dual-mode IPv6 socket, whose every send and receive also takes the IPv6
+        // code in the kernel. A name keeps the dual-mode socket, which connects to whichever family it resolves to.
+        EndPoint endPoint = IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address)
+            ? new IPEndPoint(address, uri.Port)
+            : new DnsEndPoint(uri.DnsSafeHost, uri.Port);
+        Socket socket = address is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         PipeReader? reader = null;
         try
         {
-            await socket.ConnectAsync(new DnsEndPoint(uri.DnsSafeHost, uri.Port), timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
             bool tls = uri.Scheme == "wss";
             if (tls)
