@@ -34,11 +34,28 @@ internal sealed class RealtimeEventIdPrefix
 
         Text = text;
         Utf8 = Encoding.ASCII.GetBytes(text);
+        if (!text.AsSpan().ContainsAnyExcept(s_neverEscaped))
+        {
+            QuotedUtf8 = new byte[Utf8.Length + 1];
+            QuotedUtf8[0] = (byte)'"';
+            Utf8.CopyTo(QuotedUtf8, 1);
+        }
     }
+
+    // Characters that no JSON writer with the default encoder escapes: with the digits of a number after them, an id of
+    // only these is written as a JSON string by copying its bytes between quotes.
+    private static readonly System.Buffers.SearchValues<char> s_neverEscaped =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
 
     /// <summary>The prefix as text.</summary>
     public string Text { get; }
 
     /// <summary>The prefix as UTF-8 (the same bytes as <see cref="Text"/>'s characters).</summary>
     public byte[] Utf8 { get; }
+
+    /// <summary>
+    /// A quote, then <see cref="Utf8"/>: the start of the id's JSON string, when no character of the prefix is ever
+    /// escaped (a session's <c>evt_&lt;hex&gt;_</c> never is); <see langword="null"/> for a prefix that may be.
+    /// </summary>
+    public byte[]? QuotedUtf8 { get; }
 }

@@ -165,7 +165,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     private protected ValueTask<RealtimeEventId> SendEventAsync(object envelope, Action<Utf8JsonWriter, object> write, IRealtimeEvent clientEvent, CancellationToken cancellationToken, Waiter? waiter = null)
     {
         string type = clientEvent.Type;
-        RealtimeEventId eventId = EnsureEventId(clientEvent);
+        RealtimeEventId eventId = EnsureEventId(clientEvent, type);
         if (waiter is not null || MustWaitToSend)
         {
             return SendEventWithWaiterOrQueuedAsync(envelope, write, clientEvent, type, eventId, cancellationToken, waiter);
@@ -332,16 +332,19 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// The id <paramref name="clientEvent"/> is sent with: its own, or a new one of the session's, set on the model. An
     /// id the app chose is remembered with the event's type, so that an error naming it says what it was.
     /// </summary>
-    private protected RealtimeEventId EnsureEventId(IRealtimeEvent clientEvent)
+    private protected RealtimeEventId EnsureEventId(IRealtimeEvent clientEvent) => EnsureEventId(clientEvent, clientEvent.Type);
+
+    /// <summary><see cref="EnsureEventId(IRealtimeEvent)"/> with the event's type already read (an interface call saved on every send).</summary>
+    private RealtimeEventId EnsureEventId(IRealtimeEvent clientEvent, string type)
     {
         RealtimeEventId eventId = clientEvent.EventIdValue;
         if (!eventId.HasValue)
         {
-            clientEvent.EventIdValue = eventId = NextEventId(clientEvent.Type);
+            clientEvent.EventIdValue = eventId = NextEventId(type);
         }
         else if (!eventId.StartsWith(_eventIdPrefix))
         {
-            RememberForeignId(eventId.ToString(), clientEvent.Type);
+            RememberForeignId(eventId.ToString(), type);
         }
 
         return eventId;

@@ -72,6 +72,33 @@ public sealed class RealtimeEventIdTests
         Assert.Throws<ArgumentException>(() => new RealtimeEventIdPrefix("évt_"));
     }
 
+    /// <summary>
+    /// A session's id is copied raw between quotes only when nothing in it can be escaped: a prefix with characters the
+    /// default encoder escapes, a writer with another encoder, and an indented writer all give what WriteString gives.
+    /// </summary>
+    [Theory]
+    [InlineData("evt_0a1b2c3d_")]
+    [InlineData("evt+<tag>&'_")]
+    [InlineData("a\"b\\c_")]
+    [InlineData("e-1.x_")]
+    public void A_sessions_id_is_written_as_its_string_by_every_writer(string prefixText)
+    {
+        RealtimeEventId id = RealtimeEventId.Generated(new RealtimeEventIdPrefix(prefixText), 1234567);
+        string text = prefixText + "1234567";
+        JsonWriterOptions[] writers =
+        [
+            default,
+            new() { SkipValidation = true },
+            new() { Indented = true },
+            new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
+            new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.None) },
+        ];
+        foreach (JsonWriterOptions options in writers)
+        {
+            Assert.Equal(Write(writer => writer.WriteString(s_name, text), options), Write(writer => id.WriteTo(writer, s_name), options));
+        }
+    }
+
     /// <summary>Each kind, written into JSON, gives the bytes the string gives (escaped the same way where it must be).</summary>
     [Theory]
     [InlineData("evt_0a1b2c3d_17")]
@@ -252,13 +279,15 @@ public sealed class RealtimeEventIdTests
 
     private static string Written(string? text) => Write(writer => writer.WriteString(s_name, text));
 
-    private static string Write(Action<Utf8JsonWriter> write)
+    private static string Write(Action<Utf8JsonWriter> write, JsonWriterOptions options = default)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             writer.WriteStartObject();
+            writer.WriteString("type"u8, "before");
             write(writer);
+            writer.WriteNumber("after"u8, 1);
             writer.WriteEndObject();
         }
 
