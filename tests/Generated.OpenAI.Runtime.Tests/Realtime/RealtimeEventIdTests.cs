@@ -93,9 +93,12 @@ public sealed class RealtimeEventIdTests
             new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
             new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.None) },
         ];
+        JsonEncodedText longName = JsonEncodedText.Encode(new string('n', 33));
         foreach (JsonWriterOptions options in writers)
         {
             Assert.Equal(Write(writer => writer.WriteString(s_name, text), options), Write(writer => id.WriteTo(writer, s_name), options));
+            Assert.Equal(Write(writer => writer.WriteString(longName, text), options), Write(writer => id.WriteTo(writer, longName), options));
+            Assert.Equal(WriteFirst(writer => writer.WriteString(s_name, text), options), WriteFirst(writer => id.WriteTo(writer, s_name), options));
         }
     }
 
@@ -278,6 +281,21 @@ public sealed class RealtimeEventIdTests
     private static string Written(RealtimeEventId id) => Write(writer => id.WriteTo(writer, s_name));
 
     private static string Written(string? text) => Write(writer => writer.WriteString(s_name, text));
+
+    /// <summary>The property first in its object (no comma before it), then another.</summary>
+    private static string WriteFirst(Action<Utf8JsonWriter> write, JsonWriterOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, options))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteNumber("after"u8, 1);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static string Write(Action<Utf8JsonWriter> write, JsonWriterOptions options = default)
     {
