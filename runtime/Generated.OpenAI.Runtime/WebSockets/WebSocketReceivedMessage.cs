@@ -33,4 +33,19 @@ public readonly struct WebSocketReceivedMessage
 
     /// <summary>For Close: the reason text the server sent, if any.</summary>
     public string? CloseStatusDescription { get; }
+
+    /// <summary>
+    /// For a Text message in one block, when the connection was asked to find it
+    /// (<see cref="WebSocketConnection.FindsUnescapedTail"/>): where the run of plain bytes before the message's last
+    /// two starts (see <see cref="Utf8Validation.IsValid(System.ReadOnlySpan{byte}, out int)"/>), found in the pass that
+    /// validated its UTF-8; -1 otherwise.
+    /// </summary>
+    internal int UnescapedTailStart
+    {
+        get => _unescapedTailStartPlusOne - 1;
+        init => _unescapedTailStartPlusOne = value + 1;
+    }
+
+    // Kept plus one, so that a default message (and every one made without it) says -1: nothing found, check it all.
+    private readonly int _unescapedTailStartPlusOne;
 }
