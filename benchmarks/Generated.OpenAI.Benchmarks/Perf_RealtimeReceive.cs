@@ -264,7 +264,9 @@ public class Perf_RealtimeReceive
             throw new InvalidOperationException("The receive did not complete synchronously.");
         }
 
-        return DecodeTyped(_borrowingSession.ProcessMessage(receive.Result.Payload));
+        // What the receive loop's step hands over: the payload and what the connection's UTF-8 pass found of it.
+        WebSocketReceivedMessage message = receive.Result;
+        return DecodeTyped(_borrowingSession.ProcessMessage(message.Payload, out _, message.UnescapedTailStart));
     }
 
     /// <summary>

@@ -724,6 +724,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// </summary>
     internal bool FindsUnescapedTail { get; set; }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // off the connection's own path (ProcessNextFrame stays as it was)
     private bool IsValidFindingUnescapedTail(in ReadOnlySequence<byte> payload)
     {
         if (!payload.IsSingleSegment)
@@ -736,10 +737,9 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     /// <summary>A received data message, with what the UTF-8 check found when it is text (see <see cref="FindsUnescapedTail"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // built straight into the caller's message, as before
     private WebSocketReceivedMessage DataMessage(Opcode opcode, in ReadOnlySequence<byte> payload)
-        => opcode == Opcode.Text
-            ? new WebSocketReceivedMessage(WebSocketMessageType.Text, payload) { UnescapedTailStart = _unescapedTailStart }
-            : new WebSocketReceivedMessage(WebSocketMessageType.Binary, payload);
+        => new(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload, opcode == Opcode.Text ? _unescapedTailStart : -1);
 
     private FrameStep Fail(ShutdownReason reason, WebSocketCloseStatus status, string message)
     {

@@ -22,6 +22,13 @@ public readonly struct WebSocketReceivedMessage
         CloseStatusDescription = closeStatusDescription;
     }
 
+    internal WebSocketReceivedMessage(WebSocketMessageType messageType, ReadOnlySequence<byte> payload, int unescapedTailStart)
+    {
+        MessageType = messageType;
+        Payload = payload;
+        _unescapedTailStartPlusOne = unescapedTailStart + 1;
+    }
+
     /// <summary>Text (UTF-8, already validated), Binary, or Close (the server closed; the handshake is complete).</summary>
     public WebSocketMessageType MessageType { get; }
 
@@ -40,11 +47,7 @@ public readonly struct WebSocketReceivedMessage
     /// two starts (see <see cref="Utf8Validation.IsValid(System.ReadOnlySpan{byte}, out int)"/>), found in the pass that
     /// validated its UTF-8; -1 otherwise.
     /// </summary>
-    internal int UnescapedTailStart
-    {
-        get => _unescapedTailStartPlusOne - 1;
-        init => _unescapedTailStartPlusOne = value + 1;
-    }
+    internal int UnescapedTailStart => _unescapedTailStartPlusOne - 1;
 
     // Kept plus one, so that a default message (and every one made without it) says -1: nothing found, check it all.
     private readonly int _unescapedTailStartPlusOne;
