@@ -264,7 +264,9 @@ public class Perf_RealtimeReceive
             throw new InvalidOperationException("The receive did not complete synchronously.");
         }
 
-        return DecodeTyped(_borrowingSession.ProcessMessage(receive.Result.Payload));
+        // What the receive loop's step hands over: the payload and what the connection's UTF-8 pass found of it.
+        WebSocketReceivedMessage message = receive.Result;
+        return DecodeTyped(_borrowingSession.ProcessMessage(message.Payload, out _, message.UnescapedTailStart));
     }
 
     /// <summary>
@@ -282,7 +284,7 @@ public class Perf_RealtimeReceive
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
     /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
-    /// without its body check, the bare decode and <c>DecodeDelta</c>. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
+    /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
     internal static int Compare(int pcmBytes, int rounds)
@@ -300,8 +302,10 @@ public class Perf_RealtimeReceive
             () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, bench._deltaStart, out _) ? 1 : 0,
             bench.BareBase64,
             bench.OursDecodeDelta,
+            () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
+            () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail"];
         if (rounds <= 0)
         {
             Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : 0];

@@ -61,10 +61,7 @@ internal readonly struct RealtimeAudioDeltaLayout
         layout = default;
 
         // The type first, so that other events (a transcript delta has the same members) are turned away before the scan.
-        const int TypeStart = RealtimeAudioDeltaReader.ApiShapeDelta.TypeStart;
-        int typeEnd = TypeStart + expectedType.Length;
-        if (json.Length <= typeEnd || json[typeEnd] != (byte)'"' || !json.Slice(TypeStart).StartsWith(expectedType)
-            || !RealtimeAudioDeltaReader.TryScanApiShape(json, out RealtimeAudioDeltaReader.ApiShapeDelta shape) || shape.TypeEnd != typeEnd)
+        if (!RealtimeAudioDeltaReader.TryScanApiShapeOfType(json, expectedType, out RealtimeAudioDeltaReader.ApiShapeDelta shape))
         {
             return false;
         }

@@ -364,7 +364,26 @@ public static class RealtimeAudioDeltaReader
     /// (the decoder fails on a quote or backslash; the layout checks it in one pass).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool TryScanApiShape(ReadOnlySpan<byte> json, out ApiShapeDelta shape) => TryScanApiShapeCore(json, whole: true, out shape);
+    internal static bool TryScanApiShape(ReadOnlySpan<byte> json, out ApiShapeDelta shape) => TryScanApiShapeCore(json, whole: true, typeEnd: -1, out shape);
+
+    /// <summary>
+    /// <see cref="TryScanApiShape"/> for an event whose <c>type</c> is <paramref name="expectedType"/> (printable ASCII
+    /// with no quote or backslash, a constant of the caller's): the type is compared first, so that other events (a
+    /// transcript delta has the same members) are turned away before the scan, and the scan then starts after it
+    /// rather than looking for its end again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryScanApiShapeOfType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, out ApiShapeDelta shape)
+    {
+        int typeEnd = ApiShapeDelta.TypeStart + expectedType.Length;
+        if (json.Length <= typeEnd || json[typeEnd] != (byte)'"' || !json.Slice(ApiShapeDelta.TypeStart).StartsWith(expectedType))
+        {
+            shape = default;
+            return false;
+        }
+
+        return TryScanApiShapeCore(json, whole: true, typeEnd, out shape);
+    }
 
     /// <summary>
     /// Where the <c>delta</c> body starts (just past <c>,"delta":"</c>) when <paramref name="firstBlock"/>, the first
@@ -373,13 +392,15 @@ public static class RealtimeAudioDeltaReader
     /// whether it is that shape; this only says where its body will start if it is.
     /// </summary>
     internal static int ScanApiShapeToDeltaBody(ReadOnlySpan<byte> firstBlock)
-        => TryScanApiShapeCore(firstBlock, whole: false, out ApiShapeDelta shape) ? shape.DeltaStart : -1;
+        => TryScanApiShapeCore(firstBlock, whole: false, typeEnd: -1, out ApiShapeDelta shape) ? shape.DeltaStart : -1;
 
     /// <param name="json">The message, or with <paramref name="whole"/> false its first block.</param>
     /// <param name="whole">A constant once inlined: whether <paramref name="json"/> is the whole message (its end checked).</param>
+    /// <param name="typeEnd">Where the type's value ends when the caller has compared it (its closing quote), else -1
+    /// (a constant once inlined): the type is then scanned as any other string.</param>
     /// <param name="shape">The offsets found.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryScanApiShapeCore(ReadOnlySpan<byte> json, bool whole, out ApiShapeDelta shape)
+    private static bool TryScanApiShapeCore(ReadOnlySpan<byte> json, bool whole, int typeEnd, out ApiShapeDelta shape)
     {
         shape = default;
         if (!Vector256.IsHardwareAccelerated || !json.StartsWith("{\"type\":\""u8) || (whole && !json.EndsWith("\"}"u8)))
@@ -387,9 +408,9 @@ public static class RealtimeAudioDeltaReader
             return false;
         }
 
-        int i = ApiShapeDelta.TypeStart;
-        int typeEnd, eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd;
-        if ((i = typeEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"event_id\":\""u8)
+        int i = typeEnd;
+        int eventIdEnd, responseIdEnd, itemIdEnd, outputIndexEnd, contentIndexEnd;
+        if ((typeEnd < 0 && (i = typeEnd = SkipPrintableString(json, ApiShapeDelta.TypeStart)) < 0) || !TrySkip(json, ref i, "\",\"event_id\":\""u8)
             || (i = eventIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"response_id\":\""u8)
             || (i = responseIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"item_id\":\""u8)
             || (i = itemIdEnd = SkipPrintableString(json, i)) < 0 || !TrySkip(json, ref i, "\",\"output_index\":"u8)

@@ -91,6 +91,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private WebSocketCloseStatus _failureStatus;
     private string? _failureMessage;
     private bool _hasPendingFailure;
+    private int _unescapedTailStart = -1; // of the last text message, when FindsUnescapedTail
 
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
@@ -388,7 +389,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                     Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     _deferredConsumed = consumed;
                     _hasDeferredAdvance = true;
-                    message = new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
+                    message = DataMessage(opcode, payload);
                     return SyncStep.Taken;
                 case FrameStep.NeedMoreData when !result.IsCompleted:
                     _reader.AdvanceTo(consumed, buffer.End);
@@ -546,7 +547,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                             deferAdvance = true;
                             _deferredConsumed = consumed;
                             _hasDeferredAdvance = true;
-                            return new WebSocketReceivedMessage(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload);
+                            return DataMessage(opcode, payload);
                     }
                 }
 
@@ -707,13 +708,38 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 break;
         }
 
-        if (opcode == Opcode.Text && !Utf8Validation.IsValid(payload))
+        if (opcode == Opcode.Text && !(FindsUnescapedTail ? IsValidFindingUnescapedTail(payload) : Utf8Validation.IsValid(payload)))
         {
             return Fail(ShutdownReason.InvalidPayloadData, WebSocketCloseStatus.InvalidPayloadData, "The server sent a text message that is not valid UTF-8.");
         }
 
         return FrameStep.Message;
     }
+
+    /// <summary>
+    /// Whether each text message's UTF-8 check also finds where its plain tail starts
+    /// (<see cref="WebSocketReceivedMessage.UnescapedTailStart"/>): a realtime session whose typed audio deltas are built
+    /// from their offsets sets it, so that the delta's body, most of the message, is looked at once for both. Off, the
+    /// connection's own receive is as it was. Set before the first receive.
+    /// </summary>
+    internal bool FindsUnescapedTail { get; set; }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // off the connection's own path (ProcessNextFrame stays as it was)
+    private bool IsValidFindingUnescapedTail(in ReadOnlySequence<byte> payload)
+    {
+        if (!payload.IsSingleSegment)
+        {
+            _unescapedTailStart = -1;
+            return Utf8Validation.IsValid(payload);
+        }
+
+        return Utf8Validation.IsValid(payload.FirstSpan, out _unescapedTailStart);
+    }
+
+    /// <summary>A received data message, with what the UTF-8 check found when it is text (see <see cref="FindsUnescapedTail"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // built straight into the caller's message, as before
+    private WebSocketReceivedMessage DataMessage(Opcode opcode, in ReadOnlySequence<byte> payload)
+        => new(opcode == Opcode.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary, payload, opcode == Opcode.Text ? _unescapedTailStart : -1);
 
     private FrameStep Fail(ShutdownReason reason, WebSocketCloseStatus status, string message)
     {

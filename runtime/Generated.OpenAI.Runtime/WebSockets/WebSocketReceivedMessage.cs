@@ -22,6 +22,13 @@ public readonly struct WebSocketReceivedMessage
         CloseStatusDescription = closeStatusDescription;
     }
 
+    internal WebSocketReceivedMessage(WebSocketMessageType messageType, ReadOnlySequence<byte> payload, int unescapedTailStart)
+    {
+        MessageType = messageType;
+        Payload = payload;
+        _unescapedTailStartPlusOne = unescapedTailStart + 1;
+    }
+
     /// <summary>Text (UTF-8, already validated), Binary, or Close (the server closed; the handshake is complete).</summary>
     public WebSocketMessageType MessageType { get; }
 
@@ -33,4 +40,15 @@ public readonly struct WebSocketReceivedMessage
 
     /// <summary>For Close: the reason text the server sent, if any.</summary>
     public string? CloseStatusDescription { get; }
+
+    /// <summary>
+    /// For a Text message in one block, when the connection was asked to find it
+    /// (<see cref="WebSocketConnection.FindsUnescapedTail"/>): where the run of plain bytes before the message's last
+    /// two starts (see <see cref="Utf8Validation.IsValid(System.ReadOnlySpan{byte}, out int)"/>), found in the pass that
+    /// validated its UTF-8; -1 otherwise.
+    /// </summary>
+    internal int UnescapedTailStart => _unescapedTailStartPlusOne - 1;
+
+    // Kept plus one, so that a default message (and every one made without it) says -1: nothing found, check it all.
+    private readonly int _unescapedTailStartPlusOne;
 }

@@ -189,6 +189,7 @@ public abstract partial class RealtimeSession<TServerEvent>
                 continue;
             }
 
+            connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
             Interlocked.Exchange(ref _connection, connection);
             if (_disposing || _closing)
             {

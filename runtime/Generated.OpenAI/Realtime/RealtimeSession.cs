@@ -82,6 +82,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _audioSink = options.AudioSink;
         _audioOutput = options.AudioOutput;
         _audioDeltaBuilder = kind.CreateAudioDeltaBuilder?.Invoke();
+
+        // The builder's body check is then done in the connection's UTF-8 pass over the message (TryStep passes it on).
+        connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
@@ -310,18 +313,24 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// </summary>
     internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload) => ProcessMessage(payload, out _);
 
+    /// <inheritdoc cref="ProcessMessage(in ReadOnlySequence{byte}, out bool, int)"/>
+    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed) => ProcessMessage(payload, out borrowed, unescapedTailStart: -1);
+
     /// <param name="payload">The message, borrowed from the connection until its next receive.</param>
     /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> (a typed audio
     /// delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): the loop then keeps the payload valid
     /// until the reader has moved past the event.</param>
-    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed)
+    /// <param name="unescapedTailStart">What the connection's UTF-8 pass found of <paramref name="payload"/>
+    /// (<see cref="WebSocketReceivedMessage.UnescapedTailStart"/>), or -1: the typed delta's builder skips its body
+    /// check when the body starts there.</param>
+    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed, int unescapedTailStart)
     {
         borrowed = false;
         ObserveMessage();
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
         bool toApp = sink is not null || output is not null;
-        if (!toApp && TryBuildAudioDelta(payload, out long pcmBytes) is { } built)
+        if (!toApp && TryBuildAudioDelta(payload, unescapedTailStart, out long pcmBytes) is { } built)
         {
             // A typed delta built from the fast path's scan is never an error, never answers a waiting call (no rule
             // answers with an audio delta: updates, commits and closes are answered by their own events) and is never
@@ -386,7 +395,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// contiguous first, in the session's reused buffer, as the zero-copy read does; only one that starts as the
     /// builder's shape does (<c>{"type":"</c> and the delta's type, in the first buffer), so that no other event is copied.
     /// </summary>
-    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, out long pcmBytes)
+    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, int unescapedTailStart, out long pcmBytes)
     {
         pcmBytes = 0;
         if (_audioDeltaBuilder is null)
@@ -395,7 +404,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         return payload.IsSingleSegment
-            ? _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes)
+            ? _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes, unescapedTailStart)
             : TryBuildSegmentedAudioDelta(_audioDeltaBuilder, payload, out pcmBytes);
     }
 
@@ -786,7 +795,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         bytes = (int)message.Payload.Length;
-        serverEvent = ProcessMessage(message.Payload, out borrowed);
+        serverEvent = ProcessMessage(message.Payload, out borrowed, message.UnescapedTailStart);
         return true;
     }
 

@@ -500,6 +500,39 @@ public sealed class HostileServerTests(ITestOutputHelper output)
         Assert.Equal(1007, await ReadCloseStatusAsync(server, Patience));
     }
 
+    /// <summary>
+    /// Bodies long enough for the connection's UTF-8 pass to find their plain tail, which the builder then trusts instead
+    /// of checking the body again: an escape, a quote that ends the string early, a non-ASCII character and a control
+    /// character at the body's start, middle and end each still give what the reader gives (or the typed error).
+    /// </summary>
+    [Theory(Timeout = 60000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_long_typed_delta_with_an_escape_or_a_stray_byte_anywhere_in_its_body_is_read_as_the_reader_reads_it(bool zeroCopy)
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await ConnectVoiceAsync(peer, client, new RealtimeSessionOptions { ZeroCopyAudioDeltas = zeroCopy });
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+        const string Prefix = """{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":""";
+        string body = new('A', 300);
+        foreach (int at in (int[])[0, 1, 63, 64, 150, 298, 299])
+        {
+            // Built from the scan (plain); escaped (the reader unescapes it); with an é (the reader keeps it, raw).
+            await SendAsync(server, Prefix + "\"" + body + "\"}");
+            await SendAsync(server, Prefix + "\"" + body.Insert(at, "\\/") + "\"}");
+            await SendAsync(server, Prefix + "\"" + body.Insert(at, "\u00e9") + "\"}");
+            Assert.Equal(Encoding.ASCII.GetBytes(body), (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.AsResponseOutputAudioDelta().Delta.EncodedUtf8.ToArray());
+            Assert.Equal(Encoding.ASCII.GetBytes(body.Insert(at, "/")), (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.AsResponseOutputAudioDelta().Delta.EncodedUtf8.ToArray());
+            Assert.Equal(Encoding.UTF8.GetBytes(body.Insert(at, "\u00e9")), (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!.AsResponseOutputAudioDelta().Delta.EncodedUtf8.ToArray());
+        }
+
+        // A quote inside the body: the message is not one string (invalid JSON), which the reader refuses.
+        await SendAsync(server, Prefix + "\"" + body.Insert(150, "\"") + "\"}");
+        await Assert.ThrowsAsync<RealtimeProtocolException>(() => ReadAllAsync(session));
+    }
+
     [Fact(Timeout = 60000)]
     public async Task An_odd_length_or_invalid_delta_is_never_committed_to_the_audio_output()
     {
