@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Generated.OpenAI.Intrinsics;
 
 namespace Generated.OpenAI.Audio;
 
@@ -24,6 +25,9 @@ namespace Generated.OpenAI.Audio;
 /// </remarks>
 internal readonly struct RealtimeAudioDeltaLayout
 {
+    /// <summary>The lowest byte of the base64 alphabet, <c>+</c>: as signed bytes, every byte below it or from 0x80 is less.</summary>
+    private const sbyte LowestBase64Byte = (sbyte)'+';
+
     /// <summary>The bytes of <c>event_id</c> (between its quotes).</summary>
     public Range EventId { get; private init; }
 
@@ -110,80 +114,64 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// byte XOR a backslash (zero for a backslash). The body is 64 KiB for a second of audio, and this is the only pass
     /// over it before the app decodes it.
     /// </summary>
-    internal static unsafe bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
+    internal static bool IsUnescapedBase64Range(ReadOnlySpan<byte> body)
     {
-        const sbyte Lowest = (sbyte)'+';
-        int i = 0;
         if (Vector512.IsHardwareAccelerated && body.Length >= 2 * Vector512<byte>.Count)
         {
-            // The same three operations on 64 bytes where Vector512 is accelerated: half the instructions per byte.
-            ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
-            Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
-            Vector512<sbyte> low = Vector512.Create(sbyte.MaxValue);
-            Vector512<byte> notBackslash = Vector512<byte>.AllBitsSet;
-            int last = body.Length - (2 * Vector512<byte>.Count);
-
-            // The first block where it is, then the loop from the first 64-byte boundary after it (the blocks overlap,
-            // which a minimum does not mind): a 64-byte load that straddles two cache lines costs about twice one that
-            // does not, and the body starts anywhere in the receive buffer. The address is only a hint: were the buffer
-            // moved by the GC meanwhile, the loads would merely be unaligned again (every offset is relative to body0).
-            Vector512<sbyte> first = Vector512.LoadUnsafe(ref body0);
-            low = Vector512.Min(low, first);
-            notBackslash = Vector512.Min(notBackslash, (first ^ backslash).AsByte());
-            i = Vector512<byte>.Count - (int)((nuint)Unsafe.AsPointer(ref body0) % (nuint)Vector512<byte>.Count);
-            while (true)
-            {
-                i = Math.Min(i, last);
-                Vector512<sbyte> a = Vector512.LoadUnsafe(ref body0, (nuint)i);
-                Vector512<sbyte> b = Vector512.LoadUnsafe(ref body0, (nuint)(i + Vector512<byte>.Count));
-                low = Vector512.Min(low, Vector512.Min(a, b));
-                notBackslash = Vector512.Min(notBackslash, Vector512.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()));
-                if (i == last)
-                {
-                    break;
-                }
-
-                i += 2 * Vector512<byte>.Count;
-            }
-
-            return Vector512.GreaterThanOrEqualAll(low, Vector512.Create(Lowest)) && !Vector512.EqualsAny(notBackslash, Vector512<byte>.Zero);
+            return IsUnescapedBase64Range<SByteVector512, Vector512<sbyte>>(body);
         }
 
         if (Vector256.IsHardwareAccelerated && body.Length >= 2 * Vector256<byte>.Count)
         {
-            ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
-            Vector256<sbyte> backslash = Vector256.Create((sbyte)'\\');
-            Vector256<sbyte> low = Vector256.Create(sbyte.MaxValue);
-            Vector256<byte> notBackslash = Vector256<byte>.AllBitsSet;
-            int last = body.Length - (2 * Vector256<byte>.Count);
-            while (true)
-            {
-                // The last pair of blocks ends at the body's end (it may overlap the pair before).
-                i = Math.Min(i, last);
-                Vector256<sbyte> a = Vector256.LoadUnsafe(ref body0, (nuint)i);
-                Vector256<sbyte> b = Vector256.LoadUnsafe(ref body0, (nuint)(i + Vector256<byte>.Count));
-                low = Vector256.Min(low, Vector256.Min(a, b));
-                notBackslash = Vector256.Min(notBackslash, Vector256.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()));
-                if (i == last)
-                {
-                    break;
-                }
-
-                i += 2 * Vector256<byte>.Count;
-            }
-
-            return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest)) && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
+            return IsUnescapedBase64Range<SByteVector256, Vector256<sbyte>>(body);
         }
 
-        for (; i < body.Length; i++)
+        foreach (byte b in body)
         {
-            if ((sbyte)body[i] < Lowest || body[i] == (byte)'\\')
+            if ((sbyte)b < LowestBase64Byte || b == (byte)'\\')
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary><see cref="IsUnescapedBase64Range(ReadOnlySpan{byte})"/> two vectors of <typeparamref name="TVector"/> a step, for a body at least that long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe bool IsUnescapedBase64Range<TWidth, TVector>(ReadOnlySpan<byte> body)
+        where TWidth : struct, ISByteVector<TVector>
+        where TVector : struct
+    {
+        ref sbyte body0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(body));
+        TVector backslash = TWidth.Create((sbyte)'\\');
+        int last = body.Length - (2 * TWidth.Count);
+
+        // The first block where it is, then the loop from the first vector-aligned address after it (the blocks overlap,
+        // which a minimum does not mind): a load that straddles two cache lines costs about twice one that does not, and
+        // the body starts anywhere in the receive buffer. The address is only a hint: were the buffer moved by the GC
+        // meanwhile, the loads would merely be unaligned again (every offset is relative to body0).
+        TVector first = TWidth.LoadUnsafe(ref body0, 0);
+        TVector low = first;
+        TVector notBackslash = TWidth.Xor(first, backslash);
+        int i = TWidth.Count - (int)((nuint)Unsafe.AsPointer(ref body0) % (nuint)TWidth.Count);
+        while (true)
+        {
+            // The last pair of blocks ends at the body's end (it may overlap the pair before).
+            i = Math.Min(i, last);
+            TVector a = TWidth.LoadUnsafe(ref body0, (nuint)i);
+            TVector b = TWidth.LoadUnsafe(ref body0, (nuint)(i + TWidth.Count));
+            low = TWidth.Min(low, TWidth.Min(a, b));
+            notBackslash = TWidth.MinUnsigned(notBackslash, TWidth.MinUnsigned(TWidth.Xor(a, backslash), TWidth.Xor(b, backslash)));
+            if (i == last)
+            {
+                break;
+            }
+
+            i += 2 * TWidth.Count;
+        }
+
+        return TWidth.GreaterThanOrEqualAll(low, TWidth.Create(LowestBase64Byte)) && !TWidth.AnyZero(notBackslash);
     }
 
     /// <summary>
@@ -194,7 +182,6 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// </summary>
     internal static bool CopyUnescapedBase64Range(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        const sbyte Lowest = (sbyte)'+';
         if (destination.Length < source.Length)
         {
             throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
@@ -202,68 +189,46 @@ internal readonly struct RealtimeAudioDeltaLayout
 
         if (Vector512.IsHardwareAccelerated && source.Length >= Vector512<byte>.Count)
         {
-            return CopyUnescapedBase64Range512(source, destination);
+            return CopyUnescapedBase64Range<SByteVector512, Vector512<sbyte>>(source, destination);
         }
 
-        if (!Vector256.IsHardwareAccelerated || source.Length < Vector256<byte>.Count)
+        if (Vector256.IsHardwareAccelerated && source.Length >= Vector256<byte>.Count)
         {
-            source.CopyTo(destination);
-            return IsUnescapedBase64Range(source);
+            return CopyUnescapedBase64Range<SByteVector256, Vector256<sbyte>>(source, destination);
         }
 
-        ref sbyte source0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(source));
-        ref sbyte destination0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(destination));
-        Vector256<sbyte> backslash = Vector256.Create((sbyte)'\\');
-        Vector256<sbyte> low = Vector256.Create(sbyte.MaxValue);
-        Vector256<byte> notBackslash = Vector256<byte>.AllBitsSet;
-        int last = source.Length - Vector256<byte>.Count;
-        int i = 0;
-        while (true)
-        {
-            // The last block ends at the source's end (it may overlap the one before: the same bytes copied again).
-            i = Math.Min(i, last);
-            Vector256<sbyte> block = Vector256.LoadUnsafe(ref source0, (nuint)i);
-            block.StoreUnsafe(ref destination0, (nuint)i);
-            low = Vector256.Min(low, block);
-            notBackslash = Vector256.Min(notBackslash, (block ^ backslash).AsByte());
-            if (i == last)
-            {
-                break;
-            }
-
-            i += Vector256<byte>.Count;
-        }
-
-        return Vector256.GreaterThanOrEqualAll(low, Vector256.Create(Lowest)) && !Vector256.EqualsAny(notBackslash, Vector256<byte>.Zero);
+        source.CopyTo(destination);
+        return IsUnescapedBase64Range(source);
     }
 
-    /// <summary><see cref="CopyUnescapedBase64Range"/> 64 bytes at a time, where Vector512 is accelerated (the destination checked by the caller).</summary>
-    private static bool CopyUnescapedBase64Range512(ReadOnlySpan<byte> source, Span<byte> destination)
+    /// <summary><see cref="CopyUnescapedBase64Range(ReadOnlySpan{byte}, Span{byte})"/> a vector of <typeparamref name="TVector"/> at a time, for a source at least that long (the destination checked by the caller).</summary>
+    private static bool CopyUnescapedBase64Range<TWidth, TVector>(ReadOnlySpan<byte> source, Span<byte> destination)
+        where TWidth : struct, ISByteVector<TVector>
+        where TVector : struct
     {
-        const sbyte Lowest = (sbyte)'+';
         ref sbyte source0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(source));
         ref sbyte destination0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(destination));
-        Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
-        Vector512<sbyte> low = Vector512.Create(sbyte.MaxValue);
-        Vector512<byte> notBackslash = Vector512<byte>.AllBitsSet;
-        int last = source.Length - Vector512<byte>.Count;
+        TVector backslash = TWidth.Create((sbyte)'\\');
+        TVector low = TWidth.Create(sbyte.MaxValue);
+        TVector notBackslash = TWidth.Create(-1);
+        int last = source.Length - TWidth.Count;
         int i = 0;
         while (true)
         {
             // The last block ends at the source's end (it may overlap the one before: the same bytes copied again).
             i = Math.Min(i, last);
-            Vector512<sbyte> block = Vector512.LoadUnsafe(ref source0, (nuint)i);
-            block.StoreUnsafe(ref destination0, (nuint)i);
-            low = Vector512.Min(low, block);
-            notBackslash = Vector512.Min(notBackslash, (block ^ backslash).AsByte());
+            TVector block = TWidth.LoadUnsafe(ref source0, (nuint)i);
+            TWidth.StoreUnsafe(block, ref destination0, (nuint)i);
+            low = TWidth.Min(low, block);
+            notBackslash = TWidth.MinUnsigned(notBackslash, TWidth.Xor(block, backslash));
             if (i == last)
             {
                 break;
             }
 
-            i += Vector512<byte>.Count;
+            i += TWidth.Count;
         }
 
-        return Vector512.GreaterThanOrEqualAll(low, Vector512.Create(Lowest)) && !Vector512.EqualsAny(notBackslash, Vector512<byte>.Zero);
+        return TWidth.GreaterThanOrEqualAll(low, TWidth.Create(LowestBase64Byte)) && !TWidth.AnyZero(notBackslash);
     }
 }

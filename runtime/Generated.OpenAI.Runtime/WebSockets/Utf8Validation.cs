@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
+using Generated.OpenAI.Intrinsics;
 
 namespace Generated.OpenAI.WebSockets;
 
@@ -83,99 +84,70 @@ internal static class Utf8Validation
     /// </remarks>
     public static bool IsValid(ReadOnlySpan<byte> text, out int unescapedTailStart)
     {
+        if (Vector512.IsHardwareAccelerated && text.Length - 2 >= Vector512<byte>.Count)
+        {
+            return IsValid<SByteVector512, Vector512<sbyte>>(text, out unescapedTailStart);
+        }
+
+        if (Vector256.IsHardwareAccelerated && text.Length - 2 >= Vector256<byte>.Count)
+        {
+            return IsValid<SByteVector256, Vector256<sbyte>>(text, out unescapedTailStart);
+        }
+
+        unescapedTailStart = -1;
+        return Utf8.IsValid(text);
+    }
+
+    /// <summary><see cref="IsValid(ReadOnlySpan{byte}, out int)"/> a vector of <typeparamref name="TVector"/> at a time, for a text of at least a vector's length and two bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsValid<TWidth, TVector>(ReadOnlySpan<byte> text, out int unescapedTailStart)
+        where TWidth : struct, ISByteVector<TVector>
+        where TVector : struct
+    {
         unescapedTailStart = -1;
         int end = text.Length - 2;
-        if (Vector512.IsHardwareAccelerated && end >= Vector512<byte>.Count)
+        ref sbyte text0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(text));
+        TVector lowest = TWidth.Create((sbyte)'+');
+        TVector backslash = TWidth.Create((sbyte)'\\');
+        TVector zero = TWidth.Create(0);
+
+        // Two blocks a step with no branch per block (the minimum of the bytes, and of each byte XOR a backslash, as
+        // RealtimeAudioDeltaLayout.IsUnescapedBase64Range does) until a pair holds a stop: i is where the unseen bytes end.
+        int i = end;
+        while (i >= 2 * TWidth.Count)
         {
-            ref sbyte text0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(text));
-            Vector512<sbyte> lowest = Vector512.Create((sbyte)'+');
-            Vector512<sbyte> backslash = Vector512.Create((sbyte)'\\');
-
-            // Two blocks a step with no branch per block (the minimum of the bytes, and of each byte XOR a backslash, as
-            // RealtimeAudioDeltaLayout.IsUnescapedBase64Range does) until a pair holds a stop: i is where the unseen bytes end.
-            int i = end;
-            while (i >= 2 * Vector512<byte>.Count)
+            TVector a = TWidth.LoadUnsafe(ref text0, (nuint)(i - (2 * TWidth.Count)));
+            TVector b = TWidth.LoadUnsafe(ref text0, (nuint)(i - TWidth.Count));
+            if (TWidth.AnyBitSet(TWidth.LessThan(TWidth.Min(a, b), lowest), TWidth.EqualsPerByte(TWidth.MinUnsigned(TWidth.Xor(a, backslash), TWidth.Xor(b, backslash)), zero)))
             {
-                Vector512<sbyte> a = Vector512.LoadUnsafe(ref text0, (nuint)(i - (2 * Vector512<byte>.Count)));
-                Vector512<sbyte> b = Vector512.LoadUnsafe(ref text0, (nuint)(i - Vector512<byte>.Count));
-                Vector512<byte> stop = Vector512.LessThan(Vector512.Min(a, b), lowest).AsByte() | Vector512.Equals(Vector512.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()), Vector512<byte>.Zero);
-                if (stop != Vector512<byte>.Zero)
-                {
-                    break;
-                }
-
-                i -= 2 * Vector512<byte>.Count;
+                break;
             }
 
-            // Then a block at a time, where the stop is found (a block at 0 may overlap the plain bytes after it).
-            int j = i;
-            while (j > 0)
-            {
-                j = Math.Max(j - Vector512<byte>.Count, 0);
-                Vector512<sbyte> block = Vector512.LoadUnsafe(ref text0, (nuint)j);
-                ulong stops = (Vector512.LessThan(block, lowest) | Vector512.Equals(block, backslash)).ExtractMostSignificantBits();
-                if (stops != 0)
-                {
-                    unescapedTailStart = j + Vector512<byte>.Count - BitOperations.LeadingZeroCount(stops);
-                    break;
-                }
-            }
-
-            if (j == 0 && unescapedTailStart < 0)
-            {
-                unescapedTailStart = 0;
-            }
-
-            // The tail holds only bytes from '+' to 0x7F: ASCII throughout is UTF-8; anything else is validated as a whole.
-            return (Ascii.IsValid(text.Slice(0, unescapedTailStart)) && (sbyte)text[end] >= 0 && (sbyte)text[end + 1] >= 0) || Utf8.IsValid(text);
+            i -= 2 * TWidth.Count;
         }
 
-        if (Vector256.IsHardwareAccelerated && end >= Vector256<byte>.Count)
+        // Then a block at a time, where the stop is found (a block at 0 may overlap the plain bytes after it).
+        int j = i;
+        while (j > 0)
         {
-            ref sbyte text0 = ref Unsafe.As<byte, sbyte>(ref MemoryMarshal.GetReference(text));
-            Vector256<sbyte> lowest = Vector256.Create((sbyte)'+');
-            Vector256<sbyte> backslash = Vector256.Create((sbyte)'\\');
-
-            // Two blocks a step with no branch per block (the minimum of the bytes, and of each byte XOR a backslash, as
-            // RealtimeAudioDeltaLayout.IsUnescapedBase64Range does) until a pair holds a stop: i is where the unseen bytes end.
-            int i = end;
-            while (i >= 2 * Vector256<byte>.Count)
+            j = Math.Max(j - TWidth.Count, 0);
+            TVector block = TWidth.LoadUnsafe(ref text0, (nuint)j);
+            ulong stops = TWidth.ExtractMostSignificantBits(TWidth.Or(TWidth.LessThan(block, lowest), TWidth.EqualsPerByte(block, backslash)));
+            if (stops != 0)
             {
-                Vector256<sbyte> a = Vector256.LoadUnsafe(ref text0, (nuint)(i - (2 * Vector256<byte>.Count)));
-                Vector256<sbyte> b = Vector256.LoadUnsafe(ref text0, (nuint)(i - Vector256<byte>.Count));
-                Vector256<byte> stop = Vector256.LessThan(Vector256.Min(a, b), lowest).AsByte() | Vector256.Equals(Vector256.Min((a ^ backslash).AsByte(), (b ^ backslash).AsByte()), Vector256<byte>.Zero);
-                if (stop != Vector256<byte>.Zero)
-                {
-                    break;
-                }
-
-                i -= 2 * Vector256<byte>.Count;
+                // One past the highest stop (the bits above a 32-byte vector's are zero).
+                unescapedTailStart = j + BitOperations.Log2(stops) + 1;
+                break;
             }
-
-            // Then a block at a time, where the stop is found (a block at 0 may overlap the plain bytes after it).
-            int j = i;
-            while (j > 0)
-            {
-                j = Math.Max(j - Vector256<byte>.Count, 0);
-                Vector256<sbyte> block = Vector256.LoadUnsafe(ref text0, (nuint)j);
-                uint stops = (Vector256.LessThan(block, lowest) | Vector256.Equals(block, backslash)).ExtractMostSignificantBits();
-                if (stops != 0)
-                {
-                    unescapedTailStart = j + Vector256<byte>.Count - BitOperations.LeadingZeroCount(stops);
-                    break;
-                }
-            }
-
-            if (j == 0 && unescapedTailStart < 0)
-            {
-                unescapedTailStart = 0;
-            }
-
-            // The tail holds only bytes from '+' to 0x7F: ASCII throughout is UTF-8; anything else is validated as a whole.
-            return (Ascii.IsValid(text.Slice(0, unescapedTailStart)) && (sbyte)text[end] >= 0 && (sbyte)text[end + 1] >= 0) || Utf8.IsValid(text);
         }
 
-        return Utf8.IsValid(text);
+        if (j == 0 && unescapedTailStart < 0)
+        {
+            unescapedTailStart = 0;
+        }
+
+        // The tail holds only bytes from '+' to 0x7F: ASCII throughout is UTF-8; anything else is validated as a whole.
+        return (Ascii.IsValid(text.Slice(0, unescapedTailStart)) && (sbyte)text[end] >= 0 && (sbyte)text[end + 1] >= 0) || Utf8.IsValid(text);
     }
 
     /// <summary>How many trailing bytes form the start of a multi-byte sequence that the span does not finish.</summary>

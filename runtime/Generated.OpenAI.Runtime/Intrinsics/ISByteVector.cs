@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Generated.OpenAI.Intrinsics;
+
+/// <summary>
+/// The operations on a vector of signed bytes that the runtime's byte scans use, for one vector width: a scan is
+/// written once, as a generic method over <typeparamref name="TVector"/> and a struct implementing this interface for it
+/// (<see cref="SByteVector256"/>, <see cref="SByteVector512"/>), and called with the width the hardware accelerates.
+/// </summary>
+/// <remarks>
+/// The JIT never shares the code of a generic method between struct type arguments: each width gets its own body, in
+/// which every member here (one intrinsic each) is inlined, so the instructions are those of the loop written out for
+/// that width. .NET 10's own <c>ISimdVector&lt;TSelf, T&gt;</c>, which <c>Vector256&lt;T&gt;</c> implements, is internal
+/// to the runtime, hence this small one of our own over the two widths we use.
+/// </remarks>
+/// <typeparam name="TVector">The vector type (<c>Vector256&lt;sbyte&gt;</c>, <c>Vector512&lt;sbyte&gt;</c>).</typeparam>
+internal interface ISByteVector<TVector>
+    where TVector : struct
+{
+    /// <summary>Whether the width is accelerated (a JIT-time constant).</summary>
+    static abstract bool IsHardwareAccelerated { get; }
+
+    /// <summary>The number of bytes in a vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>A vector with every byte <paramref name="value"/>.</summary>
+    static abstract TVector Create(sbyte value);
+
+    /// <summary>The <see cref="Count"/> bytes from <paramref name="source"/> + <paramref name="elementOffset"/> (any alignment).</summary>
+    static abstract TVector LoadUnsafe(ref sbyte source, nuint elementOffset);
+
+    /// <summary>Stores <paramref name="vector"/> at <paramref name="destination"/> + <paramref name="elementOffset"/> (any alignment).</summary>
+    static abstract void StoreUnsafe(TVector vector, ref sbyte destination, nuint elementOffset);
+
+    /// <summary>The smaller of each pair of bytes, as signed bytes.</summary>
+    static abstract TVector Min(TVector left, TVector right);
+
+    /// <summary>The smaller of each pair of bytes, as unsigned bytes.</summary>
+    static abstract TVector MinUnsigned(TVector left, TVector right);
+
+    /// <summary>Bitwise exclusive or.</summary>
+    static abstract TVector Xor(TVector left, TVector right);
+
+    /// <summary>Bitwise or.</summary>
+    static abstract TVector Or(TVector left, TVector right);
+
+    /// <summary>All bits set in each byte where <paramref name="left"/> is less than <paramref name="right"/> (signed), clear elsewhere.</summary>
+    static abstract TVector LessThan(TVector left, TVector right);
+
+    /// <summary>All bits set in each byte where <paramref name="left"/> equals <paramref name="right"/>, clear elsewhere.</summary>
+    static abstract TVector EqualsPerByte(TVector left, TVector right);
+
+    /// <summary>
+    /// Whether some bit of <paramref name="left"/> or <paramref name="right"/> is set: a test of two compares' results
+    /// in one member, as the JIT keeps them in mask registers (AVX-512) only when the or and the test are in one tree.
+    /// </summary>
+    static abstract bool AnyBitSet(TVector left, TVector right);
+
+    /// <summary>Whether some byte of <paramref name="vector"/> is zero.</summary>
+    static abstract bool AnyZero(TVector vector);
+
+    /// <summary>Whether every byte of <paramref name="left"/> is at least <paramref name="right"/>'s (signed).</summary>
+    static abstract bool GreaterThanOrEqualAll(TVector left, TVector right);
+
+    /// <summary>The top bit of each byte, byte 0's in bit 0 (the upper half zero for a 32-byte vector).</summary>
+    static abstract ulong ExtractMostSignificantBits(TVector vector);
+}
+
+/// <summary><see cref="ISByteVector{TVector}"/> for <see cref="Vector256{T}"/> (AVX2 on x64, two Vector128 on Arm64).</summary>
+internal readonly struct SByteVector256 : ISByteVector<Vector256<sbyte>>
+{
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+
+    public static int Count => Vector256<sbyte>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> Create(sbyte value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> LoadUnsafe(ref sbyte source, nuint elementOffset) => Vector256.LoadUnsafe(ref source, elementOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnsafe(Vector256<sbyte> vector, ref sbyte destination, nuint elementOffset) => vector.StoreUnsafe(ref destination, elementOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> Min(Vector256<sbyte> left, Vector256<sbyte> right) => Vector256.Min(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> MinUnsigned(Vector256<sbyte> left, Vector256<sbyte> right) => Vector256.Min(left.AsByte(), right.AsByte()).AsSByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> Xor(Vector256<sbyte> left, Vector256<sbyte> right) => left ^ right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> Or(Vector256<sbyte> left, Vector256<sbyte> right) => left | right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> LessThan(Vector256<sbyte> left, Vector256<sbyte> right) => Vector256.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<sbyte> EqualsPerByte(Vector256<sbyte> left, Vector256<sbyte> right) => Vector256.Equals(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitSet(Vector256<sbyte> left, Vector256<sbyte> right) => (left | right) != Vector256<sbyte>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyZero(Vector256<sbyte> vector) => Vector256.EqualsAny(vector, Vector256<sbyte>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GreaterThanOrEqualAll(Vector256<sbyte> left, Vector256<sbyte> right) => Vector256.GreaterThanOrEqualAll(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong ExtractMostSignificantBits(Vector256<sbyte> vector) => vector.ExtractMostSignificantBits();
+}
+
+/// <summary><see cref="ISByteVector{TVector}"/> for <see cref="Vector512{T}"/> (AVX-512BW on x64).</summary>
+internal readonly struct SByteVector512 : ISByteVector<Vector512<sbyte>>
+{
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+
+    public static int Count => Vector512<sbyte>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> Create(sbyte value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> LoadUnsafe(ref sbyte source, nuint elementOffset) => Vector512.LoadUnsafe(ref source, elementOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnsafe(Vector512<sbyte> vector, ref sbyte destination, nuint elementOffset) => vector.StoreUnsafe(ref destination, elementOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> Min(Vector512<sbyte> left, Vector512<sbyte> right) => Vector512.Min(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> MinUnsigned(Vector512<sbyte> left, Vector512<sbyte> right) => Vector512.Min(left.AsByte(), right.AsByte()).AsSByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> Xor(Vector512<sbyte> left, Vector512<sbyte> right) => left ^ right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> Or(Vector512<sbyte> left, Vector512<sbyte> right) => left | right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> LessThan(Vector512<sbyte> left, Vector512<sbyte> right) => Vector512.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> EqualsPerByte(Vector512<sbyte> left, Vector512<sbyte> right) => Vector512.Equals(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitSet(Vector512<sbyte> left, Vector512<sbyte> right) => (left | right) != Vector512<sbyte>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyZero(Vector512<sbyte> vector) => Vector512.EqualsAny(vector, Vector512<sbyte>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GreaterThanOrEqualAll(Vector512<sbyte> left, Vector512<sbyte> right) => Vector512.GreaterThanOrEqualAll(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong ExtractMostSignificantBits(Vector512<sbyte> vector) => vector.ExtractMostSignificantBits();
+}
