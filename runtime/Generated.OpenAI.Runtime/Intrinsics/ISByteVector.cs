@@ -18,9 +18,6 @@ namespace Generated.OpenAI.Intrinsics;
 internal interface ISByteVector<TVector>
     where TVector : struct
 {
-    /// <summary>Whether the width is accelerated (a JIT-time constant).</summary>
-    static abstract bool IsHardwareAccelerated { get; }
-
     /// <summary>The number of bytes in a vector.</summary>
     static abstract int Count { get; }
 
@@ -70,8 +67,6 @@ internal interface ISByteVector<TVector>
 /// <summary><see cref="ISByteVector{TVector}"/> for <see cref="Vector256{T}"/> (AVX2 on x64, two Vector128 on Arm64).</summary>
 internal readonly struct SByteVector256 : ISByteVector<Vector256<sbyte>>
 {
-    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
-
     public static int Count => Vector256<sbyte>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,8 +112,6 @@ internal readonly struct SByteVector256 : ISByteVector<Vector256<sbyte>>
 /// <summary><see cref="ISByteVector{TVector}"/> for <see cref="Vector512{T}"/> (AVX-512BW on x64).</summary>
 internal readonly struct SByteVector512 : ISByteVector<Vector512<sbyte>>
 {
-    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
-
     public static int Count => Vector512<sbyte>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
