@@ -83,6 +83,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private int _receiveInProgress;
     private bool _hasDeferredAdvance;
     private SequencePosition _deferredConsumed;
+    private ReadOnlySequence<byte> _deferredBuffer; // the read result _deferredConsumed belongs to (for a retained floor)
     private byte[]? _reassemblyBuffer;
     private int _reassemblyLength;
     private bool _inFragmentedMessage;
@@ -375,10 +376,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             return SyncStep.Canceled;
         }
 
-        SequencePosition consumed = buffer.Start;
+        SequencePosition consumed = ParseStart(buffer);
         while (true)
         {
             SequencePosition before = consumed;
+            long beforeOffset = _parseOffset;
             FrameStep step = ProcessNextFrame(buffer, ref consumed, out ReadOnlySequence<byte> payload, out Opcode opcode);
             switch (step)
             {
@@ -388,20 +390,23 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 case FrameStep.Message:
                     Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     _deferredConsumed = consumed;
+                    _deferredBuffer = buffer;
                     _hasDeferredAdvance = true;
                     message = DataMessage(opcode, payload);
                     return SyncStep.Taken;
                 case FrameStep.NeedMoreData when !result.IsCompleted:
-                    _reader.AdvanceTo(consumed, buffer.End);
+                    AdvanceReader(buffer, consumed, buffer.End);
                     return SyncStep.ReadAgain;
                 case FrameStep.Fail:
                     // Fragment state may already have changed; do not parse this frame twice.
                     _hasPendingFailure = true;
-                    _reader.AdvanceTo(before, before);
+                    _parseOffset = beforeOffset;
+                    AdvanceReader(buffer, before, before);
                     return SyncStep.NeedsAsync;
                 default:
                     // Ping, close, or end of stream: re-read from this frame on the async path.
-                    _reader.AdvanceTo(before, before);
+                    _parseOffset = beforeOffset;
+                    AdvanceReader(buffer, before, before);
                     return SyncStep.NeedsAsync;
             }
         }
@@ -472,7 +477,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         if (_hasDeferredAdvance)
         {
             _hasDeferredAdvance = false;
-            _reader.AdvanceTo(_deferredConsumed);
+            AdvanceReader(_deferredBuffer, _deferredConsumed, _deferredConsumed);
+            _deferredBuffer = default;
         }
 
         if (!_inFragmentedMessage && _reassemblyBuffer is { Length: > RetainedReassemblyBufferSize } large)
@@ -503,7 +509,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             NoteReceived(result);
 
             ReadOnlySequence<byte> buffer = result.Buffer;
-            SequencePosition consumed = buffer.Start;
+            SequencePosition consumed = ParseStart(buffer);
             SequencePosition examined = buffer.End;
             bool deferAdvance = false;
             bool closeCompleted = false;
@@ -546,6 +552,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                         case FrameStep.Message when !discardData:
                             deferAdvance = true;
                             _deferredConsumed = consumed;
+                            _deferredBuffer = buffer;
                             _hasDeferredAdvance = true;
                             return DataMessage(opcode, payload);
                     }
@@ -562,7 +569,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             {
                 if (!deferAdvance)
                 {
-                    _reader.AdvanceTo(consumed, examined);
+                    AdvanceReader(buffer, consumed, examined);
                 }
             }
 
@@ -676,6 +683,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         payload = remaining.Slice(header.HeaderLength, length);
         consumed = payload.End;
         _lastFrameBytes = header.HeaderLength + length;
+        _parseOffset += _lastFrameBytes;
         switch (header.Opcode)
         {
             case Opcode.Ping:
@@ -692,10 +700,12 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 }
 
                 _inFragmentedMessage = false;
+                _lastMessageReassembled = true;
                 opcode = _fragmentOpcode;
                 payload = new ReadOnlySequence<byte>(_reassemblyBuffer!, 0, _reassemblyLength);
                 break;
             default:
+                _lastMessageReassembled = false;
                 if (!header.Fin)
                 {
                     _inFragmentedMessage = true;
@@ -1535,7 +1545,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             while (true)
             {
                 ReadResult result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-                _reader.AdvanceTo(result.Buffer.End);
+
+                // Retained messages stay where they are (their owners may still read them after the close): only what
+                // follows them is discarded.
+                _reader.AdvanceTo(RetainsAny ? result.Buffer.Start : result.Buffer.End, result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     return;

@@ -1,0 +1,193 @@
+using System;
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Generated.OpenAI.WebSockets;
+
+// Retained messages: a received message whose payload stays valid past later receives, until its owner releases it.
+// A realtime session lends such a message's audio to the app (a typed delta that borrows its base64) while its loop
+// goes on receiving; without this, the payload is valid only until the next receive and the session has to copy it.
+//
+// How: the pipe's consumed position stays at the start of the oldest retained message that is not released yet (the
+// floor), while frames are parsed from the parse position further on. Both are kept as byte offsets in the stream
+// (positions are rebuilt from each new read result: a SequencePosition of an older result is not trusted across
+// AdvanceTo). The reader does not move or return a byte at or after consumed, so a retained payload's memory stays put.
+// Releases may come from any thread; they are applied by the receiver (the only one that may call AdvanceTo) when it
+// next advances the pipe.
+public sealed partial class WebSocketConnection
+{
+    private long _parseOffset; // the stream offset of the next frame to parse (the end of the last frame taken)
+    private long _bufferStartOffset; // the stream offset of the current read result's start (the pipe's consumed)
+    private bool _lastMessageReassembled; // the last data message is in the reassembly buffer, not the pipe
+
+    // The retained messages, oldest first: their frames' stream offsets in a ring, a released one marked by its bitwise
+    // complement (offsets are never negative). Written under _retainLock (releases come from other threads); the count
+    // and the head change only on the receiver, which may read them without the lock.
+    private readonly object _retainLock = new();
+    private long[] _retained = [];
+    private int _retainedHead;
+    private int _retainedCount;
+
+    /// <summary>Whether any retained message is not yet released and applied (the receiver's view).</summary>
+    private bool RetainsAny => _retainedCount != 0;
+
+    /// <summary>
+    /// Keeps the payload of the data message that <see cref="ReceiveMessageAsync"/> returned last valid past later
+    /// receives, until <see cref="ReleaseRetained"/> with <paramref name="ticket"/> (or dispose). Call it on the receiver,
+    /// after that receive and before the next one. False, with nothing retained, for a message that is not in the pipe's
+    /// memory (a fragmented message, reassembled in the connection's own buffer, which the next receive reuses): its
+    /// owner copies what it keeps, as before.
+    /// </summary>
+    internal bool TryRetainLastMessage(out long ticket)
+    {
+        if (!_hasDeferredAdvance || _lastMessageReassembled)
+        {
+            ticket = -1;
+            return false;
+        }
+
+        ticket = _parseOffset - _lastFrameBytes;
+        lock (_retainLock)
+        {
+            if (_retainedCount == _retained.Length)
+            {
+                GrowRetained();
+            }
+
+            _retained[(_retainedHead + _retainedCount) % _retained.Length] = ticket;
+            _retainedCount++;
+        }
+
+        if (_reader is SocketPipeReader socketReader)
+        {
+            // The reader must not compact its last segment under a retained payload.
+            socketReader.KeepsBytesInPlace = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Releases a message retained with <see cref="TryRetainLastMessage"/>: its bytes may be reused once the receiver
+    /// next advances past them. Any thread, any order; a ticket released twice or unknown (after dispose) is ignored.
+    /// </summary>
+    internal void ReleaseRetained(long ticket)
+    {
+        lock (_retainLock)
+        {
+            long[] retained = _retained;
+            for (int i = 0; i < _retainedCount; i++)
+            {
+                ref long entry = ref retained[(_retainedHead + i) % retained.Length];
+                if (entry == ticket)
+                {
+                    entry = ~ticket;
+                    return;
+                }
+
+                if (entry > ticket)
+                {
+                    return; // oldest first: it is not here (released already)
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The bytes the pipe holds from the oldest retained message not released yet to the parse position (0 with none):
+    /// what retention costs in memory now. Receiver only (it applies the releases made so far).
+    /// </summary>
+    internal long RetainedBytes => _parseOffset - ApplyReleases();
+
+    /// <summary>The number of retained messages not yet released (receiver only; it applies the releases made so far).</summary>
+    internal int RetainedCount
+    {
+        get
+        {
+            ApplyReleases();
+            lock (_retainLock)
+            {
+                int unreleased = 0;
+                for (int i = 0; i < _retainedCount; i++)
+                {
+                    unreleased += _retained[(_retainedHead + i) % _retained.Length] >= 0 ? 1 : 0;
+                }
+
+                return unreleased;
+            }
+        }
+    }
+
+    /// <summary>The position where parsing continues in <paramref name="buffer"/> (its start unless messages are retained).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SequencePosition ParseStart(in ReadOnlySequence<byte> buffer)
+        => _parseOffset == _bufferStartOffset ? buffer.Start : buffer.GetPosition(_parseOffset - _bufferStartOffset);
+
+    /// <summary>
+    /// The pipe's AdvanceTo for every receive path: <paramref name="consumed"/> is the parse position in
+    /// <paramref name="buffer"/> (at <see cref="_parseOffset"/>); with messages retained the pipe keeps everything from the
+    /// oldest of them on instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AdvanceReader(in ReadOnlySequence<byte> buffer, SequencePosition consumed, SequencePosition examined)
+    {
+        if (_retainedCount == 0)
+        {
+            _reader.AdvanceTo(consumed, examined);
+            _bufferStartOffset = _parseOffset;
+            return;
+        }
+
+        AdvanceReaderRetaining(buffer, examined);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AdvanceReaderRetaining(in ReadOnlySequence<byte> buffer, SequencePosition examined)
+    {
+        long floor = ApplyReleases();
+        Debug.Assert(floor >= _bufferStartOffset && floor <= _parseOffset, "The floor lies between the buffer's start and the parse position.");
+        SequencePosition keep = floor == _bufferStartOffset ? buffer.Start : buffer.GetPosition(floor - _bufferStartOffset);
+        _reader.AdvanceTo(keep, examined);
+        _bufferStartOffset = floor;
+        if (_retainedCount == 0 && _reader is SocketPipeReader socketReader)
+        {
+            socketReader.KeepsBytesInPlace = false; // everything before the parse position is consumed again
+        }
+    }
+
+    /// <summary>Drops the released messages at the front of the ring; returns the floor (the parse offset when none is left).</summary>
+    private long ApplyReleases()
+    {
+        if (_retainedCount == 0)
+        {
+            return _parseOffset;
+        }
+
+        lock (_retainLock)
+        {
+            long[] retained = _retained;
+            while (_retainedCount != 0 && retained[_retainedHead] < 0)
+            {
+                _retainedHead = (_retainedHead + 1) % retained.Length;
+                _retainedCount--;
+            }
+
+            return _retainedCount == 0 ? _parseOffset : retained[_retainedHead];
+        }
+    }
+
+    private void GrowRetained()
+    {
+        // Grows with the most messages retained at once (a session's queued deltas); the steady state allocates nothing.
+        long[] larger = new long[Math.Max(16, _retained.Length * 2)];
+        for (int i = 0; i < _retainedCount; i++)
+        {
+            larger[i] = _retained[(_retainedHead + i) % _retained.Length];
+        }
+
+        _retained = larger;
+        _retainedHead = 0;
+    }
+}
