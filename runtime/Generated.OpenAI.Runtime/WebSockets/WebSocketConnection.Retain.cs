@@ -30,6 +30,9 @@ public sealed partial class WebSocketConnection
     private int _retainedHead;
     private int _retainedCount;
 
+    private bool _receiveReleased; // dispose released the receive side: the last release completes the reader
+    private int _readerCompleted;
+
     /// <summary>Whether any retained message is not yet released and applied (the receiver's view).</summary>
     private bool RetainsAny => _retainedCount != 0;
 
@@ -42,7 +45,7 @@ public sealed partial class WebSocketConnection
     /// </summary>
     internal bool TryRetainLastMessage(out long ticket)
     {
-        if (!_hasDeferredAdvance || _lastMessageReassembled)
+        if (!CanRetainLastMessage)
         {
             ticket = -1;
             return false;
@@ -69,12 +72,16 @@ public sealed partial class WebSocketConnection
         return true;
     }
 
+    /// <summary>Whether <see cref="TryRetainLastMessage"/> would retain the last message (receiver only; no side effect).</summary>
+    internal bool CanRetainLastMessage => _hasDeferredAdvance && !_lastMessageReassembled;
+
     /// <summary>
     /// Releases a message retained with <see cref="TryRetainLastMessage"/>: its bytes may be reused once the receiver
     /// next advances past them. Any thread, any order; a ticket released twice or unknown (after dispose) is ignored.
     /// </summary>
     internal void ReleaseRetained(long ticket)
     {
+        bool last = false;
         lock (_retainLock)
         {
             long[] retained = _retained;
@@ -84,16 +91,65 @@ public sealed partial class WebSocketConnection
                 if (entry == ticket)
                 {
                     entry = ~ticket;
-                    return;
+
+                    // Disposed, and this was the last one the pipe's bytes were kept for.
+                    last = _receiveReleased && !AnyUnreleasedLocked();
+                    break;
                 }
 
                 if (entry > ticket)
                 {
-                    return; // oldest first: it is not here (released already)
+                    break; // oldest first: it is not here (released already)
                 }
             }
         }
+
+        if (last)
+        {
+            CompleteReader();
+        }
     }
+
+    /// <summary>
+    /// Dispose, with no receive pending: whether the reader's completion (which returns the pipe's buffers) waits for the
+    /// last retained message's release, so that a payload lent out stays valid until its owner releases it (a session
+    /// whose server closed, or that reconnected, still holds queued audio that the app has not read).
+    /// </summary>
+    private bool DefersReaderCompletion()
+    {
+        lock (_retainLock)
+        {
+            _receiveReleased = true;
+            return AnyUnreleasedLocked();
+        }
+    }
+
+    private bool AnyUnreleasedLocked()
+    {
+        for (int i = 0; i < _retainedCount; i++)
+        {
+            if (_retained[(_retainedHead + i) % _retained.Length] >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void CompleteReader()
+    {
+        if (Interlocked.Exchange(ref _readerCompleted, 1) == 0)
+        {
+            _reader.Complete();
+        }
+    }
+
+    /// <summary>
+    /// At least <see cref="RetainedBytes"/>, without applying releases (no lock): the bytes from the pipe's consumed position
+    /// to the parse position. Receiver only.
+    /// </summary>
+    internal long RetainedBytesUpperBound => _parseOffset - _bufferStartOffset;
 
     /// <summary>
     /// The bytes the pipe holds from the oldest retained message not released yet to the parse position (0 with none):

@@ -284,6 +284,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     internal static WebSocketConnection CreateFromStream(Stream stream, WebSocketConnectionOptions options, string? subProtocol = null)
         => new(stream, socket: null, CreateReader(stream), options, subProtocol);
 
+    /// <summary>As <see cref="CreateFromStream"/>, over a receive pipe the caller made (tests that watch the reader).</summary>
+    internal static WebSocketConnection CreateFromReaderForTests(Stream stream, PipeReader reader)
+        => new(stream, socket: null, reader, new WebSocketConnectionOptions(), subProtocol: null);
+
     private static PipeReader CreateReader(Stream stream)
         => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: 4096, leaveOpen: true));
 
@@ -1391,7 +1395,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private void ReleaseReceiveResources()
     {
         _hasDeferredAdvance = false;
-        _reader.Complete();
+        if (!DefersReaderCompletion())
+        {
+            CompleteReader();
+        }
+
         byte[]? buffer = Interlocked.Exchange(ref _reassemblyBuffer, null);
         if (buffer is not null)
         {

@@ -40,7 +40,7 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
     private RealtimeServerEvent? _lent;
 
     /// <inheritdoc />
-    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1)
+    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1, RealtimeLentSlot<RealtimeServerEvent>? lendInto = null)
     {
         ReadOnlySpan<byte> json = message.Span;
         if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, checkedBodyStart, out RealtimeAudioDeltaLayout layout))
@@ -71,10 +71,10 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         // previous lent event back, so its object is set again rather than a new one made, and its id is the message's
         // bytes (the layout vouched that they are printable ASCII with no escape: the id itself).
         RealtimeEventId eventId = RealtimeEventId.Borrow(message[layout.EventId]);
-        RealtimeServerEventResponseAudioDelta? delta = _lentDelta;
+        RealtimeServerEventResponseAudioDelta? delta = lendInto is null ? _lentDelta : lendInto.Event?.AsResponseOutputAudioDelta();
         if (delta is null)
         {
-            delta = _lentDelta = new RealtimeServerEventResponseAudioDelta
+            delta = new RealtimeServerEventResponseAudioDelta
             {
                 EventId = string.Empty, // set below, as a value; required by the initializer
                 ResponseId = responseId,
@@ -84,7 +84,17 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
                 Delta = Base64Data.FromBase64Utf8(base64),
             };
             ((IRealtimeEvent)delta).EventIdValue = eventId;
-            return _lent = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+            RealtimeServerEvent made = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+            if (lendInto is null)
+            {
+                (_lentDelta, _lent) = (delta, made);
+            }
+            else
+            {
+                lendInto.Event = made;
+            }
+
+            return made;
         }
 
         // The ids are stored only when they changed (a new response or item): every delta of one item hands out the
@@ -103,7 +113,7 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         delta.OutputIndex = layout.OutputIndex;
         delta.ContentIndex = layout.ContentIndex;
         delta.Delta = Base64Data.FromBase64Utf8(base64);
-        return _lent;
+        return lendInto is null ? _lent : lendInto.Event;
     }
 
     /// <summary>The remembered string when it has these bytes (printable ASCII, as the layout vouched), else a new one, remembered.</summary>

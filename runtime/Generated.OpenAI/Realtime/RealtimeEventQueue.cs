@@ -47,6 +47,7 @@ internal sealed class RealtimeEventQueue<T>
     private BorrowState _borrow;
     private int _step; // a StepState: written under the lock or by a compare-exchange, never plainly
     private long _droppedAudioDeltas;
+    private IRealtimeEventLease? _takenLease; // the lease of the event the reader took last, released when it asks again
 
     public RealtimeEventQueue(int capacity, long capacityBytes, RealtimeBackpressure policy)
     {
@@ -108,11 +109,19 @@ internal sealed class RealtimeEventQueue<T>
     /// queued alone once the queue is empty. Returns false when the queue was completed meanwhile.
     /// </summary>
     public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
+        => EnqueueAsync(item, bytes, isAudio, borrowed, lease: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnqueueAsync(T, int, bool, bool, CancellationToken)"/> for an event that holds <paramref name="lease"/>:
+    /// the queue releases it when the reader asks for the next event after taking this one, when it drops the event,
+    /// or when it is cleared. Not queued (false: the queue was completed), the lease stays the caller's.
+    /// </summary>
+    public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, CancellationToken cancellationToken)
     {
         ValueTask wait;
         lock (_lock)
         {
-            if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
+            if (TryEnqueueLocked(item, bytes, isAudio, borrowed, lease, out bool accepted))
             {
                 return new ValueTask<bool>(accepted);
             }
@@ -120,7 +129,7 @@ internal sealed class RealtimeEventQueue<T>
             wait = _writable.Arm();
         }
 
-        return EnqueueSlowAsync(wait, item, bytes, isAudio, borrowed, cancellationToken);
+        return EnqueueSlowAsync(wait, item, bytes, isAudio, borrowed, lease, cancellationToken);
     }
 
     /// <summary>Waits until the reader has taken the borrowed event and asked for the next one (or the queue ended).</summary>
@@ -208,11 +217,13 @@ internal sealed class RealtimeEventQueue<T>
         item = null;
         lock (_lock)
         {
+            ReleaseTakenLocked();
             returned = ReturnBorrowedLocked();
             if (_count > 0)
             {
                 ref Entry entry = ref _ring[_head];
                 item = entry.Item;
+                _takenLease = entry.Lease;
                 bool borrowed = entry.IsBorrowed;
                 _bytes -= entry.Bytes;
                 entry = default;
@@ -241,6 +252,7 @@ internal sealed class RealtimeEventQueue<T>
         bool returned;
         lock (_lock)
         {
+            ReleaseTakenLocked();
             returned = ReturnBorrowedLocked();
         }
 
@@ -313,6 +325,12 @@ internal sealed class RealtimeEventQueue<T>
     {
         lock (_lock)
         {
+            ReleaseTakenLocked();
+            for (int i = 0; i < _count; i++)
+            {
+                _ring[(_head + i) % _ring.Length].Lease?.Release();
+            }
+
             Array.Clear(_ring);
             _head = 0;
             _count = 0;
@@ -321,14 +339,14 @@ internal sealed class RealtimeEventQueue<T>
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> EnqueueSlowAsync(ValueTask wait, T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
+    private async ValueTask<bool> EnqueueSlowAsync(ValueTask wait, T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, CancellationToken cancellationToken)
     {
         while (true)
         {
             await _writable.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
-                if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
+                if (TryEnqueueLocked(item, bytes, isAudio, borrowed, lease, out bool accepted))
                 {
                     return accepted;
                 }
@@ -346,7 +364,7 @@ internal sealed class RealtimeEventQueue<T>
     }
 
     /// <summary>Returns true when done (queued, or refused because the queue is completed); false when it must wait.</summary>
-    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, bool borrowed, out bool accepted)
+    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, out bool accepted)
     {
         if (_completed)
         {
@@ -370,7 +388,7 @@ internal sealed class RealtimeEventQueue<T>
             Grow();
         }
 
-        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio, borrowed);
+        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio, borrowed, lease);
         _count++;
         _bytes += bytes;
         if (borrowed)
@@ -386,6 +404,16 @@ internal sealed class RealtimeEventQueue<T>
 
         accepted = true;
         return true;
+    }
+
+    /// <summary>The reader asked for more: the event it took last gives back what it borrowed (a lent delta's message).</summary>
+    private void ReleaseTakenLocked()
+    {
+        if (_takenLease is { } lease)
+        {
+            _takenLease = null;
+            lease.Release();
+        }
     }
 
     /// <summary>The reader asked for more after taking a borrowed event: the writer may reuse the buffer.</summary>
@@ -475,6 +503,7 @@ internal sealed class RealtimeEventQueue<T>
             {
                 _bytes -= entry.Bytes;
                 _count--;
+                entry.Lease?.Release();
                 Interlocked.Increment(ref _droppedAudioDeltas);
                 continue;
             }
@@ -497,7 +526,7 @@ internal sealed class RealtimeEventQueue<T>
         _head = 0;
     }
 
-    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio, bool IsBorrowed);
+    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio, bool IsBorrowed, IRealtimeEventLease? Lease);
 
     /// <summary>
     /// One side's reusable wait: armed under the queue's lock by the side that must wait, disarmed under the lock by

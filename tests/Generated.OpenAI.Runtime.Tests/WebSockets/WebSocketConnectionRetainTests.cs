@@ -209,25 +209,53 @@ public sealed class WebSocketConnectionRetainTests
     }
 
     [Fact]
-    public async Task Dispose_with_retained_messages_completes_the_reader_and_later_releases_are_ignored()
+    public async Task Dispose_keeps_retained_payloads_until_their_release_and_the_last_release_completes_the_reader()
     {
         var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
-        WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
-        var tickets = new List<long>();
+        var reader = new CountingPipeReader(System.IO.Pipelines.PipeReader.Create(stream));
+        WebSocketConnection connection = WebSocketConnection.CreateFromReaderForTests(stream, reader);
+        var retained = new List<(long Ticket, ReadOnlySequence<byte> Payload, int Index)>();
         for (int i = 0; i < 10; i++)
         {
-            await connection.ReceiveMessageAsync();
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
             Assert.True(connection.TryRetainLastMessage(out long ticket));
-            tickets.Add(ticket);
+            retained.Add((ticket, message.Payload, i % s_sizes.Length));
         }
 
         await connection.DisposeAsync();
-        foreach (long ticket in tickets)
+        await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
+        for (int i = 0; i < retained.Count; i++)
         {
-            connection.ReleaseRetained(ticket);
+            // Still the owners' (a session's queued deltas after the server closed): intact, the reader not completed.
+            Assert.Equal(PayloadFor(retained[i].Index), retained[i].Payload.ToArray());
+            Assert.Equal(0, reader.Completions);
+            connection.ReleaseRetained(retained[i].Ticket);
+            connection.ReleaseRetained(retained[i].Ticket); // twice: ignored
         }
 
-        await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
+        Assert.Equal(1, reader.Completions); // the last release returned the pipe's buffers
+    }
+
+    /// <summary>A pipe reader that counts its completions.</summary>
+    private sealed class CountingPipeReader(System.IO.Pipelines.PipeReader inner) : System.IO.Pipelines.PipeReader
+    {
+        public int Completions { get; private set; }
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null)
+        {
+            Completions++;
+            inner.Complete(exception);
+        }
+
+        public override ValueTask<System.IO.Pipelines.ReadResult> ReadAsync(CancellationToken cancellationToken = default) => inner.ReadAsync(cancellationToken);
+
+        public override bool TryRead(out System.IO.Pipelines.ReadResult result) => inner.TryRead(out result);
     }
 
     [Fact]

@@ -1,0 +1,214 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Realtime;
+
+// Lent audio deltas under the default options (neither CopyAudioDeltas nor ZeroCopyAudioDeltas): a typed delta borrows
+// its base64 from the received message, which the connection RETAINS (its bytes stay in the receive pipe past later
+// receives) until the app reads past the event, the queue drops it, or the session is disposed. The receive loop never
+// waits for the app (a call answered by a later server event, awaited inside the app's read loop, still gets its
+// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes: past it the loop stops reading the
+// socket until the app reads on, as a full queue does).
+//
+// Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
+// builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
+// the most deltas lent at once (the queue's capacity bounds it) and a steady stream of deltas allocates nothing.
+public abstract partial class RealtimeSession<TServerEvent>
+{
+    private Lease? _leasePool; // a stack: taken from by the receive loop only, given back to from any thread
+    private Lease? _spareLease; // taken from the pool for the next message that may be lent (receive loop only)
+    private Lease? _stepLease; // the lease of the event ProcessMessage just lent, until the loop queues it
+    private TaskCompletionSource? _releaseWaiter; // the loop waits for releases: the retained bytes reached the bound
+    private long _copiedAudioDeltas;
+
+    /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
+    private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
+
+    /// <summary>
+    /// Typed audio deltas lent on a copy of their message rather than on the received one: the message straddled two
+    /// receive buffers (64 KiB each: a delta of a few KiB does now and then, one of 64 KiB or more always) or came in
+    /// fragments. The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
+    /// </summary>
+    internal long CopiedAudioDeltas => Interlocked.Read(ref _copiedAudioDeltas);
+
+    /// <summary>The bytes the connection's receive pipe holds for lent deltas (receive loop only; tests).</summary>
+    internal long RetainedBytes => Volatile.Read(ref _connection).RetainedBytes;
+
+    /// <summary>The slot the next lent delta is built into (receive loop only).</summary>
+    private Lease SpareLease() => _spareLease ??= TakeLease();
+
+    /// <summary>
+    /// After ProcessMessage built a lent event with the spare lease: the connection retains the message the event points
+    /// into and the lease holds it. The caller checked <see cref="WebSocketConnection.CanRetainLastMessage"/>.
+    /// </summary>
+    private void LendSpare(WebSocketConnection connection)
+    {
+        Lease lease = _spareLease!;
+        _spareLease = null;
+        connection.TryRetainLastMessage(out long ticket);
+        lease.Hold(connection, ticket);
+        _stepLease = lease;
+    }
+
+    /// <summary>
+    /// The spare lease's copy of a delta message that cannot be retained (see <see cref="CopiedAudioDeltas"/>), in one
+    /// block for the builder or the reader to lend from; <see cref="LendSpareCopy"/> or <see cref="DropSpareCopy"/> follows.
+    /// </summary>
+    private ReadOnlyMemory<byte> CopyToSpare(in ReadOnlySequence<byte> payload) => SpareLease().Copy(payload);
+
+    /// <summary>After a lent event was built on <see cref="CopyToSpare"/>'s copy: the lease holds the copy.</summary>
+    private void LendSpareCopy()
+    {
+        Lease lease = _spareLease!;
+        _spareLease = null;
+        lease.HoldCopy();
+        _stepLease = lease;
+        Interlocked.Increment(ref _copiedAudioDeltas);
+    }
+
+    /// <summary>The copy was not a delta the builder takes after all: its buffer goes back.</summary>
+    private void DropSpareCopy() => _spareLease?.DropCopy();
+
+    /// <summary>The lease of the event the last ProcessMessage lent, now the caller's (queued with the event).</summary>
+    private Lease? TakeStepLease()
+    {
+        Lease? lease = _stepLease;
+        _stepLease = null;
+        return lease;
+    }
+
+    /// <summary>
+    /// Before the loop receives again: while the retained messages hold more than <see cref="RealtimeSessionOptions.MaxQueuedBytes"/>
+    /// (an app that holds a lent delta while the server sends events that are not queued, such as pings or hidden
+    /// ones), wait for the app to read on. Nothing to wait for (the common case) costs a subtraction.
+    /// </summary>
+    private ValueTask WaitForRetainedBytesAsync(WebSocketConnection connection)
+    {
+        long limit = _options.MaxQueuedBytes;
+        return connection.RetainedBytesUpperBound <= limit || connection.RetainedBytes <= limit
+            ? default
+            : WaitForReleasesAsync(connection, limit);
+    }
+
+    private async ValueTask WaitForReleasesAsync(WebSocketConnection connection, long limit)
+    {
+        while (true)
+        {
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _releaseWaiter, waiter);
+
+            // After publishing the waiter: a release that came before it is seen here (RetainedBytes takes the
+            // connection's retain lock, which the release took too); one after it sets the waiter.
+            if (connection.RetainedBytes <= limit)
+            {
+                Volatile.Write(ref _releaseWaiter, null);
+                return;
+            }
+
+            await waiter.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
+    }
+
+    private void OnLeaseReleased()
+    {
+        if (Volatile.Read(ref _releaseWaiter) is not null)
+        {
+            Interlocked.Exchange(ref _releaseWaiter, null)?.TrySetResult();
+        }
+    }
+
+    /// <summary>A lease from the pool, or a new one (receive loop only: the pool has one taker, so no ABA).</summary>
+    private Lease TakeLease()
+    {
+        while (true)
+        {
+            Lease? top = Volatile.Read(ref _leasePool);
+            if (top is null)
+            {
+                return new Lease(this);
+            }
+
+            // Only this thread takes: top stays in the stack, and its Next unchanged, until this compare-exchange.
+            if (Interlocked.CompareExchange(ref _leasePool, top.Next, top) == top)
+            {
+                top.Next = null;
+                return top;
+            }
+        }
+    }
+
+    private void ReturnLease(Lease lease)
+    {
+        while (true)
+        {
+            Lease? top = Volatile.Read(ref _leasePool);
+            lease.Next = top;
+            if (Interlocked.CompareExchange(ref _leasePool, lease, top) == top)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A lent delta's hold on its retained message, and the slot of its event object. Released exactly once per hold, by
+    /// the queue under its lock (read past, dropped, cleared) or by the loop (an event it did not queue).
+    /// </summary>
+    private sealed class Lease(RealtimeSession<TServerEvent> owner) : RealtimeLentSlot<TServerEvent>, IRealtimeEventLease
+    {
+        private WebSocketConnection? _connection;
+        private long _ticket;
+        private byte[]? _copy; // rented from ArrayPool<byte>.Shared for a message that could not be retained
+        private bool _held;
+
+        public Lease? Next { get; set; }
+
+        public void Hold(WebSocketConnection connection, long ticket)
+        {
+            _connection = connection;
+            _ticket = ticket;
+            _held = true;
+        }
+
+        public ReadOnlyMemory<byte> Copy(in ReadOnlySequence<byte> payload)
+        {
+            int length = checked((int)payload.Length);
+            byte[] copy = _copy = ArrayPool<byte>.Shared.Rent(length);
+            payload.CopyTo(copy);
+            return copy.AsMemory(0, length);
+        }
+
+        public void HoldCopy() => _held = true;
+
+        public void DropCopy()
+        {
+            if (_copy is { } copy)
+            {
+                _copy = null;
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        public void Release()
+        {
+            if (!_held)
+            {
+                return;
+            }
+
+            _held = false;
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                connection.ReleaseRetained(_ticket);
+            }
+
+            DropCopy();
+            owner.OnLeaseReleased();
+            owner.ReturnLease(this);
+        }
+    }
+}
