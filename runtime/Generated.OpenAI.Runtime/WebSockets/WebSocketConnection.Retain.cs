@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Generated.OpenAI.WebSockets;
 
@@ -32,6 +33,17 @@ public sealed partial class WebSocketConnection
 
     private bool _receiveReleased; // dispose released the receive side: the last release completes the reader
     private int _readerCompleted;
+    private TaskCompletionSource? _releaseWaiter; // a receive waits for releases (RetainedBytesLimit reached)
+    private volatile bool _waitingForReleases;
+
+    /// <summary>
+    /// The most bytes the receive pipe may hold for retained messages (see <see cref="RetainedBytes"/>) before a receive
+    /// waits for releases rather than read the socket (TCP then slows the peer down), or 0 for no bound. A receive
+    /// checks it before each read, so the pipe holds at most the bound plus one read (up to a message): also while the
+    /// peer sends only control frames, or messages its owner does not retain, while a retained message is held. While a
+    /// receive waits so, the keep-alive timeout is not judged (nothing is read). Set by the receiver.
+    /// </summary>
+    internal long RetainedBytesLimit { get; set; }
 
     /// <summary>Whether any retained message is not yet released and applied (the receiver's view).</summary>
     private bool RetainsAny => _retainedCount != 0;
@@ -108,6 +120,11 @@ public sealed partial class WebSocketConnection
         {
             CompleteReader();
         }
+
+        if (Volatile.Read(ref _releaseWaiter) is not null)
+        {
+            WakeReleaseWaiter();
+        }
     }
 
     /// <summary>
@@ -175,6 +192,50 @@ public sealed partial class WebSocketConnection
             }
         }
     }
+
+    /// <summary>Whether the receive must wait for releases before it reads again (see <see cref="RetainedBytesLimit"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool MustWaitForReleases()
+    {
+        long limit = RetainedBytesLimit;
+        return limit > 0 && RetainedBytesUpperBound > limit && RetainedBytes > limit;
+    }
+
+    /// <summary>Waits until the retained bytes are back within <see cref="RetainedBytesLimit"/>, or the connection ends.</summary>
+    private async ValueTask WaitForReleasesAsync(CancellationToken cancellationToken)
+    {
+        _waitingForReleases = true;
+        try
+        {
+            while (!IsTerminated)
+            {
+                var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _releaseWaiter, waiter);
+
+                // After publishing the waiter: a release before it is seen here (RetainedBytes takes the retain lock,
+                // which the release held), one after it wakes the waiter.
+                if (RetainedBytes <= RetainedBytesLimit || IsTerminated)
+                {
+                    break;
+                }
+
+                await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _releaseWaiter, null);
+            _waitingForReleases = false;
+        }
+
+        if (IsTerminated)
+        {
+            throw CreateClosedException();
+        }
+    }
+
+    /// <summary>A release, or the connection's end (abort, dispose): a receive that waits for releases looks again.</summary>
+    private void WakeReleaseWaiter() => Interlocked.Exchange(ref _releaseWaiter, null)?.TrySetResult();
 
     /// <summary>The position where parsing continues in <paramref name="buffer"/> (its start unless messages are retained).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -315,6 +315,12 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         try
         {
             ReleaseBorrowedPayload();
+            if (_retainedCount != 0 && MustWaitForReleases())
+            {
+                // The retained messages hold as much as they may: the general loop waits for releases before it reads.
+                handedOff = true;
+                return ReceiveGuardedAsync(hasPendingRead: false, default, cancellationToken);
+            }
 
             // Synchronous fast path: while reads complete inline and no frame needs I/O (ping, close, error),
             // no async state machine is involved at all.
@@ -501,6 +507,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     {
         while (true)
         {
+            if (!hasPendingRead && _retainedCount != 0 && MustWaitForReleases())
+            {
+                await WaitForReleasesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             ReadResult result = hasPendingRead
                 ? await pendingRead.ConfigureAwait(false)
                 : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -1466,7 +1477,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             }
 
             _keepAliveDeadlineArmed = false;
-            if (Volatile.Read(ref _receiveInProgress) == 0)
+            if (Volatile.Read(ref _receiveInProgress) == 0 || _waitingForReleases)
             {
                 // Nothing reads the socket, so a pong could not have been seen: no verdict (see KeepAliveTimeout).
                 return;
@@ -1605,6 +1616,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
         _closeFrameReceived.TrySetResult(false);
         _reader.CancelPendingRead();
+        WakeReleaseWaiter();
         ShutdownTransport();
     }
 

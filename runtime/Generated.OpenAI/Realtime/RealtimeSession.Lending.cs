@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Threading;
-using System.Threading.Tasks;
 using Generated.OpenAI.WebSockets;
 
 namespace Generated.OpenAI.Realtime;
@@ -10,8 +9,8 @@ namespace Generated.OpenAI.Realtime;
 // its base64 from the received message, which the connection RETAINS (its bytes stay in the receive pipe past later
 // receives) until the app reads past the event, the queue drops it, or the session is disposed. The receive loop never
 // waits for the app (a call answered by a later server event, awaited inside the app's read loop, still gets its
-// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes: past it the loop stops reading the
-// socket until the app reads on, as a full queue does).
+// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes: past it the connection's receive
+// stops reading the socket until the app reads on, as a full queue does; see WebSocketConnection.RetainedBytesLimit).
 //
 // Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
 // builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
@@ -21,7 +20,6 @@ public abstract partial class RealtimeSession<TServerEvent>
     private Lease? _leasePool; // a stack: taken from by the receive loop only, given back to from any thread
     private Lease? _spareLease; // taken from the pool for the next message that may be lent (receive loop only)
     private Lease? _stepLease; // the lease of the event ProcessMessage just lent, until the loop queues it
-    private TaskCompletionSource? _releaseWaiter; // the loop waits for releases: the retained bytes reached the bound
     private long _copiedAudioDeltas;
 
     /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
@@ -36,6 +34,18 @@ public abstract partial class RealtimeSession<TServerEvent>
 
     /// <summary>The bytes the connection's receive pipe holds for lent deltas (receive loop only; tests).</summary>
     internal long RetainedBytes => Volatile.Read(ref _connection).RetainedBytes;
+
+    /// <summary>
+    /// The loop's step for a message the session's connection just received, as the loop runs it, for tests and
+    /// benchmarks that drive the receive side themselves: the event, and the lease of a lent delta, which the caller
+    /// releases when it has read past the event (the app's next read does that for the loop).
+    /// </summary>
+    internal TServerEvent? ProcessReceivedMessage(in WebSocketReceivedMessage message, out IRealtimeEventLease? lease)
+    {
+        TServerEvent? serverEvent = ProcessMessage(message.Payload, out _, message.UnescapedTailStart, lend: true);
+        lease = TakeStepLease();
+        return serverEvent;
+    }
 
     /// <summary>The slot the next lent delta is built into (receive loop only).</summary>
     private Lease SpareLease() => _spareLease ??= TakeLease();
@@ -81,44 +91,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     }
 
     /// <summary>
-    /// Before the loop receives again: while the retained messages hold more than <see cref="RealtimeSessionOptions.MaxQueuedBytes"/>
-    /// (an app that holds a lent delta while the server sends events that are not queued, such as pings or hidden
-    /// ones), wait for the app to read on. Nothing to wait for (the common case) costs a subtraction.
+    /// What the connection may hold for lent deltas before its receive waits for the app to read on: the queue's byte
+    /// bound (an app that holds a lent delta while the server sends what is not queued, pings or hidden events, stops
+    /// the socket's reading there, as a full queue does). No bound when nothing is lent on retained messages.
     /// </summary>
-    private ValueTask WaitForRetainedBytesAsync(WebSocketConnection connection)
-    {
-        long limit = _options.MaxQueuedBytes;
-        return connection.RetainedBytesUpperBound <= limit || connection.RetainedBytes <= limit
-            ? default
-            : WaitForReleasesAsync(connection, limit);
-    }
-
-    private async ValueTask WaitForReleasesAsync(WebSocketConnection connection, long limit)
-    {
-        while (true)
-        {
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _releaseWaiter, waiter);
-
-            // After publishing the waiter: a release that came before it is seen here (RetainedBytes takes the
-            // connection's retain lock, which the release took too); one after it sets the waiter.
-            if (connection.RetainedBytes <= limit)
-            {
-                Volatile.Write(ref _releaseWaiter, null);
-                return;
-            }
-
-            await waiter.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
-        }
-    }
-
-    private void OnLeaseReleased()
-    {
-        if (Volatile.Read(ref _releaseWaiter) is not null)
-        {
-            Interlocked.Exchange(ref _releaseWaiter, null)?.TrySetResult();
-        }
-    }
+    private static long RetainedBytesLimit(RealtimeSessionOptions options)
+        => options.CopyAudioDeltas || options.ZeroCopyAudioDeltas ? 0 : Math.Max(1, options.MaxQueuedBytes);
 
     /// <summary>A lease from the pool, or a new one (receive loop only: the pool has one taker, so no ABA).</summary>
     private Lease TakeLease()
@@ -207,7 +185,6 @@ public abstract partial class RealtimeSession<TServerEvent>
             }
 
             DropCopy();
-            owner.OnLeaseReleased();
             owner.ReturnLease(this);
         }
     }

@@ -85,6 +85,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         // The builder's body check is then done in the connection's UTF-8 pass over the message (TryStep passes it on).
         connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
+        connection.RetainedBytesLimit = RetainedBytesLimit(options);
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
@@ -839,12 +840,6 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             }
             else
             {
-                ValueTask retainedBytes = WaitForRetainedBytesAsync(connection);
-                if (!retainedBytes.IsCompletedSuccessfully)
-                {
-                    await retainedBytes.ConfigureAwait(false);
-                }
-
                 ValueTask<WebSocketReceivedMessage> receive = TakeHandedReceive() ?? connection.ReceiveMessageAsync(_stop.Token);
                 WebSocketReceivedMessage message = await receive.ConfigureAwait(false);
                 if (!TryStep(message, out serverEvent, out borrowed, out bytes))
