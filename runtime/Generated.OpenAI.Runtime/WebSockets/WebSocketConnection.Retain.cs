@@ -240,7 +240,28 @@ public sealed partial class WebSocketConnection
     /// <summary>The position where parsing continues in <paramref name="buffer"/> (its start unless messages are retained).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SequencePosition ParseStart(in ReadOnlySequence<byte> buffer)
-        => _parseOffset == _bufferStartOffset ? buffer.Start : buffer.GetPosition(_parseOffset - _bufferStartOffset);
+        => _parseOffset == _bufferStartOffset ? buffer.Start : PositionNearEnd(buffer, _parseOffset - _bufferStartOffset);
+
+    /// <summary>
+    /// The position <paramref name="offset"/> bytes into <paramref name="buffer"/>, found from its end when it lies in
+    /// the last segment: the parse position usually does, behind retained messages that may span hundreds of segments
+    /// (a session whose app is behind holds up to MaxQueuedBytes), and <see cref="ReadOnlySequence{T}.GetPosition(long)"/>
+    /// walks them from the start on every message.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SequencePosition PositionNearEnd(in ReadOnlySequence<byte> buffer, long offset)
+    {
+        SequencePosition end = buffer.End;
+        long fromEnd = buffer.Length - offset;
+
+        // A segment-based sequence's positions are (segment, index into its memory); a segment after the first starts at 0.
+        if (end.GetObject() is ReadOnlySequenceSegment<byte> last && !ReferenceEquals(last, buffer.Start.GetObject()) && end.GetInteger() >= fromEnd)
+        {
+            return new SequencePosition(last, end.GetInteger() - (int)fromEnd);
+        }
+
+        return buffer.GetPosition(offset);
+    }
 
     /// <summary>
     /// The pipe's AdvanceTo for every receive path: <paramref name="consumed"/> is the parse position in

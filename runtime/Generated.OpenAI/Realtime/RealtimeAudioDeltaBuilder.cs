@@ -23,9 +23,11 @@ namespace Generated.OpenAI.Realtime;
 /// sharing is invisible to the app). <c>event_id</c> differs per event: a copied delta gets a new string; a lent one
 /// borrows the id's bytes from the message (<see cref="RealtimeEventId"/>), valid exactly as long as the lent event, and
 /// made a string only if the app reads <c>EventId</c>. A lent delta allocates nothing.</para>
-/// <para><b>Lent.</b> A borrowed delta (<see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid until the
-/// app's next read, its audio and now its object too: the builder keeps one union and one model and sets the members of
-/// that model for each lent delta (every member the reader sets; the model has no other state but
+/// <para><b>Lent.</b> A borrowed delta (the default, and <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid
+/// until the app's next read, its audio and its object too. Under ZeroCopyAudioDeltas one delta is lent at a time: the
+/// builder keeps one union and one model. By default several are lent at once (queued while the loop runs ahead), each
+/// in its lease's slot (<see cref="RealtimeLentSlot{TServerEvent}"/>), whose union and model the builder made on its first
+/// build into it. Either way the builder sets the members of that model for each lent delta (every member the reader sets; the model has no other state but
 /// <c>ExtensionData</c>, which a delta in this shape never has and the app must not add to a lent event). Nothing in the
 /// session keeps a delta (transcripts, the conversation log, <c>Errors</c>, the waiters and the resume history keep
 /// other events, or strings), so the app's copy is the only one that sees the reuse.</para>

@@ -15,10 +15,14 @@ namespace Generated.OpenAI.Realtime;
 /// and the writer waits only when no audio delta is left to drop. Every other event is kept.
 /// </summary>
 /// <remarks>
-/// An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
+/// An event can be queued with a LEASE (<see cref="IRealtimeEventLease"/>: a default typed audio delta's hold on the
+/// retained message it borrows from): the queue releases it when the reader asks for the next event after taking it,
+/// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer never waits
+/// for a leased event. Releasing runs under the queue's lock (the connection's retain lock and a pool push, no callbacks).
+/// <para>An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
 /// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
 /// socket again. Waiting allocates nothing: each side has one reusable signal. A reader that asks for more while the
-/// writer waits so may run the writer's next step itself (<see cref="TryBeginStep"/>, <see cref="EndStep"/>).
+/// writer waits so may run the writer's next step itself (<see cref="TryBeginStep"/>, <see cref="EndStep"/>).</para>
 /// <para><b>The step's state.</b> Everything else is guarded by one lock. The step hand-over, which a zero-copy reader
 /// goes through for every audio delta, is one int changed with <see cref="Interlocked.CompareExchange(ref int, int, int)"/>
 /// instead (<see cref="StepState"/>): taking the step and lending the next event are one atomic operation each, with no
@@ -229,7 +233,7 @@ internal sealed class RealtimeEventQueue<T>
                 entry = default;
                 _head = (_head + 1) % _ring.Length;
                 _count--;
-                spaceFreed = _writable.Disarm();
+                spaceFreed = IsBelowLowWater() && _writable.Disarm();
                 if (borrowed)
                 {
                     _borrow = BorrowState.Taken;
@@ -479,6 +483,14 @@ internal sealed class RealtimeEventQueue<T>
             _writable.Set();
         }
     }
+
+    /// <summary>
+    /// Whether a writer that waits for room is woken by this take: only once the queue is down to half its bounds
+    /// (events and bytes), so that a writer held back by a full queue refills it in one go rather than being woken for
+    /// every event taken (a wake is a thread-pool hand-off, about 1-2 µs: Perf_RealtimeReceive's ReadEventAsync rows with
+    /// the loop far ahead paid one per event). Once below half, every take wakes it until what it holds fits.
+    /// </summary>
+    private bool IsBelowLowWater() => _count <= _capacity / 2 && _bytes <= _capacityBytes / 2;
 
     private bool Fits(int bytes) => _count == 0 || (_count < _capacity && _bytes + bytes <= _capacityBytes);
 

@@ -322,9 +322,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed) => ProcessMessage(payload, out borrowed, unescapedTailStart: -1);
 
     /// <param name="payload">The message, borrowed from the connection until its next receive.</param>
-    /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> (a typed audio
-    /// delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): the loop then keeps the payload valid
-    /// until the reader has moved past the event.</param>
+    /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> and the loop must PARK
+    /// (a typed audio delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): it then keeps the payload valid
+    /// by receiving nothing until the reader has moved past the event. A delta lent on a retained message (the default)
+    /// is not "borrowed" here: its lease keeps the message (see the overload with <c>lend</c>).</param>
     /// <param name="unescapedTailStart">What the connection's UTF-8 pass found of <paramref name="payload"/>
     /// (<see cref="WebSocketReceivedMessage.UnescapedTailStart"/>), or -1: the typed delta's builder skips its body
     /// check when the body starts there.</param>
