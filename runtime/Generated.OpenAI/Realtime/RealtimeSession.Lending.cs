@@ -65,7 +65,7 @@ public abstract partial class RealtimeSession<TServerEvent>
 
     /// <summary>
     /// The spare lease's copy of a delta message that cannot be retained (see <see cref="CopiedAudioDeltas"/>), in one
-    /// block for the builder or the reader to lend from; <see cref="LendSpareCopy"/> or <see cref="DropSpareCopy"/> follows.
+    /// block for the builder or the reader to lend from; <see cref="LendSpareCopy"/> follows when the event is lent (else the spare lease keeps its buffer for the next copy).
     /// </summary>
     private ReadOnlyMemory<byte> CopyToSpare(in ReadOnlySequence<byte> payload) => SpareLease().Copy(payload);
 
@@ -79,8 +79,18 @@ public abstract partial class RealtimeSession<TServerEvent>
         Interlocked.Increment(ref _copiedAudioDeltas);
     }
 
-    /// <summary>The copy was not a delta the builder takes after all: its buffer goes back.</summary>
-    private void DropSpareCopy() => _spareLease?.DropCopy();
+    /// <summary>
+    /// Dispose, after the queue was cleared and the loop ended: the pooled leases' copy buffers go back to the pool
+    /// (a lease still held by nobody; the leases themselves are garbage with the session).
+    /// </summary>
+    private void ReturnLeaseBuffers()
+    {
+        _spareLease?.DropCopy();
+        for (Lease? lease = Interlocked.Exchange(ref _leasePool, null); lease is not null; lease = lease.Next)
+        {
+            lease.DropCopy();
+        }
+    }
 
     /// <summary>The lease of the event the last ProcessMessage lent, now the caller's (queued with the event).</summary>
     private Lease? TakeStepLease()
@@ -139,7 +149,11 @@ public abstract partial class RealtimeSession<TServerEvent>
     {
         private WebSocketConnection? _connection;
         private long _ticket;
-        private byte[]? _copy; // rented from ArrayPool<byte>.Shared for a message that could not be retained
+        // Rented from ArrayPool<byte>.Shared for a message that could not be retained, and kept with the lease for the
+        // next such message (returned only for a larger one, and at dispose): the loop rents and the app's thread returns,
+        // and a deep queue of 64 KiB+ deltas (each straddles two receive buffers) outgrew the pool's per-core stacks,
+        // which then allocated (on the large-object heap from 128 KiB) for every delta.
+        private byte[]? _copy;
         private bool _held;
 
         public Lease? Next { get; set; }
@@ -154,7 +168,13 @@ public abstract partial class RealtimeSession<TServerEvent>
         public ReadOnlyMemory<byte> Copy(in ReadOnlySequence<byte> payload)
         {
             int length = checked((int)payload.Length);
-            byte[] copy = _copy = ArrayPool<byte>.Shared.Rent(length);
+            byte[]? copy = _copy;
+            if (copy is null || copy.Length < length)
+            {
+                DropCopy();
+                copy = _copy = ArrayPool<byte>.Shared.Rent(length);
+            }
+
             payload.CopyTo(copy);
             return copy.AsMemory(0, length);
         }
@@ -184,7 +204,6 @@ public abstract partial class RealtimeSession<TServerEvent>
                 connection.ReleaseRetained(_ticket);
             }
 
-            DropCopy();
             owner.ReturnLease(this);
         }
     }

@@ -268,6 +268,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _queue.Clear();
         if (_receiveLoop.IsCompleted)
         {
+            ReturnLeaseBuffers();
             foreach (byte[] buffer in (ReadOnlySpan<byte[]>)[Interlocked.Exchange(ref _audioBuffer, []), Interlocked.Exchange(ref _lendBuffer, [])])
             {
                 if (buffer.Length > 0)
@@ -492,8 +493,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         TServerEvent? built = _audioDeltaBuilder.TryBuild(CopyToSpare(payload), borrow: true, out pcmBytes, checkedBodyStart: -1, SpareLease());
         if (built is null)
         {
-            DropSpareCopy(); // the reader decides; it copies again only if it is a delta after all (rare)
-            return null;
+            return null; // the reader decides; it copies again only if it is a delta after all (rare)
         }
 
         LendSpareCopy();
