@@ -154,6 +154,17 @@ public class Perf_RealtimeLoopback
         RequestAhead(_session.SendAudioAsync);
     }
 
+    [GlobalSetup(Target = nameof(SessionReadEventCopied))]
+    public void SetupSessionTypedCopied()
+    {
+        Setup();
+        (_realtimeClient, _session) = ConnectSessionAsync(_server.Port(RequestListener), null, copy: true).GetAwaiter().GetResult();
+        _session.SendAudioAsync(_request).AsTask().GetAwaiter().GetResult();
+        Within(ReadDeltaEventsAsync());
+        Verify(nameof(SessionReadEventCopied));
+        RequestAhead(_session.SendAudioAsync);
+    }
+
     [GlobalSetup(Target = nameof(SessionReadEventZeroCopy))]
     public void SetupSessionTypedZeroCopy()
     {
@@ -417,6 +428,20 @@ public class Perf_RealtimeLoopback
     }
 
     /// <summary>
+    /// <see cref="SessionReadEvent"/> with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>: each delta a new event that
+    /// owns a copy of its base64 (the default before the lent default; <see cref="SessionReadEvent"/> now lends each delta
+    /// on its retained message until the next read).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "session: ReadEventAsync, typed delta, CopyAudioDeltas")]
+    [BenchmarkCategory(SessionReceive)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SessionReadEventCopied()
+    {
+        await _session!.SendAudioAsync(_request).ConfigureAwait(false);
+        await ReadDeltaEventsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// <see cref="SessionReadEvent"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: each delta's base64
     /// is borrowed from the receive buffer until the next read, instead of copied into an array the event owns.
     /// </summary>
@@ -541,10 +566,10 @@ public class Perf_RealtimeLoopback
         }
     }
 
-    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null, bool zeroCopy = false)
+    private static async Task<(RealtimeClient Client, RealtimeVoiceSession Session)> ConnectSessionAsync(int port, RealtimeAudioSink? sink, System.Buffers.IBufferWriter<byte>? output = null, bool zeroCopy = false, bool copy = false)
     {
         var client = new RealtimeClient(new OpenAIClientOptions { ApiKey = "benchmark", BaseUrl = new Uri($"http://127.0.0.1:{port}/v1") });
-        var options = new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output, ZeroCopyAudioDeltas = zeroCopy };
+        var options = new RealtimeSessionOptions { AudioSink = sink, AudioOutput = output, ZeroCopyAudioDeltas = zeroCopy, CopyAudioDeltas = copy };
         RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync(options: options, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return (client, session);
     }

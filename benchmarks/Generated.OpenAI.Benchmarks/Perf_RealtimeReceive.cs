@@ -27,9 +27,10 @@ namespace Generated.OpenAI.Benchmarks;
 /// path (what the session's receive loop does per message, <c>ProcessMessage</c>, driven here on the benchmark thread;
 /// 0 B, gated; the sink copies the PCM into the player's buffer, as an app must: its own connection-level baseline,
 /// <c>ReceiveMessageAsync + DecodeDelta + the player's copy</c>, makes the same copy), the audio output path (the same, the
-/// PCM decoded straight into the player's buffer; 0 B, gated), the same message read as a typed event (<c>ProcessMessage</c> without a sink: the event object and its
-/// base64 copy are what it allocates), and the typed event as an app reads it, <c>ReadEventAsync</c>, with the
-/// session's real receive loop on another thread filling its bounded queue.
+/// PCM decoded straight into the player's buffer; 0 B, gated), the same message read as a typed event (<c>ProcessMessage</c> without a sink: by
+/// default lent on the retained message, 0 B; with <c>CopyAudioDeltas</c> the event object and its base64 copy are what it
+/// allocates), and the typed event as an app reads it, <c>ReadEventAsync</c>, with the session's real receive loop on
+/// another thread filling its bounded queue.
 /// </remarks>
 [MemoryDiagnoser]
 [Support.DryAllocationGate]
@@ -52,6 +53,10 @@ public class Perf_RealtimeReceive
     private WebSocketConnection _typedConnection = null!;
     private RealtimeVoiceSession _typedSession = null!;
     private RealtimeVoiceSession? _loopSession;
+    private IRealtimeEventLease? _typedLease;
+    private WebSocketConnection _copyingConnection = null!;
+    private RealtimeVoiceSession _copyingSession = null!;
+    private RealtimeVoiceSession? _copyingLoopSession;
     private RealtimeVoiceSession _borrowingSession = null!;
     private WebSocketConnection _borrowingConnection = null!;
     private RealtimeVoiceSession? _borrowingLoopSession;
@@ -88,6 +93,8 @@ public class Perf_RealtimeReceive
         _outputSession = InMemorySession.Create(_outputConnection, new RealtimeSessionOptions { AudioOutput = _player });
         _typedConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _typedSession = InMemorySession.Create(_typedConnection);
+        _copyingConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        _copyingSession = InMemorySession.Create(_copyingConnection, new RealtimeSessionOptions { CopyAudioDeltas = true });
         _borrowingConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _borrowingSession = InMemorySession.Create(_borrowingConnection, new RealtimeSessionOptions { ZeroCopyAudioDeltas = true });
         Verify(nameof(OursSessionAudioSink), OursSessionAudioSink());
@@ -95,7 +102,17 @@ public class Perf_RealtimeReceive
         _player.LastPcm.CopyTo(_decoded);
         Verify(nameof(OursSessionAudioOutput), _player.LastCommitted);
         Verify(nameof(SessionTypedEvent), SessionTypedEvent());
+        Verify(nameof(SessionTypedEventCopied), SessionTypedEventCopied());
         Verify(nameof(SessionTypedEventZeroCopy), SessionTypedEventZeroCopy());
+    }
+
+    /// <summary>The common setup, then a started session with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> for <see cref="SessionReadEventCopiedAsync"/> only.</summary>
+    [GlobalSetup(Target = nameof(SessionReadEventCopiedAsync))]
+    public void SetupCopyingReceiveLoop()
+    {
+        Setup();
+        _copyingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new RealtimeSessionOptions { CopyAudioDeltas = true }));
+        Verify(nameof(SessionReadEventCopiedAsync), SessionReadEventCopiedAsync().AsTask().GetAwaiter().GetResult());
     }
 
     /// <summary>The common setup, then a started zero-copy session for <see cref="SessionReadEventZeroCopyAsync"/> only.</summary>
@@ -126,8 +143,12 @@ public class Perf_RealtimeReceive
         _copyConnection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _sinkSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _outputSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _typedLease?.Release();
+        _typedLease = null;
         _typedSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _copyingSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _loopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _copyingLoopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _borrowingSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _borrowingLoopSession?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
@@ -229,7 +250,12 @@ public class Perf_RealtimeReceive
         return _player.LastCommitted;
     }
 
-    /// <summary>The same message read as a typed event (no sink): one read into <see cref="RealtimeServerEvent"/>, state updates, the PCM decoded from it.</summary>
+    /// <summary>
+    /// The same message read as a typed event (no sink), with the default options: the loop's step (one build into a
+    /// pooled event lent on the retained message, state updates), the PCM decoded from it, and the previous delta's
+    /// release, which the app's next read does (0 B). Before <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> existed
+    /// this row was the copying default, now <see cref="SessionTypedEventCopied"/>.
+    /// </summary>
     [Benchmark(Description = "session: receive + ProcessMessage, typed event")]
     public int SessionTypedEvent()
     {
@@ -239,7 +265,22 @@ public class Perf_RealtimeReceive
             throw new InvalidOperationException("The receive did not complete synchronously.");
         }
 
-        return DecodeTyped(_typedSession.ProcessMessage(receive.Result.Payload));
+        _typedLease?.Release();
+        return DecodeTyped(_typedSession.ProcessReceivedMessage(receive.Result, out _typedLease));
+    }
+
+    /// <summary>The typed event with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>: a new event that owns a copy of its base64 (the default before).</summary>
+    [Benchmark(Description = "session: receive + ProcessMessage, typed event, CopyAudioDeltas")]
+    public int SessionTypedEventCopied()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _copyingConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        WebSocketReceivedMessage message = receive.Result;
+        return DecodeTyped(_copyingSession.ProcessReceivedMessage(message, out _));
     }
 
     /// <summary>
@@ -249,6 +290,11 @@ public class Perf_RealtimeReceive
     [Benchmark(Description = "session: ReadEventAsync, typed event (receive loop)")]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SessionReadEventAsync() => DecodeTyped(await _loopSession!.ReadEventAsync().ConfigureAwait(false));
+
+    /// <summary><see cref="SessionReadEventAsync"/> with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> (the default before).</summary>
+    [Benchmark(Description = "session: ReadEventAsync, typed event, CopyAudioDeltas (receive loop)")]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> SessionReadEventCopiedAsync() => DecodeTyped(await _copyingLoopSession!.ReadEventAsync().ConfigureAwait(false));
 
     /// <summary>
     /// The typed event with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: its base64 borrowed from the
@@ -280,22 +326,25 @@ public class Perf_RealtimeReceive
 
     /// <summary>
     /// <c>-- --compare-receive PCMBYTES ROUNDS</c>: the issue #12 rows (the connection's <c>ReceiveMessageAsync + DecodeDelta</c>,
-    /// the zero-copy typed delta through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
+    /// the zero-copy and the default (lent) typed delta, each through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
     /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
-    /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's,
+    /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row,
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
     internal static int Compare(int pcmBytes, int rounds)
     {
         var bench = new Perf_RealtimeReceive { PcmBytes = pcmBytes };
         bench.SetupZeroCopyReceiveLoop();
+        bench._loopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(bench._json))));
         Func<int>[] rows =
         [
             bench.OursReceiveAndDecode,
             bench.SessionTypedEventZeroCopy,
             () => bench.SessionReadEventZeroCopyAsync().GetAwaiter().GetResult(),
+            bench.SessionTypedEvent,
+            () => bench.SessionReadEventAsync().GetAwaiter().GetResult(),
             () => RealtimeAudioDeltaLayout.IsUnescapedBase64Range(bench._json.AsSpan(bench._deltaStart, bench._deltaLength)) ? 1 : 0,
             () => RealtimeAudioDeltaReader.TryScanApiShape(bench._json, out _) ? 1 : 0,
             () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, -1, out _) ? 1 : 0,
@@ -305,10 +354,10 @@ public class Perf_RealtimeReceive
             () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
             () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail"];
         if (rounds <= 0)
         {
-            Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : 0];
+            Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : rounds == -3 ? 4 : 0];
             while (true)
             {
                 row();

@@ -92,9 +92,20 @@ public sealed class VoiceSessionTests
         using RealtimeClient client = CreateClient(simulator);
         await using RealtimeVoiceSession session = await client.ConnectVoiceAgentAsync();
         await session.CreateResponseAsync();
-        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e => e.Kind == RealtimeServerEventKind.ResponseDone);
 
-        byte[] audio = events.Where(e => e.IsResponseOutputAudioDelta).SelectMany(e => e.AsResponseOutputAudioDelta().Delta.ToArray()).ToArray();
+        // A typed delta is lent until the next read (the default): its audio is copied as it is read.
+        var received = new List<byte>();
+        List<RealtimeServerEvent> events = await ReadUntilAsync(session.ReadEventsAsync(), e =>
+        {
+            if (e.IsResponseOutputAudioDelta)
+            {
+                received.AddRange(e.AsResponseOutputAudioDelta().Delta.ToArray());
+            }
+
+            return e.Kind == RealtimeServerEventKind.ResponseDone;
+        });
+
+        byte[] audio = [.. received];
         Assert.Equal(10, events.Count(e => e.IsResponseOutputAudioDelta));
         Assert.Equal(SampleAudio.BytesPerSecond, audio.Length); // the 1 s tone when nothing was committed
         Assert.Equal(SampleAudio.CreateTonePcm16(440, TimeSpan.FromSeconds(1)), audio);

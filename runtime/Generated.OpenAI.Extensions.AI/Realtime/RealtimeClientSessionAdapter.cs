@@ -20,9 +20,11 @@ namespace Generated.OpenAI.Extensions.AI.Realtime;
 /// Function tools are sent as definitions only: MEAI's <c>FunctionInvokingRealtimeClient</c> runs them (the session's own
 /// <see cref="RealtimeVoiceSession.AddFunctionTool"/> runner is not used, so a call is never answered twice).
 /// Concurrency is the session's: one reader of <see cref="GetStreamingResponseAsync"/> at a time, any number of senders.
-/// With <see cref="Generated.OpenAI.Realtime.RealtimeSessionOptions.ZeroCopyAudioDeltas"/> on, an audio delta message's own members (its audio
-/// included) are copies, but its <see cref="RealtimeServerMessage.RawRepresentation"/> is the session's lent event: valid until
-/// the next message is read, then set again for a later delta.
+/// An audio delta message's own members (its audio included, as a string) are copies, yours to keep; but with the session's
+/// default options (and with <see cref="Generated.OpenAI.Realtime.RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) its
+/// <see cref="RealtimeServerMessage.RawRepresentation"/> is the session's lent event: valid until the next message is read,
+/// then released (its object set again for a later delta). Set
+/// <see cref="Generated.OpenAI.Realtime.RealtimeSessionOptions.CopyAudioDeltas"/> to keep the raw events of deltas too.
 /// </remarks>
 public sealed class RealtimeClientSessionAdapter : IRealtimeClientSession
 {

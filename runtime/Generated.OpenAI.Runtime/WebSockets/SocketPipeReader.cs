@@ -77,6 +77,13 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     private ValueTask<int> _pendingReceive;
     private ManualResetValueTaskSourceCore<ReadResult> _pendingRead;
 
+    /// <summary>
+    /// Set by the connection while it retains messages (payloads its owners read after later reads): the unconsumed
+    /// bytes are then referred to from outside, so the last segment is never compacted (a new one is chained instead).
+    /// Bytes are still never moved before they are consumed otherwise.
+    /// </summary>
+    internal bool KeepsBytesInPlace { get; set; }
+
     public SocketPipeReader(Socket socket, int segmentSize)
     {
         _socket = socket;
@@ -319,7 +326,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
         }
         else if (tail.Capacity - tail.End < MinimumReadSize)
         {
-            if (_head == tail && _headIndex >= MinimumReadSize)
+            if (_head == tail && _headIndex >= MinimumReadSize && !KeepsBytesInPlace)
             {
                 // Nothing outside the reader refers to these bytes (the consumer advanced past what it kept).
                 tail.MoveToStart(_headIndex);

@@ -83,6 +83,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private int _receiveInProgress;
     private bool _hasDeferredAdvance;
     private SequencePosition _deferredConsumed;
+    private ReadOnlySequence<byte> _deferredBuffer; // the read result _deferredConsumed belongs to (for a retained floor)
     private byte[]? _reassemblyBuffer;
     private int _reassemblyLength;
     private bool _inFragmentedMessage;
@@ -283,6 +284,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     internal static WebSocketConnection CreateFromStream(Stream stream, WebSocketConnectionOptions options, string? subProtocol = null)
         => new(stream, socket: null, CreateReader(stream), options, subProtocol);
 
+    /// <summary>As <see cref="CreateFromStream"/>, over a receive pipe the caller made (tests that watch the reader).</summary>
+    internal static WebSocketConnection CreateFromReaderForTests(Stream stream, PipeReader reader)
+        => new(stream, socket: null, reader, new WebSocketConnectionOptions(), subProtocol: null);
+
     private static PipeReader CreateReader(Stream stream)
         => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: 4096, leaveOpen: true));
 
@@ -310,6 +315,12 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         try
         {
             ReleaseBorrowedPayload();
+            if (_retainedCount != 0 && MustWaitForReleases())
+            {
+                // The retained messages hold as much as they may: the general loop waits for releases before it reads.
+                handedOff = true;
+                return ReceiveGuardedAsync(hasPendingRead: false, default, cancellationToken);
+            }
 
             // Synchronous fast path: while reads complete inline and no frame needs I/O (ping, close, error),
             // no async state machine is involved at all.
@@ -375,10 +386,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             return SyncStep.Canceled;
         }
 
-        SequencePosition consumed = buffer.Start;
+        SequencePosition consumed = ParseStart(buffer);
         while (true)
         {
             SequencePosition before = consumed;
+            long beforeOffset = _parseOffset;
             FrameStep step = ProcessNextFrame(buffer, ref consumed, out ReadOnlySequence<byte> payload, out Opcode opcode);
             switch (step)
             {
@@ -388,20 +400,23 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 case FrameStep.Message:
                     Volatile.Write(ref _bytesReceived, _bytesReceived + _lastFrameBytes);
                     _deferredConsumed = consumed;
+                    _deferredBuffer = buffer;
                     _hasDeferredAdvance = true;
                     message = DataMessage(opcode, payload);
                     return SyncStep.Taken;
                 case FrameStep.NeedMoreData when !result.IsCompleted:
-                    _reader.AdvanceTo(consumed, buffer.End);
+                    AdvanceReader(buffer, consumed, buffer.End);
                     return SyncStep.ReadAgain;
                 case FrameStep.Fail:
                     // Fragment state may already have changed; do not parse this frame twice.
                     _hasPendingFailure = true;
-                    _reader.AdvanceTo(before, before);
+                    _parseOffset = beforeOffset;
+                    AdvanceReader(buffer, before, before);
                     return SyncStep.NeedsAsync;
                 default:
                     // Ping, close, or end of stream: re-read from this frame on the async path.
-                    _reader.AdvanceTo(before, before);
+                    _parseOffset = beforeOffset;
+                    AdvanceReader(buffer, before, before);
                     return SyncStep.NeedsAsync;
             }
         }
@@ -472,7 +487,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         if (_hasDeferredAdvance)
         {
             _hasDeferredAdvance = false;
-            _reader.AdvanceTo(_deferredConsumed);
+            AdvanceReader(_deferredBuffer, _deferredConsumed, _deferredConsumed);
+            _deferredBuffer = default;
         }
 
         if (!_inFragmentedMessage && _reassemblyBuffer is { Length: > RetainedReassemblyBufferSize } large)
@@ -491,6 +507,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     {
         while (true)
         {
+            if (!hasPendingRead && _retainedCount != 0 && MustWaitForReleases())
+            {
+                await WaitForReleasesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             ReadResult result = hasPendingRead
                 ? await pendingRead.ConfigureAwait(false)
                 : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -503,7 +524,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             NoteReceived(result);
 
             ReadOnlySequence<byte> buffer = result.Buffer;
-            SequencePosition consumed = buffer.Start;
+            SequencePosition consumed = ParseStart(buffer);
             SequencePosition examined = buffer.End;
             bool deferAdvance = false;
             bool closeCompleted = false;
@@ -546,6 +567,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                         case FrameStep.Message when !discardData:
                             deferAdvance = true;
                             _deferredConsumed = consumed;
+                            _deferredBuffer = buffer;
                             _hasDeferredAdvance = true;
                             return DataMessage(opcode, payload);
                     }
@@ -562,7 +584,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             {
                 if (!deferAdvance)
                 {
-                    _reader.AdvanceTo(consumed, examined);
+                    AdvanceReader(buffer, consumed, examined);
                 }
             }
 
@@ -676,6 +698,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         payload = remaining.Slice(header.HeaderLength, length);
         consumed = payload.End;
         _lastFrameBytes = header.HeaderLength + length;
+        _parseOffset += _lastFrameBytes;
         switch (header.Opcode)
         {
             case Opcode.Ping:
@@ -692,10 +715,12 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
                 }
 
                 _inFragmentedMessage = false;
+                _lastMessageReassembled = true;
                 opcode = _fragmentOpcode;
                 payload = new ReadOnlySequence<byte>(_reassemblyBuffer!, 0, _reassemblyLength);
                 break;
             default:
+                _lastMessageReassembled = false;
                 if (!header.Fin)
                 {
                     _inFragmentedMessage = true;
@@ -1381,7 +1406,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private void ReleaseReceiveResources()
     {
         _hasDeferredAdvance = false;
-        _reader.Complete();
+        if (!DefersReaderCompletion())
+        {
+            CompleteReader();
+        }
+
         byte[]? buffer = Interlocked.Exchange(ref _reassemblyBuffer, null);
         if (buffer is not null)
         {
@@ -1448,7 +1477,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             }
 
             _keepAliveDeadlineArmed = false;
-            if (Volatile.Read(ref _receiveInProgress) == 0)
+            if (Volatile.Read(ref _receiveInProgress) == 0 || _waitingForReleases)
             {
                 // Nothing reads the socket, so a pong could not have been seen: no verdict (see KeepAliveTimeout).
                 return;
@@ -1535,7 +1564,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             while (true)
             {
                 ReadResult result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-                _reader.AdvanceTo(result.Buffer.End);
+
+                // Retained messages stay where they are (their owners may still read them after the close): only what
+                // follows them is discarded.
+                _reader.AdvanceTo(RetainsAny ? result.Buffer.Start : result.Buffer.End, result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     return;
@@ -1584,6 +1616,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
         _closeFrameReceived.TrySetResult(false);
         _reader.CancelPendingRead();
+        WakeReleaseWaiter();
         ShutdownTransport();
     }
 

@@ -26,5 +26,19 @@ internal interface IRealtimeAudioDeltaBuilder<TServerEvent>
     /// <param name="checkedBodyStart">Where the caller found the delta's body to start in <paramref name="message"/>
     /// and checked it while copying the message together (<c>RealtimeAudioDeltaLayout.CopyUnescapedBase64Range</c>);
     /// -1 for none.</param>
-    TServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1);
+    /// <param name="lendInto">With <paramref name="borrow"/>: where the lent event lives. <see langword="null"/>: the
+    /// builder's own one (one lent event at a time, as <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/> lends).
+    /// Else the caller's slot (a session lends several at once, each held by a retained message): the event in it, made by
+    /// an earlier build into a slot, is set again, or a new one is made and put there when it is empty. The caller
+    /// promises that nobody reads the slot's previous event any more.</param>
+    TServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1, RealtimeLentSlot<TServerEvent>? lendInto = null);
+}
+
+/// <summary>Where a lent event lives between builds (see <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}.TryBuild"/>).</summary>
+/// <typeparam name="TServerEvent">The server event union of the kind.</typeparam>
+internal class RealtimeLentSlot<TServerEvent>
+    where TServerEvent : class
+{
+    /// <summary>The event a builder made for this slot, set again by its next build into it; <see langword="null"/> until then.</summary>
+    public TServerEvent? Event { get; set; }
 }

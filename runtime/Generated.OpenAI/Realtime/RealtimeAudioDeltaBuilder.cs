@@ -23,9 +23,11 @@ namespace Generated.OpenAI.Realtime;
 /// sharing is invisible to the app). <c>event_id</c> differs per event: a copied delta gets a new string; a lent one
 /// borrows the id's bytes from the message (<see cref="RealtimeEventId"/>), valid exactly as long as the lent event, and
 /// made a string only if the app reads <c>EventId</c>. A lent delta allocates nothing.</para>
-/// <para><b>Lent.</b> A borrowed delta (<see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid until the
-/// app's next read, its audio and now its object too: the builder keeps one union and one model and sets the members of
-/// that model for each lent delta (every member the reader sets; the model has no other state but
+/// <para><b>Lent.</b> A borrowed delta (the default, and <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid
+/// until the app's next read, its audio and its object too. Under ZeroCopyAudioDeltas one delta is lent at a time: the
+/// builder keeps one union and one model. By default several are lent at once (queued while the loop runs ahead), each
+/// in its lease's slot (<see cref="RealtimeLentSlot{TServerEvent}"/>), whose union and model the builder made on its first
+/// build into it. Either way the builder sets the members of that model for each lent delta (every member the reader sets; the model has no other state but
 /// <c>ExtensionData</c>, which a delta in this shape never has and the app must not add to a lent event). Nothing in the
 /// session keeps a delta (transcripts, the conversation log, <c>Errors</c>, the waiters and the resume history keep
 /// other events, or strings), so the app's copy is the only one that sees the reuse.</para>
@@ -40,7 +42,7 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
     private RealtimeServerEvent? _lent;
 
     /// <inheritdoc />
-    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1)
+    public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1, RealtimeLentSlot<RealtimeServerEvent>? lendInto = null)
     {
         ReadOnlySpan<byte> json = message.Span;
         if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, checkedBodyStart, out RealtimeAudioDeltaLayout layout))
@@ -71,10 +73,10 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         // previous lent event back, so its object is set again rather than a new one made, and its id is the message's
         // bytes (the layout vouched that they are printable ASCII with no escape: the id itself).
         RealtimeEventId eventId = RealtimeEventId.Borrow(message[layout.EventId]);
-        RealtimeServerEventResponseAudioDelta? delta = _lentDelta;
+        RealtimeServerEventResponseAudioDelta? delta = lendInto is null ? _lentDelta : lendInto.Event?.AsResponseOutputAudioDelta();
         if (delta is null)
         {
-            delta = _lentDelta = new RealtimeServerEventResponseAudioDelta
+            delta = new RealtimeServerEventResponseAudioDelta
             {
                 EventId = string.Empty, // set below, as a value; required by the initializer
                 ResponseId = responseId,
@@ -84,7 +86,17 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
                 Delta = Base64Data.FromBase64Utf8(base64),
             };
             ((IRealtimeEvent)delta).EventIdValue = eventId;
-            return _lent = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+            RealtimeServerEvent made = RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+            if (lendInto is null)
+            {
+                (_lentDelta, _lent) = (delta, made);
+            }
+            else
+            {
+                lendInto.Event = made;
+            }
+
+            return made;
         }
 
         // The ids are stored only when they changed (a new response or item): every delta of one item hands out the
@@ -103,7 +115,7 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         delta.OutputIndex = layout.OutputIndex;
         delta.ContentIndex = layout.ContentIndex;
         delta.Delta = Base64Data.FromBase64Utf8(base64);
-        return _lent;
+        return lendInto is null ? _lent : lendInto.Event;
     }
 
     /// <summary>The remembered string when it has these bytes (printable ASCII, as the layout vouched), else a new one, remembered.</summary>

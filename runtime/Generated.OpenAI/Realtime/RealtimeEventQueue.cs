@@ -15,10 +15,14 @@ namespace Generated.OpenAI.Realtime;
 /// and the writer waits only when no audio delta is left to drop. Every other event is kept.
 /// </summary>
 /// <remarks>
-/// An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
+/// An event can be queued with a LEASE (<see cref="IRealtimeEventLease"/>: a default typed audio delta's hold on the
+/// retained message it borrows from): the queue releases it when the reader asks for the next event after taking it,
+/// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer never waits
+/// for a leased event. Releasing runs under the queue's lock (the connection's retain lock and a pool push, no callbacks).
+/// <para>An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
 /// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
 /// socket again. Waiting allocates nothing: each side has one reusable signal. A reader that asks for more while the
-/// writer waits so may run the writer's next step itself (<see cref="TryBeginStep"/>, <see cref="EndStep"/>).
+/// writer waits so may run the writer's next step itself (<see cref="TryBeginStep"/>, <see cref="EndStep"/>).</para>
 /// <para><b>The step's state.</b> Everything else is guarded by one lock. The step hand-over, which a zero-copy reader
 /// goes through for every audio delta, is one int changed with <see cref="Interlocked.CompareExchange(ref int, int, int)"/>
 /// instead (<see cref="StepState"/>): taking the step and lending the next event are one atomic operation each, with no
@@ -47,6 +51,7 @@ internal sealed class RealtimeEventQueue<T>
     private BorrowState _borrow;
     private int _step; // a StepState: written under the lock or by a compare-exchange, never plainly
     private long _droppedAudioDeltas;
+    private IRealtimeEventLease? _takenLease; // the lease of the event the reader took last, released when it asks again
 
     public RealtimeEventQueue(int capacity, long capacityBytes, RealtimeBackpressure policy)
     {
@@ -108,11 +113,19 @@ internal sealed class RealtimeEventQueue<T>
     /// queued alone once the queue is empty. Returns false when the queue was completed meanwhile.
     /// </summary>
     public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
+        => EnqueueAsync(item, bytes, isAudio, borrowed, lease: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnqueueAsync(T, int, bool, bool, CancellationToken)"/> for an event that holds <paramref name="lease"/>:
+    /// the queue releases it when the reader asks for the next event after taking this one, when it drops the event,
+    /// or when it is cleared. Not queued (false: the queue was completed), the lease stays the caller's.
+    /// </summary>
+    public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, CancellationToken cancellationToken)
     {
         ValueTask wait;
         lock (_lock)
         {
-            if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
+            if (TryEnqueueLocked(item, bytes, isAudio, borrowed, lease, out bool accepted))
             {
                 return new ValueTask<bool>(accepted);
             }
@@ -120,7 +133,7 @@ internal sealed class RealtimeEventQueue<T>
             wait = _writable.Arm();
         }
 
-        return EnqueueSlowAsync(wait, item, bytes, isAudio, borrowed, cancellationToken);
+        return EnqueueSlowAsync(wait, item, bytes, isAudio, borrowed, lease, cancellationToken);
     }
 
     /// <summary>Waits until the reader has taken the borrowed event and asked for the next one (or the queue ended).</summary>
@@ -208,17 +221,19 @@ internal sealed class RealtimeEventQueue<T>
         item = null;
         lock (_lock)
         {
+            ReleaseTakenLocked();
             returned = ReturnBorrowedLocked();
             if (_count > 0)
             {
                 ref Entry entry = ref _ring[_head];
                 item = entry.Item;
+                _takenLease = entry.Lease;
                 bool borrowed = entry.IsBorrowed;
                 _bytes -= entry.Bytes;
                 entry = default;
                 _head = (_head + 1) % _ring.Length;
                 _count--;
-                spaceFreed = _writable.Disarm();
+                spaceFreed = IsBelowLowWater() && _writable.Disarm();
                 if (borrowed)
                 {
                     _borrow = BorrowState.Taken;
@@ -241,6 +256,7 @@ internal sealed class RealtimeEventQueue<T>
         bool returned;
         lock (_lock)
         {
+            ReleaseTakenLocked();
             returned = ReturnBorrowedLocked();
         }
 
@@ -313,6 +329,12 @@ internal sealed class RealtimeEventQueue<T>
     {
         lock (_lock)
         {
+            ReleaseTakenLocked();
+            for (int i = 0; i < _count; i++)
+            {
+                _ring[(_head + i) % _ring.Length].Lease?.Release();
+            }
+
             Array.Clear(_ring);
             _head = 0;
             _count = 0;
@@ -321,14 +343,14 @@ internal sealed class RealtimeEventQueue<T>
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> EnqueueSlowAsync(ValueTask wait, T item, int bytes, bool isAudio, bool borrowed, CancellationToken cancellationToken)
+    private async ValueTask<bool> EnqueueSlowAsync(ValueTask wait, T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, CancellationToken cancellationToken)
     {
         while (true)
         {
             await _writable.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
-                if (TryEnqueueLocked(item, bytes, isAudio, borrowed, out bool accepted))
+                if (TryEnqueueLocked(item, bytes, isAudio, borrowed, lease, out bool accepted))
                 {
                     return accepted;
                 }
@@ -346,7 +368,7 @@ internal sealed class RealtimeEventQueue<T>
     }
 
     /// <summary>Returns true when done (queued, or refused because the queue is completed); false when it must wait.</summary>
-    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, bool borrowed, out bool accepted)
+    private bool TryEnqueueLocked(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, out bool accepted)
     {
         if (_completed)
         {
@@ -370,7 +392,7 @@ internal sealed class RealtimeEventQueue<T>
             Grow();
         }
 
-        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio, borrowed);
+        _ring[(_head + _count) % _ring.Length] = new Entry(item, bytes, isAudio, borrowed, lease);
         _count++;
         _bytes += bytes;
         if (borrowed)
@@ -386,6 +408,16 @@ internal sealed class RealtimeEventQueue<T>
 
         accepted = true;
         return true;
+    }
+
+    /// <summary>The reader asked for more: the event it took last gives back what it borrowed (a lent delta's message).</summary>
+    private void ReleaseTakenLocked()
+    {
+        if (_takenLease is { } lease)
+        {
+            _takenLease = null;
+            lease.Release();
+        }
     }
 
     /// <summary>The reader asked for more after taking a borrowed event: the writer may reuse the buffer.</summary>
@@ -452,6 +484,14 @@ internal sealed class RealtimeEventQueue<T>
         }
     }
 
+    /// <summary>
+    /// Whether a writer that waits for room is woken by this take: only once the queue is down to half its bounds
+    /// (events and bytes), so that a writer held back by a full queue refills it in one go rather than being woken for
+    /// every event taken (a wake is a thread-pool hand-off, about 1-2 µs: Perf_RealtimeReceive's ReadEventAsync rows with
+    /// the loop far ahead paid one per event). Once below half, every take wakes it until what it holds fits.
+    /// </summary>
+    private bool IsBelowLowWater() => _count <= _capacity / 2 && _bytes <= _capacityBytes / 2;
+
     private bool Fits(int bytes) => _count == 0 || (_count < _capacity && _bytes + bytes <= _capacityBytes);
 
     private void DropOldestAudioLocked(int bytes)
@@ -475,6 +515,7 @@ internal sealed class RealtimeEventQueue<T>
             {
                 _bytes -= entry.Bytes;
                 _count--;
+                entry.Lease?.Release();
                 Interlocked.Increment(ref _droppedAudioDeltas);
                 continue;
             }
@@ -497,7 +538,7 @@ internal sealed class RealtimeEventQueue<T>
         _head = 0;
     }
 
-    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio, bool IsBorrowed);
+    private readonly record struct Entry(T? Item, int Bytes, bool IsAudio, bool IsBorrowed, IRealtimeEventLease? Lease);
 
     /// <summary>
     /// One side's reusable wait: armed under the queue's lock by the side that must wait, disarmed under the lock by

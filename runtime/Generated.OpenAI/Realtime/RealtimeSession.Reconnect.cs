@@ -190,6 +190,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             }
 
             connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
+            connection.RetainedBytesLimit = RetainedBytesLimit(_options);
             Interlocked.Exchange(ref _connection, connection);
             if (_disposing || _closing)
             {

@@ -85,6 +85,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         // The builder's body check is then done in the connection's UTF-8 pass over the message (TryStep passes it on).
         connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
+        connection.RetainedBytesLimit = RetainedBytesLimit(options);
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
         _errors = new RealtimeErrorException[Math.Max(1, options.MaxRetainedErrors)];
@@ -144,7 +145,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// <summary>
     /// The stream of every server event, in arrival order. Completes when the server closes the session; throws the
     /// exception that ended it otherwise. One enumeration at a time; cancelling <paramref name="cancellationToken"/>
-    /// ends the enumeration (the session goes on).
+    /// ends the enumeration (the session goes on). A typed audio delta is valid until your next read: copy or decode
+    /// what you keep, or set <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> (other events are yours to keep).
     /// </summary>
     public async IAsyncEnumerable<TServerEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -155,7 +157,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the next event, or <see langword="null"/> when the session closed normally.</summary>
+    /// <summary>
+    /// Reads the next event, or <see langword="null"/> when the session closed normally. A typed audio delta is valid
+    /// until your next read: copy or decode what you keep, or set <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>.
+    /// </summary>
     public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
@@ -263,6 +268,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _queue.Clear();
         if (_receiveLoop.IsCompleted)
         {
+            ReturnLeaseBuffers();
             foreach (byte[] buffer in (ReadOnlySpan<byte[]>)[Interlocked.Exchange(ref _audioBuffer, []), Interlocked.Exchange(ref _lendBuffer, [])])
             {
                 if (buffer.Length > 0)
@@ -317,26 +323,58 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed) => ProcessMessage(payload, out borrowed, unescapedTailStart: -1);
 
     /// <param name="payload">The message, borrowed from the connection until its next receive.</param>
-    /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> (a typed audio
-    /// delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): the loop then keeps the payload valid
-    /// until the reader has moved past the event.</param>
+    /// <param name="borrowed">Whether the returned event points into <paramref name="payload"/> and the loop must PARK
+    /// (a typed audio delta under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>): it then keeps the payload valid
+    /// by receiving nothing until the reader has moved past the event. A delta lent on a retained message (the default)
+    /// is not "borrowed" here: its lease keeps the message (see the overload with <c>lend</c>).</param>
     /// <param name="unescapedTailStart">What the connection's UTF-8 pass found of <paramref name="payload"/>
     /// (<see cref="WebSocketReceivedMessage.UnescapedTailStart"/>), or -1: the typed delta's builder skips its body
     /// check when the body starts there.</param>
     internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed, int unescapedTailStart)
+        => ProcessMessage(payload, out borrowed, unescapedTailStart, lend: false);
+
+    /// <param name="payload">The message, as above.</param>
+    /// <param name="borrowed">As above.</param>
+    /// <param name="unescapedTailStart">As above.</param>
+    /// <param name="lend">The caller is the loop's step with the message it just received from the session's connection
+    /// (or does what the loop does: it takes the lease with <see cref="TakeStepLease"/> and releases it): under the
+    /// default options a typed audio delta is then LENT on the retained message (see RealtimeSession.Lending.cs).
+    /// Otherwise it is copied, as <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> does.</param>
+    internal TServerEvent? ProcessMessage(in ReadOnlySequence<byte> payload, out bool borrowed, int unescapedTailStart, bool lend)
     {
         borrowed = false;
         ObserveMessage();
         RealtimeAudioSink? sink = Volatile.Read(ref _audioSink);
         IBufferWriter<byte>? output = Volatile.Read(ref _audioOutput);
         bool toApp = sink is not null || output is not null;
-        if (!toApp && TryBuildAudioDelta(payload, unescapedTailStart, out long pcmBytes) is { } built)
+
+        // Lent on the received message when it is in one block of the connection's receive pipe; else (it straddles two
+        // receive buffers, or was reassembled from fragments) on a pooled copy that its lease owns.
+        bool lending = lend && LendsRetained;
+        WebSocketConnection? retaining = lending && payload.IsSingleSegment && Volatile.Read(ref _connection) is { CanRetainLastMessage: true } connection
+            ? connection
+            : null;
+        TServerEvent? built = null;
+        long pcmBytes = 0;
+        if (!toApp)
+        {
+            built = retaining is not null ? TryBuildAudioDelta(payload, unescapedTailStart, SpareLease(), out pcmBytes)
+                : lending ? TryBuildCopiedAudioDelta(payload, out pcmBytes)
+                : TryBuildAudioDelta(payload, unescapedTailStart, lendInto: null, out pcmBytes);
+        }
+
+        if (built is not null)
         {
             // A typed delta built from the fast path's scan is never an error, never answers a waiting call (no rule
             // answers with an audio delta: updates, commits and closes are answered by their own events) and is never
             // hidden from the app (HideFromApp looks at session.created, commits and conversation items): only the
             // telemetry and the kind's audio state, without the type switches of the general path.
             borrowed = _options.ZeroCopyAudioDeltas;
+            if (retaining is not null)
+            {
+                LendSpare(retaining);
+            }
+
             ObserveAudioDelta(built, pcmBytes);
             OnAudioDelta(built, pcmBytes);
             return built;
@@ -354,7 +392,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
         else
         {
-            isDelta = (toApp || _options.ZeroCopyAudioDeltas) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
+            isDelta = (toApp || _options.ZeroCopyAudioDeltas || lending) && RealtimeAudioDeltaReader.IsEventType(payload, _kind.AudioDeltaType.Span);
             if (isDelta && toApp && TryDecodeAudio(payload, sink, output) && !_options.EmitAudioDeltaEvents)
             {
                 return null;
@@ -366,6 +404,22 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         {
             serverEvent = Parse(payload, payload.IsSingleSegment ? payload.First : Contiguous(payload));
             borrowed = true;
+        }
+        else if (isDelta && lending)
+        {
+            // A delta the builder does not take (another kind's, or not in the API's usual shape): the generated reader
+            // makes its objects, its base64 borrowed from the retained message (or the lease's copy).
+            if (retaining is not null)
+            {
+                serverEvent = Parse(payload, payload.First);
+                SpareLease();
+                LendSpare(retaining);
+            }
+            else
+            {
+                serverEvent = Parse(payload, CopyToSpare(payload));
+                LendSpareCopy();
+            }
         }
         else
         {
@@ -385,7 +439,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         OnEvent(serverEvent);
         bool answeredResume = CompleteWaiters(serverEvent);
-        return answeredResume || HideFromApp(serverEvent) ? null : serverEvent;
+        if (answeredResume || HideFromApp(serverEvent))
+        {
+            TakeStepLease()?.Release(); // not queued: nobody reads it
+            return null;
+        }
+
+        return serverEvent;
     }
 
     /// <summary>
@@ -395,7 +455,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// contiguous first, in the session's reused buffer, as the zero-copy read does; only one that starts as the
     /// builder's shape does (<c>{"type":"</c> and the delta's type, in the first buffer), so that no other event is copied.
     /// </summary>
-    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, int unescapedTailStart, out long pcmBytes)
+    /// <param name="payload">The message.</param>
+    /// <param name="unescapedTailStart">What the connection's UTF-8 pass found (see ProcessMessage).</param>
+    /// <param name="lendInto">The lease to lend the delta on (a retained single-block message), or <see langword="null"/>.</param>
+    /// <param name="pcmBytes">The delta's PCM16 length.</param>
+    private TServerEvent? TryBuildAudioDelta(in ReadOnlySequence<byte> payload, int unescapedTailStart, RealtimeLentSlot<TServerEvent>? lendInto, out long pcmBytes)
     {
         pcmBytes = 0;
         if (_audioDeltaBuilder is null)
@@ -403,9 +467,37 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
+        if (lendInto is not null)
+        {
+            return _audioDeltaBuilder.TryBuild(payload.First, borrow: true, out pcmBytes, unescapedTailStart, lendInto);
+        }
+
         return payload.IsSingleSegment
             ? _audioDeltaBuilder.TryBuild(payload.First, _options.ZeroCopyAudioDeltas, out pcmBytes, unescapedTailStart)
             : TryBuildSegmentedAudioDelta(_audioDeltaBuilder, payload, out pcmBytes);
+    }
+
+    /// <summary>
+    /// The lent typed delta of a message that cannot be retained (in two receive buffers, or reassembled), built on a
+    /// copy that the spare lease owns; only a message that starts as the builder's shape is copied.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TServerEvent? TryBuildCopiedAudioDelta(in ReadOnlySequence<byte> payload, out long pcmBytes)
+    {
+        pcmBytes = 0;
+        if (_audioDeltaBuilder is null || !StartsWithAudioDeltaType(payload.FirstSpan))
+        {
+            return null;
+        }
+
+        TServerEvent? built = _audioDeltaBuilder.TryBuild(CopyToSpare(payload), borrow: true, out pcmBytes, checkedBodyStart: -1, SpareLease());
+        if (built is null)
+        {
+            return null; // the reader decides; it copies again only if it is a delta after all (rare)
+        }
+
+        LendSpareCopy();
+        return built;
     }
 
     /// <summary><see cref="TryBuildAudioDelta"/> for a message in several blocks (a method of its own: the common case stays small).</summary>
@@ -762,13 +854,16 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 await FlushAudioOutputAsync(audioPipe).ConfigureAwait(false);
             }
 
+            Lease? lease = TakeStepLease();
+
             if (serverEvent is null)
             {
                 continue;
             }
 
-            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, _stop.Token).ConfigureAwait(false))
+            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, lease, _stop.Token).ConfigureAwait(false))
             {
+                lease?.Release();
                 return false;
             }
 
@@ -795,7 +890,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         bytes = (int)message.Payload.Length;
-        serverEvent = ProcessMessage(message.Payload, out borrowed, message.UnescapedTailStart);
+        serverEvent = ProcessMessage(message.Payload, out borrowed, message.UnescapedTailStart, lend: true);
         return true;
     }
 
@@ -879,6 +974,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// </summary>
     private async Task EndAsync(Exception? terminal, bool unavailable)
     {
+        // A delta lent by the step that failed (a callback or the kind's state threw after it was built): never queued.
+        TakeStepLease()?.Release();
         Volatile.Write(ref _terminalException, terminal);
         ObserveEnd(terminal);
         _queue.Complete(terminal);

@@ -40,15 +40,30 @@ public sealed class RealtimeSessionOptions
     public bool EmitAudioDeltaEvents { get; set; }
 
     /// <summary>
-    /// Typed audio delta events borrow their base64 from the connection's receive buffer instead of copying it (a
-    /// message that straddles two receive buffers is first copied once into a buffer the session reuses), and are
-    /// LENT: the event is valid until your next read of the event stream (or dispose), its audio (<c>Delta</c>) and
-    /// the event object itself, which the session sets again for a later delta (a delta in the API's usual shape then
-    /// allocates nothing: its <c>event_id</c> is borrowed from the message too, made a string when you read
-    /// <c>EventId</c>). Copy or decode what you keep (the ids read as strings are yours: keeping them is safe); do not
-    /// keep or change the event. Other events are not lent. In exchange the session reads nothing more from the socket
-    /// until you read again, so read events in a loop while it is on (a call that waits for the server, such as
-    /// <c>UpdateSessionAsync</c>, waits for your next read too). Default: false (each delta owns a copy).
+    /// Gives each typed audio delta event its own copy of its audio, as before this option existed. By default
+    /// (<see langword="false"/>) a typed audio delta (<c>response.output_audio.delta</c>, <c>session.output_audio.delta</c>)
+    /// is LENT: its <c>Delta</c> borrows the base64 from the received message, which the session keeps in the connection's
+    /// receive buffer, and the event object itself comes from a small pool and is set again for a later delta (a delta
+    /// in the API's usual shape then allocates nothing; its <c>event_id</c> is borrowed too, made a string when you read
+    /// <c>EventId</c>). <b>A typed audio delta is valid until your next read</b> of the event stream (or dispose): copy or
+    /// decode what you keep, or set this option. The ids you read as strings are yours to keep. Unlike
+    /// <see cref="ZeroCopyAudioDeltas"/> the session does not wait for your next read: it goes on receiving and queueing
+    /// events meanwhile (the lent deltas' messages stay in memory, bounded by <see cref="MaxQueuedBytes"/>: past it the
+    /// session stops reading the socket until you read on). A delta whose message straddled two receive buffers (rare:
+    /// they are 64 KiB) or came in fragments is copied instead. Set it when your app keeps delta events after reading
+    /// on (collects them in a list, hands them to another thread). Default: false.
+    /// </summary>
+    public bool CopyAudioDeltas { get; set; }
+
+    /// <summary>
+    /// Lends typed audio deltas as the default does (see <see cref="CopyAudioDeltas"/>: valid until your next read,
+    /// copy or decode what you keep), and in addition makes the session read nothing more from the socket until you read
+    /// again: one delta is lent at a time, its message read in place without being retained (no bytes held beyond one
+    /// message, a message that straddles two receive buffers copied once into a buffer the session reuses), and a read
+    /// that finds the next delta already received takes it on your thread with no hand-off through the queue (the
+    /// fastest typed path). In exchange, read events in a loop while it is on: a call that waits for the server, such
+    /// as <c>UpdateSessionAsync</c>, waits for your next read too. Takes precedence over <see cref="CopyAudioDeltas"/>.
+    /// Default: false.
     /// </summary>
     public bool ZeroCopyAudioDeltas { get; set; }
 

@@ -1,0 +1,210 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using Generated.OpenAI.WebSockets;
+
+namespace Generated.OpenAI.Realtime;
+
+// Lent audio deltas under the default options (neither CopyAudioDeltas nor ZeroCopyAudioDeltas): a typed delta borrows
+// its base64 from the received message, which the connection RETAINS (its bytes stay in the receive pipe past later
+// receives) until the app reads past the event, the queue drops it, or the session is disposed. The receive loop never
+// waits for the app (a call answered by a later server event, awaited inside the app's read loop, still gets its
+// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes: past it the connection's receive
+// stops reading the socket until the app reads on, as a full queue does; see WebSocketConnection.RetainedBytesLimit).
+//
+// Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
+// builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
+// the most deltas lent at once (the queue's capacity bounds it) and a steady stream of deltas allocates nothing.
+public abstract partial class RealtimeSession<TServerEvent>
+{
+    private Lease? _leasePool; // a stack: taken from by the receive loop only, given back to from any thread
+    private Lease? _spareLease; // taken from the pool for the next message that may be lent (receive loop only)
+    private Lease? _stepLease; // the lease of the event ProcessMessage just lent, until the loop queues it
+    private long _copiedAudioDeltas;
+
+    /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
+    private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
+
+    /// <summary>
+    /// Typed audio deltas lent on a copy of their message rather than on the received one: the message straddled two
+    /// receive buffers (64 KiB each: a delta of a few KiB does now and then, one of 64 KiB or more always) or came in
+    /// fragments. The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
+    /// </summary>
+    internal long CopiedAudioDeltas => Interlocked.Read(ref _copiedAudioDeltas);
+
+    /// <summary>The bytes the connection's receive pipe holds for lent deltas (receive loop only; tests).</summary>
+    internal long RetainedBytes => Volatile.Read(ref _connection).RetainedBytes;
+
+    /// <summary>
+    /// The loop's step for a message the session's connection just received, as the loop runs it, for tests and
+    /// benchmarks that drive the receive side themselves: the event, and the lease of a lent delta, which the caller
+    /// releases when it has read past the event (the app's next read does that for the loop).
+    /// </summary>
+    internal TServerEvent? ProcessReceivedMessage(in WebSocketReceivedMessage message, out IRealtimeEventLease? lease)
+    {
+        TServerEvent? serverEvent = ProcessMessage(message.Payload, out _, message.UnescapedTailStart, lend: true);
+        lease = TakeStepLease();
+        return serverEvent;
+    }
+
+    /// <summary>The slot the next lent delta is built into (receive loop only).</summary>
+    private Lease SpareLease() => _spareLease ??= TakeLease();
+
+    /// <summary>
+    /// After ProcessMessage built a lent event with the spare lease: the connection retains the message the event points
+    /// into and the lease holds it. The caller checked <see cref="WebSocketConnection.CanRetainLastMessage"/>.
+    /// </summary>
+    private void LendSpare(WebSocketConnection connection)
+    {
+        Lease lease = _spareLease!;
+        _spareLease = null;
+        connection.TryRetainLastMessage(out long ticket);
+        lease.Hold(connection, ticket);
+        _stepLease = lease;
+    }
+
+    /// <summary>
+    /// The spare lease's copy of a delta message that cannot be retained (see <see cref="CopiedAudioDeltas"/>), in one
+    /// block for the builder or the reader to lend from; <see cref="LendSpareCopy"/> follows when the event is lent (else the spare lease keeps its buffer for the next copy).
+    /// </summary>
+    private ReadOnlyMemory<byte> CopyToSpare(in ReadOnlySequence<byte> payload) => SpareLease().Copy(payload);
+
+    /// <summary>After a lent event was built on <see cref="CopyToSpare"/>'s copy: the lease holds the copy.</summary>
+    private void LendSpareCopy()
+    {
+        Lease lease = _spareLease!;
+        _spareLease = null;
+        lease.HoldCopy();
+        _stepLease = lease;
+        Interlocked.Increment(ref _copiedAudioDeltas);
+    }
+
+    /// <summary>
+    /// Dispose, after the queue was cleared and the loop ended: the pooled leases' copy buffers go back to the pool
+    /// (a lease still held by nobody; the leases themselves are garbage with the session).
+    /// </summary>
+    private void ReturnLeaseBuffers()
+    {
+        _spareLease?.DropCopy();
+        for (Lease? lease = Interlocked.Exchange(ref _leasePool, null); lease is not null; lease = lease.Next)
+        {
+            lease.DropCopy();
+        }
+    }
+
+    /// <summary>The lease of the event the last ProcessMessage lent, now the caller's (queued with the event).</summary>
+    private Lease? TakeStepLease()
+    {
+        Lease? lease = _stepLease;
+        _stepLease = null;
+        return lease;
+    }
+
+    /// <summary>
+    /// What the connection may hold for lent deltas before its receive waits for the app to read on: the queue's byte
+    /// bound (an app that holds a lent delta while the server sends what is not queued, pings or hidden events, stops
+    /// the socket's reading there, as a full queue does). No bound when nothing is lent on retained messages.
+    /// </summary>
+    private static long RetainedBytesLimit(RealtimeSessionOptions options)
+        => options.CopyAudioDeltas || options.ZeroCopyAudioDeltas ? 0 : Math.Max(1, options.MaxQueuedBytes);
+
+    /// <summary>A lease from the pool, or a new one (receive loop only: the pool has one taker, so no ABA).</summary>
+    private Lease TakeLease()
+    {
+        while (true)
+        {
+            Lease? top = Volatile.Read(ref _leasePool);
+            if (top is null)
+            {
+                return new Lease(this);
+            }
+
+            // Only this thread takes: top stays in the stack, and its Next unchanged, until this compare-exchange.
+            if (Interlocked.CompareExchange(ref _leasePool, top.Next, top) == top)
+            {
+                top.Next = null;
+                return top;
+            }
+        }
+    }
+
+    private void ReturnLease(Lease lease)
+    {
+        while (true)
+        {
+            Lease? top = Volatile.Read(ref _leasePool);
+            lease.Next = top;
+            if (Interlocked.CompareExchange(ref _leasePool, lease, top) == top)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A lent delta's hold on its retained message, and the slot of its event object. Released exactly once per hold, by
+    /// the queue under its lock (read past, dropped, cleared) or by the loop (an event it did not queue).
+    /// </summary>
+    private sealed class Lease(RealtimeSession<TServerEvent> owner) : RealtimeLentSlot<TServerEvent>, IRealtimeEventLease
+    {
+        private WebSocketConnection? _connection;
+        private long _ticket;
+        // Rented from ArrayPool<byte>.Shared for a message that could not be retained, and kept with the lease for the
+        // next such message (returned only for a larger one, and at dispose): the loop rents and the app's thread returns,
+        // and a deep queue of 64 KiB+ deltas (each straddles two receive buffers) outgrew the pool's per-core stacks,
+        // which then allocated (on the large-object heap from 128 KiB) for every delta.
+        private byte[]? _copy;
+        private bool _held;
+
+        public Lease? Next { get; set; }
+
+        public void Hold(WebSocketConnection connection, long ticket)
+        {
+            _connection = connection;
+            _ticket = ticket;
+            _held = true;
+        }
+
+        public ReadOnlyMemory<byte> Copy(in ReadOnlySequence<byte> payload)
+        {
+            int length = checked((int)payload.Length);
+            byte[]? copy = _copy;
+            if (copy is null || copy.Length < length)
+            {
+                DropCopy();
+                copy = _copy = ArrayPool<byte>.Shared.Rent(length);
+            }
+
+            payload.CopyTo(copy);
+            return copy.AsMemory(0, length);
+        }
+
+        public void HoldCopy() => _held = true;
+
+        public void DropCopy()
+        {
+            if (_copy is { } copy)
+            {
+                _copy = null;
+                ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        public void Release()
+        {
+            if (!_held)
+            {
+                return;
+            }
+
+            _held = false;
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                connection.ReleaseRetained(_ticket);
+            }
+
+            owner.ReturnLease(this);
+        }
+    }
+}

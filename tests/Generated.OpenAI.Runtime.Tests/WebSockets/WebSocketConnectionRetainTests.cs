@@ -1,0 +1,313 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Security;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.WebSockets;
+using Xunit;
+
+namespace Generated.OpenAI.Runtime.Tests.WebSockets;
+
+/// <summary>
+/// Retained messages (<c>TryRetainLastMessage</c> / <c>ReleaseRetained</c>): a retained payload stays intact while later
+/// messages are received, over the stream pipe reader (in memory and TLS) and the socket pipe reader (ws://), and the
+/// pipe keeps only from the oldest unreleased one on.
+/// </summary>
+public sealed class WebSocketConnectionRetainTests
+{
+    // Frames of several sizes, each payload filled with its own index, so that a payload that was overwritten shows.
+    private static readonly int[] s_sizes = [3_000, 125, 17_000, 700, 40_000, 126, 5_000];
+
+    private static byte[] PayloadFor(int index)
+    {
+        byte[] payload = new byte[s_sizes[index % s_sizes.Length]];
+        for (int i = 0; i < payload.Length; i++)
+        {
+            payload[i] = (byte)(index * 31 + i % 251);
+        }
+
+        return payload;
+    }
+
+    private static byte[] Script(int frames) => [.. Enumerable.Range(0, frames).SelectMany(i => RawServerConnection.Frame(0x82, PayloadFor(i)))];
+
+    [Fact]
+    public async Task Retained_payloads_stay_intact_while_later_messages_are_received_across_segments()
+    {
+        // The script (about 66 KB) replays forever, so reads keep crossing the 64 KiB segments at new places.
+        var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        var retained = new List<(long Ticket, ReadOnlySequence<byte> Payload, int Index)>();
+        int multiSegment = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            Assert.True(connection.TryRetainLastMessage(out long ticket));
+            multiSegment += message.Payload.IsSingleSegment ? 0 : 1;
+            retained.Add((ticket, message.Payload, i % s_sizes.Length));
+        }
+
+        Assert.Equal(60, connection.RetainedCount);
+        Assert.True(multiSegment > 0, "some payload straddled two segments");
+        foreach ((_, ReadOnlySequence<byte> payload, int index) in retained)
+        {
+            Assert.Equal(PayloadFor(index), payload.ToArray());
+        }
+
+        long total = connection.RetainedBytes;
+        Assert.True(total > 60 * 125, $"retained {total} bytes");
+        foreach ((long ticket, _, _) in retained)
+        {
+            connection.ReleaseRetained(ticket);
+        }
+
+        WebSocketReceivedMessage next = await connection.ReceiveMessageAsync();
+        Assert.Equal(PayloadFor(60 % s_sizes.Length), next.Payload.ToArray());
+        Assert.Equal(0, connection.RetainedCount);
+        Assert.Equal(0, connection.RetainedBytes);
+    }
+
+    [Fact]
+    public async Task Floor_stays_at_the_oldest_unreleased_message_and_moves_right_when_it_is_released()
+    {
+        var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        var tickets = new long[3];
+        var payloads = new ReadOnlySequence<byte>[3];
+        for (int i = 0; i < 3; i++)
+        {
+            payloads[i] = (await connection.ReceiveMessageAsync()).Payload;
+            Assert.True(connection.TryRetainLastMessage(out tickets[i]));
+        }
+
+        long frames = tickets[2] - tickets[0] + RawServerConnection.Frame(0x82, PayloadFor(2)).Length;
+        Assert.Equal(frames, connection.RetainedBytes);
+
+        connection.ReleaseRetained(tickets[1]); // the middle one first: the floor stays at the first
+        await ReceiveUnretainedAsync(connection, 3);
+        Assert.Equal(2, connection.RetainedCount);
+        Assert.Equal(PayloadFor(0), payloads[0].ToArray());
+        Assert.Equal(PayloadFor(2), payloads[2].ToArray());
+
+        connection.ReleaseRetained(tickets[0]); // then the first: the floor moves to the third
+        connection.ReleaseRetained(tickets[0]); // a second release is ignored
+        await ReceiveUnretainedAsync(connection, 4);
+        Assert.Equal(1, connection.RetainedCount);
+        long fromThird = Enumerable.Range(2, 3).Sum(i => RawServerConnection.Frame(0x82, PayloadFor(i)).Length);
+        Assert.Equal(fromThird, connection.RetainedBytes);
+        Assert.Equal(PayloadFor(2), payloads[2].ToArray());
+
+        connection.ReleaseRetained(tickets[2]);
+        Assert.Equal(0, connection.RetainedBytes);
+    }
+
+    [Fact]
+    public async Task A_fragmented_message_is_not_retained_and_the_next_receive_still_reuses_its_buffer()
+    {
+        byte[] script = [.. RawServerConnection.Frame(0x02, [1, 2]), .. RawServerConnection.Frame(0x80, [3]), .. RawServerConnection.Frame(0x82, [4])];
+        var stream = new InMemoryWebSocketStream(script);
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        WebSocketReceivedMessage fragmented = await connection.ReceiveMessageAsync();
+        Assert.Equal(new byte[] { 1, 2, 3 }, fragmented.Payload.ToArray());
+        Assert.False(connection.TryRetainLastMessage(out _));
+        WebSocketReceivedMessage whole = await connection.ReceiveMessageAsync();
+        Assert.True(connection.TryRetainLastMessage(out long ticket));
+        WebSocketReceivedMessage again = await connection.ReceiveMessageAsync();
+        Assert.Equal(new byte[] { 1, 2, 3 }, again.Payload.ToArray());
+        Assert.Equal(new byte[] { 4 }, whole.Payload.ToArray());
+        connection.ReleaseRetained(ticket);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Retained_payloads_stay_intact_over_the_socket_reader_and_after_the_close()
+    {
+        await using var server = new RawWebSocketServer();
+        Task<RawServerConnection> accept = server.AcceptAsync();
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(server.Uri, new WebSocketConnectionOptions(), CancellationToken.None);
+        await using RawServerConnection serverSide = await accept;
+        const int Count = 40;
+        Task write = Task.Run(async () =>
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                await serverSide.WriteAsync(RawServerConnection.Frame(0x82, PayloadFor(i)));
+            }
+
+            await serverSide.WriteAsync(RawServerConnection.Frame(0x88, [0x03, 0xE8]));
+        });
+
+        var retained = new List<(long Ticket, ReadOnlySequence<byte> Payload)>();
+        for (int i = 0; i < Count; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            Assert.True(connection.TryRetainLastMessage(out long ticket));
+            retained.Add((ticket, message.Payload));
+            if (i % 3 == 2)
+            {
+                connection.ReleaseRetained(retained[i - 1].Ticket); // some released out of order on the way
+                retained[i - 1] = (-1, default);
+            }
+        }
+
+        WebSocketReceivedMessage close = await connection.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        await write;
+        for (int i = 0; i < Count; i++)
+        {
+            if (retained[i].Ticket >= 0)
+            {
+                Assert.Equal(PayloadFor(i), retained[i].Payload.ToArray());
+            }
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Retained_payloads_stay_intact_over_tls()
+    {
+        await using var server = new KestrelWebSocketServer();
+        using X509Certificate2 certificate = CreateCertificate();
+        server.Certificate = certificate;
+        await server.InitializeAsync();
+        var options = new WebSocketConnectionOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true };
+        await using WebSocketConnection connection = await WebSocketConnection.ConnectAsync(new Uri(server.SecureBaseUri!, "/echo"), options, CancellationToken.None);
+        const int Count = 30;
+        for (int i = 0; i < Count; i++)
+        {
+            await connection.SendAsync(PayloadFor(i), WebSocketMessageType.Binary, true);
+        }
+
+        var retained = new List<ReadOnlySequence<byte>>();
+        var tickets = new List<long>();
+        for (int i = 0; i < Count; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(connection.TryRetainLastMessage(out long ticket));
+            retained.Add(message.Payload);
+            tickets.Add(ticket);
+        }
+
+        for (int i = 0; i < Count; i++)
+        {
+            Assert.Equal(PayloadFor(i), retained[i].ToArray());
+        }
+
+        foreach (long ticket in tickets)
+        {
+            connection.ReleaseRetained(ticket);
+        }
+
+        await connection.SendAsync(PayloadFor(0), WebSocketMessageType.Binary, true);
+        WebSocketReceivedMessage last = await connection.ReceiveMessageAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(PayloadFor(0), last.Payload.ToArray());
+        Assert.Equal(0, connection.RetainedBytes);
+    }
+
+    [Fact]
+    public async Task Dispose_keeps_retained_payloads_until_their_release_and_the_last_release_completes_the_reader()
+    {
+        var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
+        var reader = new CountingPipeReader(System.IO.Pipelines.PipeReader.Create(stream));
+        WebSocketConnection connection = WebSocketConnection.CreateFromReaderForTests(stream, reader);
+        var retained = new List<(long Ticket, ReadOnlySequence<byte> Payload, int Index)>();
+        for (int i = 0; i < 10; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            Assert.True(connection.TryRetainLastMessage(out long ticket));
+            retained.Add((ticket, message.Payload, i % s_sizes.Length));
+        }
+
+        await connection.DisposeAsync();
+        await Assert.ThrowsAsync<WebSocketConnectionException>(async () => await connection.ReceiveMessageAsync());
+        for (int i = 0; i < retained.Count; i++)
+        {
+            // Still the owners' (a session's queued deltas after the server closed): intact, the reader not completed.
+            Assert.Equal(PayloadFor(retained[i].Index), retained[i].Payload.ToArray());
+            Assert.Equal(0, reader.Completions);
+            connection.ReleaseRetained(retained[i].Ticket);
+            connection.ReleaseRetained(retained[i].Ticket); // twice: ignored
+        }
+
+        Assert.Equal(1, reader.Completions); // the last release returned the pipe's buffers
+    }
+
+    /// <summary>A pipe reader that counts its completions.</summary>
+    private sealed class CountingPipeReader(System.IO.Pipelines.PipeReader inner) : System.IO.Pipelines.PipeReader
+    {
+        public int Completions { get; private set; }
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null)
+        {
+            Completions++;
+            inner.Complete(exception);
+        }
+
+        public override ValueTask<System.IO.Pipelines.ReadResult> ReadAsync(CancellationToken cancellationToken = default) => inner.ReadAsync(cancellationToken);
+
+        public override bool TryRead(out System.IO.Pipelines.ReadResult result) => inner.TryRead(out result);
+    }
+
+    [Fact]
+    public async Task Retaining_and_releasing_each_message_allocates_nothing_in_steady_state()
+    {
+        var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        var window = new long[8]; // each message released eight receives later, as a session's queue would
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 2_000; i++)
+            {
+                ValueTask<WebSocketReceivedMessage> receive = connection.ReceiveMessageAsync();
+                Assert.True(receive.IsCompletedSuccessfully);
+                if (i >= window.Length)
+                {
+                    connection.ReleaseRetained(window[i % window.Length]);
+                }
+
+                connection.TryRetainLastMessage(out window[i % window.Length]);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+
+            foreach (long ticket in window)
+            {
+                connection.ReleaseRetained(ticket);
+            }
+        }
+    }
+
+    private static async Task ReceiveUnretainedAsync(WebSocketConnection connection, int index)
+    {
+        WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+        Assert.Equal(PayloadFor(index), message.Payload.ToArray());
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using RSA key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+    }
+}
