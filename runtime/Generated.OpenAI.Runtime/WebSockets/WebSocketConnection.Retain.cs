@@ -16,7 +16,8 @@ namespace Generated.OpenAI.WebSockets;
 // (positions are rebuilt from each new read result: a SequencePosition of an older result is not trusted across
 // AdvanceTo). The reader does not move or return a byte at or after consumed, so a retained payload's memory stays put.
 // Releases may come from any thread; they are applied by the receiver (the only one that may call AdvanceTo) when it
-// next advances the pipe.
+// next advances the pipe. A release takes no lock (a compare-exchange on its ticket's slot): with lent deltas an app's
+// read releases a message while the loop retains the next ones, and a lock both took per message was the hand-off's cost.
 public sealed partial class WebSocketConnection
 {
     private long _parseOffset; // the stream offset of the next frame to parse (the end of the last frame taken)
@@ -24,14 +25,19 @@ public sealed partial class WebSocketConnection
     private bool _lastMessageReassembled; // the last data message is in the reassembly buffer, not the pipe
 
     // The retained messages, oldest first: their frames' stream offsets in a ring, a released one marked by its bitwise
-    // complement (offsets are never negative). Written under _retainLock (releases come from other threads); the count
-    // and the head change only on the receiver, which may read them without the lock.
+    // complement (offsets are never negative), a free slot negative too (-1 when never used). So a slot holds a ticket
+    // (non-negative) only while that message is retained and not released, and a release marks its slot with a
+    // compare-exchange from any thread, scanning the ring from the head (a release usually is of the oldest). The head,
+    // the count and the ring itself change only on the receiver. A grow (rare: the ring grows to the most messages
+    // retained at once) copies the ring under _retainLock between two increments of _retainedVersion: a release that saw
+    // the version move (or odd) marks its ticket again in the current ring under the lock, in case the copy missed it.
     private readonly object _retainLock = new();
     private long[] _retained = [];
     private int _retainedHead;
     private int _retainedCount;
+    private int _retainedVersion; // odd while a grow copies the ring
 
-    private bool _receiveReleased; // dispose released the receive side: the last release completes the reader
+    private int _receiveReleased; // 1: dispose released the receive side, the last release completes the reader
     private int _readerCompleted;
     private TaskCompletionSource? _releaseWaiter; // a receive waits for releases (RetainedBytesLimit reached)
     private volatile bool _waitingForReleases;
@@ -64,16 +70,14 @@ public sealed partial class WebSocketConnection
         }
 
         ticket = _parseOffset - _lastFrameBytes;
-        lock (_retainLock)
+        if (_retainedCount == _retained.Length)
         {
-            if (_retainedCount == _retained.Length)
-            {
-                GrowRetained();
-            }
-
-            _retained[(_retainedHead + _retainedCount) % _retained.Length] = ticket;
-            _retainedCount++;
+            GrowRetained();
         }
+
+        // A free slot (negative): no release looks at it. The ticket reaches its releaser after this (through the queue).
+        Volatile.Write(ref _retained[(_retainedHead + _retainedCount) % _retained.Length], ticket);
+        _retainedCount++;
 
         if (_reader is SocketPipeReader socketReader)
         {
@@ -93,37 +97,60 @@ public sealed partial class WebSocketConnection
     /// </summary>
     internal void ReleaseRetained(long ticket)
     {
-        bool last = false;
-        lock (_retainLock)
+        if (ticket < 0)
         {
-            long[] retained = _retained;
-            for (int i = 0; i < _retainedCount; i++)
+            return;
+        }
+
+        int version = Volatile.Read(ref _retainedVersion);
+        MarkReleased(Volatile.Read(ref _retained), Volatile.Read(ref _retainedHead), ticket);
+
+        // The compare-exchange is a full fence: a grow that began since, or a dispose, is seen here.
+        if ((version & 1) != 0 || Volatile.Read(ref _retainedVersion) != version)
+        {
+            lock (_retainLock)
             {
-                ref long entry = ref retained[(_retainedHead + i) % retained.Length];
-                if (entry == ticket)
-                {
-                    entry = ~ticket;
-
-                    // Disposed, and this was the last one the pipe's bytes were kept for.
-                    last = _receiveReleased && !AnyUnreleasedLocked();
-                    break;
-                }
-
-                if (entry > ticket)
-                {
-                    break; // oldest first: it is not here (released already)
-                }
+                MarkReleased(_retained, _retainedHead, ticket); // the grown ring (a no-op when the copy had the mark)
             }
         }
 
-        if (last)
+        if (Volatile.Read(ref _receiveReleased) != 0)
         {
-            CompleteReader();
+            bool last;
+            lock (_retainLock)
+            {
+                last = !AnyUnreleasedLocked(); // disposed, and this was the last one the pipe's bytes were kept for
+            }
+
+            if (last)
+            {
+                CompleteReader();
+            }
         }
 
         if (Volatile.Read(ref _releaseWaiter) is not null)
         {
             WakeReleaseWaiter();
+        }
+    }
+
+    /// <summary>
+    /// Marks <paramref name="ticket"/>'s slot released, if <paramref name="retained"/> holds it unreleased. Scans the whole
+    /// ring from <paramref name="head"/> (a hint: the receiver may move it meanwhile): a slot that holds the ticket is
+    /// that message's, whatever the head is, since only a retained, unreleased message's slot is non-negative.
+    /// </summary>
+    private static void MarkReleased(long[] retained, int head, long ticket)
+    {
+        int length = retained.Length;
+        for (int i = 0; i < length; i++)
+        {
+            int slot = head + i;
+            slot = slot >= length ? slot - length : slot;
+            if (Volatile.Read(ref retained[slot]) == ticket)
+            {
+                Interlocked.CompareExchange(ref retained[slot], ~ticket, ticket);
+                return;
+            }
         }
     }
 
@@ -134,9 +161,10 @@ public sealed partial class WebSocketConnection
     /// </summary>
     private bool DefersReaderCompletion()
     {
+        // A full fence before the scan: a release that does not see the flag is seen by the scan.
+        Interlocked.Exchange(ref _receiveReleased, 1);
         lock (_retainLock)
         {
-            _receiveReleased = true;
             return AnyUnreleasedLocked();
         }
     }
@@ -145,7 +173,7 @@ public sealed partial class WebSocketConnection
     {
         for (int i = 0; i < _retainedCount; i++)
         {
-            if (_retained[(_retainedHead + i) % _retained.Length] >= 0)
+            if (Volatile.Read(ref _retained[(_retainedHead + i) % _retained.Length]) >= 0)
             {
                 return true;
             }
@@ -185,7 +213,7 @@ public sealed partial class WebSocketConnection
                 int unreleased = 0;
                 for (int i = 0; i < _retainedCount; i++)
                 {
-                    unreleased += _retained[(_retainedHead + i) % _retained.Length] >= 0 ? 1 : 0;
+                    unreleased += Volatile.Read(ref _retained[(_retainedHead + i) % _retained.Length]) >= 0 ? 1 : 0;
                 }
 
                 return unreleased;
@@ -210,10 +238,10 @@ public sealed partial class WebSocketConnection
             while (!IsTerminated)
             {
                 var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Volatile.Write(ref _releaseWaiter, waiter);
+                Interlocked.Exchange(ref _releaseWaiter, waiter);
 
-                // After publishing the waiter: a release before it is seen here (RetainedBytes takes the retain lock,
-                // which the release held), one after it wakes the waiter.
+                // After publishing the waiter (a full fence): a release whose compare-exchange came before it is seen
+                // here, one after it sees the waiter and wakes it.
                 if (RetainedBytes <= RetainedBytesLimit || IsTerminated)
                 {
                     break;
@@ -303,29 +331,42 @@ public sealed partial class WebSocketConnection
             return _parseOffset;
         }
 
-        lock (_retainLock)
+        // Receiver only: the head and the count are its own; a released slot stays released.
+        long[] retained = _retained;
+        int head = _retainedHead;
+        long oldest;
+        while ((oldest = Volatile.Read(ref retained[head])) < 0)
         {
-            long[] retained = _retained;
-            while (_retainedCount != 0 && retained[_retainedHead] < 0)
+            head = head + 1 == retained.Length ? 0 : head + 1;
+            if (--_retainedCount == 0)
             {
-                _retainedHead = (_retainedHead + 1) % retained.Length;
-                _retainedCount--;
+                break;
             }
-
-            return _retainedCount == 0 ? _parseOffset : retained[_retainedHead];
         }
+
+        Volatile.Write(ref _retainedHead, head);
+        return _retainedCount == 0 ? _parseOffset : oldest;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void GrowRetained()
     {
         // Grows with the most messages retained at once (a session's queued deltas); the steady state allocates nothing.
+        // Receiver only; under the lock, between two version increments, so that a release racing the copy marks again.
         long[] larger = new long[Math.Max(16, _retained.Length * 2)];
-        for (int i = 0; i < _retainedCount; i++)
+        lock (_retainLock)
         {
-            larger[i] = _retained[(_retainedHead + i) % _retained.Length];
-        }
+            Interlocked.Increment(ref _retainedVersion);
+            long[] retained = _retained;
+            for (int i = 0; i < _retainedCount; i++)
+            {
+                larger[i] = Volatile.Read(ref retained[(_retainedHead + i) % retained.Length]);
+            }
 
-        _retained = larger;
-        _retainedHead = 0;
+            larger.AsSpan(_retainedCount).Fill(-1); // free
+            Volatile.Write(ref _retained, larger);
+            Volatile.Write(ref _retainedHead, 0);
+            Interlocked.Increment(ref _retainedVersion);
+        }
     }
 }

@@ -9,8 +9,9 @@ namespace Generated.OpenAI.Realtime;
 // its base64 from the received message, which the connection RETAINS (its bytes stay in the receive pipe past later
 // receives) until the app reads past the event, the queue drops it, or the session is disposed. The receive loop never
 // waits for the app (a call answered by a later server event, awaited inside the app's read loop, still gets its
-// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes: past it the connection's receive
-// stops reading the socket until the app reads on, as a full queue does; see WebSocketConnection.RetainedBytesLimit).
+// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes, at most MaxRetainedBytes = 1 MiB: past
+// it the connection's receive stops reading the socket until the app reads on, as a full queue does; see
+// WebSocketConnection.RetainedBytesLimit).
 //
 // Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
 // builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
@@ -101,12 +102,23 @@ public abstract partial class RealtimeSession<TServerEvent>
     }
 
     /// <summary>
+    /// The most bytes the connection retains for lent deltas, whatever <see cref="RealtimeSessionOptions.MaxQueuedBytes"/>
+    /// allows: 1 MiB (about 16 s of 24 kHz PCM16 audio in base64). A receive loop that runs ahead of the app (a fast
+    /// network, a burst of audio) stops there rather than at 16 MiB: the retained receive buffers then stay few enough to
+    /// be cache-resident and to be recycled by the reader and the array pool (ArrayPool.Shared keeps a few dozen 64 KiB
+    /// arrays; at 16 MiB the loop rented and returned hundreds, allocating fresh ones and collecting them later), and each
+    /// release walks a short ring. The app loses nothing: the server's audio waits in the socket instead.
+    /// </summary>
+    internal const long MaxRetainedBytes = 1024 * 1024;
+
+    /// <summary>
     /// What the connection may hold for lent deltas before its receive waits for the app to read on: the queue's byte
-    /// bound (an app that holds a lent delta while the server sends what is not queued, pings or hidden events, stops
-    /// the socket's reading there, as a full queue does). No bound when nothing is lent on retained messages.
+    /// bound, at most <see cref="MaxRetainedBytes"/> (an app that holds a lent delta while the server sends what is not
+    /// queued, pings or hidden events, stops the socket's reading there, as a full queue does). No bound when nothing is
+    /// lent on retained messages.
     /// </summary>
     private static long RetainedBytesLimit(RealtimeSessionOptions options)
-        => options.CopyAudioDeltas || options.ZeroCopyAudioDeltas ? 0 : Math.Max(1, options.MaxQueuedBytes);
+        => options.CopyAudioDeltas || options.ZeroCopyAudioDeltas ? 0 : Math.Clamp(options.MaxQueuedBytes, 1, MaxRetainedBytes);
 
     /// <summary>A lease from the pool, or a new one (receive loop only: the pool has one taker, so no ABA).</summary>
     private Lease TakeLease()

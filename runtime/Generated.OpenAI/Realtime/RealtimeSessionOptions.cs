@@ -48,8 +48,9 @@ public sealed class RealtimeSessionOptions
     /// <c>EventId</c>). <b>A typed audio delta is valid until your next read</b> of the event stream (or dispose): copy or
     /// decode what you keep, or set this option. The ids you read as strings are yours to keep. Unlike
     /// <see cref="ZeroCopyAudioDeltas"/> the session does not wait for your next read: it goes on receiving and queueing
-    /// events meanwhile (the lent deltas' messages stay in memory, bounded by <see cref="MaxQueuedBytes"/>: past it the
-    /// session stops reading the socket until you read on). A delta whose message straddled two receive buffers (rare:
+    /// events meanwhile (the lent deltas' messages stay in memory, bounded by <see cref="MaxQueuedBytes"/> and at most
+    /// 1 MiB, about 16 s of 24 kHz audio: past it the session stops reading the socket until you read on, so an app that
+    /// lags further behind holds the server back sooner than with this option set, when only the queue's bounds apply). A delta whose message straddled two receive buffers (rare:
     /// they are 64 KiB) or came in fragments is copied instead. Set it when your app keeps delta events after reading
     /// on (collects them in a list, hands them to another thread). Default: false.
     /// </summary>
@@ -73,7 +74,11 @@ public sealed class RealtimeSessionOptions
     /// </summary>
     public int MaxQueuedEvents { get; set; } = 4096;
 
-    /// <summary>How many bytes of event JSON may wait for the app to read them (see <see cref="MaxQueuedEvents"/>). Default: 16 MiB.</summary>
+    /// <summary>
+    /// How many bytes of event JSON may wait for the app to read them (see <see cref="MaxQueuedEvents"/>). With lent
+    /// audio deltas (the default, see <see cref="CopyAudioDeltas"/>) the received messages those deltas borrow from are
+    /// bounded by this and by 1 MiB, whichever is less. Default: 16 MiB.
+    /// </summary>
     public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>What happens when the app reads events more slowly than they arrive. Default: <see cref="RealtimeBackpressure.Wait"/>.</summary>

@@ -154,6 +154,53 @@ public sealed class LentAudioDeltaTests(ITestOutputHelper output)
         Assert.Equal(1, session.CopiedAudioDeltas);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task With_the_default_byte_bound_the_retained_messages_stop_at_one_MiB()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        RealtimeSessionOptions options = Default;
+        Assert.Equal(16L * 1024 * 1024, options.MaxQueuedBytes);
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        // 4 MiB of deltas that the app does not read: the queue would take them all (16 MiB), the retained bytes stop
+        // the loop at 1 MiB (plus the read that crossed it) and the rest waits in the socket.
+        const int Count = 640;
+        int size = Delta(0, 4800).Length;
+        using var stop = new CancellationTokenSource();
+        Task sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                await SendAsync(server, Delta(i, 4800)).WaitAsync(stop.Token);
+            }
+        });
+
+        await WaitUntilAsync(() => session.QueuedEvents > 100);
+        int queued;
+        do
+        {
+            queued = session.QueuedEvents;
+            await Task.Delay(300);
+        }
+        while (session.QueuedEvents != queued);
+
+        long retained = session.RetainedBytes;
+        output.WriteLine($"{queued} deltas of {size} bytes queued, {retained} bytes retained");
+        Assert.InRange(queued, 1, Count - 1);
+        Assert.InRange(retained, 1, RealtimeVoiceSession.MaxRetainedBytes + 64 * 1024 + size);
+
+        // Reading on lets the rest through, each delta intact.
+        for (int i = 0; i < Count; i++)
+        {
+            Assert.Equal(Pcm(i, 4800), Decode((await session.ReadEventAsync().AsTask().WaitAsync(Patience))!));
+        }
+
+        await sending.WaitAsync(Patience);
+    }
+
     [Fact(Timeout = 120000)]
     public async Task Holding_a_lent_delta_while_the_server_floods_pings_keeps_the_retained_bytes_bounded()
     {

@@ -73,6 +73,81 @@ public sealed class WebSocketConnectionRetainTests
         Assert.Equal(0, connection.RetainedBytes);
     }
 
+    [Fact(Timeout = 120000)]
+    public async Task Releases_from_another_thread_racing_receives_keep_every_payload_intact_and_the_bytes_bounded()
+    {
+        // Releases are lock-free (a compare-exchange on the ticket's slot) while the receiver retains, grows the ring and
+        // moves the head: 100k messages retained on this thread, released on another in a shuffled window (up to 64
+        // held), with a retained-bytes bound that makes the receiver wait for releases now and then.
+        const int Messages = 100_000;
+        const long Limit = 192 * 1024;
+        var stream = new InMemoryWebSocketStream(Script(s_sizes.Length));
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        connection.RetainedBytesLimit = Limit;
+        var handed = new System.Collections.Concurrent.BlockingCollection<(long Ticket, ReadOnlySequence<byte> Payload, int Index)>();
+        int corrupt = 0;
+        Task releaser = Task.Factory.StartNew(() =>
+        {
+            var random = new Random(12);
+            var held = new List<(long Ticket, ReadOnlySequence<byte> Payload, int Index)>();
+            int window = 1;
+            while (!handed.IsCompleted || held.Count > 0)
+            {
+                // Takes what the receiver handed over; when it hands over nothing for a moment (it may be waiting for
+                // releases), or the window is full, releases a held message picked at random.
+                if (held.Count < window && handed.TryTake(out (long, ReadOnlySequence<byte>, int) item, held.Count == 0 ? 50 : 0))
+                {
+                    held.Add(item);
+                    continue;
+                }
+
+                if (held.Count == 0)
+                {
+                    continue;
+                }
+
+                window = random.Next(1, 64);
+                int at = random.Next(held.Count);
+                (long ticket, ReadOnlySequence<byte> payload, int index) = held[at];
+                held.RemoveAt(at);
+                byte[] expected = PayloadFor(index % s_sizes.Length);
+                bool intact = index % 64 == 0
+                    ? payload.ToArray().AsSpan().SequenceEqual(expected)
+                    : payload.Length == expected.Length && payload.FirstSpan[0] == expected[0] && payload.Slice(payload.Length - 1).FirstSpan[0] == expected[^1];
+                if (!intact)
+                {
+                    Interlocked.Increment(ref corrupt);
+                }
+
+                connection.ReleaseRetained(ticket);
+                if (random.Next(8) == 0)
+                {
+                    connection.ReleaseRetained(ticket); // twice: ignored
+                }
+            }
+        }, TaskCreationOptions.LongRunning);
+
+        long most = 0;
+        for (int i = 0; i < Messages; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            Assert.True(connection.TryRetainLastMessage(out long ticket));
+            most = Math.Max(most, connection.RetainedBytes);
+            handed.Add((ticket, message.Payload, i));
+        }
+
+        handed.CompleteAdding();
+        await releaser.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, corrupt);
+        Assert.InRange(most, 1, Limit + 128 * 1024); // the bound plus one read (the largest message is 40 KB)
+
+        // All released: the next receive moves the floor to the parse position.
+        WebSocketReceivedMessage next = await connection.ReceiveMessageAsync();
+        Assert.Equal(PayloadFor(Messages % s_sizes.Length), next.Payload.ToArray());
+        Assert.Equal(0, connection.RetainedCount);
+        Assert.Equal(0, connection.RetainedBytes);
+    }
+
     [Fact]
     public async Task Floor_stays_at_the_oldest_unreleased_message_and_moves_right_when_it_is_released()
     {
