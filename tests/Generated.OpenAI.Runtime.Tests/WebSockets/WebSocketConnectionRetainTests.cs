@@ -2,10 +2,8 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -246,7 +244,7 @@ public sealed class WebSocketConnectionRetainTests
     public async Task Retained_payloads_stay_intact_over_tls()
     {
         await using var server = new KestrelWebSocketServer();
-        using X509Certificate2 certificate = CreateCertificate();
+        using X509Certificate2 certificate = WebSocketConnectionTlsTests.CreateCertificate();
         server.Certificate = certificate;
         await server.InitializeAsync();
         var options = new WebSocketConnectionOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true };
@@ -373,16 +371,4 @@ public sealed class WebSocketConnectionRetainTests
         Assert.Equal(PayloadFor(index), message.Payload.ToArray());
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using RSA key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
-    }
 }
