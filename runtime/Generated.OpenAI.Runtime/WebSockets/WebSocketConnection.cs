@@ -30,8 +30,10 @@ namespace Generated.OpenAI.WebSockets;
 /// different callers would otherwise interleave.</para>
 /// <para><b>Buffers.</b> Received payloads are borrowed from the connection (see <see cref="WebSocketReceivedMessage"/>);
 /// payloads given to send methods are only read, never modified: masking happens in the pipe's memory.</para>
-/// <para><b>Transport.</b> Over wss:// the pipes run over the <see cref="SslStream"/>. Over plain ws:// the receive pipe
-/// reads the <see cref="Socket"/> itself (<see cref="SocketPipeReader"/>) and a data frame of up to 16 KiB, built in
+/// <para><b>Transport.</b> The receive pipe is a <see cref="SocketPipeReader"/>: over plain ws:// it reads the
+/// <see cref="Socket"/> itself, over wss:// the <see cref="SslStream"/>, into frame-aligned segments (a message that
+/// fits in one is never split between two). Over wss:// the send pipe runs over the <see cref="SslStream"/>. Over plain
+/// ws:// a data frame of up to 16 KiB, built in
 /// the connection's own buffer, is one <see cref="Socket.SendAsync(ReadOnlyMemory{byte}, SocketFlags, CancellationToken)"/>:
 /// no <see cref="NetworkStream"/> or stream pipe reader between the frames and the socket.</para>
 /// <para><b>Control frames.</b> Pings are answered with pongs while a receive is pending (also between fragments
@@ -55,6 +57,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly Socket? _socket; // plain ws://: data frames from _sendFrame go straight to it (_stream owns and closes it)
     private readonly PipeReader _reader;
+    private readonly SocketPipeReader? _alignedReader; // _reader when it is ours: told where frames end (frame-aligned segments)
     private readonly PipeWriter _writer;
     private readonly SendLock _sendLock = new();
     private readonly MaskKeySource _maskKeys = new();
@@ -109,6 +112,10 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         _stream = stream;
         _socket = socket;
         _reader = reader;
+        _alignedReader = reader as SocketPipeReader;
+
+        // Frames start here (bytes the handshake left in the pipe are returned before any receive, and parsed first).
+        _alignedReader?.SetFrameBoundary(0);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: SendBufferSize, leaveOpen: true));
         _maxMessageSize = options.MaxMessageSize;
         _closeTimeout = options.CloseTimeout;
@@ -242,7 +249,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             string key = WebSocketHandshake.CreateKey();
             await stream.WriteAsync(WebSocketHandshake.BuildRequest(uri, key, options), timeout.Token).ConfigureAwait(false);
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
-            // Plain ws:// receives straight from the socket (see SocketPipeReader); TLS needs the stream.
+            // Plain ws:// receives straight from the socket (see SocketPipeReader); TLS from the SslStream, by the same reader.
             reader = tls ? CreateReader(stream) : new SocketPipeReader(socket, ReceiveBufferSize);
             string? subProtocol = await WebSocketHandshake.ReadResponseAsync(reader, key, options, timeout.Token).ConfigureAwait(false);
             return new WebSocketConnection(stream, tls ? null : socket, reader, options, subProtocol);
@@ -288,8 +295,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     internal static WebSocketConnection CreateFromReaderForTests(Stream stream, PipeReader reader)
         => new(stream, socket: null, reader, new WebSocketConnectionOptions(), subProtocol: null);
 
-    private static PipeReader CreateReader(Stream stream)
-        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: 4096, leaveOpen: true));
+    /// <summary>
+    /// The receive pipe over a stream (wss://, tests): the socket reader's own segments and frame alignment, reading the
+    /// stream (an SslStream keeps the rest of a TLS record when a read stops at a frame's end). It does not own the stream.
+    /// </summary>
+    private static SocketPipeReader CreateReader(Stream stream) => new(stream, ReceiveBufferSize);
 
     /// <summary>
     /// Receives the next whole data message, handling control frames on the way. The returned payload is
@@ -624,7 +634,9 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             var reader = new SequenceReader<byte>(remaining);
             if (!WebSocketFrameParser.TryReadFrameHeader(ref reader, out header))
             {
+                // At a frame boundary (nothing left), or inside a header: where the reader may stop for alignment.
                 opcode = default;
+                _alignedReader?.SetFrameBoundary(WebSocketFrameParser.GetBytesToJudgeHeader(remaining));
                 return FrameStep.NeedMoreData;
             }
         }
@@ -692,6 +704,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         long length = (long)header.PayloadLength;
         if (remaining.Length - header.HeaderLength < length)
         {
+            // The frame's end, so that a receive that must turn the segment over for the next frame stops there.
+            _alignedReader?.SetFrameBoundary(header.HeaderLength + length - remaining.Length);
             return FrameStep.NeedMoreData;
         }
 
@@ -699,6 +713,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         consumed = payload.End;
         _lastFrameBytes = header.HeaderLength + length;
         _parseOffset += _lastFrameBytes;
+        _alignedReader?.NoteFrame(_lastFrameBytes);
         switch (header.Opcode)
         {
             case Opcode.Ping:

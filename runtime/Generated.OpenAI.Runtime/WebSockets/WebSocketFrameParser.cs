@@ -94,6 +94,27 @@ internal static class WebSocketFrameParser
         return true;
     }
 
+    /// <summary>
+    /// For an incomplete header at the start of <paramref name="remaining"/> (fewer bytes than the header needs, maybe
+    /// none): how many more bytes make it whole, or, with only its first byte, make its length known (0 with no byte:
+    /// the bytes end at a frame boundary).
+    /// </summary>
+    public static long GetBytesToJudgeHeader(in ReadOnlySequence<byte> remaining)
+    {
+        long have = remaining.Length;
+        if (have < FrameHeader.MinHeaderLength)
+        {
+            return have == 0 ? 0 : FrameHeader.MinHeaderLength - have;
+        }
+
+        // Off the hot path (a receive ended inside a header): the second byte, wherever the segments split.
+        Span<byte> first = stackalloc byte[FrameHeader.MinHeaderLength];
+        remaining.Slice(0, FrameHeader.MinHeaderLength).CopyTo(first);
+        int length7 = first[1] & 0x7F;
+        int headerLength = FrameHeader.MinHeaderLength + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + ((first[1] & 0x80) != 0 ? FrameHeader.MaskLength : 0);
+        return Math.Max(0, headerLength - have);
+    }
+
     /// <summary>The header length a client frame (always masked) with this payload length needs.</summary>
     public static int GetClientHeaderLength(long payloadLength)
         => (payloadLength <= 125 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10) + FrameHeader.MaskLength;

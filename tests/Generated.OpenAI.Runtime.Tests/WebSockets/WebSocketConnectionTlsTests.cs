@@ -1,10 +1,8 @@
 using System;
 using System.Buffers;
-using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -60,16 +58,5 @@ public sealed class WebSocketConnectionTlsTests : IAsyncLifetime
     }
 
     /// <summary>A self-signed server certificate for localhost and 127.0.0.1, made for one test class (also the retention tests over TLS).</summary>
-    internal static X509Certificate2 CreateCertificate()
-    {
-        using RSA key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
-    }
+    internal static X509Certificate2 CreateCertificate() => TestCertificate.CreateSelfSigned();
 }
