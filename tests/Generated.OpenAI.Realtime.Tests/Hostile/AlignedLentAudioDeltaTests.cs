@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Generated.OpenAI.Serialization;
 using Generated.OpenAI.WebSockets;
 using Xunit;
 using Xunit.Abstractions;
