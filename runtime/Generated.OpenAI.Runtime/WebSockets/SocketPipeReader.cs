@@ -428,11 +428,12 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
 
         // Frames start only below this point, where one of the aligned length still ends in the segment.
         int frameStartLimit = tail.Capacity - aligned;
-        if (toBoundary == 0 ? tail.End >= frameStartLimit : toBoundary > tail.Capacity - tail.End && tail.Capacity - tail.End < MinimumReadSize)
+        if (toBoundary == 0 ? tail.End >= frameStartLimit || (tail.End == 0 && tail.Capacity < SegmentSizeFor(aligned)) : toBoundary > tail.Capacity - tail.End && tail.Capacity - tail.End < MinimumReadSize)
         {
-            // At a frame boundary past the limit, the next frame starts a segment of its own (sized for two frames of the
-            // aligned length, so that its first receive may take a whole one). Inside a frame that does not fit in what
-            // is left (longer than the aligned length: it chains anyway), as without alignment.
+            // At a frame boundary past the limit, the next frame starts a segment of its own, sized for two frames of the
+            // aligned length so that its first receive may take a whole one (an empty segment smaller than that gets a
+            // larger array: else every receive of a frame that nearly fills it would stop at its header). Inside a frame
+            // that does not fit in what is left (longer than the aligned length: it chains anyway), as without alignment.
             tail = toBoundary == 0 ? StartFreshSegment(tail, SegmentSizeFor(aligned)) : MakeRoom(tail, Math.Max(_segmentSize, MinimumReadSize));
             frameStartLimit = tail.Capacity - aligned;
         }

@@ -193,6 +193,55 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
         Assert.InRange(stream.Requests.Count, 1, Messages / 2); // several frames a read: stopping at frames costs few reads
     }
 
+    [Theory]
+    [InlineData(1_400, 0)]
+    [InlineData(1_400, 8)]
+    [InlineData(6_500, 0)]
+    [InlineData(6_500, 8)]
+    [InlineData(64_150, 0)]
+    [InlineData(64_150, 8)]
+    public async Task Stopping_at_frames_costs_at_most_one_more_read_per_segment(int frameBytes, int retainedWindow)
+    {
+        // 20 ms, 100 ms and 1 s deltas from a peer far ahead (every read gets all it asks for), each message released
+        // retainedWindow messages later (0: not retained). The reads per message, next to the stream pipe reader's
+        // (PipeReader.Create, what wss:// used), and the payloads split between segments.
+        byte[] script = RawServerConnection.Frame(0x82, Payload(1, frameBytes));
+        const int Messages = 3_000;
+        (int reads, int split) = await ReceiveAsync(stream => WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions()));
+        (int streamReaderReads, int streamReaderSplit) = await ReceiveAsync(stream => WebSocketConnection.CreateFromReaderForTests(
+            stream, PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: SegmentSize, minimumReadSize: 4096, leaveOpen: true))));
+        output.WriteLine($"{frameBytes}-byte frames, retained for {retainedWindow}: {(double)reads / Messages:F3} reads per message, {split} split; the stream pipe reader {(double)streamReaderReads / Messages:F3}, {streamReaderSplit} split");
+        Assert.Equal(0, split);
+
+        // A segment holds at least one frame: one read to fill it (to the limit), one to the end of the frame that crossed it.
+        double segmentsPerMessage = 1.0 / Math.Max(1, (SegmentSize - frameBytes) / frameBytes);
+        Assert.True(reads <= Messages * 2 * segmentsPerMessage + 4, $"{reads} reads");
+
+        async Task<(int Reads, int Split)> ReceiveAsync(Func<Stream, WebSocketConnection> create)
+        {
+            var stream = new RecordingStream(script, replay: true);
+            await using WebSocketConnection connection = create(stream);
+            var held = new Queue<long>();
+            int split = 0;
+            for (int i = 0; i < Messages; i++)
+            {
+                WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+                split += message.Payload.IsSingleSegment ? 0 : 1;
+                if (retainedWindow > 0)
+                {
+                    Assert.True(connection.TryRetainLastMessage(out long ticket));
+                    held.Enqueue(ticket);
+                    if (held.Count > retainedWindow)
+                    {
+                        connection.ReleaseRetained(held.Dequeue());
+                    }
+                }
+            }
+
+            return (stream.Requests.Count, split);
+        }
+    }
+
     private static byte[] Payload(int index, int length)
     {
         byte[] payload = new byte[length];
