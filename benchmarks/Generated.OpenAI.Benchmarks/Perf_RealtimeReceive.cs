@@ -342,9 +342,9 @@ public class Perf_RealtimeReceive
         [
             bench.OursReceiveAndDecode,
             bench.SessionTypedEventZeroCopy,
-            () => bench.SessionReadEventZeroCopyAsync().GetAwaiter().GetResult(),
+            () => Wait(bench.SessionReadEventZeroCopyAsync()),
             bench.SessionTypedEvent,
-            () => bench.SessionReadEventAsync().GetAwaiter().GetResult(),
+            () => Wait(bench.SessionReadEventAsync()),
             () => RealtimeAudioDeltaLayout.IsUnescapedBase64Range(bench._json.AsSpan(bench._deltaStart, bench._deltaLength)) ? 1 : 0,
             () => RealtimeAudioDeltaReader.TryScanApiShape(bench._json, out _) ? 1 : 0,
             () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, -1, out _) ? 1 : 0,
@@ -389,6 +389,9 @@ public class Perf_RealtimeReceive
         bench.Cleanup();
         return 0;
     }
+
+    /// <summary>A read's result, waiting for it when the receive loop had not queued it yet (a pending pooled task may not be asked before).</summary>
+    private static int Wait(ValueTask<int> read) => read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
 
     private int DecodeTyped(RealtimeServerEvent? serverEvent)
     {

@@ -76,7 +76,8 @@ public sealed partial class WebSocketConnection
         }
 
         // A free slot (negative): no release looks at it. The ticket reaches its releaser after this (through the queue).
-        Volatile.Write(ref _retained[(_retainedHead + _retainedCount) % _retained.Length], ticket);
+        // The ring's length is a power of two (GrowRetained doubles from 16): a mask, not a division.
+        Volatile.Write(ref _retained[(_retainedHead + _retainedCount) & (_retained.Length - 1)], ticket);
         _retainedCount++;
 
         if (_reader is SocketPipeReader socketReader)
