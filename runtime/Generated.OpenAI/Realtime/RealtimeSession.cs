@@ -158,7 +158,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<TServerEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Each event through ReadEventAsync: with ZeroCopyAudioDeltas, its step for the parked loop too.
+        // Each event through ReadEventAsync: its step for a parked loop too (zero-copy, or the default's soft park).
         while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } serverEvent)
         {
             yield return serverEvent;
