@@ -76,7 +76,8 @@ public sealed partial class WebSocketConnection
         }
 
         // A free slot (negative): no release looks at it. The ticket reaches its releaser after this (through the queue).
-        Volatile.Write(ref _retained[(_retainedHead + _retainedCount) % _retained.Length], ticket);
+        // The ring's length is a power of two (GrowRetained doubles from 16): a mask, not a division.
+        Volatile.Write(ref _retained[(_retainedHead + _retainedCount) & (_retained.Length - 1)], ticket);
         _retainedCount++;
 
         if (_reader is SocketPipeReader socketReader)
@@ -306,15 +307,20 @@ public sealed partial class WebSocketConnection
             return;
         }
 
-        AdvanceReaderRetaining(buffer, examined);
+        AdvanceReaderRetaining(buffer, consumed, examined);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AdvanceReaderRetaining(in ReadOnlySequence<byte> buffer, SequencePosition examined)
+    private void AdvanceReaderRetaining(in ReadOnlySequence<byte> buffer, SequencePosition consumed, SequencePosition examined)
     {
         long floor = ApplyReleases();
         Debug.Assert(floor >= _bufferStartOffset && floor <= _parseOffset, "The floor lies between the buffer's start and the parse position.");
-        SequencePosition keep = floor == _bufferStartOffset ? buffer.Start : buffer.GetPosition(floor - _bufferStartOffset);
+
+        // Everything released (the app read past its deltas before this receive, as a reader's step does): the parse
+        // position itself, without walking the buffer to it.
+        SequencePosition keep = floor == _parseOffset ? consumed
+            : floor == _bufferStartOffset ? buffer.Start
+            : buffer.GetPosition(floor - _bufferStartOffset);
         _reader.AdvanceTo(keep, examined);
         _bufferStartOffset = floor;
         if (_retainedCount == 0 && _reader is SocketPipeReader socketReader)

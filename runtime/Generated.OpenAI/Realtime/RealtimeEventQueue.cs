@@ -17,8 +17,10 @@ namespace Generated.OpenAI.Realtime;
 /// <remarks>
 /// An event can be queued with a LEASE (<see cref="IRealtimeEventLease"/>: a default typed audio delta's hold on the
 /// retained message it borrows from): the queue releases it when the reader asks for the next event after taking it,
-/// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer never waits
-/// for a leased event. Releasing runs under the queue's lock (the connection's retain lock and a pool push, no callbacks).
+/// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer waits for a
+/// leased event only when it parks SOFTLY after it (the reader had caught up: see the parkEpoch overload of EnqueueAsync),
+/// a park that <see cref="Unpark"/> ends at any time. Releasing runs under the queue's lock (a compare-exchange in the
+/// connection and a pool push, no callbacks), or on a reader's step (<see cref="TakeTakenLease"/>).
 /// <para>An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
 /// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
 /// socket again. Waiting allocates nothing: each side has one reusable signal. A reader that asks for more while the
@@ -50,8 +52,14 @@ internal sealed class RealtimeEventQueue<T>
     private Exception? _error;
     private BorrowState _borrow;
     private int _step; // a StepState: written under the lock or by a compare-exchange, never plainly
+    private bool _softPark; // the borrowed event is a lent one the writer only parks for (see EnqueueAsync's parkEpoch)
+    private int _unparks; // Unpark calls (under the lock): a writer that read an older value does not park softly
+    private int _softActivity; // soft parks and the reader's lending steps, for the writer's idle check (SoftParkActivity)
     private long _droppedAudioDeltas;
     private IRealtimeEventLease? _takenLease; // the lease of the event the reader took last, released when it asks again
+
+    /// <summary>Whether the writer's last <see cref="EnqueueAsync(T, int, bool, bool, IRealtimeEventLease?, int, CancellationToken)"/> parked it softly (the writer's own field).</summary>
+    public bool LastEnqueueParked { get; private set; }
 
     public RealtimeEventQueue(int capacity, long capacityBytes, RealtimeBackpressure policy)
     {
@@ -89,7 +97,10 @@ internal sealed class RealtimeEventQueue<T>
         /// <summary>A reader runs the writer's step; the writer stays parked until <see cref="EndStep"/>.</summary>
         Stepping,
 
-        /// <summary><see cref="Stepping"/>, and <see cref="Complete"/> ran meanwhile: it left the writer's wake to the step's end.</summary>
+        /// <summary>
+        /// <see cref="Stepping"/>, and <see cref="Complete"/> or <see cref="Unpark"/> ran meanwhile: it left the writer's
+        /// wake to the step's end (the step may not lend).
+        /// </summary>
         SteppingCompleted,
     }
 
@@ -121,10 +132,31 @@ internal sealed class RealtimeEventQueue<T>
     /// or when it is cleared. Not queued (false: the queue was completed), the lease stays the caller's.
     /// </summary>
     public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, CancellationToken cancellationToken)
+        => EnqueueAsync(item, bytes, isAudio, borrowed, lease, parkEpoch: -1, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnqueueAsync(T, int, bool, bool, IRealtimeEventLease?, CancellationToken)"/>, and with
+    /// <paramref name="parkEpoch"/> (a <see cref="ParkEpoch"/> read before the writer checked that nothing needs it to run
+    /// on; -1 for never) the writer PARKS SOFTLY when the reader has caught up (nothing is queued before this event) and no
+    /// <see cref="Unpark"/> came since that read: the event is queued as borrowed (<see cref="LastEnqueueParked"/>), the
+    /// writer waits in <see cref="WaitForReturnAsync"/>, and the reader may run its next steps (<see cref="TryBeginStep"/>).
+    /// Unlike a borrowed event's park, a soft one ends whenever <see cref="Unpark"/> says so: the event's lease keeps
+    /// what it points into valid either way.
+    /// </summary>
+    public ValueTask<bool> EnqueueAsync(T item, int bytes, bool isAudio, bool borrowed, IRealtimeEventLease? lease, int parkEpoch, CancellationToken cancellationToken)
     {
         ValueTask wait;
+        LastEnqueueParked = false;
         lock (_lock)
         {
+            if (parkEpoch >= 0 && !borrowed && _count == 0 && !_completed && parkEpoch == _unparks)
+            {
+                borrowed = true;
+                _softPark = true;
+                LastEnqueueParked = true;
+                _softActivity++;
+            }
+
             if (TryEnqueueLocked(item, bytes, isAudio, borrowed, lease, out bool accepted))
             {
                 return new ValueTask<bool>(accepted);
@@ -144,6 +176,7 @@ internal sealed class RealtimeEventQueue<T>
         {
             if (_borrow == BorrowState.None)
             {
+                _softPark = false; // an Unpark came between the enqueue and this wait
                 return default;
             }
 
@@ -182,7 +215,8 @@ internal sealed class RealtimeEventQueue<T>
     {
         if (lent)
         {
-            // Refused: still stepping, Complete left the wake to the step's end, which is not this call.
+            // Refused: still stepping, Complete or Unpark left the wake to the step's end, which is not this call.
+            _softActivity++; // the reader's own count while it holds the step (a racy read by the idle check is harmless)
             return Interlocked.CompareExchange(ref _step, (int)StepState.Parked, (int)StepState.Stepping) == (int)StepState.Stepping;
         }
 
@@ -191,6 +225,7 @@ internal sealed class RealtimeEventQueue<T>
         {
             Volatile.Write(ref _step, (int)StepState.None);
             _borrow = BorrowState.None;
+            _softPark = false;
             wake = _returned.Disarm();
         }
 
@@ -234,8 +269,9 @@ internal sealed class RealtimeEventQueue<T>
                 _head = (_head + 1) % _ring.Length;
                 _count--;
                 spaceFreed = IsBelowLowWater() && _writable.Disarm();
-                if (borrowed)
+                if (borrowed && _borrow == BorrowState.Queued)
                 {
+                    // (Not after an Unpark: the writer no longer waits for a soft park's event.)
                     _borrow = BorrowState.Taken;
                     MarkParkedLocked(); // when the writer already waits for it
                 }
@@ -306,6 +342,7 @@ internal sealed class RealtimeEventQueue<T>
             writable = _writable.Disarm();
             returned = !LeaveParkedForCompleteLocked() && _returned.Disarm(); // a reader's step under way wakes the writer when it ends
             _borrow = BorrowState.None;
+            _softPark = false;
         }
 
         if (readable)
@@ -324,12 +361,88 @@ internal sealed class RealtimeEventQueue<T>
         }
     }
 
+    /// <summary>
+    /// What a writer reads before it checks that nothing needs it to run on (no call waits for an answer, no close, no
+    /// audio sink), and passes to <see cref="EnqueueAsync(T, int, bool, bool, IRealtimeEventLease?, int, CancellationToken)"/>:
+    /// an <see cref="Unpark"/> after the read (its caller changed what the writer checked first) stops the soft park.
+    /// </summary>
+    public int ParkEpoch => Volatile.Read(ref _unparks);
+
+    /// <summary>
+    /// While the writer is parked softly: a count that moves with each soft park and each step a reader lends from, for an
+    /// idle check (a park with no step for a while ends: see the session's soft-park tick); -1 otherwise.
+    /// </summary>
+    public int SoftParkActivity => Volatile.Read(ref _softPark) ? Volatile.Read(ref _softActivity) : -1;
+
+    /// <summary>
+    /// Ends a soft park (see <see cref="EnqueueAsync(T, int, bool, bool, IRealtimeEventLease?, int, CancellationToken)"/>),
+    /// now or at the end of a reader's step under way (which then may not lend), and stops one about to begin: the writer
+    /// goes on receiving while the app holds its event. Any thread. The writer is woken on the thread pool, never inline
+    /// on the caller (an app's call that registers a waiter must not run the receive loop). A borrowed event's park (not
+    /// soft) is left alone: its event points into the receive buffer.
+    /// </summary>
+    public void Unpark()
+    {
+        bool wake = false;
+        lock (_lock)
+        {
+            _unparks++;
+            if (!_softPark)
+            {
+                return;
+            }
+
+            _softPark = false;
+            while (true)
+            {
+                int state = Volatile.Read(ref _step);
+                int next = state switch
+                {
+                    (int)StepState.Parked => (int)StepState.None,
+                    (int)StepState.Stepping => (int)StepState.SteppingCompleted,
+                    _ => state,
+                };
+                if (next == state || Interlocked.CompareExchange(ref _step, next, state) == state)
+                {
+                    if (next is (int)StepState.SteppingCompleted)
+                    {
+                        return; // the step's end (EndStep, not lending) wakes the writer
+                    }
+
+                    break;
+                }
+            }
+
+            _borrow = BorrowState.None;
+            wake = _returned.Disarm();
+        }
+
+        if (wake)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static signal => signal.Set(), _returned, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// A reader that took the writer's step (<see cref="TryBeginStep"/>) and asks for the next event: the lease of the
+    /// event it took last, now its to release (it no longer needs what that event points into). Races only
+    /// <see cref="Clear"/>, hence the exchange: exactly one of the two gets it.
+    /// </summary>
+    public IRealtimeEventLease? TakeTakenLease() => Volatile.Read(ref _takenLease) is null ? null : Interlocked.Exchange(ref _takenLease, null);
+
+    /// <summary>
+    /// A reader's step that lends a new event itself: its lease, released when the reader asks again. Set before
+    /// <see cref="EndStep"/> lends (Clear, after Complete, then finds it); taken back with <see cref="TakeTakenLease"/> when
+    /// the step may not lend (null: Clear released it meanwhile).
+    /// </summary>
+    public void SetTakenLease(IRealtimeEventLease lease) => Volatile.Write(ref _takenLease, lease);
+
     /// <summary>Drops every queued event (the session was disposed): what it held is released.</summary>
     public void Clear()
     {
         lock (_lock)
         {
-            ReleaseTakenLocked();
+            Interlocked.Exchange(ref _takenLease, null)?.Release(); // a reader's step may take it meanwhile (TakeTakenLease)
             for (int i = 0; i < _count; i++)
             {
                 _ring[(_head + i) % _ring.Length].Lease?.Release();
@@ -431,6 +544,7 @@ internal sealed class RealtimeEventQueue<T>
         }
 
         _borrow = BorrowState.None;
+        _softPark = false;
         return _returned.Disarm();
     }
 
@@ -497,7 +611,7 @@ internal sealed class RealtimeEventQueue<T>
     private void DropOldestAudioLocked(int bytes)
     {
         // Make the ring contiguous from index 0 (rotate in place), then compact it, skipping the oldest audio
-        // deltas until the new event fits. A borrowed event is never dropped (the writer is waiting for it).
+        // deltas until the new event fits. A borrowed event is never dropped while the writer is waiting for it.
         if (_head != 0)
         {
             Array.Reverse(_ring, 0, _head);
@@ -511,7 +625,8 @@ internal sealed class RealtimeEventQueue<T>
         for (int i = 0; i < count; i++)
         {
             Entry entry = _ring[i];
-            if (entry.IsAudio && !entry.IsBorrowed && !Fits(bytes))
+            // (A soft park's event after an Unpark is borrowed no more: the writer does not wait for it.)
+            if (entry.IsAudio && !(entry.IsBorrowed && _borrow == BorrowState.Queued) && !Fits(bytes))
             {
                 _bytes -= entry.Bytes;
                 _count--;

@@ -8,10 +8,24 @@ namespace Generated.OpenAI.Realtime;
 // Lent audio deltas under the default options (neither CopyAudioDeltas nor ZeroCopyAudioDeltas): a typed delta borrows
 // its base64 from the received message, which the connection RETAINS (its bytes stay in the receive pipe past later
 // receives) until the app reads past the event, the queue drops it, or the session is disposed. The receive loop never
-// waits for the app (a call answered by a later server event, awaited inside the app's read loop, still gets its
-// answer); only the memory the retained messages hold is bounded (MaxQueuedBytes, at most MaxRetainedBytes = 1 MiB: past
+// waits for the app for long (a call answered by a later server event, awaited inside the app's read loop, still gets
+// its answer; a soft park, below, lasts until the app's next read or at most about a second); only the memory the retained messages hold is bounded (MaxQueuedBytes, at most MaxRetainedBytes = 1 MiB: past
 // it the connection's receive stops reading the socket until the app reads on, as a full queue does; see
 // WebSocketConnection.RetainedBytesLimit).
+//
+// SOFT PARK. When the reader has caught up (nothing queued before the lent delta the loop queues), the loop parks after
+// it, as the zero-copy loop parks after each delta, so that the reader's next read runs the loop's next step on the
+// reader's own thread (StepForParkedLoop: the receive, complete at once when the next message is buffered, and
+// ProcessMessage) and returns the next lent delta itself, the loop staying parked. That saves the hand-off between the
+// two threads per delta (the loop's enqueue waking the reader on the thread pool, the release of each lease crossing
+// back), which was most of what ReadEventAsync cost over ProcessMessage. Anything else the step finds (another event, a
+// receive that would wait, the close, a failure) is handed to the loop, which goes on from there. Unlike the zero-copy
+// park, a soft one never waits for the app: the lease keeps the delta's bytes whether the loop runs or not, so the park
+// ends whenever the loop must run (UnparkForApp: a call that waits for an answer is registered, an audio sink or output
+// is set, close, dispose, a send that lost the connection; the queue's epoch stops a park decided before such a change),
+// and by itself when a whole SoftParkTick (500 ms) passes with no step of the reader's (the app holds its delta without
+// reading: the loop goes on receiving, answers pings, queues what comes). It never begins while a call waits for an
+// answer or an audio sink or output is set (CanSoftPark). One timer per session for that bound, none per park.
 //
 // Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
 // builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
@@ -22,6 +36,15 @@ public abstract partial class RealtimeSession<TServerEvent>
     private Lease? _spareLease; // taken from the pool for the next message that may be lent (receive loop only)
     private Lease? _stepLease; // the lease of the event ProcessMessage just lent, until the loop queues it
     private long _copiedAudioDeltas;
+    private Timer? _softParkTick;
+    private int _softParkTickSeen = -1; // SoftParkActivity at the last tick (the timer's own field)
+
+    /// <summary>
+    /// How often a soft park is looked at: one that saw no step of the reader's for a whole period ends (so it lasts at
+    /// most two), and the loop goes on receiving: a server's pings are answered, a dead connection is noticed, while an
+    /// app holds a delta without reading for that long.
+    /// </summary>
+    internal static readonly TimeSpan SoftParkTick = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
     private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
@@ -32,6 +55,9 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// fragments. The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
     /// </summary>
     internal long CopiedAudioDeltas => Interlocked.Read(ref _copiedAudioDeltas);
+
+    /// <summary>Whether the receive loop is parked softly now (tests).</summary>
+    internal bool LoopParkedSoftly => _queue.SoftParkActivity >= 0;
 
     /// <summary>The bytes the connection's receive pipe holds for lent deltas (receive loop only; tests).</summary>
     internal long RetainedBytes => Volatile.Read(ref _connection).RetainedBytes;
@@ -46,6 +72,51 @@ public abstract partial class RealtimeSession<TServerEvent>
         TServerEvent? serverEvent = ProcessMessage(message.Payload, out _, message.UnescapedTailStart, lend: true);
         lease = TakeStepLease();
         return serverEvent;
+    }
+
+    /// <summary>
+    /// Whether the loop may park softly after a lent delta, or a reader's step lend one itself: nothing needs the loop to
+    /// go on while the app holds its event. No call waits for an answer (the app may await it inside its read loop), no
+    /// close or dispose is under way, and no audio sink or output is set (they must not wait for the app's next read).
+    /// Whatever changes one of these afterwards calls <see cref="UnparkForApp"/>.
+    /// </summary>
+    private bool CanSoftPark()
+        => Volatile.Read(ref _waiterCount) == 0 && !_closing && !_disposing
+            && Volatile.Read(ref _audioSink) is null && Volatile.Read(ref _audioOutput) is null;
+
+    /// <summary>
+    /// Something the loop must run for happened (a call now waits for an answer, a close, dispose, an audio sink set, a
+    /// send that lost the connection): a soft park ends now, and none begins from a check made before.
+    /// </summary>
+    private void UnparkForApp()
+    {
+        if (LendsRetained)
+        {
+            _queue.Unpark();
+        }
+    }
+
+    /// <summary>The timer that bounds a soft park (<see cref="SoftParkTick"/>): one per session, none per park.</summary>
+    private void StartSoftParkTick()
+    {
+        if (LendsRetained && _audioDeltaBuilder is not null)
+        {
+            _softParkTick = new Timer(static state => ((RealtimeSession<TServerEvent>)state!).OnSoftParkTick(), this, SoftParkTick, SoftParkTick);
+        }
+    }
+
+    private void StopSoftParkTick() => Interlocked.Exchange(ref _softParkTick, null)?.Dispose();
+
+    private void OnSoftParkTick()
+    {
+        int activity = _queue.SoftParkActivity;
+        if (activity >= 0 && activity == _softParkTickSeen)
+        {
+            _queue.Unpark(); // parked a whole tick with no step: the app holds its delta; the loop goes on
+            activity = -1;
+        }
+
+        _softParkTickSeen = activity;
     }
 
     /// <summary>The slot the next lent delta is built into (receive loop only).</summary>
@@ -192,6 +263,36 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
 
         public void HoldCopy() => _held = true;
+
+        /// <summary>
+        /// <see cref="Release"/> by whoever runs the loop's step (a reader's step for the parked loop): the lease becomes
+        /// the spare one for the next delta (the loop's own field) rather than going through the pool's two
+        /// compare-exchanges. The retained message is released as any release is (its compare-exchange is also the fence
+        /// that a dispose racing this release relies on: see WebSocketConnection.DefersReaderCompletion).
+        /// </summary>
+        public void ReleaseOnReceiver()
+        {
+            if (!_held)
+            {
+                return;
+            }
+
+            _held = false;
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                connection.ReleaseRetained(_ticket);
+            }
+
+            if (owner._spareLease is null)
+            {
+                owner._spareLease = this;
+            }
+            else
+            {
+                owner.ReturnLease(this);
+            }
+        }
 
         public void DropCopy()
         {

@@ -276,9 +276,15 @@ public abstract partial class RealtimeSession<TServerEvent>
     private bool ReconnectsAfterLoss
         => _options.Reconnect is not null && !s_resuming.Value && !_disposing && !_closing && !_completion.Task.IsCompleted;
 
-    /// <summary>The connection dropped under the send; the session reconnects. Whether the server saw the event is unknown.</summary>
-    private static RealtimeConnectionLostException ConnectionLostUnderSend(WebSocketConnectionException ex)
-        => new("The connection was lost while the event was being sent; the session is reconnecting. Send it again once it is open (WaitUntilOpenAsync).", ex);
+    /// <summary>
+    /// The connection dropped under the send; the session reconnects. Whether the server saw the event is unknown. A loop
+    /// parked softly goes on now, to notice the loss and reconnect.
+    /// </summary>
+    private RealtimeConnectionLostException ConnectionLostUnderSend(WebSocketConnectionException ex)
+    {
+        UnparkForApp();
+        return new("The connection was lost while the event was being sent; the session is reconnecting. Send it again once it is open (WaitUntilOpenAsync).", ex);
+    }
 
     /// <summary>
     /// Sends a client event the SDK has no model for (a union's Unknown case): its properties as they are, with an

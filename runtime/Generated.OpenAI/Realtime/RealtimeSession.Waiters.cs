@@ -87,6 +87,7 @@ public abstract partial class RealtimeSession<TServerEvent>
             Volatile.Write(ref _waiterCount, _waiters.Count);
         }
 
+        UnparkForApp(); // the app may await this while it holds a lent delta: the loop must go on
         return AwaitAsync<RealtimeErrorException>(waiter, Timeout.InfiniteTimeSpan, "an error", cancellationToken);
     }
 
@@ -133,6 +134,8 @@ public abstract partial class RealtimeSession<TServerEvent>
             _waiters.Add(waiter);
             Volatile.Write(ref _waiterCount, _waiters.Count);
         }
+
+        UnparkForApp(); // the app may await the answer while it holds a lent delta: the loop must go on
     }
 
     /// <summary>An event type (a generated <c>TypeUtf8</c>) as text, for messages.</summary>

@@ -101,7 +101,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     public RealtimeAudioSink? AudioSink
     {
         get => Volatile.Read(ref _audioSink);
-        set => Volatile.Write(ref _audioSink, value);
+        set
+        {
+            Volatile.Write(ref _audioSink, value);
+            UnparkForApp(); // the sink must not wait for the app's next read
+        }
     }
 
     /// <summary>
@@ -111,7 +115,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     public IBufferWriter<byte>? AudioOutput
     {
         get => Volatile.Read(ref _audioOutput);
-        set => Volatile.Write(ref _audioOutput, value);
+        set
+        {
+            Volatile.Write(ref _audioOutput, value);
+            UnparkForApp();
+        }
     }
 
     /// <summary>Total PCM16 bytes decoded into <see cref="AudioSink"/> or <see cref="AudioOutput"/> so far.</summary>
@@ -150,7 +158,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<TServerEvent> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Each event through ReadEventAsync: with ZeroCopyAudioDeltas, its step for the parked loop too.
+        // Each event through ReadEventAsync: its step for a parked loop too (zero-copy, or the default's soft park).
         while (await ReadEventAsync(cancellationToken).ConfigureAwait(false) is { } serverEvent)
         {
             yield return serverEvent;
@@ -160,13 +168,17 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     /// <summary>
     /// Reads the next event, or <see langword="null"/> when the session closed normally. A typed audio delta is valid
     /// until your next read: copy or decode what you keep, or set <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>.
+    /// When your reads keep up with the server's audio, a read may receive and parse the next delta itself, on your
+    /// thread, while the receive loop pauses (see <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> and
+    /// <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>); it then completes without waiting.
     /// </summary>
     public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
-        // With ZeroCopyAudioDeltas, a read that hands back a lent delta while the loop waits for it runs the loop's next
-        // step itself (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off
-        // (and no async method: this path never waits).
-        if (_options.ZeroCopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
+        // A read that hands back a lent delta while the loop waits for it (ZeroCopyAudioDeltas), or while the loop parks
+        // softly after a lent delta (the default: see RealtimeSession.Lending.cs), runs the loop's next step itself
+        // (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off (and no async
+        // method: this path never waits).
+        if (!_options.CopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
             && StepForParkedLoop() is { } lent)
         {
             return new ValueTask<TServerEvent?>(lent);
@@ -215,8 +227,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return;
         }
 
+        UnparkForApp();
         await OnClosingAsync(cancellationToken).ConfigureAwait(false);
         _closing = true;
+        UnparkForApp(); // the loop sees the close's answer; it parks no more (CanSoftPark)
         if (_connection.State == WebSocketState.Open)
         {
             // The loop sees the server's close and ends the stream after what is queued; a loop held back by a full
@@ -240,6 +254,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
 
         _disposing = true;
         Interlocked.MemoryBarrier(); // against ReconnectAsync swapping the connection (it reads _disposing after the swap)
+        StopSoftParkTick();
+        UnparkForApp();
         OnDisposing();
         if (!_completion.Task.IsCompleted && _connection.State == WebSocketState.Open)
         {
@@ -284,6 +300,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     internal void Start()
     {
         Volatile.Write(ref _state, (int)RealtimeSessionState.Open);
+        StartSoftParkTick();
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
@@ -861,16 +878,25 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 continue;
             }
 
-            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, lease, _stop.Token).ConfigureAwait(false))
+            // A lent delta for a reader that has caught up: park softly (see RealtimeSession.Lending.cs), so that the
+            // reader's next read runs the next step on its own thread. The epoch is read before the checks it guards.
+            int parkEpoch = lease is null ? -1 : _queue.ParkEpoch;
+            if (parkEpoch >= 0 && !CanSoftPark())
+            {
+                parkEpoch = -1;
+            }
+
+            if (!await _queue.EnqueueAsync(serverEvent, bytes, _kind.IsAudioDelta(serverEvent), borrowed, lease, parkEpoch, _stop.Token).ConfigureAwait(false))
             {
                 lease?.Release();
                 return false;
             }
 
-            if (borrowed)
+            if (borrowed || (parkEpoch >= 0 && _queue.LastEnqueueParked))
             {
                 // The event points into the payload: receive nothing until the reader has moved past it (or the
-                // queue ends: dispose completes it, so this wait needs no token and allocates nothing).
+                // queue ends: dispose completes it, so this wait needs no token and allocates nothing). A soft park
+                // ends at the reader's next read too, or when UnparkForApp says the loop must go on.
                 await _queue.WaitForReturnAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -929,6 +955,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private TServerEvent? StepForParkedLoopCore()
     {
+        if (LendsRetained && _queue.TakeTakenLease() is Lease taken)
+        {
+            // The app asked for the next event: the delta it read last is done with. Released on the receiver's side
+            // (this step is the receiver): see Lease.ReleaseOnReceiver.
+            taken.ReleaseOnReceiver();
+        }
+
         // No token: a cancelable one costs the pipe's read a registration on it and its removal (about 35 ns a delta
         // at 20 ms), and nothing needs it. _stop is canceled only by DisposeAsync, which then disposes the connection,
         // and that aborts a receive still pending (the one handed to the loop below) as the token would have.
@@ -941,9 +974,31 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         bool received = TryStep(receive.Result, out TServerEvent? serverEvent, out bool borrowed, out int bytes);
-        if (received && borrowed && serverEvent is not null && _audioFlushPending is null && _queue.EndStep(lent: true))
+        if (received && serverEvent is not null && _audioFlushPending is null)
         {
-            return serverEvent;
+            if (borrowed)
+            {
+                if (_queue.EndStep(lent: true))
+                {
+                    return serverEvent;
+                }
+            }
+            else if (_stepLease is { } lease && CanSoftPark())
+            {
+                // A delta lent on a retained message: the reader's, and the loop stays parked softly. The lease is
+                // published before the step ends (Clear, after dispose's Complete, releases it then).
+                _queue.SetTakenLease(lease);
+                if (_queue.EndStep(lent: true))
+                {
+                    _stepLease = null;
+                    return serverEvent;
+                }
+
+                if (_queue.TakeTakenLease() is null)
+                {
+                    _stepLease = null; // Clear released it: the loop, which hands the event to a completed queue, must not
+                }
+            }
         }
 
         _handedStep = new HandedStep(serverEvent, borrowed, bytes, !received, null);
@@ -976,6 +1031,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     {
         // A delta lent by the step that failed (a callback or the kind's state threw after it was built): never queued.
         TakeStepLease()?.Release();
+        StopSoftParkTick();
         Volatile.Write(ref _terminalException, terminal);
         ObserveEnd(terminal);
         _queue.Complete(terminal);

@@ -50,7 +50,12 @@ public sealed class RealtimeSessionOptions
     /// <see cref="ZeroCopyAudioDeltas"/> the session does not wait for your next read: it goes on receiving and queueing
     /// events meanwhile (the lent deltas' messages stay in memory, bounded by <see cref="MaxQueuedBytes"/> and at most
     /// 1 MiB, about 16 s of 24 kHz audio: past it the session stops reading the socket until you read on, so an app that
-    /// lags further behind holds the server back sooner than with this option set, when only the queue's bounds apply). A delta whose message straddled two receive buffers (rare:
+    /// lags further behind holds the server back sooner than with this option set, when only the queue's bounds apply).
+    /// When your reads keep up (nothing queued behind the delta you were handed), the session pauses its own receiving
+    /// after that delta for at most about a second, so that your next read receives the next delta on your thread with
+    /// no hand-off through the queue, as <see cref="ZeroCopyAudioDeltas"/> does; the pause ends at once when a call
+    /// waits for the server's answer (<c>UpdateSessionAsync</c>, <c>CommitAndWaitAsync</c>, ...), when an audio sink or
+    /// output is set (none pauses while one is), on close and on dispose. A delta whose message straddled two receive buffers (rare:
     /// they are 64 KiB) or came in fragments is copied instead. Set it when your app keeps delta events after reading
     /// on (collects them in a list, hands them to another thread). Default: false.
     /// </summary>

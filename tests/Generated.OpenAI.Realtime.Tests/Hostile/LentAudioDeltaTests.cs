@@ -309,6 +309,61 @@ public sealed class LentAudioDeltaTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 30000)]
+    public async Task A_reader_that_keeps_up_runs_the_parked_loops_steps_itself_and_allocates_nothing()
+    {
+        // The session's real loop over a stream that replays deltas of three sizes, always ready: once the reader has
+        // caught up, the loop parks softly after each delta and each read runs the next step on this thread, so the read
+        // completes at once. Every event is the next in the script, intact.
+        byte[] script = [.. Enumerable.Range(0, 3).SelectMany(i => Text(Delta(i, SizeOf(i))))];
+        WebSocketConnection connection = WebSocketConnection.CreateFromStream(new InMemoryWebSocketStream(script), new WebSocketConnectionOptions());
+        await using RealtimeVoiceSession session = new(connection, Default);
+        session.Start();
+        int next = -1;
+        long allocated = -1; // of the last round whose reads all completed at once, on this thread
+
+        // Returns how many reads completed at once.
+        async Task<int> ReadRoundAsync(int count, bool check)
+        {
+            int inline = 0;
+            int threadId = Environment.CurrentManagedThreadId;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < count; i++)
+            {
+                ValueTask<RealtimeServerEvent?> read = session.ReadEventAsync();
+                inline += read.IsCompletedSuccessfully ? 1 : 0;
+                RealtimeServerEvent e = (read.IsCompletedSuccessfully ? read.Result : await read.AsTask().WaitAsync(Patience))!;
+                if (check)
+                {
+                    int index = int.Parse(e.AsResponseOutputAudioDelta().EventId!.AsSpan("event_".Length), System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.True(next < 0 || index == next, $"read event_{index}, expected event_{next}");
+                    Assert.Equal(Pcm(index, SizeOf(index)), Decode(e));
+                    next = (index + 1) % 3;
+                }
+            }
+
+            if (!check && inline == count && Environment.CurrentManagedThreadId == threadId)
+            {
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            return inline;
+        }
+
+        await ReadRoundAsync(3000, check: true);
+        int inlineReads = 0;
+        const int Iterations = 3000;
+        for (int attempt = 0; attempt < 5 && allocated != 0; attempt++)
+        {
+            inlineReads = await ReadRoundAsync(Iterations, check: false);
+        }
+
+        output.WriteLine($"{inlineReads} of {Iterations} reads completed at once; {allocated} B");
+        Assert.Equal(Iterations, inlineReads);
+        Assert.Equal(0, allocated);
+        await ReadRoundAsync(30, check: true);
+    }
+
     private static async Task<RealtimeServerEvent?> ReadSkippingAsync(RealtimeVoiceSession session, Func<RealtimeServerEvent, bool> wanted)
     {
         while (await session.ReadEventAsync().AsTask().WaitAsync(Patience) is { } e)

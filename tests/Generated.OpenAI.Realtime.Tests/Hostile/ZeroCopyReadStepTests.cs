@@ -11,9 +11,9 @@ using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
 namespace Generated.OpenAI.Realtime.Tests.Hostile;
 
 /// <summary>
-/// Under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/> a read that hands back a lent delta runs the receive
-/// loop's next step itself (a receive that completes at once, then the message): what the loop would have done, in
-/// the same order, with the same end. Each case mixes what the reader keeps (lent deltas) with what it hands to the
+/// Under <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>, and under the default options while the loop parks
+/// softly after a lent delta, a read that hands back a lent delta runs the receive loop's next step itself (a receive
+/// that completes at once, then the message): what the loop would have done, in the same order, with the same end. Each case mixes what the reader keeps (lent deltas) with what it hands to the
 /// loop (other events, a receive that waits, the close, a failure, dispose).
 /// </summary>
 [Collection(TimingSensitiveCollection.Name)]
@@ -21,14 +21,17 @@ public sealed class ZeroCopyReadStepTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private static RealtimeSessionOptions ZeroCopy => new() { ZeroCopyAudioDeltas = true, KeepAliveInterval = TimeSpan.Zero, CloseTimeout = TimeSpan.FromMilliseconds(200) };
+    /// <summary>Zero-copy (the loop parks for every delta), or the default (lent deltas: it parks softly).</summary>
+    private static RealtimeSessionOptions Options(bool zeroCopy) => new() { ZeroCopyAudioDeltas = zeroCopy, KeepAliveInterval = TimeSpan.Zero, CloseTimeout = TimeSpan.FromMilliseconds(200) };
 
-    [Fact(Timeout = 60000)]
-    public async Task Deltas_and_other_events_arrive_in_order_across_pauses_and_the_stream_ends_at_the_servers_close()
+    [Theory(Timeout = 60000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deltas_and_other_events_arrive_in_order_across_pauses_and_the_stream_ends_at_the_servers_close(bool zeroCopy)
     {
         await using var peer = new HostilePeer();
         using RealtimeClient client = peer.CreateClient();
-        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, ZeroCopy);
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Options(zeroCopy));
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
@@ -74,12 +77,14 @@ public sealed class ZeroCopyReadStepTests
         Assert.Null(session.TerminalException);
     }
 
-    [Fact(Timeout = 60000)]
-    public async Task A_malformed_message_after_lent_deltas_ends_the_session_with_the_error_the_reader_sees_and_close_1007()
+    [Theory(Timeout = 60000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_malformed_message_after_lent_deltas_ends_the_session_with_the_error_the_reader_sees_and_close_1007(bool zeroCopy)
     {
         await using var peer = new HostilePeer();
         using RealtimeClient client = peer.CreateClient();
-        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, ZeroCopy);
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Options(zeroCopy));
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
@@ -100,12 +105,14 @@ public sealed class ZeroCopyReadStepTests
         Assert.IsType<RealtimeProtocolException>(session.TerminalException);
     }
 
-    [Fact(Timeout = 60000)]
-    public async Task Dispose_while_the_reader_holds_a_lent_delta_and_the_server_keeps_sending_ends_everything_within_a_second()
+    [Theory(Timeout = 60000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Dispose_while_the_reader_holds_a_lent_delta_and_the_server_keeps_sending_ends_everything_within_a_second(bool zeroCopy)
     {
         await using var peer = new HostilePeer();
         using RealtimeClient client = peer.CreateClient();
-        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, ZeroCopy);
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Options(zeroCopy));
         await using RawServerConnection __ = server;
         using var stop = new CancellationTokenSource();
         Task sending = Task.Run(async () =>

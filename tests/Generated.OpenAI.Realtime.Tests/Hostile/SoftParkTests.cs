@@ -1,0 +1,185 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Generated.OpenAI.Models;
+using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Xunit;
+using Xunit.Abstractions;
+using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
+
+namespace Generated.OpenAI.Realtime.Tests.Hostile;
+
+/// <summary>
+/// Under the default options the receive loop PARKS SOFTLY after a lent delta that the reader has caught up to, so that
+/// the reader's next read runs the next step on its own thread. What must hold all the same: the loop never waits for
+/// the app for long (a park with no read ends within two ticks: pings answered, later events queued), nor at all while a
+/// call waits for an answer, after an audio sink is set, or for a close.
+/// </summary>
+[Collection(TimingSensitiveCollection.Name)]
+public sealed class SoftParkTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    /// <summary>Two ticks and slack for a loaded machine: a soft park that sees no read ends within two ticks.</summary>
+    private static readonly TimeSpan ParkBound = 2 * RealtimeSession<RealtimeServerEvent>.SoftParkTick + TimeSpan.FromSeconds(1.5);
+
+    private static RealtimeSessionOptions Default => new() { KeepAliveInterval = TimeSpan.Zero, CloseTimeout = TimeSpan.FromMilliseconds(200) };
+
+    [Fact(Timeout = 60000)]
+    public async Task A_reader_that_keeps_up_finds_the_loop_parked_softly_and_one_that_holds_its_delta_does_not_hold_the_loop()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(960, "item_1"));
+        RealtimeServerEvent held = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.True(held.IsResponseOutputAudioDelta);
+        Assert.True(session.LoopParkedSoftly, "the reader had caught up: the loop parks after the delta");
+
+        // The app holds the delta and does not read: the park ends by itself, and what the server sends next is queued.
+        var watch = Stopwatch.StartNew();
+        await WaitUntilAsync(() => !session.LoopParkedSoftly);
+        output.WriteLine($"the soft park ended after {watch.ElapsedMilliseconds} ms without a read");
+        Assert.True(watch.Elapsed < ParkBound, $"{watch.Elapsed}");
+        for (int i = 0; i < 3; i++)
+        {
+            await SendAsync(server, AudioDelta(960, "item_2"));
+        }
+
+        await WaitUntilAsync(() => session.QueuedEvents == 3);
+        Assert.Equal(960, RealtimeVoiceSession.DecodedLength(held.AsResponseOutputAudioDelta().Delta)); // still the app's
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_server_ping_is_answered_while_the_app_holds_a_lent_delta_and_reads_nothing()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(960));
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience)); // held, never read past
+        var watch = Stopwatch.StartNew();
+        await server.WriteAsync(RawServerConnection.Frame(0x89, "soft"u8));
+        (bool fin, int opcode, byte[] payload) = await server.ReadClientFrameAsync(Patience);
+        output.WriteLine($"pong after {watch.ElapsedMilliseconds} ms");
+        Assert.True(fin);
+        Assert.Equal(0xA, opcode);
+        Assert.Equal("soft"u8.ToArray(), payload);
+        Assert.True(watch.Elapsed < ParkBound, $"{watch.Elapsed}");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_call_made_before_the_app_reads_a_delta_keeps_the_loop_from_parking_and_is_answered_while_the_app_holds_it()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        // The call waits for its answer first; then a delta comes and the app holds it while it awaits the call.
+        Task update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
+        System.Text.Json.JsonElement sent = await ReadClientEventAsync(server, "session.update");
+        await SendAsync(server, AudioDelta(960));
+        RealtimeServerEvent held = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.True(held.IsResponseOutputAudioDelta);
+        Assert.False(session.LoopParkedSoftly, "a call waits for an answer: the loop must not park");
+
+        var watch = Stopwatch.StartNew();
+        await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
+        bool parkedWhileWaiting = session.LoopParkedSoftly;
+        await update.WaitAsync(Patience);
+        output.WriteLine($"answered after {watch.ElapsedMilliseconds} ms");
+        Assert.False(parkedWhileWaiting, "the loop parked while a call waited for its answer");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_call_made_while_the_app_holds_a_delta_ends_the_park_at_once()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(960));
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        Assert.True(session.LoopParkedSoftly);
+
+        var watch = Stopwatch.StartNew();
+        Task update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
+        System.Text.Json.JsonElement sent = await ReadClientEventAsync(server, "session.update");
+        Assert.False(session.LoopParkedSoftly, "the call's registration (before its frame went out) ends the park");
+        await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
+        await update.WaitAsync(Patience);
+        output.WriteLine($"answered after {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task An_audio_sink_set_while_the_app_holds_a_delta_gets_the_next_deltas_without_a_read()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(960));
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        Assert.True(session.LoopParkedSoftly);
+
+        long sunk = 0;
+        var watch = Stopwatch.StartNew();
+        session.AudioSink = pcm => Interlocked.Add(ref sunk, pcm.Length);
+        Assert.False(session.LoopParkedSoftly);
+        for (int i = 0; i < 3; i++)
+        {
+            await SendAsync(server, AudioDelta(960));
+        }
+
+        await WaitUntilAsync(() => Interlocked.Read(ref sunk) == 3 * 960);
+        output.WriteLine($"sunk after {watch.ElapsedMilliseconds} ms");
+        Assert.False(session.LoopParkedSoftly, "a loop with a sink never parks softly");
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task CloseAsync_while_the_app_holds_a_delta_ends_the_stream()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, AudioDelta(960));
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        Assert.True(session.LoopParkedSoftly);
+
+        // The server answers the close: the loop (unparked by the close) sees it and ends the stream.
+        var watch = Stopwatch.StartNew();
+        Task closing = session.CloseAsync();
+        Assert.Equal(0x8, (await server.ReadClientFrameAsync(Patience)).Opcode);
+        await server.WriteAsync(RawServerConnection.Frame(0x88, [0x03, 0xE8]));
+        await closing.WaitAsync(Patience);
+        output.WriteLine($"closed after {watch.ElapsedMilliseconds} ms");
+        Assert.Null(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        await session.Completion.WaitAsync(Patience);
+        Assert.Null(session.TerminalException);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+}
