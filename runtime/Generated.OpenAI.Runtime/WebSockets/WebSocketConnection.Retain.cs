@@ -80,10 +80,10 @@ public sealed partial class WebSocketConnection
         Volatile.Write(ref _retained[(_retainedHead + _retainedCount) & (_retained.Length - 1)], ticket);
         _retainedCount++;
 
-        if (_reader is SocketPipeReader socketReader)
+        if (_reader is FrameAlignedPipeReader alignedReader)
         {
             // The reader must not compact its last segment under a retained payload.
-            socketReader.KeepsBytesInPlace = true;
+            alignedReader.KeepsBytesInPlace = true;
         }
 
         return true;
@@ -323,9 +323,9 @@ public sealed partial class WebSocketConnection
             : buffer.GetPosition(floor - _bufferStartOffset);
         _reader.AdvanceTo(keep, examined);
         _bufferStartOffset = floor;
-        if (_retainedCount == 0 && _reader is SocketPipeReader socketReader)
+        if (_retainedCount == 0 && _reader is FrameAlignedPipeReader alignedReader)
         {
-            socketReader.KeepsBytesInPlace = false; // everything before the parse position is consumed again
+            alignedReader.KeepsBytesInPlace = false; // everything before the parse position is consumed again
         }
     }
 

@@ -30,7 +30,7 @@ namespace Generated.OpenAI.WebSockets;
 /// different callers would otherwise interleave.</para>
 /// <para><b>Buffers.</b> Received payloads are borrowed from the connection (see <see cref="WebSocketReceivedMessage"/>);
 /// payloads given to send methods are only read, never modified: masking happens in the pipe's memory.</para>
-/// <para><b>Transport.</b> The receive pipe is a <see cref="SocketPipeReader"/>: over plain ws:// it reads the
+/// <para><b>Transport.</b> The receive pipe is a <see cref="FrameAlignedPipeReader"/>: over plain ws:// it reads the
 /// <see cref="Socket"/> itself, over wss:// the <see cref="SslStream"/>, into frame-aligned segments (a message that
 /// fits in one is never split between two). Over wss:// the send pipe runs over the <see cref="SslStream"/>. Over plain
 /// ws:// a data frame of up to 16 KiB, built in
@@ -57,7 +57,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly Socket? _socket; // plain ws://: data frames from _sendFrame go straight to it (_stream owns and closes it)
     private readonly PipeReader _reader;
-    private readonly SocketPipeReader? _alignedReader; // _reader when it is ours: told where frames end (frame-aligned segments)
+    private readonly FrameAlignedPipeReader? _alignedReader; // _reader when it is ours: told where frames end (frame-aligned segments)
     private readonly PipeWriter _writer;
     private readonly SendLock _sendLock = new();
     private readonly MaskKeySource _maskKeys = new();
@@ -112,7 +112,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         _stream = stream;
         _socket = socket;
         _reader = reader;
-        _alignedReader = reader as SocketPipeReader;
+        _alignedReader = reader as FrameAlignedPipeReader;
 
         // Frames start here (bytes the handshake left in the pipe are returned before any receive, and parsed first).
         _alignedReader?.SetFrameBoundary(0);
@@ -249,8 +249,8 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
             string key = WebSocketHandshake.CreateKey();
             await stream.WriteAsync(WebSocketHandshake.BuildRequest(uri, key, options), timeout.Token).ConfigureAwait(false);
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
-            // Plain ws:// receives straight from the socket (see SocketPipeReader); TLS from the SslStream, by the same reader.
-            reader = tls ? CreateReader(stream) : new SocketPipeReader(socket, ReceiveBufferSize);
+            // Plain ws:// receives straight from the socket (see FrameAlignedPipeReader); TLS from the SslStream, by the same reader.
+            reader = tls ? CreateReader(stream) : new FrameAlignedPipeReader(socket, ReceiveBufferSize);
             string? subProtocol = await WebSocketHandshake.ReadResponseAsync(reader, key, options, timeout.Token).ConfigureAwait(false);
             return new WebSocketConnection(stream, tls ? null : socket, reader, options, subProtocol);
         }
@@ -299,7 +299,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// The receive pipe over a stream (wss://, tests): the socket reader's own segments and frame alignment, reading the
     /// stream (an SslStream keeps the rest of a TLS record when a read stops at a frame's end). It does not own the stream.
     /// </summary>
-    private static SocketPipeReader CreateReader(Stream stream) => new(stream, ReceiveBufferSize);
+    private static FrameAlignedPipeReader CreateReader(Stream stream) => new(stream, ReceiveBufferSize);
 
     /// <summary>
     /// Receives the next whole data message, handling control frames on the way. The returned payload is

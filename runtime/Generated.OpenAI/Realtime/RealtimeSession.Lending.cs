@@ -25,7 +25,8 @@ namespace Generated.OpenAI.Realtime;
 // is set, close, dispose, a send that lost the connection; the queue's epoch stops a park decided before such a change),
 // and by itself when a whole SoftParkTick (500 ms) passes with no step of the reader's (the app holds its delta without
 // reading: the loop goes on receiving, answers pings, queues what comes). It never begins while a call waits for an
-// answer or an audio sink or output is set (CanSoftPark). One timer per session for that bound, none per park.
+// answer or an audio sink or output is set (CanSoftPark). One timer per session for that bound, made by
+// its first soft park (EnsureSoftParkTick), none per park.
 //
 // Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
 // builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
@@ -50,9 +51,10 @@ public abstract partial class RealtimeSession<TServerEvent>
     private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
 
     /// <summary>
-    /// Typed audio deltas lent on a copy of their message rather than on the received one: the message straddled two
-    /// receive buffers (64 KiB each: a delta of a few KiB does now and then, one of 64 KiB or more always) or came in
-    /// fragments. The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
+    /// Typed audio deltas lent on a copy of their message rather than on the received one: the message came in fragments,
+    /// or straddled two receive buffers (the connection's receive segments are frame-aligned, so only a message longer
+    /// than any of the last few hundred frames can, while earlier retained ones fill its segment; or one over 512 KiB).
+    /// The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
     /// </summary>
     internal long CopiedAudioDeltas => Interlocked.Read(ref _copiedAudioDeltas);
 
@@ -96,12 +98,23 @@ public abstract partial class RealtimeSession<TServerEvent>
         }
     }
 
-    /// <summary>The timer that bounds a soft park (<see cref="SoftParkTick"/>): one per session, none per park.</summary>
-    private void StartSoftParkTick()
+    /// <summary>
+    /// The timer that bounds a soft park (<see cref="SoftParkTick"/>): one per session, made by the loop's first soft park
+    /// (a session whose app never catches up with it, or that plays its audio through a sink, never has one), none per
+    /// park. Receive loop only; a dispose that ran meanwhile (it sets <c>_disposing</c>, then stops the tick) is seen
+    /// either there or here, so no timer outlives the session.
+    /// </summary>
+    private void EnsureSoftParkTick()
     {
-        if (LendsRetained && _audioDeltaBuilder is not null)
+        if (_softParkTick is not null)
         {
-            _softParkTick = new Timer(static state => ((RealtimeSession<TServerEvent>)state!).OnSoftParkTick(), this, SoftParkTick, SoftParkTick);
+            return;
+        }
+
+        Interlocked.Exchange(ref _softParkTick, new Timer(static state => ((RealtimeSession<TServerEvent>)state!).OnSoftParkTick(), this, SoftParkTick, SoftParkTick));
+        if (_disposing)
+        {
+            StopSoftParkTick();
         }
     }
 
@@ -234,7 +247,7 @@ public abstract partial class RealtimeSession<TServerEvent>
         private long _ticket;
         // Rented from ArrayPool<byte>.Shared for a message that could not be retained, and kept with the lease for the
         // next such message (returned only for a larger one, and at dispose): the loop rents and the app's thread returns,
-        // and a deep queue of 64 KiB+ deltas (each straddles two receive buffers) outgrew the pool's per-core stacks,
+        // and a deep queue of 64 KiB+ deltas (each straddled two receive buffers before they were frame-aligned) outgrew the pool's per-core stacks,
         // which then allocated (on the large-object heap from 128 KiB) for every delta.
         private byte[]? _copy;
         private bool _held;

@@ -300,7 +300,6 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     internal void Start()
     {
         Volatile.Write(ref _state, (int)RealtimeSessionState.Open);
-        StartSoftParkTick();
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
@@ -892,7 +891,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 return false;
             }
 
-            if (borrowed || (parkEpoch >= 0 && _queue.LastEnqueueParked))
+            bool parkedSoftly = parkEpoch >= 0 && _queue.LastEnqueueParked;
+            if (parkedSoftly)
+            {
+                EnsureSoftParkTick();
+            }
+
+            if (borrowed || parkedSoftly)
             {
                 // The event points into the payload: receive nothing until the reader has moved past it (or the
                 // queue ends: dispose completes it, so this wait needs no token and allocates nothing). A soft park

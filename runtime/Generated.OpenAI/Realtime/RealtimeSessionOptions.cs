@@ -55,8 +55,8 @@ public sealed class RealtimeSessionOptions
     /// after that delta for at most about a second, so that your next read receives the next delta on your thread with
     /// no hand-off through the queue, as <see cref="ZeroCopyAudioDeltas"/> does; the pause ends at once when a call
     /// waits for the server's answer (<c>UpdateSessionAsync</c>, <c>CommitAndWaitAsync</c>, ...), when an audio sink or
-    /// output is set (none pauses while one is), on close and on dispose. A delta whose message straddled two receive buffers (rare:
-    /// they are 64 KiB) or came in fragments is copied instead. Set it when your app keeps delta events after reading
+    /// output is set (none pauses while one is), on close and on dispose. A delta whose message came in fragments, or straddled two
+    /// receive buffers (rare: they are frame-aligned), is copied instead. Set it when your app keeps delta events after reading
     /// on (collects them in a list, hands them to another thread). Default: false.
     /// </summary>
     public bool CopyAudioDeltas { get; set; }

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Generated.OpenAI.Runtime.Tests.WebSockets;
 
 /// <summary>
-/// DisposeAsync while the receiver runs and a fast ws:// server sends (the socket transport, SocketPipeReader): every
+/// DisposeAsync while the receiver runs and a fast ws:// server sends (the socket transport, FrameAlignedPipeReader): every
 /// receive ends with a message or the typed <see cref="WebSocketConnectionException"/>, never a
 /// <see cref="NullReferenceException"/> from the reader or an <see cref="InvalidOperationException"/> about a second receive.
 /// </summary>

@@ -15,11 +15,11 @@ using Xunit.Abstractions;
 namespace Generated.OpenAI.Runtime.Tests.WebSockets;
 
 /// <summary>
-/// The ws:// receive path's <see cref="SocketPipeReader"/> over a connected loopback socket pair: the pipe contract the
+/// The ws:// receive path's <see cref="FrameAlignedPipeReader"/> over a connected loopback socket pair: the pipe contract the
 /// connection relies on (examined vs consumed, segments chained for big frames, end of stream, CancelPendingRead) and
 /// a steady state without allocation.
 /// </summary>
-public sealed class SocketPipeReaderTests : IDisposable
+public sealed class FrameAlignedPipeReaderTests : IDisposable
 {
     private const int SegmentSize = 64 * 1024;
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
@@ -27,9 +27,9 @@ public sealed class SocketPipeReaderTests : IDisposable
     private readonly ITestOutputHelper _output;
     private readonly Socket _client;
     private readonly Socket _server;
-    private readonly SocketPipeReader _reader;
+    private readonly FrameAlignedPipeReader _reader;
 
-    public SocketPipeReaderTests(ITestOutputHelper output)
+    public FrameAlignedPipeReaderTests(ITestOutputHelper output)
     {
         _output = output;
         using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -39,7 +39,7 @@ public sealed class SocketPipeReaderTests : IDisposable
         _client.Connect(listener.LocalEndPoint!);
         _server = listener.Accept();
         _server.NoDelay = true;
-        _reader = new SocketPipeReader(_client, SegmentSize);
+        _reader = new FrameAlignedPipeReader(_client, SegmentSize);
     }
 
     public void Dispose()
@@ -203,7 +203,7 @@ public sealed class SocketPipeReaderTests : IDisposable
         // segments, whose objects are kept for the next frame (their arrays go back to the pool).
         const int Frame = 10_000;
         const int Batch = 4;
-        var reader = new SocketPipeReader(_client, 4096);
+        var reader = new FrameAlignedPipeReader(_client, 4096);
         byte[] batch = Bytes(5, Frame * Batch);
         long allocated = 0;
         for (int round = 0; round < 40; round++)
@@ -249,7 +249,7 @@ public sealed class SocketPipeReaderTests : IDisposable
             client.Connect(listener.LocalEndPoint!);
             using Socket server = listener.Accept();
             server.NoDelay = true;
-            var reader = new SocketPipeReader(client, SegmentSize);
+            var reader = new FrameAlignedPipeReader(client, SegmentSize);
             using var stopSending = new CancellationTokenSource();
             Task sending = Task.Run(async () =>
             {
@@ -325,7 +325,7 @@ public sealed class SocketPipeReaderTests : IDisposable
     /// <summary>Reads <paramref name="total"/> bytes a frame at a time; -1 if a read did not complete inline.</summary>
     private int ReadSynchronously(int frame, int total) => ReadSynchronously(_reader, frame, total);
 
-    private static int ReadSynchronously(SocketPipeReader reader, int frame, int total)
+    private static int ReadSynchronously(FrameAlignedPipeReader reader, int frame, int total)
     {
         int received = 0;
         while (received < total)

@@ -20,7 +20,7 @@ namespace Generated.OpenAI.Runtime.Tests.WebSockets;
 /// asked for, playing the consumer by hand (everything kept, as while a connection retains messages), and over a real
 /// connection that retains what it receives.
 /// </summary>
-public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
+public sealed class FrameAlignedPipeReaderAlignmentTests(ITestOutputHelper output)
 {
     private const int SegmentSize = 64 * 1024;
 
@@ -28,7 +28,7 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
     public async Task A_frame_that_fits_in_what_is_left_is_received_up_to_its_end_in_the_same_segment()
     {
         var stream = new RecordingStream(Bytes(300_000));
-        var reader = new SocketPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
+        var reader = new FrameAlignedPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
         reader.NoteFrame(6_000);
         reader.SetFrameBoundary(0);
         ReadResult result = await reader.ReadAsync();
@@ -52,7 +52,7 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
     public async Task A_frame_that_would_not_fit_in_what_is_left_starts_a_fresh_segment()
     {
         var stream = new RecordingStream(Bytes(300_000));
-        var reader = new SocketPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
+        var reader = new FrameAlignedPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
         reader.NoteFrame(6_000);
         reader.SetFrameBoundary(0);
         ReadResult result = await reader.ReadAsync();
@@ -82,7 +82,7 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
     {
         // 100,000 bytes (1.5 s of 24 kHz PCM16 in base64, about): a segment for two of them, the first received whole.
         var stream = new RecordingStream(Bytes(2_000_000));
-        var reader = new SocketPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
+        var reader = new FrameAlignedPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
         reader.NoteFrame(100_000);
         reader.SetFrameBoundary(0);
         ReadResult result = await reader.ReadAsync();
@@ -93,7 +93,7 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
         reader.AdvanceTo(result.Buffer.End);
 
         // Longer than MaxAlignedFrameLength: not aligned for (it would take segments of twice its size); it chains, whole.
-        int huge = SocketPipeReader.MaxAlignedFrameLength + 100_000;
+        int huge = FrameAlignedPipeReader.MaxAlignedFrameLength + 100_000;
         reader.NoteFrame(huge);
         Assert.Equal(100_000, reader.AlignedFrameLength);
         long frameStart = result.Buffer.Length;
@@ -116,7 +116,7 @@ public sealed class SocketPipeReaderAlignmentTests(ITestOutputHelper output)
     public async Task A_header_split_across_receives_is_completed_by_receives_that_stop_where_it_can_be_judged()
     {
         var stream = new RecordingStream(Bytes(300_000));
-        var reader = new SocketPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
+        var reader = new FrameAlignedPipeReader(stream, SegmentSize) { KeepsBytesInPlace = true };
         reader.NoteFrame(6_000);
         reader.SetFrameBoundary(0);
         ReadResult result = await reader.ReadAsync();

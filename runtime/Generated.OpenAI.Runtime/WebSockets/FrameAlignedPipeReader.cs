@@ -54,7 +54,7 @@ namespace Generated.OpenAI.WebSockets;
 /// pool.</para>
 /// <para>The socket or stream is not owned: whoever owns it (the connection's stream) closes it.</para>
 /// </remarks>
-internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult>
+internal sealed class FrameAlignedPipeReader : PipeReader, IValueTaskSource<ReadResult>
 {
     private const int MinimumReadSize = 4096;
     private const int Idle = 0;
@@ -114,7 +114,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     internal bool KeepsBytesInPlace { get; set; }
 
     /// <summary>A reader that receives from a connected socket (ws://).</summary>
-    public SocketPipeReader(Socket socket, int segmentSize)
+    public FrameAlignedPipeReader(Socket socket, int segmentSize)
     {
         _socket = socket;
         _segmentSize = segmentSize;
@@ -125,7 +125,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
     /// A reader that reads from a stream (wss://: the <see cref="System.Net.Security.SslStream"/>, which keeps what is
     /// left of a TLS record for the next read when a read asks for fewer bytes than it decrypted).
     /// </summary>
-    public SocketPipeReader(Stream stream, int segmentSize)
+    public FrameAlignedPipeReader(Stream stream, int segmentSize)
     {
         _stream = stream;
         _segmentSize = segmentSize;
@@ -253,7 +253,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
             }
             else
             {
-                _pendingRead.SetException(new ObjectDisposedException(nameof(SocketPipeReader), "The reader was completed while a read was waiting for the socket."));
+                _pendingRead.SetException(new ObjectDisposedException(nameof(FrameAlignedPipeReader), "The reader was completed while a read was waiting for the socket."));
             }
 
             return;
