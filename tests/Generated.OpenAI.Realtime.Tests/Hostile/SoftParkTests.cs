@@ -109,9 +109,7 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
-        await SendAsync(server, AudioDelta(960));
-        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
-        Assert.True(session.LoopParkedSoftly);
+        await HoldOneDeltaAsync(session, server);
 
         var watch = Stopwatch.StartNew();
         Task update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
@@ -131,9 +129,7 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
-        await SendAsync(server, AudioDelta(960));
-        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
-        Assert.True(session.LoopParkedSoftly);
+        await HoldOneDeltaAsync(session, server);
 
         long sunk = 0;
         var watch = Stopwatch.StartNew();
@@ -158,9 +154,7 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         await using RealtimeVoiceSession _ = session;
         await using RawServerConnection __ = server;
 
-        await SendAsync(server, AudioDelta(960));
-        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
-        Assert.True(session.LoopParkedSoftly);
+        await HoldOneDeltaAsync(session, server);
 
         // The server answers the close: the loop (unparked by the close) sees it and ends the stream.
         var watch = Stopwatch.StartNew();
@@ -172,6 +166,14 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         Assert.Null(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
         await session.Completion.WaitAsync(Patience);
         Assert.Null(session.TerminalException);
+    }
+
+    /// <summary>The app reads one 20 ms delta and holds it, having caught up: the loop is parked softly after it.</summary>
+    private static async Task HoldOneDeltaAsync(RealtimeVoiceSession session, RawServerConnection server)
+    {
+        await SendAsync(server, AudioDelta(960));
+        Assert.NotNull(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
+        Assert.True(session.LoopParkedSoftly);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
