@@ -79,7 +79,14 @@ namespace Generated.OpenAI.Benchmarks;
 [IterationCount(3)]
 public class Perf_RealtimeSessions
 {
-    private static readonly int WindowMilliseconds = Program.IsDry ? 300 : 3_000;
+    private static readonly int WindowMilliseconds = Program.IsDry ? 300
+        : int.TryParse(Environment.GetEnvironmentVariable(WindowVariable), out int window) && window > 0 ? window : 3_000;
+
+    /// <summary>
+    /// Overrides the window's length in milliseconds (profiling: one long window over the same connections, so that a
+    /// counter attached to the process sees a steady load without the connects and closes between windows).
+    /// </summary>
+    public const string WindowVariable = "GENERATED_OPENAI_BENCH_WINDOW_MS";
     private static readonly int RampMilliseconds = Program.IsDry ? 100 : 500;
     private static readonly TimeSpan s_chunk = TimeSpan.FromMilliseconds(20);
 
@@ -143,6 +150,80 @@ public class Perf_RealtimeSessions
         finally
         {
             benchmark.Cleanup();
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>-- --compare-session-work ROUNDS SESSIONS</c>: the per-event user-mode work in which the session row differs from the
+    /// connection row, in process and without sockets, so that it can be compared on a loaded machine (the minimum of
+    /// <c>ROUNDS</c> interleaved rounds of 20,000 events per row is kept): an append (the connection's
+    /// <c>SendAudioAppendAsync</c> against the session's <c>SendAudioAsync</c>, both over a stream that drops the
+    /// bytes) and a received delta (the connection row's <c>IsEventType</c> + <c>DecodeDelta</c> into a PCM buffer
+    /// against the session's step for one message with an audio sink: <c>ProcessMessage</c> as its loop calls it). The
+    /// socket, the thread pool and the frame parsing are the same code in both rows and are not in these numbers.
+    /// </summary>
+    internal static int CompareSessionWork(int rounds, int sessions)
+    {
+        const int Events = 20_000;
+        byte[] pcm = AudioSamples.CreatePcm(AudioSamples.Pcm20Ms);
+        ReadOnlyMemory<byte> pcmMemory = pcm;
+        var payload = new System.Buffers.ReadOnlySequence<byte>(AudioSamples.CreateOutputAudioDelta(pcm));
+        long sunk = 0;
+        var options = new RealtimeSessionOptions { AudioSink = audio => sunk += audio.Length, KeepAliveInterval = TimeSpan.Zero };
+        var connections = new WebSocketConnection[sessions];
+        var voiceSessions = new RealtimeVoiceSession[sessions];
+        var decoded = new byte[sessions][];
+        for (int i = 0; i < sessions; i++)
+        {
+            connections[i] = WebSocketConnection.CreateFromStream(new NullDuplexStream(), new WebSocketConnectionOptions());
+            voiceSessions[i] = InMemorySession.Create(new NullDuplexStream(), options);
+            decoded[i] = new byte[AudioSamples.Pcm20Ms];
+        }
+
+        // Round robin over the sessions, as at N sessions each event finds its session's memory as the others left the cache.
+        int next = 0;
+        int Next() => next = next + 1 == sessions ? 0 : next + 1;
+        Func<int>[] rows =
+        [
+            () => { connections[Next()].SendAudioAppendAsync(AudioSamples.AppendType, pcmMemory).GetAwaiter().GetResult(); return 0; },
+            () => { voiceSessions[Next()].SendAudioAsync(pcmMemory).GetAwaiter().GetResult(); return 0; },
+            () => RealtimeAudioDeltaReader.IsEventType(payload, RealtimeServerEventResponseAudioDelta.TypeUtf8)
+                && RealtimeAudioDeltaReader.DecodeDelta(payload, decoded[Next()], out int written) == AudioDeltaStatus.Done ? written : -1,
+            () => voiceSessions[Next()].ProcessMessage(payload, out _, -1, lend: true) is null ? 0 : -1,
+        ];
+        string[] names = ["append: connection", "append: session", "delta: connection row", "delta: session step + sink"];
+        double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int row = 0; row < rows.Length; row++)
+            {
+                Func<int> step = rows[row];
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < Events; i++)
+                {
+                    if (step() < 0)
+                    {
+                        throw new InvalidOperationException(names[row] + " did not do the work.");
+                    }
+                }
+
+                best[row] = Math.Min(best[row], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds / Events);
+            }
+        }
+
+        Console.WriteLine($"// {sessions} sessions, round robin, min of {rounds} rounds of {Events} events per row");
+        for (int row = 0; row < rows.Length; row++)
+        {
+            Console.WriteLine($"{names[row],-28} {best[row],8:F1} ns{(row % 2 == 1 ? $"  (+{best[row] - best[row - 1]:F1} ns)" : "")}");
+        }
+
+        Console.WriteLine($"// {sunk} PCM bytes reached the sink");
+        for (int i = 0; i < sessions; i++)
+        {
+            voiceSessions[i].DisposeAsync().AsTask().GetAwaiter().GetResult();
+            connections[i].DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         return 0;

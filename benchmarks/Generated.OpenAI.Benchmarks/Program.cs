@@ -36,6 +36,11 @@ public static class Program
             return Perf_RealtimeSessions.Profile(method, int.Parse(sessions, CultureInfo.InvariantCulture), int.Parse(windows, CultureInfo.InvariantCulture));
         }
 
+        if (args is ["--compare-session-work", string workRounds, string workSessions])
+        {
+            return Perf_RealtimeSessions.CompareSessionWork(int.Parse(workRounds, CultureInfo.InvariantCulture), int.Parse(workSessions, CultureInfo.InvariantCulture));
+        }
+
         if (args is ["--compare-send", string rounds])
         {
             return Perf_RealtimeSend.Compare(int.Parse(rounds, CultureInfo.InvariantCulture));

@@ -51,12 +51,14 @@ internal static class WindowMetrics
         LatencyP99,
     }
 
-    public readonly record struct Snapshot(long Timestamp, TimeSpan User, TimeSpan Kernel, long Allocated, long Events)
+    /// <param name="WorkItems">The thread pool's completed work items (<see cref="ThreadPool.CompletedWorkItemCount"/>):
+    /// per event, how often a continuation was posted rather than run inline (socket completions, timers, hops).</param>
+    public readonly record struct Snapshot(long Timestamp, TimeSpan User, TimeSpan Kernel, long Allocated, long Events, long WorkItems)
     {
         public static Snapshot Take(long events)
         {
             using Process self = Process.GetCurrentProcess();
-            return new Snapshot(Stopwatch.GetTimestamp(), self.UserProcessorTime, self.PrivilegedProcessorTime, GC.GetTotalAllocatedBytes(precise: true), events);
+            return new Snapshot(Stopwatch.GetTimestamp(), self.UserProcessorTime, self.PrivilegedProcessorTime, GC.GetTotalAllocatedBytes(precise: true), events, ThreadPool.CompletedWorkItemCount);
         }
     }
 
@@ -73,9 +75,10 @@ internal static class WindowMetrics
         double bytesPerEvent = events == 0 ? double.NaN : (double)(end.Allocated - start.Allocated) / events;
         double p50 = latency?.P50 ?? double.NaN;
         double p99 = latency?.P99 ?? double.NaN;
+        double workItemsPerEvent = events == 0 ? double.NaN : (double)(end.WorkItems - start.WorkItems) / events;
         string line = string.Create(CultureInfo.InvariantCulture, $"{user + kernel:F4} {user:F4} {kernel:F4} {bytesPerEvent:F2} {events / wall:F0} {p50:F0} {p99:F0}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// window {key}: cpu/core {user + kernel:F4} (user {user:F4}, kernel {kernel:F4}), B/event {bytesPerEvent:F2}, events/s {events / wall:F0}, latency p50 {p50:F0} us, p99 {p99:F0} us ({latency?.Count ?? 0} deltas timed)"));
+            $"// window {key}: cpu/core {user + kernel:F4} (user {user:F4}, kernel {kernel:F4}), B/event {bytesPerEvent:F2}, events/s {events / wall:F0}, latency p50 {p50:F0} us, p99 {p99:F0} us ({latency?.Count ?? 0} deltas timed), work items/event {workItemsPerEvent:F3}, user us/event {user * wall * 1e6 / Math.Max(events, 1):F2}, kernel us/event {kernel * wall * 1e6 / Math.Max(events, 1):F2}"));
         string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
         if (directory is not null)
         {

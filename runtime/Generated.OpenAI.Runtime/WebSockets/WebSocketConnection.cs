@@ -55,12 +55,11 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private static readonly TimeSpan s_serverCloseWait = TimeSpan.FromSeconds(1);
 
     private readonly Stream _stream;
-    private readonly Socket? _socket; // plain ws://: data frames from _sendFrame go straight to it (_stream owns and closes it)
+    private readonly Socket? _socket; // plain ws://: data frames from _frameInFlight go straight to it (_stream owns and closes it)
     private readonly PipeReader _reader;
     private readonly FrameAlignedPipeReader? _alignedReader; // _reader when it is ours: told where frames end (frame-aligned segments)
     private readonly PipeWriter _writer;
     private readonly SendLock _sendLock = new();
-    private readonly MaskKeySource _maskKeys = new();
     private readonly object _stateLock = new();
     private readonly TaskCompletionSource<bool> _closeFrameReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxMessageSize;
@@ -99,7 +98,12 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
 
     // Send side, touched only while _sendLock is held.
     private bool _sendInFragmentedMessage;
-    private byte[]? _sendFrame; // see GetOwnSendFrame
+    private byte[]? _sendFrame; // the connection's frame buffer when its thread's is not free (see GetOwnSendFrame)
+    private byte[]? _frameInFlight; // the buffer of the frame being written (see GetOwnSendFrame)
+
+    // The frame buffer of the thread that sends (see GetOwnSendFrame): null while a send of this thread holds it.
+    [ThreadStatic]
+    private static byte[]? t_sendFrame;
 
     // Wire byte counts (frame headers and payloads): each written by one side only (the receiver, or the holder of
     // _sendLock), read by anyone.
@@ -1000,6 +1004,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
         catch
         {
+            ReturnFrameInFlight(); // never handed to the transport (a writer threw): free again
             _sendLock.Release();
             throw;
         }
@@ -1026,26 +1031,65 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// The connection's own frame buffer for a data frame of at most <see cref="SendBufferSize"/> bytes, written in
-    /// place or copied (an audio append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's
-    /// segment rent and return and its flush machinery, which cost more than the encode of a 20 ms append. The
-    /// buffer is owned by the connection and used only under <see cref="_sendLock"/>; it is a plain array, never
-    /// pooled, so that a write still in flight when the connection is torn down cannot read memory that was handed to
-    /// someone else. It grows in 4 KiB steps to the largest frame sent this way. The pipe is empty whenever the lock
-    /// is free (every holder flushes), so frames from both paths never interleave.
+    /// The buffer for a data frame of at most <see cref="SendBufferSize"/> bytes, written in place or copied (an audio
+    /// append of 20 or 100 ms, a typed event): the frame goes to the stream in one write, without the pipe's segment
+    /// rent and return and its flush machinery, which cost more than the encode of a 20 ms append. It is the sending
+    /// thread's buffer when that one is free and large enough, else the connection's own; it is
+    /// <see cref="_frameInFlight"/> until the write is done (<see cref="ReturnFrameInFlight"/>). Why the thread's: at
+    /// hundreds of connections each connection's own buffer has left the cache by its next send, so writing a 20 ms
+    /// append into it (1.3 KB) missed the cache on every line, where one buffer per thread stays in it. The buffers are
+    /// plain arrays, never pooled, and one whose write did not complete at once goes back to no one until it did:
+    /// a write still in flight when the connection is torn down cannot read memory that was handed to someone else.
+    /// They grow in 4 KiB steps to the largest frame sent this way. Used only under <see cref="_sendLock"/>; the pipe
+    /// is empty whenever the lock is free (every holder flushes), so frames from both paths never interleave.
     /// </summary>
     private Span<byte> GetOwnSendFrame(int frameLength)
     {
-        byte[]? buffer = _sendFrame;
-        if (buffer is null || buffer.Length < frameLength)
+        byte[]? buffer = t_sendFrame;
+        if (buffer is not null && buffer.Length >= frameLength)
         {
-            _sendFrame = buffer = new byte[Math.Min(SendBufferSize, (frameLength + 4095) & ~4095)];
+            t_sendFrame = null; // this send's until its write is done: a send on this thread meanwhile uses its connection's
+        }
+        else
+        {
+            buffer = _sendFrame;
+            if (buffer is null || buffer.Length < frameLength)
+            {
+                buffer = new byte[Math.Min(SendBufferSize, (frameLength + 4095) & ~4095)];
+            }
+
+            _sendFrame = null;
         }
 
+        _frameInFlight = buffer;
         return buffer.AsSpan(0, frameLength);
     }
 
-    /// <summary>Writes the frame in <see cref="_sendFrame"/> to the stream and flushes it; releases the send lock when done.</summary>
+    /// <summary>
+    /// The write of <see cref="_frameInFlight"/> completed: the buffer is free again, for this thread (the send ran on it
+    /// without waiting, or its continuation runs here) or, when the thread has one at least as large, for the connection.
+    /// Not called when the write failed: the buffer is then left to the collector.
+    /// </summary>
+    private void ReturnFrameInFlight()
+    {
+        byte[]? buffer = _frameInFlight;
+        _frameInFlight = null;
+        if (buffer is null)
+        {
+            return;
+        }
+
+        if (t_sendFrame is not { } threads || threads.Length < buffer.Length)
+        {
+            t_sendFrame = buffer;
+        }
+        else
+        {
+            _sendFrame ??= buffer;
+        }
+    }
+
+    /// <summary>Writes the frame in <see cref="_frameInFlight"/> to the stream and flushes it; releases the send lock when done.</summary>
     private ValueTask WriteOwnSendFrameAsync(int frameLength, CancellationToken cancellationToken)
     {
         if (_socket is { } socket)
@@ -1056,7 +1100,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         ValueTask write;
         try
         {
-            write = _stream.WriteAsync(_sendFrame.AsMemory(0, frameLength), cancellationToken);
+            write = _stream.WriteAsync(_frameInFlight.AsMemory(0, frameLength), cancellationToken);
         }
         catch (Exception ex)
         {
@@ -1069,6 +1113,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
 
         write.GetAwaiter().GetResult(); // consumes a pooled IValueTaskSource, if the stream used one
+        ReturnFrameInFlight(); // the stream is done with the bytes (a flush does not read them)
         Task flush;
         try
         {
@@ -1089,7 +1134,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Plain ws://: the frame in <see cref="_sendFrame"/> goes to the socket in one send (which sends all of it) without
+    /// Plain ws://: the frame in <see cref="_frameInFlight"/> goes to the socket in one send (which sends all of it) without
     /// the <see cref="NetworkStream"/> layer: its write is this send plus checks, and its flush does nothing. Releases
     /// the send lock when done. A socket error surfaces as the <see cref="IOException"/> the stream made of it.
     /// </summary>
@@ -1098,7 +1143,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         ValueTask<int> send;
         try
         {
-            send = socket.SendAsync(_sendFrame.AsMemory(0, frameLength), SocketFlags.None, cancellationToken);
+            send = socket.SendAsync(_frameInFlight.AsMemory(0, frameLength), SocketFlags.None, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -1111,6 +1156,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         }
 
         _ = send.Result; // consumes the socket's pooled IValueTaskSource, if it used one
+        ReturnFrameInFlight();
         _sendLock.Release();
         return default;
     }
@@ -1121,6 +1167,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         try
         {
             await send.ConfigureAwait(false);
+            ReturnFrameInFlight();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -1146,6 +1193,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
         try
         {
             await write.ConfigureAwait(false);
+            ReturnFrameInFlight();
             await (flush ?? _stream.FlushAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -1195,7 +1243,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// <summary>Writes a whole frame into <paramref name="frame"/> (exactly its length; the caller's send buffer).</summary>
     private void WriteFrameInPlace<TState>(Span<byte> frame, Opcode opcode, bool fin, int payloadLength, TState state, PayloadWriter<TState>? write, MaskedPayloadWriter<TState>? writeMasked)
     {
-        int maskKey = _maskKeys.Next();
+        int maskKey = MaskKeySource.ForCurrentThread.Next();
         int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payloadLength, maskKey);
         Span<byte> payload = frame.Slice(headerLength);
         if (writeMasked is not null)
@@ -1214,7 +1262,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     /// <summary>Copies a whole frame into <paramref name="frame"/> (exactly its length; the connection's own buffer) and masks it there.</summary>
     private void WriteFrameCopy(Span<byte> frame, Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
     {
-        int maskKey = _maskKeys.Next();
+        int maskKey = MaskKeySource.ForCurrentThread.Next();
         int headerLength = WebSocketFrameParser.WriteClientHeader(frame, opcode, fin, payload.Length, maskKey);
         Span<byte> destination = frame.Slice(headerLength);
         payload.CopyTo(destination);
@@ -1225,7 +1273,7 @@ public sealed partial class WebSocketConnection : IAsyncDisposable
     private void WriteFrameCopy(Opcode opcode, bool fin, ReadOnlySpan<byte> payload)
     {
         int headerLength = WebSocketFrameParser.GetClientHeaderLength(payload.Length);
-        int maskKey = _maskKeys.Next();
+        int maskKey = MaskKeySource.ForCurrentThread.Next();
         int firstChunk = Math.Min(payload.Length, SendChunkSize);
         Span<byte> span = _writer.GetSpan(headerLength + firstChunk);
         WebSocketFrameParser.WriteClientHeader(span, opcode, fin, payload.Length, maskKey);
