@@ -608,14 +608,71 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
 
         ReadOnlySpan<byte> json = payload.FirstSpan;
-        Span<byte> destination = output is null ? _audioBuffer : GetAudioOutputSpan(output, json.Length / 4 * 3);
-        if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, _kind.AudioDeltaType.Span, destination, out int written) || (written & 1) != 0)
+        if (output is not null)
         {
-            return false;
+            Span<byte> memory = GetAudioOutputSpan(output, json.Length / 4 * 3);
+            if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, _kind.AudioDeltaType.Span, memory, out int decoded) || (decoded & 1) != 0)
+            {
+                return false;
+            }
+
+            DeliverAudio(memory.Slice(0, decoded), sink, output);
+            return true;
         }
 
-        DeliverAudio(destination.Slice(0, written), sink, output);
-        return true;
+        // For the sink alone, the PCM is borrowed for its call only: it is decoded into the buffer of the thread that runs
+        // the step when that one is free (see TakeThreadPcmBuffer), else into the session's own.
+        byte[]? threadBuffer = TakeThreadPcmBuffer(json.Length / 4 * 3);
+        try
+        {
+            Span<byte> destination = threadBuffer ?? _audioBuffer;
+            if (!RealtimeAudioDeltaReader.TryDecodeApiShapeDeltaOfType(json, _kind.AudioDeltaType.Span, destination, out int written) || (written & 1) != 0)
+            {
+                return false;
+            }
+
+            DeliverAudio(destination.Slice(0, written), sink, output: null);
+            return true;
+        }
+        finally
+        {
+            if (threadBuffer is not null)
+            {
+                t_pcmBuffer = threadBuffer;
+            }
+        }
+    }
+
+    /// <summary>The largest PCM buffer a thread keeps for <see cref="TryDecodeApiShapeAudio"/> (a second of audio is 48,000 bytes).</summary>
+    private const int MaxThreadPcmBuffer = 64 * 1024;
+
+    // The PCM buffer of the thread that runs a step (see TakeThreadPcmBuffer); s_pcmBufferInUse while a step of this
+    // thread decodes into it (a sink that steps another session inside its call gets that session's own buffer).
+    [ThreadStatic]
+    private static byte[]? t_pcmBuffer;
+    private static readonly byte[] s_pcmBufferInUse = [];
+
+    /// <summary>
+    /// This thread's PCM buffer for a delta of up to <paramref name="length"/> bytes (made or grown in 4 KiB steps), marked
+    /// in use until the caller puts it back; <see langword="null"/> when it is in use or the delta is larger than
+    /// <see cref="MaxThreadPcmBuffer"/>. Why: at hundreds of sessions each session's own buffer has left the cache by its
+    /// next delta, so decoding 20 ms (960 bytes) into it missed the cache on every line, where a thread's stays in it.
+    /// </summary>
+    private static byte[]? TakeThreadPcmBuffer(int length)
+    {
+        byte[]? buffer = t_pcmBuffer;
+        if (ReferenceEquals(buffer, s_pcmBufferInUse) || length > MaxThreadPcmBuffer)
+        {
+            return null;
+        }
+
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new byte[(length + 4095) & ~4095];
+        }
+
+        t_pcmBuffer = s_pcmBufferInUse;
+        return buffer;
     }
 
     /// <summary>
