@@ -112,6 +112,30 @@ public sealed class WebSocketConnectionAudioFrameTests
         }
     }
 
+    [Fact]
+    public async Task A_transport_failure_on_a_small_send_aborts_with_a_typed_error()
+    {
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(new FailingWriteStream(), new WebSocketConnectionOptions());
+        WebSocketConnectionException error = await Assert.ThrowsAsync<WebSocketConnectionException>(
+            async () => await connection.SendAudioAppendAsync(RealtimeEventTypes.InputAudioBufferAppend, new byte[960]));
+        Assert.Equal(ShutdownReason.TransportError, error.Reason);
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Equal(ShutdownReason.TransportError, connection.ShutdownReason);
+        await Assert.ThrowsAsync<WebSocketConnectionException>(
+            async () => await connection.SendAudioAppendAsync(RealtimeEventTypes.InputAudioBufferAppend, new byte[960]));
+    }
+
+    [Fact]
+    public async Task A_type_that_needs_escaping_is_refused_before_anything_is_written()
+    {
+        var stream = new InMemoryWebSocketStream([]);
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        Assert.Throws<ArgumentException>(() => connection.SendAudioAppendAsync("bad\"type"u8.ToArray(), new byte[960]));
+        Assert.Equal(0, stream.BytesWritten);
+        await connection.SendAudioAppendAsync(RealtimeEventTypes.InputAudioBufferAppend, new byte[960]); // the lock was not taken
+        Assert.True(stream.BytesWritten > 1280);
+    }
+
     /// <summary>A stream whose every write waits until the test completes it, keeping the memory it was given (as a transport does).</summary>
     private sealed class HoldingWriteStream : Stream
     {
