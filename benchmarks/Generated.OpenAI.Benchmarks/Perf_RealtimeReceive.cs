@@ -357,11 +357,17 @@ public class Perf_RealtimeReceive
         string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail"];
         if (rounds <= 0)
         {
+            // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
+            // difference over their iterations' difference is the row's, without the setup).
             Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : rounds == -3 ? 4 : rounds == -4 ? 3 : 0];
-            while (true)
+            long iterations = long.TryParse(Environment.GetEnvironmentVariable("GENERATED_OPENAI_PROFILE_ITERATIONS"), out long count) ? count : long.MaxValue;
+            for (long i = 0; i < iterations; i++)
             {
                 row();
             }
+
+            bench.Cleanup();
+            return 0;
         }
 
         int batch = Math.Max(200, 4_000_000 / Math.Max(1, pcmBytes));

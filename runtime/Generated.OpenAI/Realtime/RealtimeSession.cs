@@ -946,6 +946,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            _lendFromReceiveBuffer = false;
             _handedStep = new HandedStep(null, false, 0, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
             _queue.EndStep(lent: false);
             return null;
@@ -960,7 +961,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private TServerEvent? StepForParkedLoopCore()
     {
-        if (LendsRetained && _queue.TakeTakenLease() is Lease taken)
+        bool lendsRetained = LendsRetained;
+        if (lendsRetained && _queue.TakeTakenLease() is Lease taken)
         {
             // The app asked for the next event: the delta it read last is done with. Released on the receiver's side
             // (this step is the receiver): see Lease.ReleaseOnReceiver.
@@ -978,7 +980,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
+        // A delta this step may lend to the reader is lent from the receive buffer, not retained (see
+        // RealtimeSession.Lending.cs): the reader's next step releases it before it receives.
+        _lendFromReceiveBuffer = lendsRetained;
         bool received = TryStep(receive.Result, out TServerEvent? serverEvent, out bool borrowed, out int bytes);
+        _lendFromReceiveBuffer = false;
         if (received && serverEvent is not null && _audioFlushPending is null)
         {
             if (borrowed)
@@ -1006,6 +1012,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             }
         }
 
+        // Handed to the loop instead, which may receive again before the app reads past it: retained now (this step is
+        // still the receiver).
+        _stepLease?.KeepPastReceive();
         _handedStep = new HandedStep(serverEvent, borrowed, bytes, !received, null);
         _queue.EndStep(lent: false);
         return null;
