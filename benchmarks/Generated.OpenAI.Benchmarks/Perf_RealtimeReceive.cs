@@ -213,8 +213,8 @@ public class Perf_RealtimeReceive
     /// <summary>
     /// The baseline of the <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> rows: the connection's receive, then the
     /// copy an app makes of a delta it keeps past its next receive, the delta's base64 in a new array of exactly its
-    /// length (what a copied typed delta's <c>Delta</c> owns), found with the API-shape scan (the message made contiguous
-    /// in a pooled buffer first when it spans two receive buffers), then decoded from that copy as the session rows decode
+    /// length (what a copied typed delta's <c>Delta</c> owns), found with the API-shape scan and copied once (straight from
+    /// the receive buffers when the message spans two), then decoded from that copy as the session rows decode
     /// their event's. The copied typed delta also allocates its event (its id string and two objects, about 200 B);
     /// this row allocates the base64's array only.
     /// </summary>
@@ -233,7 +233,11 @@ public class Perf_RealtimeReceive
         return written;
     }
 
-    /// <summary>The delta's base64 of an API-shaped message, copied into a new array of its length (the app's kept copy).</summary>
+    /// <summary>
+    /// The delta's base64 of an API-shaped message, copied into a new array of its length (the app's kept copy): once,
+    /// straight from the receive buffers also when the message spans two (its first block's scan says where the body
+    /// starts; the body runs to the final <c>"}</c>).
+    /// </summary>
     internal static byte[] CopyDelta(in ReadOnlySequence<byte> payload)
     {
         if (payload.IsSingleSegment)
@@ -244,20 +248,15 @@ public class Perf_RealtimeReceive
                 : throw new InvalidOperationException("Not the API's shape.");
         }
 
-        int length = (int)payload.Length;
-        byte[] contiguous = ArrayPool<byte>.Shared.Rent(length);
-        try
+        int bodyStart = RealtimeAudioDeltaReader.ScanApiShapeToDeltaBody(payload.FirstSpan);
+        if (bodyStart < 0)
         {
-            payload.CopyTo(contiguous);
-            ReadOnlySpan<byte> json = contiguous.AsSpan(0, length);
-            return RealtimeAudioDeltaReader.TryScanApiShape(json, out RealtimeAudioDeltaReader.ApiShapeDelta shape)
-                ? json[shape.DeltaStart..shape.DeltaEnd].ToArray()
-                : throw new InvalidOperationException("Not the API's shape.");
+            throw new InvalidOperationException("Not the API's shape.");
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(contiguous);
-        }
+
+        byte[] base64 = new byte[(int)payload.Length - bodyStart - 2];
+        payload.Slice(bodyStart, base64.Length).CopyTo(base64);
+        return base64;
     }
 
     /// <summary>

@@ -13,10 +13,11 @@ namespace Generated.OpenAI.Realtime;
 // it the connection's receive stops reading the socket until the app reads on, as a full queue does; see
 // WebSocketConnection.RetainedBytesLimit).
 //
-// SOFT PARK. When the reader has caught up (nothing queued before the lent delta the loop queues), the loop parks after
-// it, as the zero-copy loop parks after each delta, so that the reader's next read runs the loop's next step on the
-// reader's own thread (StepForParkedLoop: the receive, complete at once when the next message is buffered, and
-// ProcessMessage) and returns the next lent delta itself, the loop staying parked. That saves the hand-off between the
+// SOFT PARK. When the reader has caught up (nothing queued before the lent delta the loop queues; under CopyAudioDeltas,
+// the copied delta: IsCopiedAudioDelta, with no lease), the loop parks after it, as the zero-copy loop parks after each
+// delta, so that the reader's next read runs the loop's next step on the reader's own thread (StepForParkedLoop: the
+// receive, complete at once when the next message is buffered, and ProcessMessage) and returns the next delta itself,
+// the loop staying parked. That saves the hand-off between the
 // two threads per delta (the loop's enqueue waking the reader on the thread pool, the release of each lease crossing
 // back), which was most of what ReadEventAsync cost over ProcessMessage. Anything else the step finds (another event, a
 // receive that would wait, the close, a failure) is handed to the loop, which goes on from there. Unlike the zero-copy
@@ -56,6 +57,13 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// app holds a delta without reading for that long.
     /// </summary>
     internal static readonly TimeSpan SoftParkTick = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Whether <paramref name="serverEvent"/> is a typed audio delta under <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>:
+    /// the loop parks softly after it as after a lent one (the app's reads that keep up then copy each delta on their own
+    /// thread, and each copy is garbage by the next read rather than queued long enough to outlive a collection).
+    /// </summary>
+    private bool IsCopiedAudioDelta(TServerEvent serverEvent) => _options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas && _kind.IsAudioDelta(serverEvent);
 
     /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
     private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
@@ -108,7 +116,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// </summary>
     private void UnparkForApp()
     {
-        if (LendsRetained)
+        if (!_options.ZeroCopyAudioDeltas)
         {
             _queue.Unpark();
         }

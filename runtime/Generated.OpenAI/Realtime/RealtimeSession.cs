@@ -175,10 +175,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         // A read that hands back a lent delta while the loop waits for it (ZeroCopyAudioDeltas), or while the loop parks
-        // softly after a lent delta (the default: see RealtimeSession.Lending.cs), runs the loop's next step itself
+        // softly after a lent or copied delta (see RealtimeSession.Lending.cs), runs the loop's next step itself
         // (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off (and no async
         // method: this path never waits).
-        if (!_options.CopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
+        if (!cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
             && StepForParkedLoop() is { } lent)
         {
             return new ValueTask<TServerEvent?>(lent);
@@ -891,9 +891,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 continue;
             }
 
-            // A lent delta for a reader that has caught up: park softly (see RealtimeSession.Lending.cs), so that the
-            // reader's next read runs the next step on its own thread. The epoch is read before the checks it guards.
-            int parkEpoch = lease is null ? -1 : _queue.ParkEpoch;
+            // A lent or copied delta for a reader that has caught up: park softly (see RealtimeSession.Lending.cs), so
+            // that the reader's next read runs the next step on its own thread. The epoch is read before the checks it guards.
+            int parkEpoch = lease is not null || IsCopiedAudioDelta(serverEvent) ? _queue.ParkEpoch : -1;
             if (parkEpoch >= 0 && !CanSoftPark())
             {
                 parkEpoch = -1;
@@ -1003,6 +1003,15 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         {
             if (borrowed)
             {
+                if (_queue.EndStep(lent: true))
+                {
+                    return serverEvent;
+                }
+            }
+            else if (IsCopiedAudioDelta(serverEvent) && CanSoftPark())
+            {
+                // A copied delta (CopyAudioDeltas): the reader's, and the loop stays parked softly, as for a lent one; it
+                // borrows nothing, so there is no lease.
                 if (_queue.EndStep(lent: true))
                 {
                     return serverEvent;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -243,6 +244,49 @@ public sealed class SoftParkTests(ITestOutputHelper output)
 
             Assert.Equal(Pcm(i, 19_200), Decode(e));
         }
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Under_CopyAudioDeltas_a_reader_that_keeps_up_finds_the_loop_parked_softly_and_a_call_ends_the_park()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        RealtimeSessionOptions options = Default;
+        options.CopyAudioDeltas = true;
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, Delta(0, 960));
+        RealtimeServerEvent first = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.True(session.LoopParkedSoftly, "the reader had caught up with a copied delta: the loop parks after it");
+
+        // The reads' steps copy the next deltas on this thread, the loop staying parked; each copy is the app's to keep.
+        const int Count = 20;
+        byte[] frames = [.. Enumerable.Range(1, Count).SelectMany(i => Text(Delta(i, 960)))];
+        await server.WriteAsync(frames);
+        await Task.Delay(100);
+        var kept = new List<RealtimeServerEvent> { first };
+        for (int i = 1; i <= Count; i++)
+        {
+            kept.Add((await session.ReadEventAsync().AsTask().WaitAsync(Patience))!);
+        }
+
+        Assert.True(session.LoopParkedSoftly, "the reader keeps up: the loop stays parked");
+        for (int i = 0; i <= Count; i++)
+        {
+            Base64Data audio = kept[i].AsResponseOutputAudioDelta().Delta;
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.EncodedUtf8, out ArraySegment<byte> segment));
+            Assert.Equal(segment.Count, segment.Array!.Length); // a copy of its own, not a slice of a receive buffer
+            Assert.Equal(Pcm(i, 960), Decode(kept[i]));
+        }
+
+        // A call that waits for its answer ends the park at once, as under the default.
+        Task update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
+        System.Text.Json.JsonElement sent = await ReadClientEventAsync(server, "session.update");
+        Assert.False(session.LoopParkedSoftly);
+        await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
+        await update.WaitAsync(Patience);
     }
 
     /// <summary>PCM of its own for each delta, so that a delta whose bytes were reused shows.</summary>
