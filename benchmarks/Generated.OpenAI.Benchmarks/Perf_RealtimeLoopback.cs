@@ -380,13 +380,35 @@ public class Perf_RealtimeLoopback
         await ReceiveDeltasOnRequestAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The baseline of the <c>CopyAudioDeltas</c> row: <see cref="OursReceiveOnRequest"/> with the copy an app makes of a
+    /// delta it keeps, the delta's base64 in a new array of its length (what a copied typed delta's <c>Delta</c> owns),
+    /// decoded from that copy (see <see cref="Perf_RealtimeReceive.OursReceiveCopyAndDecode"/>).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Batch, Description = "connection: ReceiveMessageAsync + a kept copy of the delta's base64 + decode")]
+    [BenchmarkCategory(SessionReceive)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReceiveDeltasOnRequestAsync()
+    public async ValueTask OursReceiveCopyOnRequest()
+    {
+        await _oursOnRequest.SendAudioAppendAsync(AudioSamples.AppendType, _request).ConfigureAwait(false);
+        await ReceiveDeltasOnRequestAsync(keepCopies: true).ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReceiveDeltasOnRequestAsync(bool keepCopies = false)
     {
         for (int i = 0; i < Batch; i++)
         {
             WebSocketReceivedMessage message = await _oursOnRequest.ReceiveMessageAsync().ConfigureAwait(false);
-            if (RealtimeAudioDeltaReader.DecodeDelta(message.Payload, _decoded, out _) != AudioDeltaStatus.Done)
+            if (keepCopies)
+            {
+                byte[] base64 = Perf_RealtimeReceive.CopyDelta(message.Payload);
+                if (System.Buffers.Text.Base64.DecodeFromUtf8(base64, _decoded, out _, out _) != System.Buffers.OperationStatus.Done)
+                {
+                    throw new InvalidOperationException("Not a decodable delta.");
+                }
+            }
+            else if (RealtimeAudioDeltaReader.DecodeDelta(message.Payload, _decoded, out _) != AudioDeltaStatus.Done)
             {
                 throw new InvalidOperationException("Not a decodable delta.");
             }

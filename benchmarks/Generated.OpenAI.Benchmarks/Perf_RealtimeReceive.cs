@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Text;
 using System.ClientModel.Primitives;
 using System.Linq;
@@ -44,6 +45,7 @@ public class Perf_RealtimeReceive
     private byte[] _decoded = [];
     private WebSocketConnection _connection = null!;
     private WebSocketConnection _copyConnection = null!;
+    private WebSocketConnection _keptCopyConnection = null!;
     private byte[] _receiveBuffer = [];
     private WebSocketConnection _sinkConnection = null!;
     private RealtimeVoiceSession _sinkSession = null!;
@@ -82,6 +84,8 @@ public class Perf_RealtimeReceive
         _copyConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
         _receiveBuffer = new byte[PcmBytes];
         Verify(nameof(OursReceiveDecodeAndCopy), OursReceiveDecodeAndCopy());
+        _keptCopyConnection = WebSocketConnection.CreateFromStream(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new WebSocketConnectionOptions());
+        Verify(nameof(OursReceiveCopyAndDecode), OursReceiveCopyAndDecode());
         Verify(nameof(Official), Official());
         Verify(nameof(Naive), Naive());
 
@@ -141,6 +145,7 @@ public class Perf_RealtimeReceive
     {
         _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _copyConnection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _keptCopyConnection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _sinkSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _outputSession.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _typedLease?.Release();
@@ -203,6 +208,55 @@ public class Perf_RealtimeReceive
 
         RealtimeAudioDeltaReader.DecodeDelta(receive.Result.Payload, _receiveBuffer, out int written);
         return CopyToPlayer(_receiveBuffer.AsSpan(0, written));
+    }
+
+    /// <summary>
+    /// The baseline of the <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> rows: the connection's receive, then the
+    /// copy an app makes of a delta it keeps past its next receive, the delta's base64 in a new array of exactly its
+    /// length (what a copied typed delta's <c>Delta</c> owns), found with the API-shape scan and copied once (straight from
+    /// the receive buffers when the message spans two), then decoded from that copy as the session rows decode
+    /// their event's. The copied typed delta also allocates its event (its id string and two objects, about 200 B);
+    /// this row allocates the base64's array only.
+    /// </summary>
+    [Benchmark(Description = "ours: ReceiveMessageAsync + a kept copy of the delta's base64 + decode (replay stream)")]
+    [BenchmarkCategory(Program.NoAllocationGate)] // the copy is the point: the array the app keeps
+    public int OursReceiveCopyAndDecode()
+    {
+        ValueTask<WebSocketReceivedMessage> receive = _keptCopyConnection.ReceiveMessageAsync();
+        if (!receive.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The receive did not complete synchronously.");
+        }
+
+        byte[] base64 = CopyDelta(receive.Result.Payload);
+        Base64.DecodeFromUtf8(base64, _decoded, out _, out int written);
+        return written;
+    }
+
+    /// <summary>
+    /// The delta's base64 of an API-shaped message, copied into a new array of its length (the app's kept copy): once,
+    /// straight from the receive buffers also when the message spans two (its first block's scan says where the body
+    /// starts; the body runs to the final <c>"}</c>).
+    /// </summary>
+    internal static byte[] CopyDelta(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            ReadOnlySpan<byte> json = payload.FirstSpan;
+            return RealtimeAudioDeltaReader.TryScanApiShape(json, out RealtimeAudioDeltaReader.ApiShapeDelta shape)
+                ? json[shape.DeltaStart..shape.DeltaEnd].ToArray()
+                : throw new InvalidOperationException("Not the API's shape.");
+        }
+
+        int bodyStart = RealtimeAudioDeltaReader.ScanApiShapeToDeltaBody(payload.FirstSpan);
+        if (bodyStart < 0)
+        {
+            throw new InvalidOperationException("Not the API's shape.");
+        }
+
+        byte[] base64 = new byte[(int)payload.Length - bodyStart - 2];
+        payload.Slice(bodyStart, base64.Length).CopyTo(base64);
+        return base64;
     }
 
     /// <summary>
@@ -338,6 +392,7 @@ public class Perf_RealtimeReceive
         var bench = new Perf_RealtimeReceive { PcmBytes = pcmBytes };
         bench.SetupZeroCopyReceiveLoop();
         bench._loopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(bench._json))));
+        bench._copyingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(bench._json)), new RealtimeSessionOptions { CopyAudioDeltas = true }));
         Func<int>[] rows =
         [
             bench.OursReceiveAndDecode,
@@ -353,15 +408,23 @@ public class Perf_RealtimeReceive
             bench.OursDecodeDelta,
             () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
             () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
+            bench.OursReceiveCopyAndDecode,
+            () => Wait(bench.SessionReadEventCopiedAsync()),
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
         if (rounds <= 0)
         {
+            // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
+            // difference over their iterations' difference is the row's, without the setup).
             Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : rounds == -3 ? 4 : rounds == -4 ? 3 : 0];
-            while (true)
+            long iterations = long.TryParse(Environment.GetEnvironmentVariable("GENERATED_OPENAI_PROFILE_ITERATIONS"), out long count) ? count : long.MaxValue;
+            for (long i = 0; i < iterations; i++)
             {
                 row();
             }
+
+            bench.Cleanup();
+            return 0;
         }
 
         int batch = Math.Max(200, 4_000_000 / Math.Max(1, pcmBytes));
@@ -385,6 +448,9 @@ public class Perf_RealtimeReceive
         {
             Console.WriteLine($"{pcmBytes,7} B  {names[row],-36} {best[row],9:F1} ns{(row > 0 ? $"  {best[row] / best[0]:F2}x (+{best[row] - best[0]:F1} ns)" : "")}");
         }
+
+        // The copying session against the connection that makes the same copy (the last two rows).
+        Console.WriteLine($"{pcmBytes,7} B  CopyAudioDeltas / connection + kept copy: {best[^1] / best[^2]:F2}x (+{best[^1] - best[^2]:F1} ns)");
 
         bench.Cleanup();
         return 0;

@@ -9,4 +9,12 @@ internal interface IRealtimeEventLease
 {
     /// <summary>Gives the borrowed memory back; the event must not be read after this.</summary>
     void Release();
+
+    /// <summary>
+    /// The receive side is about to go on while the app still holds the event: a hold that so far relied on nothing
+    /// being received (a delta a reader's step lent straight from the receive buffer) retains its message now. Called by
+    /// whoever ends a soft park while no receive can run (the loop parked, no reader's step under way), under the
+    /// queue's lock; a no-op for a hold that already retains, or one released.
+    /// </summary>
+    void KeepPastReceive();
 }

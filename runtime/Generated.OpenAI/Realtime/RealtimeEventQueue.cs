@@ -20,7 +20,10 @@ namespace Generated.OpenAI.Realtime;
 /// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer waits for a
 /// leased event only when it parks SOFTLY after it (the reader had caught up: see the parkEpoch overload of EnqueueAsync),
 /// a park that <see cref="Unpark"/> ends at any time. Releasing runs under the queue's lock (a compare-exchange in the
-/// connection and a pool push, no callbacks), or on a reader's step (<see cref="TakeTakenLease"/>).
+/// connection and a pool push, no callbacks), or on a reader's step (<see cref="TakeTakenLease"/>). Whatever ends a soft
+/// park while no step is under way (<see cref="Unpark"/>, <see cref="Complete"/>) first has the reader's lease keep what it
+/// borrows past the writer's next receive (<see cref="IRealtimeEventLease.KeepPastReceive"/>: a reader's step may have lent
+/// it straight from the receive buffer).
 /// <para>An event can be queued as BORROWED (it points into the connection's receive buffer): the writer then waits in
 /// <see cref="WaitForReturnAsync"/> until the reader has taken it and asked for the next one, and only then reads the
 /// socket again. Waiting allocates nothing: each side has one reusable signal. A reader that asks for more while the
@@ -409,6 +412,13 @@ internal sealed class RealtimeEventQueue<T>
                         return; // the step's end (EndStep, not lending) wakes the writer
                     }
 
+                    if (state is (int)StepState.Parked)
+                    {
+                        // No step runs now, nor can begin, and the writer waits: nothing receives until it is woken
+                        // below. The app may hold its event past that: what it borrows must outlive the writer's receive.
+                        _takenLease?.KeepPastReceive();
+                    }
+
                     break;
                 }
             }
@@ -580,6 +590,11 @@ internal sealed class RealtimeEventQueue<T>
             };
             if (next == state || Interlocked.CompareExchange(ref _step, next, state) == state)
             {
+                if (state is (int)StepState.Parked && _softPark)
+                {
+                    _takenLease?.KeepPastReceive(); // as in Unpark: the writer is woken while the app may hold its event
+                }
+
                 return next is (int)StepState.SteppingCompleted;
             }
         }

@@ -13,10 +13,11 @@ namespace Generated.OpenAI.Realtime;
 // it the connection's receive stops reading the socket until the app reads on, as a full queue does; see
 // WebSocketConnection.RetainedBytesLimit).
 //
-// SOFT PARK. When the reader has caught up (nothing queued before the lent delta the loop queues), the loop parks after
-// it, as the zero-copy loop parks after each delta, so that the reader's next read runs the loop's next step on the
-// reader's own thread (StepForParkedLoop: the receive, complete at once when the next message is buffered, and
-// ProcessMessage) and returns the next lent delta itself, the loop staying parked. That saves the hand-off between the
+// SOFT PARK. When the reader has caught up (nothing queued before the lent delta the loop queues; under CopyAudioDeltas,
+// the copied delta: IsCopiedAudioDelta, with no lease), the loop parks after it, as the zero-copy loop parks after each
+// delta, so that the reader's next read runs the loop's next step on the reader's own thread (StepForParkedLoop: the
+// receive, complete at once when the next message is buffered, and ProcessMessage) and returns the next delta itself,
+// the loop staying parked. That saves the hand-off between the
 // two threads per delta (the loop's enqueue waking the reader on the thread pool, the release of each lease crossing
 // back), which was most of what ReadEventAsync cost over ProcessMessage. Anything else the step finds (another event, a
 // receive that would wait, the close, a failure) is handed to the loop, which goes on from there. Unlike the zero-copy
@@ -31,12 +32,22 @@ namespace Generated.OpenAI.Realtime;
 // Each lent delta holds a Lease: the connection and the ticket of its message, and the delta's event object (the
 // builder sets that object again for a later delta once the lease came back), from a per-session pool. The pool grows to
 // the most deltas lent at once (the queue's capacity bounds it) and a steady stream of deltas allocates nothing.
+//
+// LENT FROM THE RECEIVE BUFFER. A delta that a reader's step lends to that reader (the loop stays parked) is not
+// retained at first: its message is the connection's last one, and its bytes stay valid until the connection's next
+// receive, which is either the reader's own next step (that releases the delta first: the app has read past it) or
+// the loop's, once the park ended. So whatever ends the park while the app may still hold the delta retains its message
+// then (IRealtimeEventLease.KeepPastReceive: the queue's Unpark and Complete, under its lock, while neither the loop nor
+// a step receives; or the step itself, when it hands its delta to the loop instead), and a reader that keeps up pays
+// neither the retain nor the release nor the connection's advance past retained bytes (about 20 ns a delta at 20 ms).
 public abstract partial class RealtimeSession<TServerEvent>
 {
     private Lease? _leasePool; // a stack: taken from by the receive loop only, given back to from any thread
     private Lease? _spareLease; // taken from the pool for the next message that may be lent (receive loop only)
     private Lease? _stepLease; // the lease of the event ProcessMessage just lent, until the loop queues it
     private long _copiedAudioDeltas;
+    private long _unretainedAudioDeltas; // written by the receiver of the moment (the loop or a reader's step)
+    private bool _lendFromReceiveBuffer; // a reader's step that may lend its delta to the reader runs ProcessMessage
     private Timer? _softParkTick;
     private int _softParkTickSeen = -1; // SoftParkActivity at the last tick (the timer's own field)
 
@@ -46,6 +57,13 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// app holds a delta without reading for that long.
     /// </summary>
     internal static readonly TimeSpan SoftParkTick = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Whether <paramref name="serverEvent"/> is a typed audio delta under <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>:
+    /// the loop parks softly after it as after a lent one (the app's reads that keep up then copy each delta on their own
+    /// thread, and each copy is garbage by the next read rather than queued long enough to outlive a collection).
+    /// </summary>
+    private bool IsCopiedAudioDelta(TServerEvent serverEvent) => _options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas && _kind.IsAudioDelta(serverEvent);
 
     /// <summary>Whether typed audio deltas are lent on retained messages (the default: neither copied nor zero-copy).</summary>
     private bool LendsRetained => !_options.CopyAudioDeltas && !_options.ZeroCopyAudioDeltas;
@@ -57,6 +75,12 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// The copy is in a pooled buffer that the lease returns, so it allocates nothing either.
     /// </summary>
     internal long CopiedAudioDeltas => Interlocked.Read(ref _copiedAudioDeltas);
+
+    /// <summary>
+    /// Typed audio deltas a reader's step lent to that reader straight from the receive buffer, not retained (see
+    /// "LENT FROM THE RECEIVE BUFFER" above): every delta of a reader that keeps up, but the first after each park (tests).
+    /// </summary>
+    internal long UnretainedAudioDeltas => Volatile.Read(ref _unretainedAudioDeltas);
 
     /// <summary>Whether the receive loop is parked softly now (tests).</summary>
     internal bool LoopParkedSoftly => _queue.SoftParkActivity >= 0;
@@ -92,7 +116,7 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// </summary>
     private void UnparkForApp()
     {
-        if (LendsRetained)
+        if (!_options.ZeroCopyAudioDeltas)
         {
             _queue.Unpark();
         }
@@ -137,13 +161,25 @@ public abstract partial class RealtimeSession<TServerEvent>
 
     /// <summary>
     /// After ProcessMessage built a lent event with the spare lease: the connection retains the message the event points
-    /// into and the lease holds it. The caller checked <see cref="WebSocketConnection.CanRetainLastMessage"/>.
+    /// into and the lease holds it; or, for a reader's step that may lend the event to its reader, the lease holds the
+    /// message unretained, still the connection's last one (see "LENT FROM THE RECEIVE BUFFER"), and retains it only if
+    /// the receive side goes on while the app holds the event (<see cref="Lease.KeepPastReceive"/>). The caller checked
+    /// <see cref="WebSocketConnection.CanRetainLastMessage"/>.
     /// </summary>
     private void LendSpare(WebSocketConnection connection)
     {
         Lease lease = _spareLease!;
         _spareLease = null;
-        connection.TryRetainLastMessage(out long ticket);
+        long ticket = Lease.Unretained;
+        if (_lendFromReceiveBuffer)
+        {
+            _unretainedAudioDeltas++;
+        }
+        else
+        {
+            connection.TryRetainLastMessage(out ticket);
+        }
+
         lease.Hold(connection, ticket);
         _stepLease = lease;
     }
@@ -243,8 +279,11 @@ public abstract partial class RealtimeSession<TServerEvent>
     /// </summary>
     private sealed class Lease(RealtimeSession<TServerEvent> owner) : RealtimeLentSlot<TServerEvent>, IRealtimeEventLease
     {
+        /// <summary>The ticket of a message lent from the receive buffer, not retained (yet): valid until the connection's next receive.</summary>
+        public const long Unretained = -1;
+
         private WebSocketConnection? _connection;
-        private long _ticket;
+        private long _ticket; // the connection's retention ticket, or Unretained
         // Rented from ArrayPool<byte>.Shared for a message that could not be retained, and kept with the lease for the
         // next such message (returned only for a larger one, and at dispose): the loop rents and the app's thread returns,
         // and a deep queue of 64 KiB+ deltas (each straddled two receive buffers before they were frame-aligned) outgrew the pool's per-core stacks,
@@ -278,6 +317,19 @@ public abstract partial class RealtimeSession<TServerEvent>
         public void HoldCopy() => _held = true;
 
         /// <summary>
+        /// Retains a message held <see cref="Unretained"/>: the connection is about to receive again while the app holds
+        /// the event. Only where nothing receives meanwhile (the receiver of the moment, or the queue's lock holder that
+        /// ended a park no step was under way in); the message is then still the connection's last one.
+        /// </summary>
+        public void KeepPastReceive()
+        {
+            if (_held && _ticket == Unretained && _connection is { } connection && connection.TryRetainLastMessage(out long ticket))
+            {
+                _ticket = ticket;
+            }
+        }
+
+        /// <summary>
         /// <see cref="Release"/> by whoever runs the loop's step (a reader's step for the parked loop): the lease becomes
         /// the spare one for the next delta (the loop's own field) rather than going through the pool's two
         /// compare-exchanges. The retained message is released as any release is (its compare-exchange is also the fence
@@ -294,7 +346,10 @@ public abstract partial class RealtimeSession<TServerEvent>
             if (_connection is { } connection)
             {
                 _connection = null;
-                connection.ReleaseRetained(_ticket);
+                if (_ticket != Unretained)
+                {
+                    connection.ReleaseRetained(_ticket);
+                }
             }
 
             if (owner._spareLease is null)
@@ -327,7 +382,10 @@ public abstract partial class RealtimeSession<TServerEvent>
             if (_connection is { } connection)
             {
                 _connection = null;
-                connection.ReleaseRetained(_ticket);
+                if (_ticket != Unretained)
+                {
+                    connection.ReleaseRetained(_ticket);
+                }
             }
 
             owner.ReturnLease(this);

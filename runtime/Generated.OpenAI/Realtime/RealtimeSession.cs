@@ -175,10 +175,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     public ValueTask<TServerEvent?> ReadEventAsync(CancellationToken cancellationToken = default)
     {
         // A read that hands back a lent delta while the loop waits for it (ZeroCopyAudioDeltas), or while the loop parks
-        // softly after a lent delta (the default: see RealtimeSession.Lending.cs), runs the loop's next step itself
+        // softly after a lent or copied delta (see RealtimeSession.Lending.cs), runs the loop's next step itself
         // (StepForParkedLoop): the next delta, when it is already received, comes back with no hand-off (and no async
         // method: this path never waits).
-        if (!_options.CopyAudioDeltas && !cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
+        if (!cancellationToken.IsCancellationRequested && !_closing && !_disposing && _queue.TryBeginStep()
             && StepForParkedLoop() is { } lent)
         {
             return new ValueTask<TServerEvent?>(lent);
@@ -396,6 +396,20 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return built;
         }
 
+        return ProcessOtherMessage(payload, out borrowed, sink, output, lending, retaining);
+    }
+
+    /// <summary>
+    /// <see cref="ProcessMessage(in ReadOnlySequence{byte}, out bool, int, bool)"/> for what the typed delta's fast path
+    /// did not take: audio for a sink or an output, any other event. A method of its own, never inlined: the fast path,
+    /// which a reader's step runs for every delta, then keeps a small stack frame (with this inlined, the JIT zeroed
+    /// over 500 bytes of locals per delta).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TServerEvent? ProcessOtherMessage(in ReadOnlySequence<byte> payload, out bool borrowed, RealtimeAudioSink? sink, IBufferWriter<byte>? output, bool lending, WebSocketConnection? retaining)
+    {
+        borrowed = false;
+        bool toApp = sink is not null || output is not null;
         bool isDelta;
         if (toApp && TryDecodeApiShapeAudio(payload, sink, output))
         {
@@ -934,9 +948,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 continue;
             }
 
-            // A lent delta for a reader that has caught up: park softly (see RealtimeSession.Lending.cs), so that the
-            // reader's next read runs the next step on its own thread. The epoch is read before the checks it guards.
-            int parkEpoch = lease is null ? -1 : _queue.ParkEpoch;
+            // A lent or copied delta for a reader that has caught up: park softly (see RealtimeSession.Lending.cs), so
+            // that the reader's next read runs the next step on its own thread. The epoch is read before the checks it guards.
+            int parkEpoch = lease is not null || IsCopiedAudioDelta(serverEvent) ? _queue.ParkEpoch : -1;
             if (parkEpoch >= 0 && !CanSoftPark())
             {
                 parkEpoch = -1;
@@ -1003,6 +1017,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            _lendFromReceiveBuffer = false;
             _handedStep = new HandedStep(null, false, 0, false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
             _queue.EndStep(lent: false);
             return null;
@@ -1017,7 +1032,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private TServerEvent? StepForParkedLoopCore()
     {
-        if (LendsRetained && _queue.TakeTakenLease() is Lease taken)
+        bool lendsRetained = LendsRetained;
+        if (lendsRetained && _queue.TakeTakenLease() is Lease taken)
         {
             // The app asked for the next event: the delta it read last is done with. Released on the receiver's side
             // (this step is the receiver): see Lease.ReleaseOnReceiver.
@@ -1035,11 +1051,24 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
+        // A delta this step may lend to the reader is lent from the receive buffer, not retained (see
+        // RealtimeSession.Lending.cs): the reader's next step releases it before it receives.
+        _lendFromReceiveBuffer = lendsRetained;
         bool received = TryStep(receive.Result, out TServerEvent? serverEvent, out bool borrowed, out int bytes);
+        _lendFromReceiveBuffer = false;
         if (received && serverEvent is not null && _audioFlushPending is null)
         {
             if (borrowed)
             {
+                if (_queue.EndStep(lent: true))
+                {
+                    return serverEvent;
+                }
+            }
+            else if (IsCopiedAudioDelta(serverEvent) && CanSoftPark())
+            {
+                // A copied delta (CopyAudioDeltas): the reader's, and the loop stays parked softly, as for a lent one; it
+                // borrows nothing, so there is no lease.
                 if (_queue.EndStep(lent: true))
                 {
                     return serverEvent;
@@ -1063,6 +1092,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             }
         }
 
+        // Handed to the loop instead, which may receive again before the app reads past it: retained now (this step is
+        // still the receiver).
+        _stepLease?.KeepPastReceive();
         _handedStep = new HandedStep(serverEvent, borrowed, bytes, !received, null);
         _queue.EndStep(lent: false);
         return null;

@@ -57,7 +57,8 @@ public sealed class RealtimeSessionOptions
     /// waits for the server's answer (<c>UpdateSessionAsync</c>, <c>CommitAndWaitAsync</c>, ...), when an audio sink or
     /// output is set (none pauses while one is), on close and on dispose. A delta whose message came in fragments, or straddled two
     /// receive buffers (rare: they are frame-aligned), is copied instead. Set it when your app keeps delta events after reading
-    /// on (collects them in a list, hands them to another thread). Default: false.
+    /// on (collects them in a list, hands them to another thread); the session then pauses after a copied delta as it does
+    /// after a lent one, so that reads that keep up copy each delta on your thread. Default: false.
     /// </summary>
     public bool CopyAudioDeltas { get; set; }
 

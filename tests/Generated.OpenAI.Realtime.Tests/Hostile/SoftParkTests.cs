@@ -1,9 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Generated.OpenAI.Models;
 using Generated.OpenAI.Runtime.Tests.WebSockets;
+using Generated.OpenAI.Serialization;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
@@ -166,6 +169,147 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         Assert.Null(await session.ReadEventAsync().AsTask().WaitAsync(Patience));
         await session.Completion.WaitAsync(Patience);
         Assert.Null(session.TerminalException);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task A_reader_that_keeps_up_is_lent_its_deltas_from_the_receive_buffer_without_retaining_them()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await HoldOneDeltaAsync(session, server);
+
+        // In one write, there before the reads: each read's step receives the next delta at once and lends it itself.
+        const int Count = 40;
+        byte[] frames = [.. Enumerable.Range(1, Count).SelectMany(i => Text(Delta(i, 960)))];
+        await server.WriteAsync(frames);
+        await Task.Delay(100);
+        for (int i = 1; i <= Count; i++)
+        {
+            RealtimeServerEvent e = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+            Assert.Equal("event_" + i, e.AsResponseOutputAudioDelta().EventId);
+            Assert.Equal(Pcm(i, 960), Decode(e));
+        }
+
+        output.WriteLine($"{session.UnretainedAudioDeltas} of {Count} lent from the receive buffer, {session.CopiedAudioDeltas} on a copy");
+        Assert.True(session.UnretainedAudioDeltas >= Count / 2, $"{session.UnretainedAudioDeltas} of {Count}");
+        Assert.True(session.LoopParkedSoftly, "the reader keeps up: the loop stays parked");
+    }
+
+    [Theory(Timeout = 60000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_delta_lent_from_the_receive_buffer_stays_intact_when_the_park_ends_and_the_loop_receives_on(bool byCall)
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, Default);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await HoldOneDeltaAsync(session, server);
+        await SendAsync(server, Delta(1, 19_200));
+        await Task.Delay(100);
+        RealtimeServerEvent held = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.Equal("event_1", held.AsResponseOutputAudioDelta().EventId);
+        Assert.Equal(1, session.UnretainedAudioDeltas); // the read's step lent it, not retained
+
+        // The park ends while the app holds the delta (a call that waits for its answer, or a whole tick with no read):
+        // the message is retained then, and the loop receives and queues a flood of larger deltas past it.
+        Task? update = byCall ? session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" }) : null;
+        System.Text.Json.JsonElement? sent = byCall ? await ReadClientEventAsync(server, "session.update") : null;
+        await WaitUntilAsync(() => !session.LoopParkedSoftly);
+        if (sent is { } request)
+        {
+            await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + request.GetProperty("session").GetRawText() + "}");
+            await update!.WaitAsync(Patience);
+        }
+
+        const int Flood = 12; // about 300 KB: several of the pipe's 64 KiB buffers
+        byte[] frames = [.. Enumerable.Range(2, Flood).SelectMany(i => Text(Delta(i, 19_200)))];
+        await server.WriteAsync(frames);
+        int queuedBefore = byCall ? 1 : 0; // session.updated
+        await WaitUntilAsync(() => session.QueuedEvents >= queuedBefore + Flood);
+        Assert.Equal(Pcm(1, 19_200), Decode(held)); // still the app's: retained when the park ended
+        for (int i = 2; i < 2 + Flood; i++)
+        {
+            RealtimeServerEvent e = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+            if (!e.IsResponseOutputAudioDelta)
+            {
+                e = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+            }
+
+            Assert.Equal(Pcm(i, 19_200), Decode(e));
+        }
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Under_CopyAudioDeltas_a_reader_that_keeps_up_finds_the_loop_parked_softly_and_a_call_ends_the_park()
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        RealtimeSessionOptions options = Default;
+        options.CopyAudioDeltas = true;
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        await SendAsync(server, Delta(0, 960));
+        RealtimeServerEvent first = (await session.ReadEventAsync().AsTask().WaitAsync(Patience))!;
+        Assert.True(session.LoopParkedSoftly, "the reader had caught up with a copied delta: the loop parks after it");
+
+        // The reads' steps copy the next deltas on this thread, the loop staying parked; each copy is the app's to keep.
+        const int Count = 20;
+        byte[] frames = [.. Enumerable.Range(1, Count).SelectMany(i => Text(Delta(i, 960)))];
+        await server.WriteAsync(frames);
+        await Task.Delay(100);
+        var kept = new List<RealtimeServerEvent> { first };
+        for (int i = 1; i <= Count; i++)
+        {
+            kept.Add((await session.ReadEventAsync().AsTask().WaitAsync(Patience))!);
+        }
+
+        Assert.True(session.LoopParkedSoftly, "the reader keeps up: the loop stays parked");
+        for (int i = 0; i <= Count; i++)
+        {
+            Base64Data audio = kept[i].AsResponseOutputAudioDelta().Delta;
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.EncodedUtf8, out ArraySegment<byte> segment));
+            Assert.Equal(segment.Count, segment.Array!.Length); // a copy of its own, not a slice of a receive buffer
+            Assert.Equal(Pcm(i, 960), Decode(kept[i]));
+        }
+
+        // A call that waits for its answer ends the park at once, as under the default.
+        Task update = session.UpdateSessionAsync(new RealtimeSessionConfig { Instructions = "hi" });
+        System.Text.Json.JsonElement sent = await ReadClientEventAsync(server, "session.update");
+        Assert.False(session.LoopParkedSoftly);
+        await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
+        await update.WaitAsync(Patience);
+    }
+
+    /// <summary>PCM of its own for each delta, so that a delta whose bytes were reused shows.</summary>
+    private static byte[] Pcm(int index, int length)
+    {
+        byte[] pcm = new byte[length];
+        for (int k = 0; k < pcm.Length; k++)
+        {
+            pcm[k] = (byte)(index * 37 + k % 253);
+        }
+
+        return pcm;
+    }
+
+    private static string Delta(int index, int pcmBytes)
+        => $$"""{"type":"response.output_audio.delta","event_id":"event_{{index}}","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(Pcm(index, pcmBytes))}}"}""";
+
+    private static byte[] Decode(RealtimeServerEvent e)
+    {
+        Base64Data audio = e.AsResponseOutputAudioDelta().Delta;
+        byte[] pcm = new byte[audio.EncodedUtf8.Length];
+        Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(pcm, out int written));
+        return pcm.AsSpan(0, written).ToArray();
     }
 
     /// <summary>The app reads one 20 ms delta and holds it, having caught up: the loop is parked softly after it.</summary>
