@@ -383,7 +383,8 @@ public class Perf_RealtimeReceive
     /// the zero-copy and the default (lent) typed delta, each through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
-    /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
+    /// Then the two <c>ReadEventAsync</c> rows without the benchmark method's async wrapper (see <see cref="WaitForEvent"/>),
+    /// and the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
     /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row, -4 the default (lent) <c>ProcessMessage</c> row,
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
@@ -400,6 +401,8 @@ public class Perf_RealtimeReceive
             () => Wait(bench.SessionReadEventZeroCopyAsync()),
             bench.SessionTypedEvent,
             () => Wait(bench.SessionReadEventAsync()),
+            () => bench.DecodeTyped(WaitForEvent(bench._loopSession!.ReadEventAsync())),
+            () => bench.DecodeTyped(WaitForEvent(bench._borrowingLoopSession!.ReadEventAsync())),
             () => RealtimeAudioDeltaLayout.IsUnescapedBase64Range(bench._json.AsSpan(bench._deltaStart, bench._deltaLength)) ? 1 : 0,
             () => RealtimeAudioDeltaReader.TryScanApiShape(bench._json, out _) ? 1 : 0,
             () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, -1, out _) ? 1 : 0,
@@ -411,7 +414,7 @@ public class Perf_RealtimeReceive
             bench.OursReceiveCopyAndDecode,
             () => Wait(bench.SessionReadEventCopiedAsync()),
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "lent ReadEventAsync, no async wrapper", "ZeroCopy ReadEventAsync, no async wrapper", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
         if (rounds <= 0)
         {
             // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
@@ -458,6 +461,14 @@ public class Perf_RealtimeReceive
 
     /// <summary>A read's result, waiting for it when the receive loop had not queued it yet (a pending pooled task may not be asked before).</summary>
     private static int Wait(ValueTask<int> read) => read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Wait"/> for the session's own read, without the benchmark method's async wrapper around it: the
+    /// "no async wrapper" rows consume <c>ReadEventAsync</c> as the connection's row consumes <c>ReceiveMessageAsync</c>
+    /// (looked at when complete, which it is when the read ran the parked loop's step), and so show what the wrapper,
+    /// a state machine per call that an app's own read loop does not have, adds to the BenchmarkDotNet rows.
+    /// </summary>
+    private static RealtimeServerEvent? WaitForEvent(ValueTask<RealtimeServerEvent?> read) => read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
 
     private int DecodeTyped(RealtimeServerEvent? serverEvent)
     {

@@ -73,7 +73,8 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         // previous lent event back, so its object is set again rather than a new one made, and its id is the message's
         // bytes (the layout vouched that they are printable ASCII with no escape: the id itself).
         RealtimeEventId eventId = RealtimeEventId.Borrow(message[layout.EventId]);
-        RealtimeServerEventResponseAudioDelta? delta = lendInto is null ? _lentDelta : lendInto.Event?.AsResponseOutputAudioDelta();
+        // The slot's event is one this builder made (a cast: AsResponseOutputAudioDelta, with its throw, is never inlined).
+        RealtimeServerEventResponseAudioDelta? delta = lendInto is null ? _lentDelta : (RealtimeServerEventResponseAudioDelta?)lendInto.Event?.Value;
         if (delta is null)
         {
             delta = new RealtimeServerEventResponseAudioDelta

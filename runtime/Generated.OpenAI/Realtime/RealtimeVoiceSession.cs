@@ -228,7 +228,9 @@ public partial class RealtimeVoiceSession : RealtimeSession<RealtimeServerEvent>
     /// <summary>What <see cref="OnEvent"/> does for an output audio delta without a sink (the conversation log keeps no delta), without its type switch.</summary>
     private protected override void OnAudioDelta(RealtimeServerEvent serverEvent, long pcmBytes)
     {
-        SetAudioItem(serverEvent.AsResponseOutputAudioDelta().ItemId);
+        // A cast, not AsResponseOutputAudioDelta: the event is the audio delta builder's, and the accessor, with its
+        // throw and message, is never inlined (a call per delta on a reader's step).
+        SetAudioItem(((RealtimeServerEventResponseAudioDelta)serverEvent.Value!).ItemId);
         Volatile.Write(ref _currentItemAudioBytes, _currentItemAudioBytes + pcmBytes);
     }
 
