@@ -110,34 +110,34 @@ public class Perf_RealtimeReceive
         Verify(nameof(SessionTypedEventZeroCopy), SessionTypedEventZeroCopy());
     }
 
-    /// <summary>The common setup, then a started session with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> for <see cref="SessionReadEventCopiedAsync"/> only.</summary>
-    [GlobalSetup(Target = nameof(SessionReadEventCopiedAsync))]
+    /// <summary>The common setup, then a started session with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> for <see cref="SessionReadEventCopied"/> only.</summary>
+    [GlobalSetup(Target = nameof(SessionReadEventCopied))]
     public void SetupCopyingReceiveLoop()
     {
         Setup();
         _copyingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new RealtimeSessionOptions { CopyAudioDeltas = true }));
-        Verify(nameof(SessionReadEventCopiedAsync), SessionReadEventCopiedAsync().AsTask().GetAwaiter().GetResult());
+        Verify(nameof(SessionReadEventCopied), SessionReadEventCopied());
     }
 
-    /// <summary>The common setup, then a started zero-copy session for <see cref="SessionReadEventZeroCopyAsync"/> only.</summary>
-    [GlobalSetup(Target = nameof(SessionReadEventZeroCopyAsync))]
+    /// <summary>The common setup, then a started zero-copy session for <see cref="SessionReadEventZeroCopy"/> only.</summary>
+    [GlobalSetup(Target = nameof(SessionReadEventZeroCopy))]
     public void SetupZeroCopyReceiveLoop()
     {
         Setup();
         _borrowingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json)), new RealtimeSessionOptions { ZeroCopyAudioDeltas = true }));
-        Verify(nameof(SessionReadEventZeroCopyAsync), SessionReadEventZeroCopyAsync().AsTask().GetAwaiter().GetResult());
+        Verify(nameof(SessionReadEventZeroCopy), SessionReadEventZeroCopy());
     }
 
     /// <summary>
-    /// The common setup, then a started session for <see cref="SessionReadEventAsync"/> only: its receive loop fills
+    /// The common setup, then a started session for <see cref="SessionReadEvent"/> only: its receive loop fills
     /// the queue on another thread, which must not happen while another benchmark (a gated one) is measured.
     /// </summary>
-    [GlobalSetup(Target = nameof(SessionReadEventAsync))]
+    [GlobalSetup(Target = nameof(SessionReadEvent))]
     public void SetupReceiveLoop()
     {
         Setup();
         _loopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(_json))));
-        Verify(nameof(SessionReadEventAsync), SessionReadEventAsync().AsTask().GetAwaiter().GetResult());
+        Verify(nameof(SessionReadEvent), SessionReadEvent());
     }
 
     [GlobalCleanup]
@@ -339,16 +339,19 @@ public class Perf_RealtimeReceive
 
     /// <summary>
     /// The typed event as an app reads it: <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/>, with the session's
-    /// receive loop (another thread) reading the replayed frames into its bounded queue.
+    /// receive loop (another thread) reading the replayed frames into its bounded queue. The read's
+    /// <see cref="ValueTask{TResult}"/> is consumed as the connection's row consumes <c>ReceiveMessageAsync</c>'s, and as
+    /// an app's <c>await</c> in its own read loop does when the read completed at once: looked at, not wrapped in an
+    /// async method per call (until run 8 these rows were <c>async</c> methods, whose state machine per call, about
+    /// 10–15 ns, the connection's row did not pay); a read that did not complete at once is waited for
+    /// (<see cref="WaitForEvent"/>).
     /// </summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event (receive loop)")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> SessionReadEventAsync() => DecodeTyped(await _loopSession!.ReadEventAsync().ConfigureAwait(false));
+    public int SessionReadEvent() => DecodeTyped(WaitForEvent(_loopSession!.ReadEventAsync()));
 
-    /// <summary><see cref="SessionReadEventAsync"/> with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> (the default before).</summary>
+    /// <summary><see cref="SessionReadEvent"/> with <see cref="RealtimeSessionOptions.CopyAudioDeltas"/> (the default before).</summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event, CopyAudioDeltas (receive loop)")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> SessionReadEventCopiedAsync() => DecodeTyped(await _copyingLoopSession!.ReadEventAsync().ConfigureAwait(false));
+    public int SessionReadEventCopied() => DecodeTyped(WaitForEvent(_copyingLoopSession!.ReadEventAsync()));
 
     /// <summary>
     /// The typed event with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>: its base64 borrowed from the
@@ -373,18 +376,17 @@ public class Perf_RealtimeReceive
     /// <see cref="RealtimeSession{TServerEvent}.ReadEventAsync"/> with <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>:
     /// each read hands the previous delta back and, the receive loop waiting for it, runs the loop's next step itself
     /// on this thread (the receive, complete at once here, and <c>ProcessMessage</c>), with no hand-off through the queue.
+    /// Consumed as <see cref="SessionReadEvent"/> is.
     /// </summary>
     [Benchmark(Description = "session: ReadEventAsync, typed event, ZeroCopyAudioDeltas (receive loop)")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> SessionReadEventZeroCopyAsync() => DecodeTyped(await _borrowingLoopSession!.ReadEventAsync().ConfigureAwait(false));
+    public int SessionReadEventZeroCopy() => DecodeTyped(WaitForEvent(_borrowingLoopSession!.ReadEventAsync()));
 
     /// <summary>
     /// <c>-- --compare-receive PCMBYTES ROUNDS</c>: the issue #12 rows (the connection's <c>ReceiveMessageAsync + DecodeDelta</c>,
     /// the zero-copy and the default (lent) typed delta, each through <c>ProcessMessage</c> and through <c>ReadEventAsync</c>) without BenchmarkDotNet,
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
-    /// Then the two <c>ReadEventAsync</c> rows without the benchmark method's async wrapper (see <see cref="WaitForEvent"/>),
-    /// and the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
+    /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
     /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row, -4 the default (lent) <c>ProcessMessage</c> row,
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
@@ -398,11 +400,9 @@ public class Perf_RealtimeReceive
         [
             bench.OursReceiveAndDecode,
             bench.SessionTypedEventZeroCopy,
-            () => Wait(bench.SessionReadEventZeroCopyAsync()),
+            bench.SessionReadEventZeroCopy,
             bench.SessionTypedEvent,
-            () => Wait(bench.SessionReadEventAsync()),
-            () => bench.DecodeTyped(WaitForEvent(bench._loopSession!.ReadEventAsync())),
-            () => bench.DecodeTyped(WaitForEvent(bench._borrowingLoopSession!.ReadEventAsync())),
+            bench.SessionReadEvent,
             () => RealtimeAudioDeltaLayout.IsUnescapedBase64Range(bench._json.AsSpan(bench._deltaStart, bench._deltaLength)) ? 1 : 0,
             () => RealtimeAudioDeltaReader.TryScanApiShape(bench._json, out _) ? 1 : 0,
             () => RealtimeAudioDeltaLayout.TryRead(bench._json, RealtimeServerEventResponseAudioDelta.TypeUtf8, -1, out _) ? 1 : 0,
@@ -412,9 +412,9 @@ public class Perf_RealtimeReceive
             () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
             () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
             bench.OursReceiveCopyAndDecode,
-            () => Wait(bench.SessionReadEventCopiedAsync()),
+            bench.SessionReadEventCopied,
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "lent ReadEventAsync, no async wrapper", "ZeroCopy ReadEventAsync, no async wrapper", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
         if (rounds <= 0)
         {
             // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
@@ -459,14 +459,10 @@ public class Perf_RealtimeReceive
         return 0;
     }
 
-    /// <summary>A read's result, waiting for it when the receive loop had not queued it yet (a pending pooled task may not be asked before).</summary>
-    private static int Wait(ValueTask<int> read) => read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
-
     /// <summary>
-    /// <see cref="Wait"/> for the session's own read, without the benchmark method's async wrapper around it: the
-    /// "no async wrapper" rows consume <c>ReadEventAsync</c> as the connection's row consumes <c>ReceiveMessageAsync</c>
-    /// (looked at when complete, which it is when the read ran the parked loop's step), and so show what the wrapper,
-    /// a state machine per call that an app's own read loop does not have, adds to the BenchmarkDotNet rows.
+    /// A session read's event, looked at when the read completed at once (as the connection's row looks at
+    /// <c>ReceiveMessageAsync</c>'s: the read ran the parked loop's step, or found the event queued), else waited for (the
+    /// receive loop had not queued it yet; a pending pooled task may not be asked before).
     /// </summary>
     private static RealtimeServerEvent? WaitForEvent(ValueTask<RealtimeServerEvent?> read) => read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
 
