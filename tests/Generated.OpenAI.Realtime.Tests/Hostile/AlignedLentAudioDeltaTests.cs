@@ -15,6 +15,7 @@ using Generated.OpenAI.WebSockets;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
+using static Generated.OpenAI.Realtime.Tests.Hostile.NumberedAudioDeltas;
 
 namespace Generated.OpenAI.Realtime.Tests.Hostile;
 
@@ -33,28 +34,6 @@ public sealed class AlignedLentAudioDeltaTests(ITestOutputHelper output)
 
     /// <summary>24 kHz PCM16: 100 ms is 4,800 bytes, 1 s 48,000 (64,000 in base64).</summary>
     private static int SizeOf(int index) => index % 10 == 0 ? 48_000 : 4_800;
-
-    private static byte[] Pcm(int index, int length)
-    {
-        byte[] pcm = new byte[length];
-        for (int k = 0; k < pcm.Length; k++)
-        {
-            pcm[k] = (byte)(index * 37 + k % 253);
-        }
-
-        return pcm;
-    }
-
-    private static string Delta(int index)
-        => $$"""{"type":"response.output_audio.delta","event_id":"event_{{index}}","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(Pcm(index, SizeOf(index)))}}"}""";
-
-    private static byte[] Decode(RealtimeServerEvent e)
-    {
-        Base64Data audio = e.AsResponseOutputAudioDelta().Delta;
-        byte[] pcm = new byte[audio.EncodedUtf8.Length];
-        Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(pcm, out int written));
-        return pcm.AsSpan(0, written).ToArray();
-    }
 
     [Fact(Timeout = 60000)]
     public async Task Deltas_of_100_ms_and_1_s_are_lent_on_their_received_messages_over_ws()
@@ -102,7 +81,7 @@ public sealed class AlignedLentAudioDeltaTests(ITestOutputHelper output)
         var frames = new List<byte>();
         for (int i = 0; i < Count; i++)
         {
-            frames.AddRange(Text(Delta(i)));
+            frames.AddRange(Text(Delta(i, SizeOf(i))));
         }
 
         await write([.. frames]);

@@ -10,6 +10,7 @@ using Generated.OpenAI.WebSockets;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
+using static Generated.OpenAI.Realtime.Tests.Hostile.NumberedAudioDeltas;
 
 namespace Generated.OpenAI.Realtime.Tests.Hostile;
 
@@ -26,30 +27,7 @@ public sealed class LentAudioDeltaTests(ITestOutputHelper output)
 
     private static RealtimeSessionOptions Default => new() { KeepAliveInterval = TimeSpan.Zero, CloseTimeout = TimeSpan.FromMilliseconds(200) };
 
-    /// <summary>PCM of its own for each delta, so that a delta whose bytes were reused shows.</summary>
-    private static byte[] Pcm(int index, int length)
-    {
-        byte[] pcm = new byte[length];
-        for (int k = 0; k < pcm.Length; k++)
-        {
-            pcm[k] = (byte)(index * 37 + k % 253);
-        }
-
-        return pcm;
-    }
-
-    private static string Delta(int index, int pcmBytes)
-        => $$"""{"type":"response.output_audio.delta","event_id":"event_{{index}}","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(Pcm(index, pcmBytes))}}"}""";
-
     private static int SizeOf(int index) => index % 3 == 0 ? 4800 : index % 3 == 1 ? 960 : 19_200;
-
-    private static byte[] Decode(RealtimeServerEvent e)
-    {
-        Base64Data audio = e.AsResponseOutputAudioDelta().Delta;
-        byte[] pcm = new byte[audio.EncodedUtf8.Length];
-        Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(pcm, out int written));
-        return pcm.AsSpan(0, written).ToArray();
-    }
 
     [Fact(Timeout = 60000)]
     public async Task The_loop_runs_ahead_and_every_queued_delta_keeps_its_own_bytes_until_it_is_read()

@@ -10,6 +10,7 @@ using Generated.OpenAI.Serialization;
 using Xunit;
 using Xunit.Abstractions;
 using static Generated.OpenAI.Realtime.Tests.Hostile.HostilePeer;
+using static Generated.OpenAI.Realtime.Tests.Hostile.NumberedAudioDeltas;
 
 namespace Generated.OpenAI.Realtime.Tests.Hostile;
 
@@ -287,29 +288,6 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         Assert.False(session.LoopParkedSoftly);
         await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
         await update.WaitAsync(Patience);
-    }
-
-    /// <summary>PCM of its own for each delta, so that a delta whose bytes were reused shows.</summary>
-    private static byte[] Pcm(int index, int length)
-    {
-        byte[] pcm = new byte[length];
-        for (int k = 0; k < pcm.Length; k++)
-        {
-            pcm[k] = (byte)(index * 37 + k % 253);
-        }
-
-        return pcm;
-    }
-
-    private static string Delta(int index, int pcmBytes)
-        => $$"""{"type":"response.output_audio.delta","event_id":"event_{{index}}","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(Pcm(index, pcmBytes))}}"}""";
-
-    private static byte[] Decode(RealtimeServerEvent e)
-    {
-        Base64Data audio = e.AsResponseOutputAudioDelta().Delta;
-        byte[] pcm = new byte[audio.EncodedUtf8.Length];
-        Assert.Equal(System.Buffers.OperationStatus.Done, audio.TryDecode(pcm, out int written));
-        return pcm.AsSpan(0, written).ToArray();
     }
 
     /// <summary>The app reads one 20 ms delta and holds it, having caught up: the loop is parked softly after it.</summary>

@@ -136,15 +136,9 @@ public sealed class WebSocketConnectionAudioFrameTests
         Assert.True(stream.BytesWritten > 1280);
     }
 
-    /// <summary>A stream whose every write waits until the test completes it, keeping the memory it was given (as a transport does).</summary>
-    private sealed class HoldingWriteStream : Stream
+    /// <summary>A peer that never sends (reads wait until cancelled); what writing does is the subclass's.</summary>
+    private abstract class SilentPeerStream : Stream
     {
-        private TaskCompletionSource? _write;
-
-        public ReadOnlyMemory<byte> Written { get; private set; }
-
-        public void Complete() => _write!.SetResult();
-
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -158,15 +152,6 @@ public sealed class WebSocketConnectionAudioFrameTests
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
 
         public override int Read(byte[] buffer, int offset, int count) => 0;
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Written = buffer;
-            _write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return new ValueTask(_write.Task);
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override void Flush()
         {
@@ -177,32 +162,29 @@ public sealed class WebSocketConnectionAudioFrameTests
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
-    private sealed class FailingWriteStream : Stream
+    /// <summary>A stream whose every write waits until the test completes it, keeping the memory it was given (as a transport does).</summary>
+    private sealed class HoldingWriteStream : SilentPeerStream
     {
-        public override bool CanRead => true;
+        private TaskCompletionSource? _write;
 
-        public override bool CanSeek => false;
+        public ReadOnlyMemory<byte> Written { get; private set; }
 
-        public override bool CanWrite => true;
+        public void Complete() => _write!.SetResult();
 
-        public override long Length => throw new NotSupportedException();
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written = buffer;
+            _write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new ValueTask(_write.Task);
+        }
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
-
-        public override int Read(byte[] buffer, int offset, int count) => 0;
-
+    private sealed class FailingWriteStream : SilentPeerStream
+    {
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException(new IOException("The connection was reset."));
 
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("The connection was reset.");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
