@@ -388,6 +388,7 @@ public class Perf_RealtimeReceive
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
     /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
     /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row, -4 the default (lent) <c>ProcessMessage</c> row,
+    /// -5 the <c>CopyAudioDeltas</c> <c>ReadEventAsync</c> row, -6 its <c>ProcessMessage</c> row, -7 their connection baseline (the kept copy),
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
     internal static int Compare(int pcmBytes, int rounds)
@@ -412,14 +413,15 @@ public class Perf_RealtimeReceive
             () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
             () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
             bench.OursReceiveCopyAndDecode,
+            bench.SessionTypedEventCopied,
             bench.SessionReadEventCopied,
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ReadEventAsync, CopyAudioDeltas"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ProcessMessage, CopyAudioDeltas", "session: ReadEventAsync, CopyAudioDeltas"];
         if (rounds <= 0)
         {
             // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
             // difference over their iterations' difference is the row's, without the setup).
-            Func<int> row = rows[rounds == 0 ? 1 : rounds == -1 ? 2 : rounds == -3 ? 4 : rounds == -4 ? 3 : 0];
+            Func<int> row = rows[rounds switch { 0 => 1, -1 => 2, -3 => 4, -4 => 3, -5 => rows.Length - 1, -6 => rows.Length - 2, -7 => rows.Length - 3, _ => 0 }];
             long iterations = long.TryParse(Environment.GetEnvironmentVariable("GENERATED_OPENAI_PROFILE_ITERATIONS"), out long count) ? count : long.MaxValue;
             for (long i = 0; i < iterations; i++)
             {
@@ -452,8 +454,9 @@ public class Perf_RealtimeReceive
             Console.WriteLine($"{pcmBytes,7} B  {names[row],-36} {best[row],9:F1} ns{(row > 0 ? $"  {best[row] / best[0]:F2}x (+{best[row] - best[0]:F1} ns)" : "")}");
         }
 
-        // The copying session against the connection that makes the same copy (the last two rows).
-        Console.WriteLine($"{pcmBytes,7} B  CopyAudioDeltas / connection + kept copy: {best[^1] / best[^2]:F2}x (+{best[^1] - best[^2]:F1} ns)");
+        // The copying session's two rows against the connection that makes the same copy (the last three rows).
+        Console.WriteLine($"{pcmBytes,7} B  CopyAudioDeltas ProcessMessage / connection + kept copy: {best[^2] / best[^3]:F2}x (+{best[^2] - best[^3]:F1} ns)");
+        Console.WriteLine($"{pcmBytes,7} B  CopyAudioDeltas ReadEventAsync / connection + kept copy: {best[^1] / best[^3]:F2}x (+{best[^1] - best[^3]:F1} ns)");
 
         bench.Cleanup();
         return 0;

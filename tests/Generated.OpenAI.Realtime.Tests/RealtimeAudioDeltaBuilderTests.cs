@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Generated.OpenAI.Models;
@@ -88,6 +89,77 @@ public sealed class RealtimeAudioDeltaBuilderTests
         // The seeds build, and so do the mutations that stay in the shape (another base64 or id byte, another digit).
         Assert.True(built > 2000, $"{built} built");
         Assert.True(declined > 10000, $"{declined} declined");
+    }
+
+    [Fact]
+    public void A_copied_delta_of_a_message_in_several_blocks_is_the_one_the_generated_reader_reads()
+    {
+        // The builder of a message that straddles receive buffers copies the base64 straight from the blocks: the members
+        // before the body from the first block, the body and the closing "} from any (cut here into 7-byte blocks, so
+        // that the end straddles two). Whatever it builds must be what the reader reads from the whole message.
+        int built = 0;
+        foreach (byte[] json in Mutants())
+        {
+            byte[] whole = json;
+            foreach (int firstBlock in (int[])[json.Length - 40, json.Length - 9, json.Length - 2])
+            {
+                if (firstBlock <= 0)
+                {
+                    continue;
+                }
+
+                RealtimeServerEvent? fast = new RealtimeAudioDeltaBuilder().TryBuildCopied(TestSupport.Segmented(json, firstBlock, 7), out long pcmBytes);
+                RealtimeServerEvent? contiguous = new RealtimeAudioDeltaBuilder().TryBuild(whole, borrow: false, out _);
+                if (fast is null)
+                {
+                    continue;
+                }
+
+                built++;
+                Assert.NotNull(contiguous); // never more than the whole message's build takes
+                RealtimeServerEvent reference = JsonModel.Deserialize<RealtimeServerEvent>(json);
+                // Written before EventId is read: the id is then still the bytes in the event's array.
+                Assert.Equal(Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(reference)), Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(fast)));
+                AssertSameDelta(reference, fast, json);
+                Assert.Equal(RealtimeVoiceSession.DecodedLength(reference.AsResponseOutputAudioDelta().Delta), pcmBytes);
+            }
+        }
+
+        Assert.True(built > 1000, $"{built} built");
+    }
+
+    [Fact]
+    public void A_copied_delta_owns_its_audio_and_id_and_a_later_build_or_a_collection_changes_neither()
+    {
+        // One array per copied delta, its own: the base64 and the event_id's bytes, whatever later messages hold (the
+        // contiguous build and the one from blocks both, the message buffers reused and overwritten meanwhile).
+        var builder = new RealtimeAudioDeltaBuilder();
+        byte[] buffer = Delta("event_1", "resp_1", "item_1", "0", "0", Convert.ToBase64String(new byte[300]));
+        RealtimeServerEvent first = builder.TryBuild(buffer, borrow: false, out _)!;
+        byte[] second = Delta("event_2", "resp_1", "item_1", "0", "0", Convert.ToBase64String(new byte[300]));
+        second.CopyTo(buffer, 0);
+        RealtimeServerEvent fromBlocks = builder.TryBuildCopied(TestSupport.Segmented(buffer, buffer.Length - 100, 64), out _)!;
+        byte[] third = Delta("event_3", "resp_1", "item_1", "0", "0", Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, 300).ToArray()));
+        third.CopyTo(buffer, 0);
+        builder.TryBuild(buffer, borrow: false, out _);
+        builder.TryBuildCopied(TestSupport.Segmented(buffer, buffer.Length - 100, 64), out _);
+        buffer.AsSpan().Fill((byte)'x');
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        var arrays = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        foreach ((RealtimeServerEvent e, string id) in (ReadOnlySpan<(RealtimeServerEvent, string)>)[(first, "event_1"), (fromBlocks, "event_2")])
+        {
+            RealtimeServerEventResponseAudioDelta delta = e.AsResponseOutputAudioDelta();
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(delta.Delta.EncodedUtf8, out ArraySegment<byte> segment));
+            Assert.NotSame(buffer, segment.Array);
+            Assert.True(arrays.Add(segment.Array!), "each copied delta has an array of its own");
+            Assert.Equal(new byte[300], delta.Delta.ToArray());
+            Assert.Contains("\"event_id\":\"" + id + "\"", Encoding.UTF8.GetString(JsonModel.SerializeToUtf8Bytes(e)));
+            Assert.Equal(id, ((IRealtimeEvent)delta).EventIdValue.ToString());
+            Assert.Equal(id, delta.EventId); // made a string now, once
+            Assert.Same(delta.EventId, delta.EventId);
+        }
     }
 
     [Fact]

@@ -52,13 +52,16 @@ internal static class TestSupport
     public static RealtimeAudioFormats Pcm24k() => new PcmAudioFormat { Rate = 24000 };
 
     /// <summary>A sequence cut into segments of <paramref name="segmentSize"/> bytes.</summary>
-    public static ReadOnlySequence<byte> Segmented(byte[] data, int segmentSize)
+    public static ReadOnlySequence<byte> Segmented(byte[] data, int segmentSize) => Segmented(data, segmentSize, segmentSize);
+
+    /// <summary>A sequence whose first segment is <paramref name="firstSegment"/> bytes, the rest cut into segments of <paramref name="segmentSize"/>.</summary>
+    public static ReadOnlySequence<byte> Segmented(byte[] data, int firstSegment, int segmentSize)
     {
         Segment? first = null;
         Segment? last = null;
-        for (int offset = 0; offset < data.Length; offset += segmentSize)
+        for (int offset = 0; offset < data.Length; offset += offset == 0 ? firstSegment : segmentSize)
         {
-            var memory = new ReadOnlyMemory<byte>(data, offset, Math.Min(segmentSize, data.Length - offset));
+            var memory = new ReadOnlyMemory<byte>(data, offset, Math.Min(offset == 0 ? firstSegment : segmentSize, data.Length - offset));
             if (first is null)
             {
                 first = last = new Segment(memory, 0);

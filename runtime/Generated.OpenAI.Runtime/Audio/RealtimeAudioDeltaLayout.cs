@@ -93,6 +93,35 @@ internal readonly struct RealtimeAudioDeltaLayout
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryRead"/> for the first block of a message in several, which holds every member before the
+    /// <c>delta</c> body: true when that block starts as an event of type <paramref name="expectedType"/> in the API's
+    /// shape up to the body. <see cref="Delta"/> then starts at the body and ends with the block; the caller checks the
+    /// rest, in the other blocks (the message ends with <c>"}</c> after the body, and the body passes
+    /// <see cref="IsUnescapedBase64Range"/>, or <see cref="CopyUnescapedBase64Range"/> while it is copied) before it
+    /// may trust the layout as <see cref="TryRead"/>'s.
+    /// </summary>
+    public static bool TryReadHead(ReadOnlySpan<byte> firstBlock, ReadOnlySpan<byte> expectedType, out RealtimeAudioDeltaLayout layout)
+    {
+        layout = default;
+        if (!RealtimeAudioDeltaReader.TryScanApiShapeHeadOfType(firstBlock, expectedType, out RealtimeAudioDeltaReader.ApiShapeDelta shape)
+            || !TryParseIndex(firstBlock[shape.OutputIndex], out long outputIndex) || !TryParseIndex(firstBlock[shape.ContentIndex], out long contentIndex))
+        {
+            return false;
+        }
+
+        layout = new RealtimeAudioDeltaLayout
+        {
+            EventId = shape.EventId,
+            ResponseId = shape.ResponseId,
+            ItemId = shape.ItemId,
+            OutputIndex = outputIndex,
+            ContentIndex = contentIndex,
+            Delta = shape.Delta,
+        };
+        return true;
+    }
+
     /// <summary>The value of an index's digits (<c>0|[1-9][0-9]*</c>); false outside long's range (the reader's ReadInt64 decides what that is).</summary>
     private static bool TryParseIndex(ReadOnlySpan<byte> digits, out long value)
     {

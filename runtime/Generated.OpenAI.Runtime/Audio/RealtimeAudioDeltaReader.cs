@@ -394,6 +394,24 @@ public static class RealtimeAudioDeltaReader
     internal static int ScanApiShapeToDeltaBody(ReadOnlySpan<byte> firstBlock)
         => TryScanApiShapeCore(firstBlock, whole: false, typeEnd: -1, out ApiShapeDelta shape) ? shape.DeltaStart : -1;
 
+    /// <summary>
+    /// <see cref="ScanApiShapeToDeltaBody"/> for an event whose <c>type</c> is <paramref name="expectedType"/>, with every
+    /// offset found (as <see cref="TryScanApiShapeOfType"/> compares the type first): the members before the body of a
+    /// message in several blocks, all in its first one. <see cref="ApiShapeDelta.DeltaEnd"/> is the first block's end;
+    /// the caller checks the message's end (<c>"}</c>) and its body, in the other blocks.
+    /// </summary>
+    internal static bool TryScanApiShapeHeadOfType(ReadOnlySpan<byte> firstBlock, ReadOnlySpan<byte> expectedType, out ApiShapeDelta shape)
+    {
+        int typeEnd = ApiShapeDelta.TypeStart + expectedType.Length;
+        if (firstBlock.Length <= typeEnd || firstBlock[typeEnd] != (byte)'"' || !firstBlock.Slice(ApiShapeDelta.TypeStart).StartsWith(expectedType))
+        {
+            shape = default;
+            return false;
+        }
+
+        return TryScanApiShapeCore(firstBlock, whole: false, typeEnd, out shape);
+    }
+
     /// <param name="json">The message, or with <paramref name="whole"/> false its first block.</param>
     /// <param name="whole">A constant once inlined: whether <paramref name="json"/> is the whole message (its end checked).</param>
     /// <param name="typeEnd">Where the type's value ends when the caller has compared it (its closing quote), else -1

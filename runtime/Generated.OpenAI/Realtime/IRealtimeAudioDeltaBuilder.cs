@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using Generated.OpenAI.Serialization;
 
 namespace Generated.OpenAI.Realtime;
@@ -32,6 +33,15 @@ internal interface IRealtimeAudioDeltaBuilder<TServerEvent>
     /// an earlier build into a slot, is set again, or a new one is made and put there when it is empty. The caller
     /// promises that nobody reads the slot's previous event any more.</param>
     TServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1, RealtimeLentSlot<TServerEvent>? lendInto = null);
+
+    /// <summary>
+    /// <see cref="TryBuild"/> without <c>borrow</c> (a new event that owns a copy of its base64) for a message in several
+    /// blocks (it straddles two receive buffers): the base64 is copied once, straight from the blocks, rather than the
+    /// message made contiguous first and the base64 copied from there.
+    /// </summary>
+    /// <param name="message">The whole message, borrowed for the call.</param>
+    /// <param name="pcmBytes">As for <see cref="TryBuild"/>.</param>
+    TServerEvent? TryBuildCopied(in ReadOnlySequence<byte> message, out long pcmBytes);
 }
 
 /// <summary>Where a lent event lives between builds (see <see cref="IRealtimeAudioDeltaBuilder{TServerEvent}.TryBuild"/>).</summary>

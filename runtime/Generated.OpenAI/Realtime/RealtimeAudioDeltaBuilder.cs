@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text;
 using Generated.OpenAI.Audio;
 using Generated.OpenAI.Models;
@@ -20,9 +21,13 @@ namespace Generated.OpenAI.Realtime;
 /// error or the Unknown case.</para>
 /// <para><b>Ids.</b> Every delta of one response carries the same <c>response_id</c> and <c>item_id</c>: the builder
 /// keeps the last string of each and hands it out again while the bytes are equal (strings are immutable, so the
-/// sharing is invisible to the app). <c>event_id</c> differs per event: a copied delta gets a new string; a lent one
-/// borrows the id's bytes from the message (<see cref="RealtimeEventId"/>), valid exactly as long as the lent event, and
-/// made a string only if the app reads <c>EventId</c>. A lent delta allocates nothing.</para>
+/// sharing is invisible to the app). <c>event_id</c> differs per event, and is made a string only if the app reads
+/// <c>EventId</c> (<see cref="RealtimeEventId"/>): a copied delta keeps the id's bytes after its base64, in the one array it
+/// owns (valid for as long as the event); a lent one borrows them from the message, valid exactly as long as the lent
+/// event. A lent delta allocates nothing.</para>
+/// <para><b>Copied.</b> A copied delta allocates its array (the base64, then the id), its model and its union, and
+/// nothing else: the base64 is copied once, from the receive buffer, or from the receive blocks of a message that spans
+/// two (<see cref="TryBuildCopied"/>), never from a contiguous copy made first.</para>
 /// <para><b>Lent.</b> A borrowed delta (the default, and <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid
 /// until the app's next read, its audio and its object too. Under ZeroCopyAudioDeltas one delta is lent at a time: the
 /// builder keeps one union and one model. By default several are lent at once (queued while the loop runs ahead), each
@@ -58,15 +63,13 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         if (!borrow)
         {
             // Copied: a new event that owns a new array, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
-            return RealtimeServerEvent.FromResponseOutputAudioDelta(new RealtimeServerEventResponseAudioDelta
-            {
-                EventId = Encoding.UTF8.GetString(json[layout.EventId]),
-                ResponseId = responseId,
-                ItemId = itemId,
-                OutputIndex = layout.OutputIndex,
-                ContentIndex = layout.ContentIndex,
-                Delta = Base64Data.FromBase64Utf8(base64.ToArray()),
-            });
+            RealtimeServerEvent copied = NewCopied(responseId, itemId, layout, out RealtimeServerEventResponseAudioDelta model);
+            ReadOnlySpan<byte> id = json[layout.EventId];
+            byte[] owned = GC.AllocateUninitializedArray<byte>(base64.Length + id.Length); // every byte written below
+            base64.Span.CopyTo(owned);
+            id.CopyTo(owned.AsSpan(base64.Length));
+            Own(model, owned, base64.Length);
+            return copied;
         }
 
         // Lent: the session keeps the message valid until the app has moved past the event, and the app has handed the
@@ -117,6 +120,87 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         delta.ContentIndex = layout.ContentIndex;
         delta.Delta = Base64Data.FromBase64Utf8(base64);
         return lendInto is null ? _lent : lendInto.Event;
+    }
+
+    /// <inheritdoc />
+    public RealtimeServerEvent? TryBuildCopied(in ReadOnlySequence<byte> message, out long pcmBytes)
+    {
+        pcmBytes = 0;
+        ReadOnlySpan<byte> head = message.FirstSpan;
+        if (!RealtimeAudioDeltaLayout.TryReadHead(head, RealtimeServerEventResponseAudioDelta.TypeUtf8, out RealtimeAudioDeltaLayout layout))
+        {
+            return null;
+        }
+
+        // The body runs from its start, in the first block, to the message's closing "} (which may straddle two blocks).
+        long length = message.Length;
+        int bodyStart = layout.Delta.Start.Value;
+        Span<byte> end = stackalloc byte[2];
+        if (length - 2 < bodyStart || length - 2 > Array.MaxLength)
+        {
+            return null;
+        }
+
+        message.Slice(length - 2).CopyTo(end);
+        if (!end.SequenceEqual("\"}"u8))
+        {
+            return null;
+        }
+
+        // One copy, straight from the receive blocks into the event's array, the body checked in the same pass (as the
+        // lent path checks it while making such a message contiguous); the event_id's bytes after it.
+        int bodyLength = (int)(length - 2 - bodyStart);
+        RealtimeServerEvent copied = NewCopied(_responseId.Reuse(head[layout.ResponseId]), _itemId.Reuse(head[layout.ItemId]), layout, out RealtimeServerEventResponseAudioDelta model);
+        ReadOnlySpan<byte> id = head[layout.EventId];
+        byte[] owned = GC.AllocateUninitializedArray<byte>(bodyLength + id.Length); // every byte written below
+        bool unescaped = true;
+        int written = 0;
+        foreach (ReadOnlyMemory<byte> block in message.Slice(bodyStart, bodyLength))
+        {
+            unescaped &= RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(block.Span, owned.AsSpan(written));
+            written += block.Length;
+        }
+
+        if (!unescaped)
+        {
+            return null; // not the builder's: the reader decides
+        }
+
+        id.CopyTo(owned.AsSpan(bodyLength));
+        pcmBytes = RealtimeVoiceSession.DecodedLength(owned.AsSpan(0, bodyLength));
+        Own(model, owned, bodyLength);
+        return copied;
+    }
+
+    /// <summary>
+    /// A copied delta's event, but its array (<see cref="Own"/>): made before the array, so that a collection that an
+    /// allocation of the event's objects sets off never finds a new array alive to promote (a second of audio is 64 KiB;
+    /// the array allocated last, the collection runs before it, and the objects it then keeps alive are the two small ones).
+    /// </summary>
+    private static RealtimeServerEvent NewCopied(string responseId, string itemId, in RealtimeAudioDeltaLayout layout, out RealtimeServerEventResponseAudioDelta delta)
+    {
+        delta = new RealtimeServerEventResponseAudioDelta
+        {
+            EventId = null!, // set by Own, as a value; required by the initializer
+            ResponseId = responseId,
+            ItemId = itemId,
+            OutputIndex = layout.OutputIndex,
+            ContentIndex = layout.ContentIndex,
+            Delta = default, // set by Own
+        };
+        return RealtimeServerEvent.FromResponseOutputAudioDelta(delta);
+    }
+
+    /// <summary>
+    /// Gives a copied delta its array, <paramref name="owned"/>: its base64 (the first <paramref name="base64Length"/>
+    /// bytes), then its <c>event_id</c>'s UTF-8. The id is borrowed from that array (<see cref="RealtimeEventId"/>), made a
+    /// string only if the app reads <c>EventId</c>: the array is the event's alone and never written again, so the id is
+    /// valid for as long as the event, as a string would be. One array per delta, not an array and a string.
+    /// </summary>
+    private static void Own(RealtimeServerEventResponseAudioDelta delta, byte[] owned, int base64Length)
+    {
+        delta.Delta = Base64Data.FromBase64Utf8(owned.AsMemory(0, base64Length));
+        ((IRealtimeEvent)delta).EventIdValue = RealtimeEventId.Borrow(owned.AsMemory(base64Length));
     }
 
     /// <summary>

@@ -540,6 +540,13 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             return null;
         }
 
+        if (!_options.ZeroCopyAudioDeltas)
+        {
+            // Copied (CopyAudioDeltas, or a step that may not lend): the base64 is copied once, into the event's own
+            // array, straight from the blocks.
+            return builder.TryBuildCopied(payload, out pcmBytes);
+        }
+
         // The body is copied anyway to be lent in one block: it is checked in the same pass (a second of audio is 64 KiB
         // of body, and a pass of its own over it cost about as much as the copy). A body that fails the check is not
         // the builder's: the reader decides, as for any other message the builder turns away.

@@ -274,12 +274,19 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         }
 
         Assert.True(session.LoopParkedSoftly, "the reader keeps up: the loop stays parked");
+        GC.Collect();
+        var arrays = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i <= Count; i++)
         {
             Base64Data audio = kept[i].AsResponseOutputAudioDelta().Delta;
             Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(audio.EncodedUtf8, out ArraySegment<byte> segment));
-            Assert.Equal(segment.Count, segment.Array!.Length); // a copy of its own, not a slice of a receive buffer
+            // A copy of its own, not a slice of a receive buffer or of a pooled block: the array starts with the base64
+            // and holds only the event_id's bytes after it; no other event has it.
+            Assert.Equal(0, segment.Offset);
+            Assert.Equal(segment.Count + $"event_{i}".Length, segment.Array!.Length);
+            Assert.True(arrays.Add(segment.Array), "each copied delta has an array of its own");
             Assert.Equal(Pcm(i, 960), Decode(kept[i]));
+            Assert.Equal($"event_{i}", kept[i].AsResponseOutputAudioDelta().EventId);
         }
 
         // A call that waits for its answer ends the park at once, as under the default.
@@ -288,6 +295,44 @@ public sealed class SoftParkTests(ITestOutputHelper output)
         Assert.False(session.LoopParkedSoftly);
         await SendAsync(server, """{"type":"session.updated","event_id":"s","session":""" + sent.GetProperty("session").GetRawText() + "}");
         await update.WaitAsync(Patience);
+    }
+
+    [Theory(Timeout = 60000)]
+    [InlineData(960)]
+    [InlineData(96_000)] // 2 s: 128 KB of base64, more than one 64 KiB receive buffer, copied from the blocks
+    public async Task Under_CopyAudioDeltas_every_kept_delta_keeps_its_id_and_audio_while_later_deltas_arrive_and_collections_run(int pcmBytes)
+    {
+        await using var peer = new HostilePeer();
+        using RealtimeClient client = peer.CreateClient();
+        RealtimeSessionOptions options = Default;
+        options.CopyAudioDeltas = true;
+        (RealtimeVoiceSession session, RawServerConnection server) = await HostileServerTests.ConnectVoiceAsync(peer, client, options);
+        await using RealtimeVoiceSession _ = session;
+        await using RawServerConnection __ = server;
+
+        // Kept without reading EventId (the id stays the bytes the event owns) while later deltas, each with other audio
+        // and another id, go through the same receive buffers and the same builder, and collections move things.
+        const int Count = 12;
+        var kept = new List<RealtimeServerEvent>();
+        for (int i = 0; i < Count; i++)
+        {
+            await server.WriteAsync(Text(Delta(i, pcmBytes)));
+            kept.Add((await session.ReadEventAsync().AsTask().WaitAsync(Patience))!);
+            if (i % 4 == 3)
+            {
+                GC.Collect();
+            }
+        }
+
+        GC.Collect();
+        for (int i = 0; i < Count; i++)
+        {
+            RealtimeServerEventResponseAudioDelta delta = kept[i].AsResponseOutputAudioDelta();
+            Assert.Equal($"event_{i}", ((IRealtimeEvent)delta).EventIdValue.ToString());
+            Assert.Contains($"\"event_id\":\"event_{i}\"", System.Text.Encoding.UTF8.GetString(Generated.OpenAI.Serialization.JsonModel.SerializeToUtf8Bytes(kept[i])));
+            Assert.Equal(Pcm(i, pcmBytes), Decode(kept[i]));
+            Assert.Equal($"event_{i}", delta.EventId);
+        }
     }
 
     /// <summary>The app reads one 20 ms delta and holds it, having caught up: the loop is parked softly after it.</summary>
