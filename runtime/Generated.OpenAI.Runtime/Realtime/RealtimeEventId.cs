@@ -21,9 +21,11 @@ namespace Generated.OpenAI.Realtime;
 /// their ids this way, so that a typed send makes no string, and its send methods return the id as one of these,
 /// which converts to the string (<c>string id = await session.SendAsync(clientEvent)</c>).</para>
 /// <para><b>Who owns the bytes.</b> An id given as a string, and a session's own id, hold nothing borrowed: they are
-/// valid for ever. A borrowed id (the <c>event_id</c> of a lent audio delta, under the session option
-/// <c>ZeroCopyAudioDeltas</c>) points into the received message, which the session owns: it is valid exactly as long
-/// as the lent event that carries it, that is until the app's next read. Read the event's <c>EventId</c> (or
+/// valid for ever. A borrowed id (the <c>event_id</c> of a lent audio delta, by default or under the
+/// session option <c>ZeroCopyAudioDeltas</c>) points into the received message, which the session owns: it is valid
+/// exactly as long as the lent event that carries it, that is until the app's next read. A copied audio delta's id
+/// (<c>CopyAudioDeltas</c>) is borrowed from the array that event owns (its base64, then the id), which nothing writes
+/// again: valid for as long as the event, as a string. Read the event's <c>EventId</c> (or
 /// <see cref="ToString"/>) before then to keep the id: that copies it into a string, and a model read so keeps the
 /// string, not the bytes.</para>
 /// <para><c>default</c> is no id (<see cref="HasValue"/> is false); it equals only itself and converts to the empty
