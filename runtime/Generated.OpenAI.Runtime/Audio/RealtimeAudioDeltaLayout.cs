@@ -64,6 +64,19 @@ internal readonly struct RealtimeAudioDeltaLayout
     /// that calls this is itself inlined into the session's step, where the JIT's budget would run out first).</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, int checkedBodyStart, out RealtimeAudioDeltaLayout layout)
+        => ReadCore(json, expectedType, checkedBodyStart, checkBody: true, out layout);
+
+    /// <summary>
+    /// <see cref="TryRead"/> but the body's
+    /// check, for a caller that copies the body anyway: it must then copy it with <see cref="CopyUnescapedBase64Range"/>
+    /// (unless a check of its own, such as the connection's UTF-8 pass, already covered the body) and trust the layout only when that answers true.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool TryReadToCopy(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, out RealtimeAudioDeltaLayout layout)
+        => ReadCore(json, expectedType, checkedBodyStart: -1, checkBody: false, out layout);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadCore(ReadOnlySpan<byte> json, ReadOnlySpan<byte> expectedType, int checkedBodyStart, bool checkBody, out RealtimeAudioDeltaLayout layout)
     {
         layout = default;
 
@@ -75,7 +88,7 @@ internal readonly struct RealtimeAudioDeltaLayout
 
         // The scan validated every byte up to the delta's opening quote (plain printable strings, unsigned integers, the
         // literals in this order) and that the message ends with the delta's closing quote and the object's brace.
-        if ((shape.DeltaStart != checkedBodyStart && !IsUnescapedBase64Range(json[shape.Delta])) || !TryParseIndex(json[shape.OutputIndex], out long outputIndex)
+        if ((checkBody && shape.DeltaStart != checkedBodyStart && !IsUnescapedBase64Range(json[shape.Delta])) || !TryParseIndex(json[shape.OutputIndex], out long outputIndex)
             || !TryParseIndex(json[shape.ContentIndex], out long contentIndex))
         {
             return false;

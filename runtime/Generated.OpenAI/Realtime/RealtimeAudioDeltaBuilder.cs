@@ -27,7 +27,7 @@ namespace Generated.OpenAI.Realtime;
 /// event. A lent delta allocates nothing.</para>
 /// <para><b>Copied.</b> A copied delta allocates its array (the base64, then the id), its model and its union, and
 /// nothing else: the base64 is copied once, from the receive buffer, or from the receive blocks of a message that spans
-/// two (<see cref="TryBuildCopied"/>), never from a contiguous copy made first.</para>
+/// two (<see cref="TryBuildCopied(in ReadOnlySequence{byte}, out long)"/>), never from a contiguous copy made first; the body checked while it is copied.</para>
 /// <para><b>Lent.</b> A borrowed delta (the default, and <see cref="RealtimeSessionOptions.ZeroCopyAudioDeltas"/>) is valid
 /// until the app's next read, its audio and its object too. Under ZeroCopyAudioDeltas one delta is lent at a time: the
 /// builder keeps one union and one model. By default several are lent at once (queued while the loop runs ahead), each
@@ -49,6 +49,11 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
     /// <inheritdoc />
     public RealtimeServerEvent? TryBuild(ReadOnlyMemory<byte> message, bool borrow, out long pcmBytes, int checkedBodyStart = -1, RealtimeLentSlot<RealtimeServerEvent>? lendInto = null)
     {
+        if (!borrow)
+        {
+            return TryBuildCopied(message.Span, checkedBodyStart, out pcmBytes);
+        }
+
         ReadOnlySpan<byte> json = message.Span;
         if (!RealtimeAudioDeltaLayout.TryRead(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, checkedBodyStart, out RealtimeAudioDeltaLayout layout))
         {
@@ -60,18 +65,6 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         pcmBytes = RealtimeVoiceSession.DecodedLength(base64.Span);
         string responseId = _responseId.Reuse(json[layout.ResponseId]);
         string itemId = _itemId.Reuse(json[layout.ItemId]);
-        if (!borrow)
-        {
-            // Copied: a new event that owns a new array, as Base64Data.ReadJson copies outside DeserializeBorrowingBase64.
-            RealtimeServerEvent copied = NewCopied(responseId, itemId, layout, out RealtimeServerEventResponseAudioDelta model);
-            ReadOnlySpan<byte> id = json[layout.EventId];
-            byte[] owned = GC.AllocateUninitializedArray<byte>(base64.Length + id.Length); // every byte written below
-            base64.Span.CopyTo(owned);
-            id.CopyTo(owned.AsSpan(base64.Length));
-            Own(model, owned, base64.Length);
-            return copied;
-        }
-
         // Lent: the session keeps the message valid until the app has moved past the event, and the app has handed the
         // previous lent event back, so its object is set again rather than a new one made, and its id is the message's
         // bytes (the layout vouched that they are printable ASCII with no escape: the id itself).
@@ -120,6 +113,38 @@ internal sealed class RealtimeAudioDeltaBuilder : IRealtimeAudioDeltaBuilder<Rea
         delta.ContentIndex = layout.ContentIndex;
         delta.Delta = Base64Data.FromBase64Utf8(base64);
         return lendInto is null ? _lent : lendInto.Event;
+    }
+
+    /// <summary>
+    /// <see cref="TryBuild"/> without <c>borrow</c>: a new event that owns a new array, as Base64Data.ReadJson copies
+    /// outside DeserializeBorrowingBase64. The body is checked while it is copied (one pass over it, not a check then a
+    /// copy), unless the connection's UTF-8 pass checked it (<paramref name="checkedBodyStart"/>).
+    /// </summary>
+    private RealtimeServerEvent? TryBuildCopied(ReadOnlySpan<byte> json, int checkedBodyStart, out long pcmBytes)
+    {
+        pcmBytes = 0;
+        if (!RealtimeAudioDeltaLayout.TryReadToCopy(json, RealtimeServerEventResponseAudioDelta.TypeUtf8, out RealtimeAudioDeltaLayout layout))
+        {
+            return null;
+        }
+
+        RealtimeServerEvent copied = NewCopied(_responseId.Reuse(json[layout.ResponseId]), _itemId.Reuse(json[layout.ItemId]), layout, out RealtimeServerEventResponseAudioDelta model);
+        ReadOnlySpan<byte> base64 = json[layout.Delta];
+        ReadOnlySpan<byte> id = json[layout.EventId];
+        byte[] owned = GC.AllocateUninitializedArray<byte>(base64.Length + id.Length); // every byte written below
+        if (layout.Delta.Start.Value == checkedBodyStart)
+        {
+            base64.CopyTo(owned);
+        }
+        else if (!RealtimeAudioDeltaLayout.CopyUnescapedBase64Range(base64, owned))
+        {
+            return null; // not the builder's: the reader decides
+        }
+
+        id.CopyTo(owned.AsSpan(base64.Length));
+        pcmBytes = RealtimeVoiceSession.DecodedLength(base64);
+        Own(model, owned, base64.Length);
+        return copied;
     }
 
     /// <inheritdoc />

@@ -189,7 +189,7 @@ public abstract partial class RealtimeSession<TServerEvent>
                 continue;
             }
 
-            connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
+            connection.FindsUnescapedTail = FindsUnescapedTail(_audioDeltaBuilder, _options);
             connection.RetainedBytesLimit = RetainedBytesLimit(_options);
             Interlocked.Exchange(ref _connection, connection);
             if (_disposing || _closing)

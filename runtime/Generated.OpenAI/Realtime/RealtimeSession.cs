@@ -83,8 +83,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         _audioOutput = options.AudioOutput;
         _audioDeltaBuilder = kind.CreateAudioDeltaBuilder?.Invoke();
 
-        // The builder's body check is then done in the connection's UTF-8 pass over the message (TryStep passes it on).
-        connection.FindsUnescapedTail = _audioDeltaBuilder is not null;
+        connection.FindsUnescapedTail = FindsUnescapedTail(_audioDeltaBuilder, _options);
         connection.RetainedBytesLimit = RetainedBytesLimit(options);
         _queue = new RealtimeEventQueue<TServerEvent>(options.MaxQueuedEvents, options.MaxQueuedBytes, options.Backpressure);
         _audioBuffer = ArrayPool<byte>.Shared.Rent(InitialAudioBufferSize);
@@ -555,6 +554,15 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         return bodyStart >= 0 && !bodyChecked ? null
             : builder.TryBuild(message, _options.ZeroCopyAudioDeltas, out pcmBytes, bodyStart);
     }
+
+    /// <summary>
+    /// Whether the session's connection finds each text message's plain tail in its UTF-8 pass: where typed deltas are
+    /// built from their offsets and lent, so that the builder's body check is done in that pass (TryStep passes it on).
+    /// Not under <see cref="RealtimeSessionOptions.CopyAudioDeltas"/>: a copied delta's body is checked while it is
+    /// copied, which costs no pass of its own, and the connection's plain UTF-8 check is the cheaper one.
+    /// </summary>
+    private static bool FindsUnescapedTail(IRealtimeAudioDeltaBuilder<TServerEvent>? builder, RealtimeSessionOptions options)
+        => builder is not null && (!options.CopyAudioDeltas || options.ZeroCopyAudioDeltas);
 
     /// <summary>Whether <paramref name="json"/> starts <c>{"type":"</c>, the kind's delta type and its closing quote, as the builder's shape does.</summary>
     private bool StartsWithAudioDeltaType(ReadOnlySpan<byte> json)
