@@ -392,7 +392,10 @@ public class Perf_RealtimeReceive
     /// interleaved, for a loaded machine: each round times a batch of each row in turn and the minimum per row over the
     /// rounds is kept, so that a burst of another process's work lands in one round of one row, not in the ratio.
     /// Then the parts of those rows, timed the same way: the layout's body check and scan, <c>TryRead</c> with and
-    /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row, -4 the default (lent) <c>ProcessMessage</c> row,
+    /// without its body check, the bare decode, <c>DecodeDelta</c>, and the connection's UTF-8 check of the message alone and finding the plain tail as well;
+    /// for the <c>CopyAudioDeltas</c> rows, the kept copy alone (<see cref="CopyDelta"/>) against the builder's copied delta
+    /// alone and the copying session's <c>ProcessMessage</c> alone (the message in memory, no receive), each connection's
+    /// receive alone, and the decode from a copied event against the decode from a kept copy. <c>ROUNDS</c> of 0 loops the <c>ProcessMessage</c> row forever, -1 the <c>ReadEventAsync</c> row, -2 the connection's, -3 the default (lent) <c>ReadEventAsync</c> row, -4 the default (lent) <c>ProcessMessage</c> row,
     /// -5 the <c>CopyAudioDeltas</c> <c>ReadEventAsync</c> row, -6 its <c>ProcessMessage</c> row, -7 their connection baseline (the kept copy),
     /// for a profiler (<c>perf record -g -p</c>, with <c>DOTNET_PerfMapEnabled=1</c>).
     /// </summary>
@@ -402,6 +405,9 @@ public class Perf_RealtimeReceive
         bench.SetupZeroCopyReceiveLoop();
         bench._loopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(bench._json))));
         bench._copyingLoopSession = InMemorySession.Start(InMemorySession.Create(new NullDuplexStream(AudioSamples.CreateServerTextFrame(bench._json)), new RealtimeSessionOptions { CopyAudioDeltas = true }));
+        var builder = new RealtimeAudioDeltaBuilder();
+        RealtimeServerEvent copiedEvent = builder.TryBuild(bench._json, borrow: false, out _)!;
+        byte[] copiedBase64 = CopyDelta(new ReadOnlySequence<byte>(bench._json));
         Func<int>[] rows =
         [
             bench.OursReceiveAndDecode,
@@ -417,11 +423,18 @@ public class Perf_RealtimeReceive
             bench.OursDecodeDelta,
             () => System.Text.Unicode.Utf8.IsValid(bench._json) ? 1 : 0,
             () => Generated.OpenAI.WebSockets.Utf8Validation.IsValid(bench._json, out int tail) ? tail : 0,
+            () => CopyDelta(new ReadOnlySequence<byte>(bench._json)).Length,
+            () => builder.TryBuild(bench._json, borrow: false, out _) is null ? 0 : 1,
+            () => bench._copyingSession.ProcessMessage(new ReadOnlySequence<byte>(bench._json), out _, -1, lend: true) is null ? 0 : 1,
+            () => bench._copyingConnection.ReceiveMessageAsync().Result.Payload.Length > 0 ? 1 : 0,
+            () => bench._keptCopyConnection.ReceiveMessageAsync().Result.Payload.Length > 0 ? 1 : 0,
+            () => bench.DecodeTyped(copiedEvent),
+            () => { Base64.DecodeFromUtf8(copiedBase64, bench._decoded, out _, out int written); return written; },
             bench.OursReceiveCopyAndDecode,
             bench.SessionTypedEventCopied,
             bench.SessionReadEventCopied,
         ];
-        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "connection: receive + kept copy", "session: ProcessMessage, CopyAudioDeltas", "session: ReadEventAsync, CopyAudioDeltas"];
+        string[] names = ["connection: receive + DecodeDelta", "session: ProcessMessage, ZeroCopy", "session: ReadEventAsync, ZeroCopy", "session: ProcessMessage, default (lent)", "session: ReadEventAsync, default (lent)", "IsUnescapedBase64Range", "TryScanApiShape", "Layout.TryRead", "Layout.TryRead, body checked", "bare base64", "DecodeDelta", "Utf8.IsValid (connection's check)", "Utf8Validation.IsValid, finding tail", "CopyDelta (the kept copy alone)", "builder: copied delta alone", "session ProcessMessage alone, copied", "copying session's receive alone", "baseline connection's receive alone", "DecodeTyped of a copied event", "decode of a kept copy", "connection: receive + kept copy", "session: ProcessMessage, CopyAudioDeltas", "session: ReadEventAsync, CopyAudioDeltas"];
         if (rounds <= 0)
         {
             // Forever, or GENERATED_OPENAI_PROFILE_ITERATIONS times (for perf stat's instruction counts: two counts'
