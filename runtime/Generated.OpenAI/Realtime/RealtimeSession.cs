@@ -1036,7 +1036,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         if (lendsRetained && _queue.TakeTakenLease() is Lease taken)
         {
             // The app asked for the next event: the delta it read last is done with. Released on the receiver's side
-            // (this step is the receiver): see Lease.ReleaseOnReceiver.
+            // (this step is the receiver): see Lease.ReleaseOnReceiver. The step owns the taken lease (a dispose's Clear
+            // meanwhile leaves it to the step), so taking it is a plain read and write.
             taken.ReleaseOnReceiver();
         }
 
@@ -1077,7 +1078,10 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             else if (_stepLease is { } lease && CanSoftPark())
             {
                 // A delta lent on a retained message: the reader's, and the loop stays parked softly. The lease is
-                // published before the step ends (Clear, after dispose's Complete, releases it then).
+                // set before the step ends (the step's compare-exchange publishes it: Clear, after dispose's Complete,
+                // releases it then). Refused (Complete or Unpark meanwhile), it is still this step's to take back: nothing
+                // else touches the taken lease while a step is under way (see RealtimeEventQueue.TakenLeaseOwnedByStep),
+                // and the loop, to which the event is handed below, releases it when its queue refuses the event.
                 _queue.SetTakenLease(lease);
                 if (_queue.EndStep(lent: true))
                 {
@@ -1085,10 +1089,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                     return serverEvent;
                 }
 
-                if (_queue.TakeTakenLease() is null)
-                {
-                    _stepLease = null; // Clear released it: the loop, which hands the event to a completed queue, must not
-                }
+                _queue.TakeTakenLease();
             }
         }
 
