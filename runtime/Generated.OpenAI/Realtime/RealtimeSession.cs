@@ -1080,8 +1080,9 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                 // A delta lent on a retained message: the reader's, and the loop stays parked softly. The lease is
                 // set before the step ends (the step's compare-exchange publishes it: Clear, after dispose's Complete,
                 // releases it then). Refused (Complete or Unpark meanwhile), it is still this step's to take back: nothing
-                // else touches the taken lease while a step is under way (see RealtimeEventQueue.TakenLeaseOwnedByStep),
-                // and the loop, to which the event is handed below, releases it when its queue refuses the event.
+                // else touches the taken lease while a step is under way (see RealtimeEventQueue.TakenLeaseOwnedByStep).
+                // The loop, to which the event is handed below, queues it with its lease, or releases the lease when
+                // the completed queue refuses the event.
                 _queue.SetTakenLease(lease);
                 if (_queue.EndStep(lent: true))
                 {
