@@ -209,4 +209,155 @@ public sealed class RealtimeEventQueueStepTests
         Assert.True(read.Count >= produced - 1, $"round {round}: {produced} received, {read.Count} read");
         return steps;
     }
+
+    /// <summary>
+    /// A dispose (Complete, then Clear at once, without waiting for the writer) racing a reader that steps with leased
+    /// events, as the session's lent deltas: the reader's step takes the lease of the event it read last with no atomic
+    /// operation and releases it, and sets the lease of the event it lends, taking it back when the step may not lend;
+    /// Clear leaves the taken lease to a step under way. Each lease must be released exactly once, and none while its
+    /// step still uses it (before lending, or handing it to the writer); repeated many times.
+    /// </summary>
+    [Fact(Timeout = 60000)]
+    public async Task A_dispose_racing_a_reader_that_steps_with_leases_releases_each_lease_exactly_once_and_none_in_use()
+    {
+        var clock = Stopwatch.StartNew();
+        int rounds = 0;
+        int steps = 0;
+        int clearsDuringSteps = 0;
+        while (rounds < 300 || (clock.Elapsed < TimeSpan.FromSeconds(3) && rounds < 20000))
+        {
+            (int roundSteps, bool clearedDuringStep) = await RaceDisposeOnceAsync(new Random(rounds), rounds);
+            steps += roundSteps;
+            clearsDuringSteps += clearedDuringStep ? 1 : 0;
+            rounds++;
+        }
+
+        Assert.True(steps > 0, $"no round took a step in {rounds} rounds ({clearsDuringSteps} cleared during one): the race did not exercise the hand-over");
+    }
+
+    private static async Task<(int Steps, bool ClearedDuringStep)> RaceDisposeOnceAsync(Random random, int round)
+    {
+        var queue = new RealtimeEventQueue<object>(4, 1 << 20, RealtimeBackpressure.Wait);
+        var leases = new List<CountingLease>();
+        int produced = 0;
+        int steps = 0;
+        int stepping = 0;
+        bool clearedDuringStep = false;
+        HandedItem? handed = null;
+        int disposeAfter = random.Next(0, 400);
+
+        CountingLease NewLease()
+        {
+            var lease = new CountingLease();
+            lock (leases)
+            {
+                leases.Add(lease);
+            }
+
+            return lease;
+        }
+
+        async Task WriterAsync()
+        {
+            await Task.Yield();
+            while (true)
+            {
+                (object item, CountingLease lease) = Interlocked.Exchange(ref handed, null) ?? new HandedItem(produced++, NewLease());
+                if (!await queue.EnqueueAsync(item, 1, isAudio: true, borrowed: true, lease, CancellationToken.None))
+                {
+                    lease.Release(); // refused: the lease stays the writer's, as in the session's loop
+                    return;
+                }
+
+                await queue.WaitForReturnAsync(CancellationToken.None);
+            }
+        }
+
+        async Task ReaderAsync()
+        {
+            await Task.Yield();
+            while (true)
+            {
+                if (queue.TryBeginStep())
+                {
+                    Volatile.Write(ref stepping, 1);
+                    steps++;
+                    (queue.TakeTakenLease() as CountingLease)?.Release();
+                    object item = produced++;
+                    CountingLease lease = NewLease();
+                    bool lend = random.Next(4) != 0;
+                    if (lend)
+                    {
+                        queue.SetTakenLease(lease);
+                    }
+
+                    Thread.SpinWait(random.Next(0, 20));
+                    lease.AssertHeld(round);
+                    Volatile.Write(ref stepping, 0);
+                    if (lend && queue.EndStep(lent: true))
+                    {
+                        continue;
+                    }
+
+                    Volatile.Write(ref stepping, 1);
+                    if (lend)
+                    {
+                        Assert.Same(lease, queue.TakeTakenLease());
+                    }
+
+                    lease.AssertHeld(round);
+                    Volatile.Write(ref stepping, 0);
+                    Volatile.Write(ref handed, new HandedItem(item, lease));
+                    Assert.False(queue.EndStep(lent: false));
+                    continue;
+                }
+
+                if (!queue.TryDequeue(out _) && !await queue.WaitToReadAsync(CancellationToken.None))
+                {
+                    return;
+                }
+            }
+        }
+
+        Task writer = Task.Run(WriterAsync);
+        Task reader = Task.Run(ReaderAsync);
+        Task disposer = Task.Run(() =>
+        {
+            Thread.SpinWait(disposeAfter * 50);
+            queue.Complete(null);
+            clearedDuringStep = Volatile.Read(ref stepping) != 0;
+            queue.Clear();
+        });
+
+        await Task.WhenAll(writer, reader, disposer).WaitAsync(TimeSpan.FromSeconds(10));
+        lock (leases)
+        {
+            foreach (CountingLease lease in leases)
+            {
+                Assert.True(lease.Releases == 1, $"round {round}: a lease was released {lease.Releases} times");
+            }
+        }
+
+        return (steps, clearedDuringStep);
+    }
+
+    /// <summary>What the reader's step hands to the writer.</summary>
+    private sealed record HandedItem(object Item, CountingLease Lease);
+
+    /// <summary>A lease that counts its releases.</summary>
+    private sealed class CountingLease : IRealtimeEventLease
+    {
+        private int _releases;
+
+        public int Releases => Volatile.Read(ref _releases);
+
+        public void Release() => Interlocked.Increment(ref _releases);
+
+        public void KeepPastReceive()
+        {
+        }
+
+        /// <summary>The step still uses the lease: nobody may have released it yet.</summary>
+        public void AssertHeld(int round) => Assert.True(Releases == 0, $"round {round}: a lease was released while its step used it");
+    }
 }

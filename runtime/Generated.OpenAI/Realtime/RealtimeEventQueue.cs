@@ -20,7 +20,9 @@ namespace Generated.OpenAI.Realtime;
 /// when <see cref="RealtimeBackpressure.DropOldestAudio"/> drops it, or in <see cref="Clear"/>. The writer waits for a
 /// leased event only when it parks SOFTLY after it (the reader had caught up: see the parkEpoch overload of EnqueueAsync),
 /// a park that <see cref="Unpark"/> ends at any time. Releasing runs under the queue's lock (a compare-exchange in the
-/// connection and a pool push, no callbacks), or on a reader's step (<see cref="TakeTakenLease"/>). Whatever ends a soft
+/// connection and a pool push, no callbacks), or on a reader's step (<see cref="TakeTakenLease"/>: a step owns the taken
+/// lease while it runs, even against a dispose's <see cref="Clear"/>, so it takes it with no atomic operation; see
+/// <see cref="TakenLeaseOwnedByStep"/>). Whatever ends a soft
 /// park while no step is under way (<see cref="Unpark"/>, <see cref="Complete"/>) first has the reader's lease keep what it
 /// borrows past the writer's next receive (<see cref="IRealtimeEventLease.KeepPastReceive"/>: a reader's step may have lent
 /// it straight from the receive buffer).
@@ -434,25 +436,45 @@ internal sealed class RealtimeEventQueue<T>
     }
 
     /// <summary>
-    /// A reader that took the writer's step (<see cref="TryBeginStep"/>) and asks for the next event: the lease of the
-    /// event it took last, now its to release (it no longer needs what that event points into). Races only
-    /// <see cref="Clear"/>, hence the exchange: exactly one of the two gets it.
+    /// A reader that holds the writer's step (<see cref="TryBeginStep"/>) and asks for the next event: the lease of the
+    /// event it took last, now its to release (it no longer needs what that event points into); or, after
+    /// <see cref="SetTakenLease"/> in a step that may not lend, that lease back. Step holder only, with no atomic
+    /// operation: while a step is under way nothing else touches the taken lease (see <see cref="Clear"/>).
     /// </summary>
-    public IRealtimeEventLease? TakeTakenLease() => Volatile.Read(ref _takenLease) is null ? null : Interlocked.Exchange(ref _takenLease, null);
+    public IRealtimeEventLease? TakeTakenLease()
+    {
+        IRealtimeEventLease? lease = _takenLease;
+        if (lease is not null)
+        {
+            _takenLease = null;
+        }
+
+        return lease;
+    }
 
     /// <summary>
     /// A reader's step that lends a new event itself: its lease, released when the reader asks again. Set before
-    /// <see cref="EndStep"/> lends (Clear, after Complete, then finds it); taken back with <see cref="TakeTakenLease"/> when
-    /// the step may not lend (null: Clear released it meanwhile).
+    /// <see cref="EndStep"/> lends (the compare-exchange there publishes it: to <see cref="Unpark"/>, <see cref="Complete"/>
+    /// and <see cref="Clear"/>, which look at it only once no step is under way); taken back with
+    /// <see cref="TakeTakenLease"/> when the step may not lend. Step holder only.
     /// </summary>
-    public void SetTakenLease(IRealtimeEventLease lease) => Volatile.Write(ref _takenLease, lease);
+    public void SetTakenLease(IRealtimeEventLease lease) => _takenLease = lease;
 
-    /// <summary>Drops every queued event (the session was disposed): what it held is released.</summary>
+    /// <summary>
+    /// Drops every queued event (the session was disposed, after <see cref="Complete"/>): what it held is released, and
+    /// the lease of the event the reader took last unless a reader's step is under way, which then owns it (see
+    /// <see cref="TakenLeaseOwnedByStep"/>): that step can only end without lending (the queue is completed), and
+    /// releases it or hands it to the writer, whose refused enqueue releases it.
+    /// </summary>
     public void Clear()
     {
         lock (_lock)
         {
-            Interlocked.Exchange(ref _takenLease, null)?.Release(); // a reader's step may take it meanwhile (TakeTakenLease)
+            if (!TakenLeaseOwnedByStep)
+            {
+                ReleaseTakenLocked();
+            }
+
             for (int i = 0; i < _count; i++)
             {
                 _ring[(_head + i) % _ring.Length].Lease?.Release();
@@ -532,6 +554,18 @@ internal sealed class RealtimeEventQueue<T>
         accepted = true;
         return true;
     }
+
+    /// <summary>
+    /// Whether a reader's step is under way (<see cref="StepState.Stepping"/> or <see cref="StepState.SteppingCompleted"/>):
+    /// the step then owns <c>_takenLease</c>. THE TAKEN LEASE'S OWNER: the reader, under the lock when it takes and asks
+    /// (<see cref="TryDequeue"/>, <see cref="WaitToReadAsync"/>), or without the lock while it holds the step
+    /// (<see cref="TakeTakenLease"/>, <see cref="SetTakenLease"/>: plain reads and writes, no atomic operation per delta);
+    /// else the lock's holder: <see cref="Unpark"/> and <see cref="Complete"/> look at it only when they take the state
+    /// out of <see cref="StepState.Parked"/> (so no step is under way or can begin), and <see cref="Clear"/> only when this
+    /// is false. A step's state changes by compare-exchange (full fences), and one that ends without lending ends under the
+    /// lock, so whoever looks at the lease next sees what the step wrote. Under the lock.
+    /// </summary>
+    private bool TakenLeaseOwnedByStep => Volatile.Read(ref _step) is (int)StepState.Stepping or (int)StepState.SteppingCompleted;
 
     /// <summary>The reader asked for more: the event it took last gives back what it borrowed (a lent delta's message).</summary>
     private void ReleaseTakenLocked()

@@ -1051,7 +1051,8 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
         if (lendsRetained && _queue.TakeTakenLease() is Lease taken)
         {
             // The app asked for the next event: the delta it read last is done with. Released on the receiver's side
-            // (this step is the receiver): see Lease.ReleaseOnReceiver.
+            // (this step is the receiver): see Lease.ReleaseOnReceiver. The step owns the taken lease (a dispose's Clear
+            // meanwhile leaves it to the step), so taking it is a plain read and write.
             taken.ReleaseOnReceiver();
         }
 
@@ -1092,7 +1093,11 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
             else if (_stepLease is { } lease && CanSoftPark())
             {
                 // A delta lent on a retained message: the reader's, and the loop stays parked softly. The lease is
-                // published before the step ends (Clear, after dispose's Complete, releases it then).
+                // set before the step ends (the step's compare-exchange publishes it: Clear, after dispose's Complete,
+                // releases it then). Refused (Complete or Unpark meanwhile), it is still this step's to take back: nothing
+                // else touches the taken lease while a step is under way (see RealtimeEventQueue.TakenLeaseOwnedByStep).
+                // The loop, to which the event is handed below, queues it with its lease, or releases the lease when
+                // the completed queue refuses the event.
                 _queue.SetTakenLease(lease);
                 if (_queue.EndStep(lent: true))
                 {
@@ -1100,10 +1105,7 @@ public abstract partial class RealtimeSession<TServerEvent> : IAsyncDisposable
                     return serverEvent;
                 }
 
-                if (_queue.TakeTakenLease() is null)
-                {
-                    _stepLease = null; // Clear released it: the loop, which hands the event to a completed queue, must not
-                }
+                _queue.TakeTakenLease();
             }
         }
 

@@ -72,6 +72,37 @@ public sealed class WebSocketConnectionRetainTests
         Assert.Equal(0, connection.RetainedBytes);
     }
 
+    [Theory]
+    [InlineData(5_996)] // 6,000-byte frames: ten fill 60,000 bytes of a 64 KiB segment and leave 5,536, less than a frame
+    [InlineData(6_400)]
+    public async Task Each_message_is_retained_in_one_block_when_one_frame_arrives_per_read_and_each_is_released_after_the_next_receive(int payloadLength)
+    {
+        // A session's loop that runs one delta ahead of its app: each message retained, the one before released after the
+        // next receive, so the segment is never reset under them and fills up to its end. Each read of the replay stream
+        // ends at a frame's end, so the connection receives again without parsing an empty remainder first: the frame it
+        // just parsed must tell the reader that the buffer ends at a boundary, or the next frame is received into what is
+        // left of the segment and straddles two (one message in ten was, with 6,000-byte frames: a session then copied
+        // that delta instead of lending it).
+        byte[] payload = new byte[payloadLength];
+        payload.AsSpan().Fill((byte)'A');
+        var stream = new InMemoryWebSocketStream(RawServerConnection.Frame(0x81, payload));
+        await using WebSocketConnection connection = WebSocketConnection.CreateFromStream(stream, new WebSocketConnectionOptions());
+        long previous = -1;
+        object? segment = null;
+        int turnovers = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            WebSocketReceivedMessage message = await connection.ReceiveMessageAsync();
+            connection.ReleaseRetained(previous);
+            Assert.True(message.Payload.IsSingleSegment, $"message {i} straddles two receive buffers");
+            Assert.True(connection.TryRetainLastMessage(out previous));
+            turnovers += segment is not null && message.Payload.Start.GetObject() != segment ? 1 : 0;
+            segment = message.Payload.Start.GetObject();
+        }
+
+        Assert.True(turnovers > 10, $"the payloads moved to another segment {turnovers} times: the test must cross segment ends");
+    }
+
     [Fact(Timeout = 120000)]
     public async Task Releases_from_another_thread_racing_receives_keep_every_payload_intact_and_the_bytes_bounded()
     {
